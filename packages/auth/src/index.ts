@@ -1,0 +1,11 @@
+export { SecretBox } from './crypto.js';
+export { type InternalAuthOptions, internalAuthPlugin } from './internal-auth-plugin.js';
+export {
+  createInternalTokenSigner,
+  createInternalTokenVerifier,
+  INTERNAL_TOKEN_AUDIENCE,
+  INTERNAL_TOKEN_ISSUER,
+  INTERNAL_TOKEN_TTL_SECONDS,
+  type InternalClaims,
+  type TenantContext,
+} from './internal-token.js';

@@ -1,0 +1,62 @@
+import { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { ConfigError, type ConfigIssue } from './errors.js';
+
+/** The process environment (or a test's stand-in for it). */
+export type Env = Record<string, string | undefined>;
+
+/**
+ * Parses `env` against a TypeBox object schema whose keys are variable names. Defaults are
+ * applied, strings are converted to numbers/booleans where the schema asks for them, and every
+ * problem is reported at once with the variable's name.
+ */
+export function parseEnv<T extends TObject>(schema: T, env: Env): Static<T> {
+  const picked: Record<string, unknown> = {};
+  for (const key of Object.keys(schema.properties)) {
+    const raw = env[key];
+    if (raw !== undefined && raw !== '') picked[key] = raw;
+  }
+  const withDefaults = Value.Default(schema, picked);
+  const converted = Value.Convert(schema, withDefaults);
+  const issues: ConfigIssue[] = [];
+  for (const err of Value.Errors(schema, converted)) {
+    const variable = err.path.replace(/^\//, '').split('/')[0] || '(root)';
+    if (issues.some((i) => i.variable === variable)) continue;
+    issues.push({
+      variable,
+      problem: picked[variable] === undefined ? 'is required but not set' : err.message,
+    });
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return converted as Static<T>;
+}
+
+/** Schema helpers for common variable shapes. */
+export const EnvType = {
+  url: (opts: { default?: string; description?: string } = {}) =>
+    Type.String({ pattern: '^[a-z][a-z0-9+.-]*://.+', ...opts }),
+  port: (def: number) => Type.Integer({ minimum: 0, maximum: 65535, default: def }),
+  secret: (minLength = 32, description?: string) => Type.String({ minLength, description }),
+  bool: (def: boolean) => Type.Boolean({ default: def }),
+  logLevel: () =>
+    Type.Union(
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+      { default: 'info' },
+    ),
+} satisfies Record<string, (...args: never[]) => TSchema>;
+
+/**
+ * Loads configuration at start-up: on failure prints which variables are wrong and exits the
+ * process with status 78 (EX_CONFIG), so a misconfigured deployment fails fast and loudly.
+ */
+export function loadConfigOrExit<T>(load: (env: Env) => T, env: Env = process.env): T {
+  try {
+    return load(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
+}

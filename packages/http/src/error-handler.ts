@@ -1,0 +1,78 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError } from './errors.js';
+
+/** The JSON body of every error response. */
+export interface ErrorBody {
+  code: string;
+  message: string;
+  details?: unknown;
+  requestId: string;
+}
+
+// Fastify's own error codes for bad input → our stable codes. Bad input is never a 5xx.
+const FASTIFY_CODES: Record<string, { status: number; code: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'INVALID_CONTENT_LENGTH' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'INVALID_JSON' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'INVALID_JSON' },
+  FST_ERR_CTP_EMPTY_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+  FST_ERR_CTP_INVALID_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+  FST_ERR_REQ_INVALID_VALIDATION_INVOCATION: { status: 400, code: 'VALIDATION_FAILED' },
+};
+
+/**
+ * One place where errors become HTTP responses: typed {@link AppError}s keep their status and
+ * code; validation errors become 400 `VALIDATION_FAILED` with the failing path; anything
+ * unexpected is a 500 `INTERNAL_ERROR` without internals in the body.
+ */
+export const errorHandlerPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.setErrorHandler((err: FastifyError | AppError | Error, request, reply) => {
+      const requestId = String(request.id);
+      if (err instanceof AppError) {
+        if (err.headers) reply.headers(err.headers);
+        const body: ErrorBody = { code: err.code, message: err.message, requestId };
+        if (err.details !== undefined) body.details = err.details;
+        return reply.status(err.statusCode).send(body);
+      }
+      const fe = err as FastifyError;
+      if (fe.validation) {
+        const details = fe.validation.map((v) => ({
+          path: `${fe.validationContext ?? 'body'}${v.instancePath || ''}`,
+          message: v.message ?? 'invalid',
+        }));
+        return reply.status(400).send({
+          code: 'VALIDATION_FAILED',
+          message: `invalid request: ${details[0]?.path} ${details[0]?.message}`,
+          details,
+          requestId,
+        } satisfies ErrorBody);
+      }
+      const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined;
+      if (mapped) {
+        return reply
+          .status(mapped.status)
+          .send({ code: mapped.code, message: fe.message, requestId } satisfies ErrorBody);
+      }
+      if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+        return reply
+          .status(fe.statusCode)
+          .send({ code: fe.code ?? 'BAD_REQUEST', message: fe.message, requestId } satisfies ErrorBody);
+      }
+      request.log.error({ err }, 'unhandled error');
+      return reply
+        .status(500)
+        .send({ code: 'INTERNAL_ERROR', message: 'internal error', requestId } satisfies ErrorBody);
+    });
+    app.setNotFoundHandler((request, reply) =>
+      reply.status(404).send({
+        code: 'ROUTE_NOT_FOUND',
+        message: `no route ${request.method} ${request.url.split('?')[0]}`,
+        requestId: String(request.id),
+      } satisfies ErrorBody),
+    );
+  },
+  { name: 'rt-error-handler' },
+);

@@ -1,0 +1,19 @@
+export { type ErrorBody, errorHandlerPlugin } from './error-handler.js';
+export {
+  AppError,
+  BadRequest,
+  Conflict,
+  Forbidden,
+  NotFound,
+  PayloadTooLarge,
+  PreconditionFailed,
+  PreconditionRequired,
+  ServiceUnavailable,
+  Unauthorized,
+  UnsupportedMediaType,
+} from './errors.js';
+export { type HealthOptions, healthPlugin, type ReadinessCheck } from './health.js';
+export { createLogger, loggerOptions, pathOnly, REDACT_PATHS } from './logger.js';
+export { metricsPlugin } from './metrics.js';
+export { type ServeOptions, serve } from './serve.js';
+export { createServiceApp, type ServiceApp, type ServiceAppOptions } from './service-app.js';

@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyHttpOptions,
+  type FastifyInstance,
+  LogController,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import { errorHandlerPlugin } from './error-handler.js';
+import { type HealthOptions, healthPlugin } from './health.js';
+import { loggerOptions, pathOnly } from './logger.js';
+import { metricsPlugin } from './metrics.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Route needs no internal/Atlassian token (health, metrics, descriptor). */
+    public?: boolean;
+  }
+}
+
+/** A Fastify instance typed with the TypeBox provider, as every service uses it. */
+export type ServiceApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+/** Options of {@link createServiceApp}. */
+export interface ServiceAppOptions {
+  /** Service name, used in logs and metrics. */
+  name: string;
+  logLevel?: string;
+  /** Pass a logger (tests: a silent one, or one writing to a buffer). */
+  logger?: FastifyBaseLogger;
+  /** Readiness checks for `/readyz`. */
+  checks?: HealthOptions['checks'];
+  bodyLimit?: number;
+  /** Extra Fastify options (e.g. trustProxy for the router). */
+  fastify?: Partial<FastifyHttpOptions<RawServerDefault>>;
+}
+
+/**
+ * Builds the common skeleton of every service: JSON logs without IPs or tokens, request ids
+ * propagated via `x-request-id`, the one error handler, `/healthz`, `/readyz` and `/metrics`.
+ * No I/O happens here; the caller registers its plugins and routes, then listens.
+ */
+export function createServiceApp(options: ServiceAppOptions): ServiceApp {
+  const app = Fastify({
+    ...(options.logger
+      ? { loggerInstance: options.logger }
+      : { logger: loggerOptions(options.name, options.logLevel ?? 'info') }),
+    logController: new LogController({ disableRequestLogging: true }),
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+    },
+    ...options.fastify,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Our own request log line: method, path (query stripped — it may hold ?jwt=), status, time.
+  // Deliberately without the remote address: only the router's access log may hold an IP.
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.routeOptions.config?.public && reply.statusCode < 400) return;
+    request.log.info(
+      {
+        method: request.method,
+        path: pathOnly(request.url),
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request completed',
+    );
+  });
+
+  app.register(errorHandlerPlugin);
+  app.register(metricsPlugin, { service: options.name });
+  app.register(healthPlugin, { checks: options.checks ?? {} });
+  return app as unknown as ServiceApp;
+}

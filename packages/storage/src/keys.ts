@@ -1,0 +1,59 @@
+import { type _Object, DeleteObjectsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SHA256 = /^[0-9a-f]{64}$/;
+
+/** Prefix of everything a tenant owns in a bucket. */
+export function tenantPrefix(tenantId: string): string {
+  if (!UUID.test(tenantId)) throw new Error('tenant id must be a uuid');
+  return `tenants/${tenantId}/`;
+}
+
+/** Content-addressed, immutable key of an asset: tenants/{tenantId}/assets/{sha256}. */
+export function assetKey(tenantId: string, sha256: string): string {
+  if (!SHA256.test(sha256)) throw new Error('sha256 must be 64 lowercase hex chars');
+  return `${tenantPrefix(tenantId)}assets/${sha256}`;
+}
+
+/**
+ * Lists every object under a tenant's prefix, page by page. Recursive (no delimiter): some
+ * S3-compatible servers drop sub-prefixes from delimiter listings.
+ */
+export async function* listTenantObjects(
+  client: S3Client,
+  bucket: string,
+  tenantId: string,
+): AsyncGenerator<_Object[]> {
+  let token: string | undefined;
+  do {
+    const page = await client.send(
+      new ListObjectsV2Command({
+        Bucket: bucket,
+        Prefix: tenantPrefix(tenantId),
+        ContinuationToken: token,
+        MaxKeys: 1000,
+      }),
+    );
+    if (page.Contents?.length) yield page.Contents;
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+}
+
+/** Deletes keys in batches of 1000 (the DeleteObjects limit); returns how many were deleted. */
+export async function deleteKeys(client: S3Client, bucket: string, keys: string[]): Promise<number> {
+  let deleted = 0;
+  for (let i = 0; i < keys.length; i += 1000) {
+    const batch = keys.slice(i, i + 1000);
+    const out = await client.send(
+      new DeleteObjectsCommand({
+        Bucket: bucket,
+        Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
+      }),
+    );
+    if (out.Errors?.length) {
+      throw new Error(`DeleteObjects failed for ${out.Errors.length} keys: ${out.Errors[0]?.Code}`);
+    }
+    deleted += batch.length;
+  }
+  return deleted;
+}

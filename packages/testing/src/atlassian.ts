@@ -1,0 +1,175 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as atlassianJwt from 'atlassian-jwt';
+import { exportJWK, exportSPKI, generateKeyPair, type JWK, SignJWT } from 'jose';
+
+/** qsh of a request as Atlassian computes it (method + canonical path + canonical query). */
+export function queryStringHash(method: string, url: string): string {
+  return atlassianJwt.createQueryStringHash(atlassianJwt.fromMethodAndUrl(method, url));
+}
+
+const listen = (server: Server): Promise<string> =>
+  new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+    ),
+  );
+
+type RsaKeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
+
+/**
+ * A stand-in for Atlassian's Connect install-keys service
+ * (https://connect-install-keys.atlassian.com/{kid} answers the PEM public key) plus a minter of
+ * RS256 signed-install tokens as Atlassian sends them to lifecycle hooks.
+ */
+export class FakeInstallKeys {
+  private readonly keys = new Map<string, RsaKeyPair>();
+  private server?: Server;
+  url = '';
+  /** Number of key fetches served (to test caching). */
+  fetches = 0;
+
+  async start(): Promise<this> {
+    this.server = createServer(async (req, res) => {
+      this.fetches++;
+      const kid = decodeURIComponent((req.url ?? '/').slice(1));
+      const pair = this.keys.get(kid);
+      if (!pair) {
+        res.writeHead(404).end('not found');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(await exportSPKI(pair.publicKey));
+    });
+    this.url = await listen(this.server);
+    return this;
+  }
+
+  async addKey(kid = `kid-${this.keys.size + 1}`): Promise<string> {
+    this.keys.set(kid, await generateKeyPair('RS256', { extractable: true }));
+    return kid;
+  }
+
+  /**
+   * Mints a signed-install JWT: RS256, `kid` header, `iss` = clientKey, `aud` = app base URL,
+   * `qsh` of the lifecycle request. `overrides` lets tests build malformed tokens.
+   */
+  async mintInstallToken(params: {
+    kid: string;
+    clientKey: string;
+    audience: string;
+    method: string;
+    url: string;
+    expiresInSeconds?: number;
+    overrides?: Record<string, unknown>;
+  }): Promise<string> {
+    const pair = this.keys.get(params.kid);
+    if (!pair) throw new Error(`unknown kid ${params.kid}`);
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({
+      qsh: queryStringHash(params.method, params.url),
+      ...params.overrides,
+    })
+      .setProtectedHeader({ alg: 'RS256', kid: params.kid, typ: 'JWT' })
+      .setIssuer(params.clientKey)
+      .setAudience(params.audience)
+      .setIssuedAt(now)
+      .setExpirationTime(now + (params.expiresInSeconds ?? 180))
+      .sign(pair.privateKey);
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+/**
+ * Mints a Connect HS256 token as the product (or the front end's `AP.context.getToken()`) would:
+ * `iss` = clientKey, `qsh` = the request's hash or the literal "context-qsh".
+ */
+export function mintConnectToken(params: {
+  sharedSecret: string;
+  clientKey: string;
+  accountId?: string;
+  method?: string;
+  url?: string;
+  context?: boolean;
+  expiresInSeconds?: number;
+  overrides?: Record<string, unknown>;
+}): string {
+  const now = Math.floor(Date.now() / 1000);
+  const qsh =
+    params.context || !params.url ? 'context-qsh' : queryStringHash(params.method ?? 'GET', params.url);
+  const payload: Record<string, unknown> = {
+    iss: params.clientKey,
+    iat: now,
+    exp: now + (params.expiresInSeconds ?? 180),
+    qsh,
+    ...(params.accountId ? { sub: params.accountId } : {}),
+    ...params.overrides,
+  };
+  return atlassianJwt.encodeSymmetric(payload, params.sharedSecret, atlassianJwt.SymmetricAlgorithm.HS256);
+}
+
+/**
+ * A stand-in for Forge's JWKS endpoint plus a minter of Forge Invocation Tokens (FIT), RS256,
+ * `aud` = the app id, `app.installationId` identifying the installation.
+ */
+export class FakeForge {
+  private pair?: RsaKeyPair;
+  private jwk?: JWK;
+  private server?: Server;
+  readonly kid = 'forge-test-key';
+  url = '';
+
+  async start(): Promise<this> {
+    this.pair = await generateKeyPair('RS256', { extractable: true });
+    this.jwk = { ...(await exportJWK(this.pair.publicKey)), kid: this.kid, alg: 'RS256', use: 'sig' };
+    this.server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [this.jwk] }));
+    });
+    this.url = await listen(this.server);
+    return this;
+  }
+
+  /** JWKS URL to configure as FORGE_JWKS_URL. */
+  get jwksUrl(): string {
+    return `${this.url}/.well-known/jwks.json`;
+  }
+
+  async mintInvocationToken(params: {
+    appId: string;
+    installationId: string;
+    apiBaseUrl?: string;
+    accountId?: string;
+    expiresInSeconds?: number;
+    overrides?: Record<string, unknown>;
+  }): Promise<string> {
+    if (!this.pair) throw new Error('FakeForge not started');
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({
+      app: {
+        id: params.appId,
+        installationId: params.installationId,
+        apiBaseUrl:
+          params.apiBaseUrl ?? 'https://api.atlassian.com/ex/confluence/00000000-0000-0000-0000-000000000000',
+        environment: { type: 'DEVELOPMENT', id: 'env-1' },
+        module: { type: 'xen:macro', key: 'refined-toolkit' },
+      },
+      context: {},
+      principal: params.accountId,
+      ...params.overrides,
+    })
+      .setProtectedHeader({ alg: 'RS256', kid: this.kid, typ: 'JWT' })
+      .setIssuer('forge/invocation-token')
+      .setAudience(params.appId)
+      .setIssuedAt(now)
+      .setNotBefore(now)
+      .setExpirationTime(now + (params.expiresInSeconds ?? 60))
+      .setJti(`jti-${now}-${Math.random()}`)
+      .sign(this.pair.privateKey);
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}

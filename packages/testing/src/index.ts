@@ -1,0 +1,5 @@
+export { FakeForge, FakeInstallKeys, mintConnectToken, queryStringHash } from './atlassian.js';
+export { adminDatabaseUrl, createTestDatabase, type TestDatabase } from './database.js';
+export { redisTestPrefix, testRedisUrl } from './redis.js';
+export { type LocalS3, startLocalS3 } from './s3.js';
+export { assertServiceContract, internalToken } from './service-contract.js';

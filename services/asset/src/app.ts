@@ -1,0 +1,33 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { internalAuthPlugin } from '@rt/auth';
+import type { PgPool, RegionalDb } from '@rt/db';
+import { createServiceApp, type ServiceApp } from '@rt/http';
+import { bucketReachable } from '@rt/storage';
+import type { FastifyBaseLogger } from 'fastify';
+
+/** Everything the asset service needs, created by server.ts (or a test). */
+export interface AppDeps {
+  internalTokenSecret: string;
+  db: RegionalDb;
+  pool: PgPool;
+  /** S3 client and bucket of this region. */
+  s3: S3Client;
+  bucket: string;
+  logLevel?: string;
+  logger?: FastifyBaseLogger;
+}
+
+/** Builds the asset service (no I/O here: connections are passed in). */
+export async function buildApp(deps: AppDeps): Promise<ServiceApp> {
+  const app = createServiceApp({
+    name: 'asset',
+    logLevel: deps.logLevel,
+    logger: deps.logger,
+    checks: {
+      postgres: () => deps.pool.query('SELECT 1'),
+      s3: () => bucketReachable(deps.s3, deps.bucket),
+    },
+  });
+  await app.register(internalAuthPlugin, { secret: deps.internalTokenSecret });
+  return app;
+}

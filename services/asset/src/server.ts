@@ -1,0 +1,29 @@
+import { loadConfigOrExit } from '@rt/config';
+import { createPgPool, createRegionalClient } from '@rt/db';
+import { serve } from '@rt/http';
+import { createS3Client } from '@rt/storage';
+import { buildApp } from './app.js';
+import { loadConfig } from './config.js';
+
+const config = loadConfigOrExit(loadConfig);
+const connection = { url: config.region.databaseUrl, poolSize: config.dbPoolSize };
+const db = createRegionalClient(connection);
+const pool = createPgPool(connection);
+const s3 = createS3Client(config.region);
+const app = await buildApp({
+  internalTokenSecret: config.internalTokenSecret,
+  db,
+  pool,
+  s3,
+  bucket: config.region.bucket,
+  logLevel: config.logLevel,
+});
+await serve(app, {
+  host: config.host,
+  port: config.port,
+  onShutdown: async () => {
+    s3.destroy();
+    await db.$disconnect();
+    await pool.end();
+  },
+});

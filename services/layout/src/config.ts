@@ -1,0 +1,7 @@
+import { type CommonConfig, type Env, parseCommonConfig } from '@rt/config';
+
+/** Configuration of this service (only the common variables so far). */
+export type ServiceConfig = CommonConfig;
+
+/** Parses the environment; throws ConfigError naming each bad variable. */
+export const loadConfig = (env: Env): ServiceConfig => parseCommonConfig(env);

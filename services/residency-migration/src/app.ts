@@ -1,0 +1,31 @@
+import { internalAuthPlugin } from '@rt/auth';
+import type { DirectoryDb } from '@rt/db';
+import { createServiceApp, type ServiceApp } from '@rt/http';
+import type { Redis } from '@rt/queue';
+import type { FastifyBaseLogger } from 'fastify';
+
+/** Everything the residency-migration service needs, created by server.ts (or a test). */
+export interface AppDeps {
+  internalTokenSecret: string;
+  /** Directory database: migrations are control-plane state. */
+  directory: DirectoryDb;
+  /** Redis of this region (migration queue). */
+  redis: Redis;
+  logLevel?: string;
+  logger?: FastifyBaseLogger;
+}
+
+/** Builds the residency-migration service (no I/O here: connections are passed in). */
+export async function buildApp(deps: AppDeps): Promise<ServiceApp> {
+  const app = createServiceApp({
+    name: 'residency-migration',
+    logLevel: deps.logLevel,
+    logger: deps.logger,
+    checks: {
+      postgres: () => deps.directory.$queryRaw`SELECT 1`,
+      redis: () => deps.redis.ping(),
+    },
+  });
+  await app.register(internalAuthPlugin, { secret: deps.internalTokenSecret });
+  return app;
+}

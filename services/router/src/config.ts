@@ -1,0 +1,56 @@
+import { type CommonConfig, type Env, EnvType, parseCommonConfig, parseEnv } from '@rt/config';
+import { Type } from '@sinclair/typebox';
+
+/** Router-specific variables. */
+export const RouterEnvSchema = Type.Object({
+  /** The app's base URL as registered with Atlassian (Connect descriptor `baseUrl`). */
+  APP_BASE_URL: EnvType.url(),
+  /** Atlassian's install-keys service; `/{kid}` answers the PEM public key. */
+  CONNECT_INSTALL_KEYS_URL: EnvType.url({ default: 'https://connect-install-keys.atlassian.com' }),
+  /** Forge Remote: JWKS of Forge Invocation Tokens. */
+  FORGE_JWKS_URL: EnvType.url({ default: 'https://forge.cdn.prod.atlassian-dev.net/.well-known/jwks.json' }),
+  /** Forge app id (`ari:cloud:ecosystem::app/…`), the audience of Forge Invocation Tokens. */
+  FORGE_APP_ID: Type.Optional(Type.String({ minLength: 1 })),
+  /** 32-byte key, base64, for AES-256-GCM of tenant shared secrets at rest. */
+  ENCRYPTION_KEY: Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$', description: '32 bytes, base64' }),
+  /** Services of this region (internal addresses). */
+  LAYOUT_URL: EnvType.url(),
+  THEME_URL: EnvType.url(),
+  ASSET_URL: EnvType.url(),
+  MIGRATION_URL: EnvType.url(),
+  /** Connect descriptor `dataResidency.maxMigrationDurationHours`. */
+  MAX_MIGRATION_DURATION_HOURS: Type.Integer({ minimum: 1, maximum: 72, default: 2 }),
+  /** Comma-separated origins allowed by CORS (none by default). */
+  CORS_ORIGINS: Type.String({ default: '' }),
+});
+
+/** Typed router configuration. */
+export interface RouterConfig extends CommonConfig {
+  appBaseUrl: string;
+  connectInstallKeysUrl: string;
+  forgeJwksUrl: string;
+  forgeAppId?: string;
+  encryptionKey: string;
+  services: { layout: string; theme: string; asset: string; migration: string };
+  maxMigrationDurationHours: number;
+  corsOrigins: string[];
+}
+
+/** Parses the environment; throws ConfigError naming each bad variable. */
+export function loadConfig(env: Env): RouterConfig {
+  const common = parseCommonConfig(env);
+  const v = parseEnv(RouterEnvSchema, env);
+  return {
+    ...common,
+    appBaseUrl: v.APP_BASE_URL.replace(/\/+$/, ''),
+    connectInstallKeysUrl: v.CONNECT_INSTALL_KEYS_URL.replace(/\/+$/, ''),
+    forgeJwksUrl: v.FORGE_JWKS_URL,
+    forgeAppId: v.FORGE_APP_ID,
+    encryptionKey: v.ENCRYPTION_KEY,
+    services: { layout: v.LAYOUT_URL, theme: v.THEME_URL, asset: v.ASSET_URL, migration: v.MIGRATION_URL },
+    maxMigrationDurationHours: v.MAX_MIGRATION_DURATION_HOURS,
+    corsOrigins: v.CORS_ORIGINS.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  };
+}

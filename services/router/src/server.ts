@@ -1,0 +1,19 @@
+import { loadConfigOrExit } from '@rt/config';
+import { createDirectoryClient } from '@rt/db';
+import { serve } from '@rt/http';
+import { createRedis } from '@rt/queue';
+import { buildApp } from './app.js';
+import { loadConfig } from './config.js';
+
+const config = loadConfigOrExit(loadConfig);
+const directory = createDirectoryClient({ url: config.directoryDatabaseUrl, poolSize: config.dbPoolSize });
+const redis = createRedis(config.region.redisUrl);
+const app = await buildApp({ config, directory, redis });
+await serve(app, {
+  host: config.host,
+  port: config.port,
+  onShutdown: async () => {
+    await directory.$disconnect();
+    redis.disconnect();
+  },
+});

@@ -1,0 +1,24 @@
+import { loadConfigOrExit } from '@rt/config';
+import { createPgPool, createRegionalClient } from '@rt/db';
+import { serve } from '@rt/http';
+import { buildApp } from './app.js';
+import { loadConfig } from './config.js';
+
+const config = loadConfigOrExit(loadConfig);
+const connection = { url: config.region.databaseUrl, poolSize: config.dbPoolSize };
+const db = createRegionalClient(connection);
+const pool = createPgPool(connection);
+const app = await buildApp({
+  internalTokenSecret: config.internalTokenSecret,
+  db,
+  pool,
+  logLevel: config.logLevel,
+});
+await serve(app, {
+  host: config.host,
+  port: config.port,
+  onShutdown: async () => {
+    await db.$disconnect();
+    await pool.end();
+  },
+});

@@ -1,0 +1,15 @@
+import type { JobPayload, QueueKey } from '@rt/queue';
+import type { Job } from 'bullmq';
+import type { WorkerDeps } from '../deps.js';
+
+/** A job handler: a plain function of the worker's deps and a validated payload. */
+export type JobHandler<K extends QueueKey> = (
+  deps: WorkerDeps,
+  payload: JobPayload<K>,
+  job: Job,
+) => Promise<unknown>;
+
+/**
+ * The handler of each queue. One file per job under `src/jobs/`; register it here.
+ */
+export const jobHandlers: { [K in QueueKey]?: JobHandler<K> } = {};

@@ -1,0 +1,55 @@
+import { loadConfigOrExit } from '@rt/config';
+import { createDirectoryClient, createPgPool, createRegionalClient } from '@rt/db';
+import { createLogger, serve } from '@rt/http';
+import { createRedis } from '@rt/queue';
+import { createS3Client } from '@rt/storage';
+import { buildApp } from './app.js';
+import { loadConfig } from './config.js';
+import type { RegionHandle, WorkerDeps } from './deps.js';
+import { startWorkers } from './workers.js';
+
+const config = loadConfigOrExit(loadConfig);
+const logger = createLogger('worker', config.logLevel);
+const regions = new Map<string, RegionHandle>(
+  config.regions.regions.map((settings) => {
+    const connection = {
+      url: settings.databaseUrl,
+      poolSize: Math.max(2, Math.floor(config.dbPoolSize / 2)),
+    };
+    return [
+      settings.id,
+      {
+        settings,
+        db: createRegionalClient(connection),
+        pool: createPgPool(connection),
+        s3: createS3Client(settings),
+        bucket: settings.bucket,
+      },
+    ];
+  }),
+);
+const deps: WorkerDeps = {
+  region: config.region.id,
+  directory: createDirectoryClient({ url: config.directoryDatabaseUrl, poolSize: config.dbPoolSize }),
+  regions,
+  redis: createRedis(config.region.redisUrl),
+  logger,
+  now: () => new Date(),
+};
+const workers = await startWorkers(deps);
+const app = await buildApp(deps);
+await serve(app, {
+  host: config.host,
+  port: config.port,
+  graceMs: 30_000,
+  onShutdown: async () => {
+    await workers.close();
+    await deps.directory.$disconnect();
+    for (const r of regions.values()) {
+      await r.db.$disconnect();
+      await r.pool.end();
+      r.s3.destroy();
+    }
+    deps.redis.disconnect();
+  },
+});

@@ -1,0 +1,48 @@
+import { parseJobPayload, type QueueKey, Queues } from '@rt/queue';
+import { type Job, Worker } from 'bullmq';
+import type { WorkerDeps } from './deps.js';
+import { jobHandlers } from './jobs/index.js';
+
+/** A running set of BullMQ workers, closed together on shutdown. */
+export interface RunningWorkers {
+  workers: Worker[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts one BullMQ worker per queue that has a handler. Payloads are validated against the
+ * shared schema before the handler runs; stalled jobs (a worker killed mid-job) are picked up
+ * again by BullMQ's stalled-job check, so every handler must be idempotent.
+ */
+export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
+  const workers: Worker[] = [];
+  for (const key of Object.keys(jobHandlers) as QueueKey[]) {
+    const handler = jobHandlers[key];
+    if (!handler) continue;
+    const worker = new Worker(
+      Queues[key].name,
+      async (job: Job) => handler(deps, parseJobPayload(key, job.data) as never, job),
+      {
+        connection: deps.redis.duplicate(),
+        prefix: deps.queuePrefix ?? 'bull',
+        concurrency: 4,
+        stalledInterval: 5_000,
+        maxStalledCount: 10,
+      },
+    );
+    worker.on('failed', (job, err) =>
+      deps.logger.warn(
+        { queue: key, jobId: job?.id, attempt: job?.attemptsMade, err: err.message },
+        'job failed',
+      ),
+    );
+    worker.on('error', (err) => deps.logger.error({ queue: key, err: err.message }, 'worker error'));
+    workers.push(worker);
+  }
+  return {
+    workers,
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}

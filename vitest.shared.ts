@@ -1,0 +1,18 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Shared vitest settings: resolve workspace packages to their TypeScript sources (the
+ * `development` export condition), generous timeouts for tests that talk to real Postgres,
+ * Redis and S3, and at most two worker processes (this machine has two cores).
+ */
+export const sharedVitestConfig = defineConfig({
+  resolve: { conditions: ['development'] },
+  ssr: { resolve: { conditions: ['development'], externalConditions: ['development'] } },
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    maxWorkers: 2,
+    include: ['test/**/*.test.ts'],
+  },
+});
