@@ -11,12 +11,13 @@ export class SecretBox {
     if (this.key.length !== 32) throw new Error('ENCRYPTION_KEY must be 32 bytes, base64 encoded');
   }
 
-  seal(plaintext: string, associatedData?: string): Buffer {
+  /** Seals `plaintext`; the result is a fresh Uint8Array (what Prisma's Bytes columns take). */
+  seal(plaintext: string, associatedData?: string): Uint8Array<ArrayBuffer> {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     if (associatedData) cipher.setAAD(Buffer.from(associatedData));
     const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return Buffer.concat([iv, ct, cipher.getAuthTag()]);
+    return new Uint8Array(Buffer.concat([iv, ct, cipher.getAuthTag()]));
   }
 
   open(sealed: Uint8Array, associatedData?: string): string {

@@ -1,0 +1,80 @@
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { demoContextToken, seedDemoTenant } from './demo.js';
+import { PrerequisiteMissing } from './preflight.js';
+import { startStack } from './stack.js';
+import { loadStackConfig, routerUrl, SERVICES, serviceUrl } from './stack-config.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const { values } = parseArgs({
+  options: {
+    demo: { type: 'boolean', default: false },
+    verbose: { type: 'boolean', short: 'v', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+if (values.help) {
+  process.stdout.write(`Usage: npm start [-- --demo] [-- --verbose]
+
+Starts the two-region stack locally: databases on the local PostgreSQL, Redis, an embedded S3
+server, and per region the router plus layout, theme, asset, residency-migration and worker.
+  --demo      install a demo tenant and print a token to try the API with
+  --verbose   stream every service's log to the console (otherwise: .devstack/logs/)
+Environment: EU_ROUTER_PORT (8080), US_ROUTER_PORT (8090), S3_PORT (9000), DATABASE_ADMIN_URL,
+REDIS_URL, APP_BASE_URL, CONNECT_INSTALL_KEYS_URL, FORGE_JWKS_URL, REGION_<EU|US>_BASE_URL, LOG_LEVEL.
+`);
+  process.exit(0);
+}
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const config = loadStackConfig(root);
+let stack: Awaited<ReturnType<typeof startStack>> | undefined;
+let stopping = false;
+
+const shutdown = async (code: number) => {
+  if (stopping) return;
+  stopping = true;
+  say('\nstopping the stack …');
+  await stack?.stop();
+  say('stopped.');
+  process.exit(code);
+};
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+try {
+  stack = await startStack(config, { root, echo: values.verbose, say });
+} catch (err) {
+  if (err instanceof PrerequisiteMissing) say(`\n${err.message}`);
+  else say(`\nthe stack failed to start: ${(err as Error).message}`);
+  process.exit(1);
+}
+
+for (const p of stack.processes) {
+  void p.exited.then((code) => {
+    if (!stopping) {
+      say(`${p.label} exited unexpectedly (code ${code}); see ${config.stateDir}/logs/${p.label}.log`);
+      void shutdown(1);
+    }
+  });
+}
+
+say('\nRefined Toolkit — local two-region stack is up\n');
+for (const region of config.regions) {
+  say(`  ${region.id} router   ${routerUrl(config, region)}`);
+  for (const s of SERVICES.filter((s) => s.name !== 'router')) {
+    say(`     ${s.name.padEnd(20)} ${serviceUrl(config, region, s.name)}  (internal)`);
+  }
+}
+say(`  S3 (embedded)     ${stack.s3Endpoint}`);
+say(`  descriptor        ${config.appBaseUrl}/atlassian-connect.json`);
+say(`  logs              ${config.stateDir}/logs/`);
+
+if (values.demo) {
+  const tenant = await seedDemoTenant(config, process.env.DEMO_CONFLUENCE_URL ?? 'https://refined-demo.atlassian.net');
+  const token = demoContextToken(tenant, 'demo-admin');
+  say(`\n  demo tenant       ${tenant.clientKey} (home ${tenant.homeRegion})`);
+  say(`  try it           curl -H 'Authorization: JWT ${token}' ${config.appBaseUrl}/api/v1/layouts`);
+}
+say('\nPress Ctrl-C to stop.');

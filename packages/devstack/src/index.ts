@@ -1,0 +1,4 @@
+export { demoContextToken, seedDemoTenant } from './demo.js';
+export { checkPostgres, checkRedis, PrerequisiteMissing } from './preflight.js';
+export { type RunningStack, startStack } from './stack.js';
+export { loadStackConfig, SERVICES, type StackConfig, serviceEnv } from './stack-config.js';

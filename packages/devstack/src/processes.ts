@@ -1,0 +1,77 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+
+/** A service process of the local stack. */
+export interface ManagedProcess {
+  label: string;
+  child: ChildProcess;
+  log: WriteStream;
+  exited: Promise<number | null>;
+}
+
+/**
+ * Starts a service from its TypeScript source (tsx, `development` export condition), with its
+ * output written to `<logDir>/<label>.log` and, when `echo` is set, to the console prefixed.
+ */
+export function startService(options: {
+  root: string;
+  label: string;
+  entry: string;
+  env: Record<string, string>;
+  logDir: string;
+  echo: boolean;
+}): ManagedProcess {
+  mkdirSync(options.logDir, { recursive: true });
+  const log = createWriteStream(join(options.logDir, `${options.label}.log`), { flags: 'a' });
+  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', options.entry], {
+    cwd: options.root,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const forward = (chunk: Buffer) => {
+    log.write(chunk);
+    if (options.echo) {
+      for (const line of chunk.toString().split('\n')) if (line) process.stdout.write(`[${options.label}] ${line}\n`);
+    }
+  };
+  child.stdout?.on('data', forward);
+  child.stderr?.on('data', (chunk: Buffer) => {
+    forward(chunk);
+    if (!options.echo) process.stderr.write(`[${options.label}] ${chunk}`);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { label: options.label, child, log, exited };
+}
+
+/** Polls `url` until it answers 2xx or the deadline passes. */
+export async function waitForHttp(url: string, timeoutMs: number, isDead: () => boolean): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = '';
+  while (Date.now() < deadline) {
+    if (isDead()) throw new Error(`process exited before ${url} answered`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      if (res.ok) return;
+      lastError = `HTTP ${res.status}`;
+    } catch (err) {
+      lastError = (err as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms (${lastError})`);
+}
+
+/** Stops processes with SIGTERM, then SIGKILL after a grace period. */
+export async function stopAll(processes: ManagedProcess[], graceMs = 8000): Promise<void> {
+  await Promise.all(
+    processes.map(async (p) => {
+      if (p.child.exitCode !== null || p.child.signalCode !== null) return;
+      p.child.kill('SIGTERM');
+      const timer = setTimeout(() => p.child.kill('SIGKILL'), graceMs);
+      await p.exited;
+      clearTimeout(timer);
+      p.log.end();
+    }),
+  );
+}

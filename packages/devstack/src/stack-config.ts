@@ -1,0 +1,155 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The services started per region, in start order, with their port offset from the router. */
+export const SERVICES = [
+  { name: 'layout', offset: 1 },
+  { name: 'theme', offset: 2 },
+  { name: 'asset', offset: 3 },
+  { name: 'residency-migration', offset: 4 },
+  { name: 'worker', offset: 5 },
+  { name: 'router', offset: 0 },
+] as const;
+
+/** Name of a service of the stack. */
+export type ServiceName = (typeof SERVICES)[number]['name'];
+
+/** One region of the local stack. */
+export interface LocalRegion {
+  id: string;
+  routerPort: number;
+  database: string;
+  redisDb: number;
+  bucket: string;
+}
+
+/** Everything the local stack is made of; every value can be overridden by environment. */
+export interface StackConfig {
+  host: string;
+  stateDir: string;
+  adminDatabaseUrl: string;
+  redisUrl: string;
+  s3Port: number;
+  directoryDatabase: string;
+  regions: LocalRegion[];
+  secrets: { internalTokenSecret: string; encryptionKey: string; operatorTokenSecret: string };
+  /** Base URL registered with Atlassian (descriptor `baseUrl`); defaults to the first router. */
+  appBaseUrl: string;
+  connectInstallKeysUrl?: string;
+  forgeJwksUrl?: string;
+  logLevel: string;
+}
+
+const env = (name: string, fallback: string): string => process.env[name] || fallback;
+const int = (name: string, fallback: number): number => {
+  const v = process.env[name];
+  if (!v) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number, got ${v}`);
+  return n;
+};
+
+/**
+ * Secrets of the local stack, generated once and kept in the state directory so tenants
+ * installed in one run can still be decrypted in the next. Never used outside the local stack.
+ */
+function localSecrets(stateDir: string): StackConfig['secrets'] {
+  const file = join(stateDir, 'secrets.json');
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    const secrets = {
+      internalTokenSecret: randomBytes(32).toString('base64url'),
+      encryptionKey: randomBytes(32).toString('base64'),
+      operatorTokenSecret: randomBytes(32).toString('base64url'),
+    };
+    mkdirSync(stateDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+    return secrets;
+  }
+}
+
+/** Reads the stack layout from the environment with the documented defaults. */
+export function loadStackConfig(root: string): StackConfig {
+  const host = env('STACK_HOST', '127.0.0.1');
+  const stateDir = env('STACK_STATE_DIR', join(root, '.devstack'));
+  const euPort = int('EU_ROUTER_PORT', 8080);
+  const usPort = int('US_ROUTER_PORT', 8090);
+  return {
+    host,
+    stateDir,
+    adminDatabaseUrl: env('DATABASE_ADMIN_URL', 'postgresql://postgres@127.0.0.1:5432/postgres'),
+    redisUrl: env('REDIS_URL', 'redis://127.0.0.1:6379'),
+    s3Port: int('S3_PORT', 9000),
+    directoryDatabase: env('DIRECTORY_DATABASE', 'rt_directory'),
+    regions: [
+      { id: 'EU', routerPort: euPort, database: env('EU_DATABASE', 'rt_eu'), redisDb: 1, bucket: env('EU_BUCKET', 'rt-assets-eu') },
+      { id: 'US', routerPort: usPort, database: env('US_DATABASE', 'rt_us'), redisDb: 2, bucket: env('US_BUCKET', 'rt-assets-us') },
+    ],
+    secrets: localSecrets(stateDir),
+    appBaseUrl: env('APP_BASE_URL', `http://${host}:${euPort}`),
+    connectInstallKeysUrl: process.env.CONNECT_INSTALL_KEYS_URL,
+    forgeJwksUrl: process.env.FORGE_JWKS_URL,
+    logLevel: env('LOG_LEVEL', 'info'),
+  };
+}
+
+const databaseUrl = (config: StackConfig, database: string): string => {
+  const url = new URL(config.adminDatabaseUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+};
+
+/** URL of the directory database. */
+export const directoryUrl = (config: StackConfig): string => databaseUrl(config, config.directoryDatabase);
+/** URL of a region's database. */
+export const regionDatabaseUrl = (config: StackConfig, region: LocalRegion): string => databaseUrl(config, region.database);
+/** Public URL of a region's router. */
+export const routerUrl = (config: StackConfig, region: LocalRegion): string =>
+  process.env[`REGION_${region.id}_BASE_URL`] || `http://${config.host}:${region.routerPort}`;
+/** Internal URL of a service of a region. */
+export const serviceUrl = (config: StackConfig, region: LocalRegion, service: ServiceName): string =>
+  `http://${config.host}:${region.routerPort + SERVICES.find((s) => s.name === service)!.offset}`;
+
+/** The environment of one service process: the same variables a deployment sets. */
+export function serviceEnv(config: StackConfig, region: LocalRegion, service: ServiceName): Record<string, string> {
+  const redis = (r: LocalRegion) => {
+    const url = new URL(config.redisUrl);
+    url.pathname = `/${r.redisDb}`;
+    return url.toString();
+  };
+  const vars: Record<string, string> = {
+    NODE_ENV: 'development',
+    LOG_LEVEL: config.logLevel,
+    REGION: region.id,
+    REGIONS: config.regions.map((r) => r.id).join(','),
+    REGION_ALIASES: 'DE:EU',
+    HOST: config.host,
+    PORT: String(region.routerPort + SERVICES.find((s) => s.name === service)!.offset),
+    INTERNAL_TOKEN_SECRET: config.secrets.internalTokenSecret,
+    ENCRYPTION_KEY: config.secrets.encryptionKey,
+    OPERATOR_TOKEN_SECRET: config.secrets.operatorTokenSecret,
+    DIRECTORY_DATABASE_URL: directoryUrl(config),
+    APP_BASE_URL: config.appBaseUrl,
+    LAYOUT_URL: serviceUrl(config, region, 'layout'),
+    THEME_URL: serviceUrl(config, region, 'theme'),
+    ASSET_URL: serviceUrl(config, region, 'asset'),
+    MIGRATION_URL: serviceUrl(config, region, 'residency-migration'),
+    ACCESS_LOG_DIR: join(config.stateDir, 'access-logs', region.id.toLowerCase()),
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    // Node 20 runs the local stack; the SDK's notice about Node 22 is known (images use Node 24).
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  if (config.connectInstallKeysUrl) vars.CONNECT_INSTALL_KEYS_URL = config.connectInstallKeysUrl;
+  if (config.forgeJwksUrl) vars.FORGE_JWKS_URL = config.forgeJwksUrl;
+  for (const r of config.regions) {
+    vars[`REGION_${r.id}_DATABASE_URL`] = regionDatabaseUrl(config, r);
+    vars[`REGION_${r.id}_REDIS_URL`] = redis(r);
+    vars[`REGION_${r.id}_S3_BUCKET`] = r.bucket;
+    vars[`REGION_${r.id}_S3_ENDPOINT`] = `http://${config.host}:${config.s3Port}`;
+    vars[`REGION_${r.id}_BASE_URL`] = routerUrl(config, r);
+  }
+  return vars;
+}
