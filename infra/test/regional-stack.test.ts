@@ -54,7 +54,7 @@ describe.each(regionIds)('regional stack %s', (regionId) => {
     const subnets = resourcesOf(t, 'AWS::EC2::Subnet');
     for (const service of ecsServices) {
       const network = (
-        service.Properties?.NetworkConfiguration as { AwsvpcConfiguration: Record<string, unknown> }
+        service.Properties.NetworkConfiguration as { AwsvpcConfiguration: Record<string, unknown> }
       ).AwsvpcConfiguration;
       expect(network.AssignPublicIp).toBe('DISABLED');
       const refs = (network.Subnets as Array<{ Ref: string }>).map((s) => s.Ref);
@@ -62,8 +62,8 @@ describe.each(regionIds)('regional stack %s', (regionId) => {
       for (const ref of refs) {
         const subnet = subnets[ref];
         expect(subnet, ref).toBeDefined();
-        expect(subnet?.Properties?.MapPublicIpOnLaunch).toBe(false);
-        expect(subnet?.Properties?.Tags).toEqual(
+        expect(subnet?.Properties.MapPublicIpOnLaunch).toBe(false);
+        expect(subnet?.Properties.Tags).toEqual(
           expect.arrayContaining([{ Key: 'aws-cdk:subnet-type', Value: 'Private' }]),
         );
       }
@@ -74,20 +74,20 @@ describe.each(regionIds)('regional stack %s', (regionId) => {
     const t = template(regionId);
     const albs = Object.values(resourcesOf(t, 'AWS::ElasticLoadBalancingV2::LoadBalancer'));
     expect(albs).toHaveLength(1);
-    expect(albs[0]?.Properties?.Scheme).toBe('internet-facing');
-    const albGroups = (albs[0]?.Properties?.SecurityGroups as Array<{ 'Fn::GetAtt': [string, string] }>).map(
+    expect(albs[0]!.Properties.Scheme).toBe('internet-facing');
+    const albGroups = (albs[0]!.Properties.SecurityGroups as Array<{ 'Fn::GetAtt': [string, string] }>).map(
       (g) => g['Fn::GetAtt'][0],
     );
 
     const openRules: Array<{ group: string; rule: Record<string, unknown> }> = [];
     for (const [id, group] of Object.entries(resourcesOf(t, 'AWS::EC2::SecurityGroup'))) {
-      for (const rule of (group.Properties?.SecurityGroupIngress as Array<Record<string, unknown>>) ?? []) {
+      for (const rule of (group.Properties.SecurityGroupIngress as Array<Record<string, unknown>>) ?? []) {
         openRules.push({ group: id, rule });
       }
     }
     for (const ingress of Object.values(resourcesOf(t, 'AWS::EC2::SecurityGroupIngress'))) {
-      const groupId = ingress.Properties?.GroupId as { 'Fn::GetAtt'?: [string, string] };
-      openRules.push({ group: groupId['Fn::GetAtt']?.[0] ?? 'unknown', rule: ingress.Properties ?? {} });
+      const groupId = ingress.Properties.GroupId as { 'Fn::GetAtt'?: [string, string] };
+      openRules.push({ group: groupId['Fn::GetAtt']?.[0] ?? 'unknown', rule: ingress.Properties });
     }
     const publicRules = openRules.filter(
       ({ rule }) => rule.CidrIp === '0.0.0.0/0' || rule.CidrIpv6 === '::/0',
@@ -152,8 +152,8 @@ describe.each(regionIds)('regional stack %s', (regionId) => {
     const instances = Object.values(resourcesOf(t, 'AWS::RDS::DBInstance'));
     expect(instances.length).toBeGreaterThanOrEqual(2);
     for (const instance of instances) {
-      expect(instance.Properties?.PubliclyAccessible).toBe(false);
-      if (instance.Properties?.Engine === 'postgres') {
+      expect(instance.Properties.PubliclyAccessible).toBe(false);
+      if (instance.Properties.Engine === 'postgres') {
         expect(instance.Properties).toMatchObject({ StorageEncrypted: true, DeletionProtection: true });
         expect(instance.Properties.BackupRetentionPeriod).toBeGreaterThanOrEqual(7);
         expect(instance.Properties.KmsKeyId).toBeDefined();
@@ -161,16 +161,16 @@ describe.each(regionIds)('regional stack %s', (regionId) => {
     }
     t.resourceCountIs(
       'AWS::RDS::DBInstance',
-      instances.filter((i) => i.Properties?.Engine === 'postgres').length + (regionId === 'EU' ? 2 : 1),
+      instances.filter((i) => i.Properties.Engine === 'postgres').length + (regionId === 'EU' ? 2 : 1),
     );
     for (const cluster of Object.values(resourcesOf(t, 'AWS::RDS::DBCluster'))) {
       expect(cluster.Properties).toMatchObject({ StorageEncrypted: true, DeletionProtection: true });
-      expect(cluster.Properties?.BackupRetentionPeriod).toBeGreaterThanOrEqual(7);
+      expect(cluster.Properties.BackupRetentionPeriod).toBeGreaterThanOrEqual(7);
     }
     for (const subnetGroup of Object.values(resourcesOf(t, 'AWS::RDS::DBSubnetGroup'))) {
       const subnets = resourcesOf(t, 'AWS::EC2::Subnet');
-      for (const ref of subnetGroup.Properties?.SubnetIds as Array<{ Ref: string }>) {
-        expect(subnets[ref.Ref]?.Properties?.Tags).toEqual(
+      for (const ref of subnetGroup.Properties.SubnetIds as Array<{ Ref: string }>) {
+        expect(subnets[ref.Ref]?.Properties.Tags).toEqual(
           expect.arrayContaining([{ Key: 'aws-cdk:subnet-type', Value: 'Isolated' }]),
         );
       }
@@ -182,10 +182,10 @@ describe.each(regionIds)('regional stack %s', (regionId) => {
     const t = template(regionId);
     const groups = resourcesOf(t, 'AWS::ElastiCache::ParameterGroup');
     const [groupId, group] = Object.entries(groups)[0]!;
-    expect(group.Properties?.Properties).toEqual({ 'maxmemory-policy': 'noeviction' });
+    expect(group.Properties.Properties).toEqual({ 'maxmemory-policy': 'noeviction' });
     const replication = Object.values(resourcesOf(t, 'AWS::ElastiCache::ReplicationGroup'));
     expect(replication).toHaveLength(1);
-    const props = replication[0]?.Properties ?? {};
+    const props = replication[0]!.Properties;
     expect(props).toMatchObject({
       CacheParameterGroupName: { Ref: groupId },
       TransitEncryptionEnabled: true,
@@ -198,16 +198,16 @@ describe.each(regionIds)('regional stack %s', (regionId) => {
     const t = template(regionId);
     const groups = resourcesOf(t, 'AWS::Logs::LogGroup');
     const access = Object.entries(groups).filter(([, g]) =>
-      String(g.Properties?.LogGroupName).endsWith('/router-access'),
+      String(g.Properties.LogGroupName).endsWith('/router-access'),
     );
     expect(access).toHaveLength(1);
     const [accessId, accessGroup] = access[0]!;
-    expect(accessGroup.Properties?.RetentionInDays).toBe(14);
+    expect(accessGroup.Properties.RetentionInDays).toBe(14);
     const router = taskDefinitionOf(t, 'router').properties.ContainerDefinitions as Array<{
       LogConfiguration: { Options: Record<string, unknown> };
     }>;
     expect(router[0]?.LogConfiguration.Options['awslogs-group']).toEqual({ Ref: accessId });
-    for (const group of Object.values(groups)) expect(group.Properties?.RetentionInDays).toBeDefined();
+    for (const group of Object.values(groups)) expect(group.Properties.RetentionInDays).toBeDefined();
   });
 
   it('exposes internal services only to the router through Service Connect', () => {
@@ -222,27 +222,27 @@ describe.each(regionIds)('regional stack %s', (regionId) => {
       ['asset', 'asset'],
       ['residencymigration', 'residency-migration'],
     ]) {
-      expect(byName(logicalName!)?.Properties?.ServiceConnectConfiguration, logicalName).toEqual({
+      expect(byName(logicalName!)?.Properties.ServiceConnectConfiguration, logicalName).toEqual({
         Enabled: true,
         Namespace: namespace,
         Services: [{ ClientAliases: [{ DnsName: dnsName, Port: 8080 }], PortName: 'http' }],
       });
     }
     // The router is a Service Connect client only; the worker takes no requests at all.
-    expect(byName('router')?.Properties?.ServiceConnectConfiguration).toEqual({
+    expect(byName('router')?.Properties.ServiceConnectConfiguration).toEqual({
       Enabled: true,
       Namespace: namespace,
     });
-    expect(byName('worker')?.Properties?.ServiceConnectConfiguration).toBeUndefined();
+    expect(byName('worker')?.Properties.ServiceConnectConfiguration).toBeUndefined();
     // Internal services accept 8080 only from the router's security group.
     const groups = resourcesOf(t, 'AWS::EC2::SecurityGroupIngress');
     const routerGroup = Object.keys(resourcesOf(t, 'AWS::EC2::SecurityGroup')).find((id) =>
       id.startsWith('ServicesrouterSecurityGroup'),
     );
-    const toPort8080 = Object.values(groups).filter((g) => g.Properties?.FromPort === 8080);
+    const toPort8080 = Object.values(groups).filter((g) => g.Properties.FromPort === 8080);
     expect(toPort8080.length).toBe(5); // 4 internal services from the router + router from the ALB
     for (const ingress of toPort8080) {
-      const source = (ingress.Properties?.SourceSecurityGroupId as { 'Fn::GetAtt': [string] })[
+      const source = (ingress.Properties.SourceSecurityGroupId as { 'Fn::GetAtt': [string] })[
         'Fn::GetAtt'
       ][0];
       expect([
@@ -364,11 +364,11 @@ describe('directory members', () => {
       GlobalClusterIdentifier: 'rt-directory',
       DatabaseName: 'directory',
     });
-    expect(JSON.stringify(eu[0]?.Properties?.MasterUserPassword)).toContain('{{resolve:secretsmanager:');
+    expect(JSON.stringify(eu[0]?.Properties.MasterUserPassword)).toContain('{{resolve:secretsmanager:');
     expect(us[0]?.Properties).toMatchObject({
       GlobalClusterIdentifier: 'rt-directory',
       EnableGlobalWriteForwarding: true,
     });
-    expect(us[0]?.Properties?.MasterUsername).toBeUndefined();
+    expect(us[0]?.Properties.MasterUsername).toBeUndefined();
   });
 });

@@ -48,7 +48,7 @@ export function synthesise(
   return { app, stacks, global: Template.fromStack(stacks.global), regional };
 }
 
-type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 
 /** All resources of a type, keyed by logical id. */
 export function resourcesOf(template: Template, type: string): Resources {
@@ -60,13 +60,11 @@ export function statementsOfRole(template: Template, roleLogicalId: string): Arr
   const policies = resourcesOf(template, 'AWS::IAM::Policy');
   return Object.values(policies)
     .filter((policy) =>
-      ((policy.Properties?.Roles as Array<{ Ref?: string }>) ?? []).some(
-        (role) => role.Ref === roleLogicalId,
-      ),
+      ((policy.Properties.Roles as Array<{ Ref?: string }>) ?? []).some((role) => role.Ref === roleLogicalId),
     )
     .flatMap(
       (policy) =>
-        (policy.Properties?.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement,
+        (policy.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement,
     );
 }
 
@@ -81,7 +79,7 @@ export function taskDefinitionOf(
   if (match.length !== 1)
     throw new Error(`Expected one task definition for ${service}, found ${match.length}`);
   const [logicalId, resource] = match[0]!;
-  return { logicalId, properties: resource.Properties ?? {} };
+  return { logicalId, properties: resource.Properties };
 }
 
 /** Container definition `app` of a service. */
