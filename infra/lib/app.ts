@@ -36,6 +36,16 @@ export function buildStacks(app: App, config: DeploymentConfig, options: BuildOp
       ? () => dockerfileImages(options.repoRoot)
       : (scope: Construct) => ecrImages(scope, config.prefix, config.imageTag));
 
+  if (config.account) {
+    // With an account, CDK validates the VPC's AZs against an `availability-zones` lookup, which
+    // needs AWS credentials. The region config already names the AZs, so answer the lookup from it
+    // and keep synth offline.
+    for (const region of config.regions) {
+      const key = `availability-zones:account=${config.account}:region=${region.awsRegion}`;
+      if (app.node.tryGetContext(key) === undefined) app.node.setContext(key, [...region.availabilityZones]);
+    }
+  }
+
   const global = new GlobalStack(app, naming.globalStackName(), {
     env: env(primary.awsRegion),
     description: 'Refined Toolkit global layer: directory global database, shared secrets, DNS routing',
