@@ -1,0 +1,110 @@
+/**
+ * What each deployable needs from the platform. The regional stack grants exactly this and
+ * nothing more (least privilege): a service that is not listed for a resource gets neither its
+ * secret nor an IAM permission for it.
+ */
+export type ServiceName = 'router' | 'layout' | 'theme' | 'asset' | 'residency-migration' | 'worker';
+
+export interface ServiceSpec {
+  readonly name: ServiceName;
+  /** Dockerfile path relative to the repository root (the Docker build context). */
+  readonly dockerfile: string;
+  /** Name other services use to reach it through Service Connect; absent = accepts no requests. */
+  readonly internalDnsName?: string;
+  /** Env var the router reads to find this service. */
+  readonly urlEnvVar?: string;
+  /** Reads/writes the region's own Postgres. */
+  readonly regionalDatabase: boolean;
+  /** Directory access: `write` gets the writer endpoint as well as the local reader. */
+  readonly directory: 'read' | 'write';
+  readonly redis: boolean;
+  /** Own-region asset bucket access. */
+  readonly bucket: 'none' | 'read' | 'read-write';
+  /** Read access to every other region's bucket (migrations copy objects into the home region). */
+  readonly readsOtherRegionsBuckets: boolean;
+  /** Needs `ENCRYPTION_KEY` (tenant shared secrets in the directory). */
+  readonly encryptionKey: boolean;
+  /** Runs on the public ALB. */
+  readonly public: boolean;
+}
+
+/** The six deployables, one Dockerfile each under `services/<name>/`. */
+export const services: readonly ServiceSpec[] = [
+  {
+    name: 'router',
+    dockerfile: 'services/router/Dockerfile',
+    regionalDatabase: false,
+    directory: 'write',
+    redis: true,
+    bucket: 'none',
+    readsOtherRegionsBuckets: false,
+    encryptionKey: true,
+    public: true,
+  },
+  {
+    name: 'layout',
+    dockerfile: 'services/layout/Dockerfile',
+    internalDnsName: 'layout',
+    urlEnvVar: 'LAYOUT_URL',
+    regionalDatabase: true,
+    directory: 'read',
+    redis: false,
+    bucket: 'none',
+    readsOtherRegionsBuckets: false,
+    encryptionKey: false,
+    public: false,
+  },
+  {
+    name: 'theme',
+    dockerfile: 'services/theme/Dockerfile',
+    internalDnsName: 'theme',
+    urlEnvVar: 'THEME_URL',
+    regionalDatabase: true,
+    directory: 'read',
+    redis: false,
+    bucket: 'none',
+    readsOtherRegionsBuckets: false,
+    encryptionKey: false,
+    public: false,
+  },
+  {
+    name: 'asset',
+    dockerfile: 'services/asset/Dockerfile',
+    internalDnsName: 'asset',
+    urlEnvVar: 'ASSET_URL',
+    regionalDatabase: true,
+    directory: 'read',
+    redis: false,
+    bucket: 'read-write',
+    readsOtherRegionsBuckets: false,
+    encryptionKey: false,
+    public: false,
+  },
+  {
+    name: 'residency-migration',
+    dockerfile: 'services/residency-migration/Dockerfile',
+    internalDnsName: 'residency-migration',
+    urlEnvVar: 'MIGRATION_URL',
+    regionalDatabase: true,
+    directory: 'write',
+    redis: true,
+    bucket: 'read',
+    readsOtherRegionsBuckets: false,
+    encryptionKey: false,
+    public: false,
+  },
+  {
+    name: 'worker',
+    dockerfile: 'services/worker/Dockerfile',
+    regionalDatabase: true,
+    directory: 'write',
+    redis: true,
+    bucket: 'read-write',
+    readsOtherRegionsBuckets: true,
+    encryptionKey: false,
+    public: false,
+  },
+];
+
+/** Port every container listens on (`PORT`). */
+export const containerPort = 8080;
