@@ -1,7 +1,10 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { type Env, EnvType, parseEnv } from './env.js';
+import { type Env, EnvType, parseEnv, withAssembledUrls } from './env.js';
 import { ConfigError } from './errors.js';
 import { parseRegions, type RegionSettings, type RegionTable } from './regions.js';
+
+/** The process's own region: database and Redis are guaranteed. */
+export type OwnRegionSettings = RegionSettings & { databaseUrl: string; redisUrl: string };
 
 /** Variables every service reads. */
 export const CommonEnvSchema = Type.Object({
@@ -15,6 +18,8 @@ export const CommonEnvSchema = Type.Object({
   INTERNAL_TOKEN_SECRET: EnvType.secret(32, 'HS256 key of the internal service token'),
   /** Directory (control plane) database, primary. */
   DIRECTORY_DATABASE_URL: EnvType.url(),
+  /** Directory read replica in this region (optional; defaults to the primary). */
+  DIRECTORY_READ_DATABASE_URL: Type.Optional(EnvType.url()),
   DB_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
 });
 
@@ -26,18 +31,30 @@ export interface CommonConfig {
   port: number;
   internalTokenSecret: string;
   directoryDatabaseUrl: string;
+  /** Directory read replica of this region (defaults to the primary). */
+  directoryReadDatabaseUrl: string;
   dbPoolSize: number;
-  /** This process's region. */
-  region: RegionSettings;
+  /** This process's region (its database and Redis are always configured). */
+  region: OwnRegionSettings;
   /** Every configured region (for forwarding, migrations and deletions). */
   regions: RegionTable;
 }
 
 /** Parses the variables every service needs. */
-export function parseCommonConfig(env: Env): CommonConfig {
+export function parseCommonConfig(rawEnv: Env): CommonConfig {
+  const env = withAssembledUrls(rawEnv);
   const v = parseEnv(CommonEnvSchema, env);
   const regions = parseRegions(env);
   const region = regions.regions.find((r) => r.id === v.REGION);
+  const missing = (['databaseUrl', 'redisUrl'] as const).filter((k) => region && !region[k]);
+  if (region && missing.length > 0) {
+    throw new ConfigError(
+      missing.map((k) => ({
+        variable: `REGION_${region.id}_${k === 'databaseUrl' ? 'DATABASE' : 'REDIS'}_URL`,
+        problem: 'is required for the own region but not set',
+      })),
+    );
+  }
   if (!region) {
     throw new ConfigError([
       {
@@ -53,8 +70,9 @@ export function parseCommonConfig(env: Env): CommonConfig {
     port: v.PORT,
     internalTokenSecret: v.INTERNAL_TOKEN_SECRET,
     directoryDatabaseUrl: v.DIRECTORY_DATABASE_URL,
+    directoryReadDatabaseUrl: v.DIRECTORY_READ_DATABASE_URL ?? v.DIRECTORY_DATABASE_URL,
     dbPoolSize: v.DB_POOL_SIZE,
-    region,
+    region: region as OwnRegionSettings,
     regions,
   };
 }

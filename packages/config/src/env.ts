@@ -60,3 +60,35 @@ export function loadConfigOrExit<T>(load: (env: Env) => T, env: Env = process.en
     throw err;
   }
 }
+
+const enc = encodeURIComponent;
+
+/**
+ * Deployments inject credentials as separate secrets (never a whole URL in a task definition):
+ * where `<P>_URL` is unset but `<P>_HOST` is, the URL is assembled from `<P>_HOST`, `_PORT`,
+ * `_NAME`, `_USER`, `_PASSWORD` (Postgres, `?sslmode=require` unless `<P>_SSLMODE` says otherwise)
+ * or, for Redis prefixes (`…_REDIS`), `_HOST`, `_PORT`, `_AUTH_TOKEN`, `_TLS`.
+ */
+export function withAssembledUrls(env: Env): Env {
+  const out: Env = { ...env };
+  for (const key of Object.keys(env)) {
+    const m = /^(.*)_HOST$/.exec(key);
+    if (!m) continue;
+    const p = m[1]!;
+    if (out[`${p}_URL`]) continue;
+    const host = env[key]!;
+    if (p.endsWith('_REDIS')) {
+      const tls = env[`${p}_TLS`] === 'true';
+      const auth = env[`${p}_AUTH_TOKEN`] ? `:${enc(env[`${p}_AUTH_TOKEN`]!)}@` : '';
+      out[`${p}_URL`] = `${tls ? 'rediss' : 'redis'}://${auth}${host}:${env[`${p}_PORT`] ?? '6379'}`;
+    } else if (p.endsWith('_DATABASE')) {
+      const user = env[`${p}_USER`];
+      const cred = user ? `${enc(user)}${env[`${p}_PASSWORD`] ? `:${enc(env[`${p}_PASSWORD`]!)}` : ''}@` : '';
+      const name = env[`${p}_NAME`] ?? 'postgres';
+      const sslmode = env[`${p}_SSLMODE`] ?? 'require';
+      out[`${p}_URL`] =
+        `postgresql://${cred}${host}:${env[`${p}_PORT`] ?? '5432'}/${enc(name)}?sslmode=${sslmode}`;
+    }
+  }
+  return out;
+}

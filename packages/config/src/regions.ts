@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { type Env, EnvType, parseEnv } from './env.js';
+import { type Env, EnvType, parseEnv, withAssembledUrls } from './env.js';
 import { ConfigError } from './errors.js';
 
 /**
@@ -19,10 +19,13 @@ export interface RegionSettings {
   id: RegionId;
   /** AWS region of the stack (e.g. eu-central-1). */
   awsRegion: string;
-  /** Regional Postgres (layouts, themes, assets). */
-  databaseUrl: string;
-  /** Regional Redis (queues, rate limits, cache invalidation). */
-  redisUrl: string;
+  /**
+   * Regional Postgres (layouts, themes, assets). Required for the process's own region; other
+   * regions' are set only where a process reaches them (the worker, for migrations/deletions).
+   */
+  databaseUrl?: string;
+  /** Regional Redis (queues, rate limits, cache invalidation); required for the own region. */
+  redisUrl?: string;
   /** The region's S3 bucket for images. */
   bucket: string;
   /** S3 endpoint override (local S3 server); undefined means AWS. */
@@ -43,8 +46,8 @@ export interface RegionTable {
 
 const regionEnv = (id: string) =>
   Type.Object({
-    [`REGION_${id}_DATABASE_URL`]: EnvType.url(),
-    [`REGION_${id}_REDIS_URL`]: EnvType.url(),
+    [`REGION_${id}_DATABASE_URL`]: Type.Optional(EnvType.url()),
+    [`REGION_${id}_REDIS_URL`]: Type.Optional(EnvType.url()),
     [`REGION_${id}_S3_BUCKET`]: Type.String({ minLength: 3, maxLength: 63, pattern: '^[a-z0-9.-]+$' }),
     [`REGION_${id}_S3_ENDPOINT`]: Type.Optional(EnvType.url()),
     [`REGION_${id}_AWS_REGION`]: Type.String({ minLength: 1, default: DEFAULT_AWS_REGION[id] ?? '' }),
@@ -57,7 +60,8 @@ const regionEnv = (id: string) =>
  * `REGION_R_S3_ENDPOINT` (optional), `REGION_R_AWS_REGION` (default for EU/US) and
  * `REGION_R_BASE_URL`.
  */
-export function parseRegions(env: Env): RegionTable {
+export function parseRegions(rawEnv: Env): RegionTable {
+  const env = withAssembledUrls(rawEnv);
   const { REGIONS, REGION_ALIASES } = parseEnv(
     Type.Object({
       REGIONS: Type.String({ pattern: '^[A-Z]{2,8}(,[A-Z]{2,8})*$', default: 'EU,US' }),
@@ -78,8 +82,8 @@ export function parseRegions(env: Env): RegionTable {
     return {
       id,
       awsRegion,
-      databaseUrl: v[`REGION_${id}_DATABASE_URL`]!,
-      redisUrl: v[`REGION_${id}_REDIS_URL`]!,
+      databaseUrl: v[`REGION_${id}_DATABASE_URL`],
+      redisUrl: v[`REGION_${id}_REDIS_URL`],
       bucket: v[`REGION_${id}_S3_BUCKET`]!,
       s3Endpoint: v[`REGION_${id}_S3_ENDPOINT`],
       baseUrl: v[`REGION_${id}_BASE_URL`]!.replace(/\/+$/, ''),

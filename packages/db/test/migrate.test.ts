@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
-import { createTestDatabase, type TestDatabase } from '@rt/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MigrationChecksumMismatch, migrateDatabase, readMigrations } from '../src/index.js';
+import { freshDatabase } from './test-database.js';
 
 describe('migration runner', () => {
-  let database: TestDatabase;
+  let database: Awaited<ReturnType<typeof freshDatabase>>;
   beforeAll(async () => {
-    database = await createTestDatabase('regional', 'runner');
+    database = await freshDatabase('regional', 'runner');
   });
   afterAll(async () => database?.drop());
 

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { get_dmmf } from '@prisma/prisma-schema-wasm';
-import { createTestDatabase, type TestDatabase } from '@rt/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SchemaKind } from '../src/index.js';
+import { freshDatabase } from './test-database.js';
 
 /**
  * The committed SQL migrations and the Prisma schemas must describe the same database.
@@ -77,7 +77,7 @@ const PERSONAL = /(account|email|e_mail|user_?name|display_name|full_name|ip_?ad
 
 for (const kind of ['directory', 'regional'] as const) {
   describe(`${kind} schema vs committed migrations`, () => {
-    let database: TestDatabase;
+    let database: Awaited<ReturnType<typeof freshDatabase>>;
     let client: pg.Client;
     const dmmf = loadDmmf(kind);
     const models = dmmf.datamodel.models;
@@ -86,7 +86,7 @@ for (const kind of ['directory', 'regional'] as const) {
     const fieldOf = (m: DmmfModel, name: string) => m.fields.find((f) => f.name === name)!;
 
     beforeAll(async () => {
-      database = await createTestDatabase(kind, 'drift');
+      database = await freshDatabase(kind, 'drift');
       client = new pg.Client({ connectionString: database.url });
       await client.connect();
     });

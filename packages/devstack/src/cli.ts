@@ -72,7 +72,10 @@ say(`  descriptor        ${config.appBaseUrl}/atlassian-connect.json`);
 say(`  logs              ${config.stateDir}/logs/`);
 
 if (values.demo) {
-  const tenant = await seedDemoTenant(config, process.env.DEMO_CONFLUENCE_URL ?? 'https://refined-demo.atlassian.net');
+  const tenant = await seedDemoTenant(
+    config,
+    process.env.DEMO_CONFLUENCE_URL ?? 'https://refined-demo.atlassian.net',
+  );
   const token = demoContextToken(tenant, 'demo-admin');
   say(`\n  demo tenant       ${tenant.clientKey} (home ${tenant.homeRegion})`);
   say(`  try it           curl -H 'Authorization: JWT ${token}' ${config.appBaseUrl}/api/v1/layouts`);

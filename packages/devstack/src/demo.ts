@@ -28,7 +28,9 @@ export async function seedDemoTenant(config: StackConfig, baseUrl: string): Prom
   } catch {
     sharedSecret = randomBytes(32).toString('base64url');
     mkdirSync(config.stateDir, { recursive: true });
-    writeFileSync(file, JSON.stringify({ clientKey: DEMO_CLIENT_KEY, sharedSecret }, null, 2), { mode: 0o600 });
+    writeFileSync(file, JSON.stringify({ clientKey: DEMO_CLIENT_KEY, sharedSecret }, null, 2), {
+      mode: 0o600,
+    });
   }
   const homeRegion = config.regions[0]!.id;
   const sealed = new SecretBox(config.secrets.encryptionKey).seal(sharedSecret, DEMO_CLIENT_KEY);
@@ -36,8 +38,22 @@ export async function seedDemoTenant(config: StackConfig, baseUrl: string): Prom
   try {
     await directory.tenant.upsert({
       where: { clientKey: DEMO_CLIENT_KEY },
-      create: { clientKey: DEMO_CLIENT_KEY, baseUrl, displayUrl: baseUrl, sharedSecretEnc: sealed, homeRegion, productType: 'confluence' },
-      update: { baseUrl, displayUrl: baseUrl, sharedSecretEnc: sealed, state: 'active', uninstalledAt: null, revision: { increment: 1 } },
+      create: {
+        clientKey: DEMO_CLIENT_KEY,
+        baseUrl,
+        displayUrl: baseUrl,
+        sharedSecretEnc: sealed,
+        homeRegion,
+        productType: 'confluence',
+      },
+      update: {
+        baseUrl,
+        displayUrl: baseUrl,
+        sharedSecretEnc: sealed,
+        state: 'active',
+        uninstalledAt: null,
+        revision: { increment: 1 },
+      },
     });
   } finally {
     await directory.$disconnect();

@@ -32,7 +32,8 @@ export function startService(options: {
   const forward = (chunk: Buffer) => {
     log.write(chunk);
     if (options.echo) {
-      for (const line of chunk.toString().split('\n')) if (line) process.stdout.write(`[${options.label}] ${line}\n`);
+      for (const line of chunk.toString().split('\n'))
+        if (line) process.stdout.write(`[${options.label}] ${line}\n`);
     }
   };
   child.stdout?.on('data', forward);

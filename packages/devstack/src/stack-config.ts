@@ -84,8 +84,20 @@ export function loadStackConfig(root: string): StackConfig {
     s3Port: int('S3_PORT', 9000),
     directoryDatabase: env('DIRECTORY_DATABASE', 'rt_directory'),
     regions: [
-      { id: 'EU', routerPort: euPort, database: env('EU_DATABASE', 'rt_eu'), redisDb: 1, bucket: env('EU_BUCKET', 'rt-assets-eu') },
-      { id: 'US', routerPort: usPort, database: env('US_DATABASE', 'rt_us'), redisDb: 2, bucket: env('US_BUCKET', 'rt-assets-us') },
+      {
+        id: 'EU',
+        routerPort: euPort,
+        database: env('EU_DATABASE', 'rt_eu'),
+        redisDb: 1,
+        bucket: env('EU_BUCKET', 'rt-assets-eu'),
+      },
+      {
+        id: 'US',
+        routerPort: usPort,
+        database: env('US_DATABASE', 'rt_us'),
+        redisDb: 2,
+        bucket: env('US_BUCKET', 'rt-assets-us'),
+      },
     ],
     secrets: localSecrets(stateDir),
     appBaseUrl: env('APP_BASE_URL', `http://${host}:${euPort}`),
@@ -104,7 +116,8 @@ const databaseUrl = (config: StackConfig, database: string): string => {
 /** URL of the directory database. */
 export const directoryUrl = (config: StackConfig): string => databaseUrl(config, config.directoryDatabase);
 /** URL of a region's database. */
-export const regionDatabaseUrl = (config: StackConfig, region: LocalRegion): string => databaseUrl(config, region.database);
+export const regionDatabaseUrl = (config: StackConfig, region: LocalRegion): string =>
+  databaseUrl(config, region.database);
 /** Public URL of a region's router. */
 export const routerUrl = (config: StackConfig, region: LocalRegion): string =>
   process.env[`REGION_${region.id}_BASE_URL`] || `http://${config.host}:${region.routerPort}`;
@@ -113,7 +126,11 @@ export const serviceUrl = (config: StackConfig, region: LocalRegion, service: Se
   `http://${config.host}:${region.routerPort + SERVICES.find((s) => s.name === service)!.offset}`;
 
 /** The environment of one service process: the same variables a deployment sets. */
-export function serviceEnv(config: StackConfig, region: LocalRegion, service: ServiceName): Record<string, string> {
+export function serviceEnv(
+  config: StackConfig,
+  region: LocalRegion,
+  service: ServiceName,
+): Record<string, string> {
   const redis = (r: LocalRegion) => {
     const url = new URL(config.redisUrl);
     url.pathname = `/${r.redisDb}`;

@@ -3,7 +3,15 @@ import { ensureDatabase, migrateDatabase } from '@rt/db';
 import { checkPostgres, checkRedis } from './preflight.js';
 import { type ManagedProcess, startService, stopAll, waitForHttp } from './processes.js';
 import { startEmbeddedS3 } from './s3.js';
-import { directoryUrl, regionDatabaseUrl, routerUrl, SERVICES, type StackConfig, serviceEnv, serviceUrl } from './stack-config.js';
+import {
+  directoryUrl,
+  regionDatabaseUrl,
+  routerUrl,
+  SERVICES,
+  type StackConfig,
+  serviceEnv,
+  serviceUrl,
+} from './stack-config.js';
 
 /** A running local stack. */
 export interface RunningStack {
@@ -19,7 +27,10 @@ type Say = (line: string) => void;
  * directory and regional databases, starts the embedded S3 server with a bucket per region,
  * then every service of every region as its own process, waiting for each to be healthy.
  */
-export async function startStack(config: StackConfig, options: { root: string; echo: boolean; say: Say }): Promise<RunningStack> {
+export async function startStack(
+  config: StackConfig,
+  options: { root: string; echo: boolean; say: Say },
+): Promise<RunningStack> {
   const { say } = options;
   say('checking PostgreSQL and Redis …');
   await checkPostgres(config.adminDatabaseUrl);
@@ -32,7 +43,9 @@ export async function startStack(config: StackConfig, options: { root: string; e
   for (const [url, kind] of databases) {
     const created = await ensureDatabase(url);
     const { applied } = await migrateDatabase(url, kind);
-    say(`database ${new URL(url).pathname.slice(1)}: ${created ? 'created' : 'exists'}, ${applied.length} migration(s) applied`);
+    say(
+      `database ${new URL(url).pathname.slice(1)}: ${created ? 'created' : 'exists'}, ${applied.length} migration(s) applied`,
+    );
   }
 
   const s3 = await startEmbeddedS3({
@@ -64,12 +77,20 @@ export async function startStack(config: StackConfig, options: { root: string; e
       });
       await Promise.all(
         started.map(({ name, p }) =>
-          waitForHttp(`${serviceUrl(config, region, name)}/healthz`, 60_000, () => p.child.exitCode !== null).catch((err) => {
-            throw new Error(`${p.label} failed to start: ${err.message} (log: ${join(config.stateDir, 'logs', `${p.label}.log`)})`);
+          waitForHttp(
+            `${serviceUrl(config, region, name)}/healthz`,
+            60_000,
+            () => p.child.exitCode !== null,
+          ).catch((err) => {
+            throw new Error(
+              `${p.label} failed to start: ${err.message} (log: ${join(config.stateDir, 'logs', `${p.label}.log`)})`,
+            );
           }),
         ),
       );
-      say(`region ${region.id}: router ${routerUrl(config, region)} (+ ${SERVICES.length - 1} services) healthy`);
+      say(
+        `region ${region.id}: router ${routerUrl(config, region)} (+ ${SERVICES.length - 1} services) healthy`,
+      );
     }
   } catch (err) {
     await stop();

@@ -33,7 +33,5 @@ export async function serve(app: FastifyInstance, options: ServeOptions): Promis
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
-  const address = await app.listen({ host: options.host, port: options.port });
-  app.log.info({ address: address.replace(/^https?:\/\/[^:]+/, '') }, 'listening');
-  return address;
+  return app.listen({ host: options.host, port: options.port });
 }

@@ -13,7 +13,7 @@ export interface AppDeps {
 }
 
 const upstreamReady = async (baseUrl: string): Promise<void> => {
-  const res = await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(1500) });
+  const res = await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(3000) });
   if (!res.ok) throw new Error(`${baseUrl}/readyz answered ${res.status}`);
 };
 

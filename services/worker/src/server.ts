@@ -10,22 +10,29 @@ import { startWorkers } from './workers.js';
 
 const config = loadConfigOrExit(loadConfig);
 const logger = createLogger('worker', config.logLevel);
+// The worker reaches every region whose database is configured (migrations and deletions span
+// regions); a region without one is reported at start and skipped.
+for (const r of config.regions.regions.filter((r) => !r.databaseUrl)) {
+  logger.warn(
+    { region: r.id },
+    `REGION_${r.id}_DATABASE_URL not set: this worker cannot migrate or delete data there`,
+  );
+}
 const regions = new Map<string, RegionHandle>(
-  config.regions.regions.map((settings) => {
+  config.regions.regions.flatMap((settings) => {
+    if (!settings.databaseUrl) return [];
     const connection = {
       url: settings.databaseUrl,
       poolSize: Math.max(2, Math.floor(config.dbPoolSize / 2)),
     };
-    return [
-      settings.id,
-      {
-        settings,
-        db: createRegionalClient(connection),
-        pool: createPgPool(connection),
-        s3: createS3Client(settings),
-        bucket: settings.bucket,
-      },
-    ];
+    const handle: RegionHandle = {
+      settings,
+      db: createRegionalClient(connection),
+      pool: createPgPool(connection),
+      s3: createS3Client(settings),
+      bucket: settings.bucket,
+    };
+    return [[settings.id, handle] as const];
   }),
 );
 const deps: WorkerDeps = {

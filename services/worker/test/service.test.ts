@@ -22,7 +22,14 @@ beforeAll(async () => {
   const region = (id: string, url: string, bucket: string): [string, RegionHandle] => [
     id,
     {
-      settings: { id, awsRegion: 'eu-central-1', databaseUrl: url, redisUrl: testRedisUrl(), bucket, baseUrl: 'http://x' },
+      settings: {
+        id,
+        awsRegion: 'eu-central-1',
+        databaseUrl: url,
+        redisUrl: testRedisUrl(),
+        bucket,
+        baseUrl: 'http://x',
+      },
       db: createRegionalClient({ url, poolSize: 1 }),
       pool: createPgPool({ url, poolSize: 1 }),
       s3: createS3Client({ awsRegion: 'eu-central-1', s3Endpoint: s3server.endpoint }),
@@ -56,11 +63,21 @@ describe('worker health', () => {
     const app = await buildApp(deps);
     const ready = await app.inject({ method: 'GET', url: '/readyz' });
     expect(ready.statusCode).toBe(200);
-    expect(Object.keys(ready.json().checks).sort()).toEqual(['directory', 'postgres-EU', 'postgres-US', 'redis', 's3-EU', 's3-US']);
+    expect(Object.keys(ready.json().checks).sort()).toEqual([
+      'directory',
+      'postgres-EU',
+      'postgres-US',
+      'redis',
+      's3-EU',
+      's3-US',
+    ]);
     expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     await app.close();
 
-    const broken = await buildApp({ ...deps, regions: new Map([...deps.regions].map(([id, r]) => [id, { ...r, bucket: `${r.bucket}-missing` }])) });
+    const broken = await buildApp({
+      ...deps,
+      regions: new Map([...deps.regions].map(([id, r]) => [id, { ...r, bucket: `${r.bucket}-missing` }])),
+    });
     const notReady = await broken.inject({ method: 'GET', url: '/readyz' });
     expect(notReady.statusCode).toBe(503);
     expect(notReady.json().checks['s3-US'].status).toBe('fail');
