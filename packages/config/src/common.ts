@@ -3,7 +3,10 @@ import { type Env, EnvType, parseEnv, withAssembledUrls } from './env.js';
 import { ConfigError } from './errors.js';
 import { parseRegions, type RegionSettings, type RegionTable } from './regions.js';
 
-/** The process's own region: database and Redis are guaranteed. */
+/**
+ * The process's own region: database and Redis URLs are set whenever the service declared it
+ * needs them (see {@link CommonNeeds}); otherwise they are empty strings.
+ */
 export type OwnRegionSettings = RegionSettings & { databaseUrl: string; redisUrl: string };
 
 /** Variables every service reads. */
@@ -15,7 +18,7 @@ export const CommonEnvSchema = Type.Object({
   HOST: Type.String({ default: '127.0.0.1' }),
   PORT: EnvType.port(0),
   /** HS256 key of the router → service internal token (≥ 32 chars). */
-  INTERNAL_TOKEN_SECRET: EnvType.secret(32, 'HS256 key of the internal service token'),
+  INTERNAL_TOKEN_SECRET: Type.Optional(EnvType.secret(32, 'HS256 key of the internal service token')),
   /** Directory (control plane) database, primary. */
   DIRECTORY_DATABASE_URL: EnvType.url(),
   /** Directory read replica in this region (optional; defaults to the primary). */
@@ -40,13 +43,30 @@ export interface CommonConfig {
   regions: RegionTable;
 }
 
+/**
+ * What a process needs of its own region and the internal token. A deployment injects only
+ * what a service needs (least privilege), so a service that does not use Redis, the regional
+ * database or the internal token says so and those variables become optional (empty string).
+ */
+export interface CommonNeeds {
+  regionalDatabase?: boolean;
+  redis?: boolean;
+  internalToken?: boolean;
+}
+
 /** Parses the variables every service needs. */
-export function parseCommonConfig(rawEnv: Env): CommonConfig {
+export function parseCommonConfig(rawEnv: Env, needs: CommonNeeds = {}): CommonConfig {
+  const want = { regionalDatabase: true, redis: true, internalToken: true, ...needs };
   const env = withAssembledUrls(rawEnv);
   const v = parseEnv(CommonEnvSchema, env);
+  if (want.internalToken && !v.INTERNAL_TOKEN_SECRET) {
+    throw new ConfigError([{ variable: 'INTERNAL_TOKEN_SECRET', problem: 'is required but not set' }]);
+  }
   const regions = parseRegions(env);
   const region = regions.regions.find((r) => r.id === v.REGION);
-  const missing = (['databaseUrl', 'redisUrl'] as const).filter((k) => region && !region[k]);
+  const missing = (['databaseUrl', 'redisUrl'] as const).filter(
+    (k) => region && !region[k] && (k === 'databaseUrl' ? want.regionalDatabase : want.redis),
+  );
   if (region && missing.length > 0) {
     throw new ConfigError(
       missing.map((k) => ({
@@ -68,11 +88,11 @@ export function parseCommonConfig(rawEnv: Env): CommonConfig {
     logLevel: v.LOG_LEVEL,
     host: v.HOST,
     port: v.PORT,
-    internalTokenSecret: v.INTERNAL_TOKEN_SECRET,
+    internalTokenSecret: v.INTERNAL_TOKEN_SECRET ?? '',
     directoryDatabaseUrl: v.DIRECTORY_DATABASE_URL,
     directoryReadDatabaseUrl: v.DIRECTORY_READ_DATABASE_URL ?? v.DIRECTORY_DATABASE_URL,
     dbPoolSize: v.DB_POOL_SIZE,
-    region: region as OwnRegionSettings,
+    region: { ...region, databaseUrl: region.databaseUrl ?? '', redisUrl: region.redisUrl ?? '' },
     regions,
   };
 }

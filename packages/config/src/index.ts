@@ -1,4 +1,10 @@
-export { type CommonConfig, CommonEnvSchema, type OwnRegionSettings, parseCommonConfig } from './common.js';
+export {
+  type CommonConfig,
+  CommonEnvSchema,
+  type CommonNeeds,
+  type OwnRegionSettings,
+  parseCommonConfig,
+} from './common.js';
 export { type Env, EnvType, loadConfigOrExit, parseEnv, withAssembledUrls } from './env.js';
 export { ConfigError, type ConfigIssue } from './errors.js';
 export { parseRegions, Region, type RegionId, type RegionSettings, type RegionTable } from './regions.js';

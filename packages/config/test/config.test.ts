@@ -48,13 +48,15 @@ describe('configuration', () => {
 
   it('names every missing or invalid variable', () => {
     const { INTERNAL_TOKEN_SECRET: _s, ...partial } = base;
-    expect(issuesOf(() => parseCommonConfig({ ...partial, PORT: 'eighty' }))).toEqual([
-      'INTERNAL_TOKEN_SECRET',
-      'PORT',
-    ]);
+    expect(issuesOf(() => parseCommonConfig({ ...partial, PORT: 'eighty' }))).toEqual(['PORT']);
+    expect(issuesOf(() => parseCommonConfig(partial))).toEqual(['INTERNAL_TOKEN_SECRET']);
+    expect(parseCommonConfig(partial, { internalToken: false }).internalTokenSecret).toBe('');
     expect(issuesOf(() => parseCommonConfig({ ...base, REGION_EU_REDIS_URL: undefined }))).toEqual([
       'REGION_EU_REDIS_URL',
     ]);
+    // A service that does not use Redis (least privilege: not injected) does not require it.
+    const noRedis = parseCommonConfig({ ...base, REGION_EU_REDIS_URL: undefined }, { redis: false });
+    expect(noRedis.region.redisUrl).toBe('');
     expect(issuesOf(() => parseCommonConfig({ ...base, REGION: 'JP' }))).toEqual(['REGION']);
     expect(issuesOf(() => parseCommonConfig({ ...base, REGION_US_S3_BUCKET: undefined }))).toEqual([
       'REGION_US_S3_BUCKET',

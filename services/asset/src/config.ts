@@ -4,4 +4,4 @@ import { type CommonConfig, type Env, parseCommonConfig } from '@rt/config';
 export type ServiceConfig = CommonConfig;
 
 /** Parses the environment; throws ConfigError naming each bad variable. */
-export const loadConfig = (env: Env): ServiceConfig => parseCommonConfig(env);
+export const loadConfig = (env: Env): ServiceConfig => parseCommonConfig(env, { redis: false });

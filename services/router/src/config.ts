@@ -38,7 +38,7 @@ export interface RouterConfig extends CommonConfig {
 
 /** Parses the environment; throws ConfigError naming each bad variable. */
 export function loadConfig(env: Env): RouterConfig {
-  const common = parseCommonConfig(env);
+  const common = parseCommonConfig(env, { regionalDatabase: false });
   const v = parseEnv(RouterEnvSchema, env);
   return {
     ...common,

@@ -4,4 +4,4 @@ import { type CommonConfig, type Env, parseCommonConfig } from '@rt/config';
 export type WorkerConfig = CommonConfig;
 
 /** Parses the environment; throws ConfigError naming each bad variable. */
-export const loadConfig = (env: Env): WorkerConfig => parseCommonConfig(env);
+export const loadConfig = (env: Env): WorkerConfig => parseCommonConfig(env, { internalToken: false });
