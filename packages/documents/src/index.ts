@@ -9,6 +9,7 @@ export {
   layoutKind,
   themeKind,
 } from './document-kind.js';
+export { exampleLayoutContent, exampleThemeTokens } from './examples.js';
 export {
   type AssetReferenceOccurrence,
   collectAssetReferences,
