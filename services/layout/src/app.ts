@@ -2,7 +2,7 @@ import { internalAuthPlugin } from '@rt/auth';
 import type { PgPool, RegionalDb } from '@rt/db';
 import { type Authorize, allowAll, DocumentRepository, documentRoutes, layoutKind } from '@rt/documents';
 import { createServiceApp, type ServiceApp } from '@rt/http';
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { exportRoutes } from './routes/export.js';
 
 /** Everything the layout service needs, created by server.ts (or a test). */
@@ -31,10 +31,18 @@ export async function buildApp(deps: AppDeps): Promise<ServiceApp> {
     checks: { postgres: () => deps.pool.query('SELECT 1') },
   });
   await app.register(internalAuthPlugin, { secret: deps.internalTokenSecret });
+  await app.register(layoutServiceRoutes, { pool: deps.pool, authorize: deps.authorize });
+  return app;
+}
+
+/** The API routes of the service (separate from {@link buildApp} so OpenAPI can wrap them). */
+export async function layoutServiceRoutes(
+  app: FastifyInstance,
+  deps: Pick<AppDeps, 'pool' | 'authorize'>,
+): Promise<void> {
   await app.register(documentRoutes, {
     repository: new DocumentRepository(deps.pool, layoutKind),
     authorize: deps.authorize ?? allowAll,
   });
   await app.register(exportRoutes, { pool: deps.pool });
-  return app;
 }

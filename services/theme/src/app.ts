@@ -9,7 +9,7 @@ import {
   themeKind,
 } from '@rt/documents';
 import { createServiceApp, type ServiceApp } from '@rt/http';
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { defaultThemeRoutes } from './routes/default-theme.js';
 import { spaceThemeRoutes } from './routes/space-theme.js';
 
@@ -38,11 +38,19 @@ export async function buildApp(deps: AppDeps): Promise<ServiceApp> {
     checks: { postgres: () => deps.pool.query('SELECT 1') },
   });
   await app.register(internalAuthPlugin, { secret: deps.internalTokenSecret });
+  await app.register(themeServiceRoutes, { pool: deps.pool, authorize: deps.authorize });
+  return app;
+}
+
+/** The API routes of the service (separate from {@link buildApp} so OpenAPI can wrap them). */
+export async function themeServiceRoutes(
+  app: FastifyInstance,
+  deps: Pick<AppDeps, 'pool' | 'authorize'>,
+): Promise<void> {
   const authorize = deps.authorize ?? allowAll;
   const themes = new DocumentRepository(deps.pool, themeKind);
   const assignments = new ThemeAssignments(deps.pool, themes);
   await app.register(documentRoutes, { repository: themes, authorize });
   await app.register(defaultThemeRoutes, { assignments, authorize });
   await app.register(spaceThemeRoutes, { assignments, authorize });
-  return app;
 }
