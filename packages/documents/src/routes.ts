@@ -23,6 +23,11 @@ export interface DocumentRoutesOptions {
   repository: DocumentRepository;
   /** Permission check before each write (issue 10); defaults to {@link allowAll}. */
   authorize?: Authorize;
+  /**
+   * Kind-specific rule on a change of an existing document (update or restore), run before the
+   * write; throws an `AppError` to refuse (e.g. the default theme must stay site-wide).
+   */
+  checkChange?: (current: StoredDocument, next: { scope: string }) => void;
 }
 
 /** TypeBox schemas of one kind's API. */
@@ -132,11 +137,15 @@ export function documentBodyGuard(kind: DocumentKind) {
 
 /** Sends a document with its ETag. */
 export function sendDocument(reply: FastifyReply, doc: StoredDocument, status = 200): FastifyReply {
-  return reply
-    .status(status)
-    .header('etag', etagOf(doc.version))
-    .type('application/json')
-    .send(renderDocument(doc));
+  return (
+    reply
+      .status(status)
+      .header('etag', etagOf(doc.version))
+      // Clients must not reuse a copy without asking: a stale theme or layout is a visible bug.
+      .header('cache-control', 'private, no-cache')
+      .type('application/json')
+      .send(renderDocument(doc))
+  );
 }
 
 const toInput = (kind: DocumentKind, body: Record<string, unknown>): DocumentInput => ({
@@ -175,6 +184,7 @@ export async function documentRoutes(app: FastifyInstance, options: DocumentRout
   ): Promise<IfMatch> => {
     const ifMatch = parseIfMatch(request.headers['if-match']);
     const current = await repository.require(request.tenant.tenantId, id);
+    if (newScope !== undefined) options.checkChange?.(current, { scope: newScope });
     await authorize(request, { action, resource: kind.type, scope: current.scope });
     if (newScope !== undefined && newScope !== current.scope) {
       await authorize(request, { action, resource: kind.type, scope: newScope });
@@ -232,6 +242,9 @@ export async function documentRoutes(app: FastifyInstance, options: DocumentRout
     },
     async (request, reply) => {
       const { id } = request.params as { id: string };
+      // No cache in front of this read: the service runs several replicas, and an in-process
+      // cache could serve a version another replica has already replaced. One primary-key
+      // lookup through a prepared statement is the whole cost (see bench/documents).
       return sendDocument(reply, await repository.require(request.tenant.tenantId, id));
     },
   );

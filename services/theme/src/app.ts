@@ -8,7 +8,7 @@ import {
   ThemeAssignments,
   themeKind,
 } from '@rt/documents';
-import { createServiceApp, type ServiceApp } from '@rt/http';
+import { Conflict, createServiceApp, type ServiceApp } from '@rt/http';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { defaultThemeRoutes } from './routes/default-theme.js';
 import { spaceThemeRoutes } from './routes/space-theme.js';
@@ -50,7 +50,18 @@ export async function themeServiceRoutes(
   const authorize = deps.authorize ?? allowAll;
   const themes = new DocumentRepository(deps.pool, themeKind);
   const assignments = new ThemeAssignments(deps.pool, themes);
-  await app.register(documentRoutes, { repository: themes, authorize });
+  await app.register(documentRoutes, {
+    repository: themes,
+    authorize,
+    checkChange: (current, next) => {
+      if (current.isDefault && next.scope !== 'site') {
+        throw new Conflict(
+          'THEME_NOT_SITE_WIDE',
+          'the default theme must stay site-wide; make another default first',
+        );
+      }
+    },
+  });
   await app.register(defaultThemeRoutes, { assignments, authorize });
   await app.register(spaceThemeRoutes, { assignments, authorize });
 }

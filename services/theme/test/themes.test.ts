@@ -220,6 +220,17 @@ describe('default theme', () => {
     expect(
       (await call(tenantA, { method: 'PUT', url: `/api/v1/themes/${randomUUID()}/default` })).statusCode,
     ).toBe(404);
+
+    const site = await createTheme(tenantA, { name: 'Site default' });
+    await call(tenantA, { method: 'PUT', url: `/api/v1/themes/${site.id}/default` });
+    const move = await call(tenantA, {
+      method: 'PUT',
+      url: `/api/v1/themes/${site.id}`,
+      headers: { 'if-match': '"1"' },
+      payload: { name: 'moved', scope: 'space:DOCS', tokens: exampleThemeTokens() },
+    });
+    expect(move.statusCode).toBe(409);
+    expect(move.json().code).toBe('THEME_NOT_SITE_WIDE');
   });
 });
 
