@@ -14,7 +14,10 @@ export {
   type AssetReferenceOccurrence,
   collectAssetReferences,
   findUnstorableText,
+  inspectJson,
+  type JsonProblem,
   MAX_DOCUMENT_BYTES,
+  MAX_DOCUMENT_DEPTH,
 } from './json-inspection.js';
 export { renderDocument } from './render.js';
 export {

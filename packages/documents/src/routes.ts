@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Authorize, allowAll } from './authorize.js';
 import { etagOf, type IfMatch, parseIfMatch } from './concurrency.js';
 import { type DocumentKind, jsonFieldProperties } from './document-kind.js';
-import { findUnstorableText, MAX_DOCUMENT_BYTES } from './json-inspection.js';
+import { inspectJson, MAX_DOCUMENT_BYTES, MAX_DOCUMENT_DEPTH } from './json-inspection.js';
 import { renderDocument, revisionView, summaryView } from './render.js';
 import type { DocumentInput, DocumentRepository, StoredDocument } from './repository.js';
 import {
@@ -107,19 +107,29 @@ export function documentSchemas(kind: DocumentKind): DocumentSchemas {
 }
 
 /**
- * Rejects, before schema validation, what the schema cannot express: text Postgres cannot store
- * (400 `INVALID_TEXT` with its path) and JSON parts larger than {@link MAX_DOCUMENT_BYTES}
+ * Rejects, before schema validation, what the schema cannot express: nesting deeper than
+ * {@link MAX_DOCUMENT_DEPTH} (400 `TOO_DEEP`), text Postgres cannot store (400 `INVALID_TEXT`,
+ * both with their path) and JSON parts larger than {@link MAX_DOCUMENT_BYTES}
  * (413 `DOCUMENT_TOO_LARGE`) — so a huge body is refused without validating it first.
  */
 export function documentBodyGuard(kind: DocumentKind) {
   return async (request: FastifyRequest) => {
     const body = request.body;
     if (body === null || typeof body !== 'object' || Array.isArray(body)) return;
-    const badPath = findUnstorableText(body);
-    if (badPath) {
-      throw new BadRequest('INVALID_TEXT', `body${badPath} contains a NUL character or unpaired surrogate`, [
-        { path: `body${badPath}`, message: 'text cannot be stored' },
-      ]);
+    const problem = inspectJson(body);
+    if (problem?.kind === 'too-deep') {
+      throw new BadRequest(
+        'TOO_DEEP',
+        `body${problem.path} is nested deeper than ${MAX_DOCUMENT_DEPTH} levels`,
+        [{ path: `body${problem.path}`, message: 'nested too deep' }],
+      );
+    }
+    if (problem) {
+      throw new BadRequest(
+        'INVALID_TEXT',
+        `body${problem.path} contains a NUL character or unpaired surrogate`,
+        [{ path: `body${problem.path}`, message: 'text cannot be stored' }],
+      );
     }
     const record = body as Record<string, unknown>;
     let bytes = 0;

@@ -4,6 +4,8 @@ import {
   decodeCursor,
   encodeCursor,
   findUnstorableText,
+  inspectJson,
+  MAX_DOCUMENT_DEPTH,
   parseIfMatch,
 } from '../src/index.js';
 
@@ -27,6 +29,16 @@ describe('text Postgres cannot store', () => {
     expect(findUnstorableText({ b: { 'k\uD800': 1 } })).toBe('/b/k\uD800');
     expect(findUnstorableText({ c: '\uDC00' })).toBe('/c');
     expect(findUnstorableText({ d: '😀 emoji is fine', e: 'ünïcödé' })).toBeUndefined();
+  });
+
+  it('reports nesting deeper than the limit without recursing (no stack overflow)', () => {
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    expect(inspectJson({ a: deep })).toEqual({
+      kind: 'too-deep',
+      path: `/a${'/0'.repeat(MAX_DOCUMENT_DEPTH - 1)}`,
+    });
+    expect(inspectJson({ a: [[['ok']]] })).toBeUndefined();
   });
 });
 

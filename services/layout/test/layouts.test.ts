@@ -534,7 +534,18 @@ describe('bad input is never a 5xx', () => {
       }
       bodies.push({ name: 'fuzz', scope: 'site', content });
     }
-    const rawBodies = ['{', '{"name":', 'null', '\u0000', '{"a":1}{"b":2}', '[]'.repeat(10000)];
+    const nested = (depth: number) =>
+      `{"name":"x","scope":"site","content":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+    const rawBodies = [
+      '{',
+      '{"name":',
+      'null',
+      '\u0000',
+      '{"a":1}{"b":2}',
+      '[]'.repeat(10000),
+      nested(40),
+      nested(200_000),
+    ];
     const responses: LightMyRequestResponse[] = [];
     for (const bad of ids) {
       for (const method of ['GET', 'PUT', 'DELETE'] as const) {
