@@ -393,6 +393,26 @@ describe('layouts: revisions', () => {
     expect(after.json().items).toHaveLength(20);
     expect(after.json().items[0]).toMatchObject({ version: 26, name: 'v10' });
   });
+  it('refuses with 409 to restore a revision whose image has been deleted since', async () => {
+    const hero = await addAsset(tenantA);
+    const { id } = await createLayout(tenantA, { content: exampleLayoutContent({ hero }) });
+    const url = `/api/v1/layouts/${id}`;
+    await call(tenantA, {
+      method: 'PUT',
+      url,
+      headers: { 'if-match': '"1"' },
+      payload: { name: 'no image', scope: 'site', content: exampleLayoutContent() },
+    });
+    // Version 2 no longer uses the image, so the asset service may delete it.
+    await pool.query('DELETE FROM assets WHERE id = $1', [hero]);
+    const res = await call(tenantA, {
+      method: 'POST',
+      url: `${url}/revisions/1/restore`,
+      headers: { 'if-match': '"2"' },
+    });
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toMatchObject({ code: 'ASSET_MISSING', details: [{ assetId: hero }] });
+  });
 });
 
 describe('layouts: permission seam (issue 10)', () => {
