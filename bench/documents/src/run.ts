@@ -20,6 +20,8 @@ import Fastify from 'fastify';
 
 const duration = Number(process.env.BENCH_DURATION ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
+// Load generation in a worker thread, so it does not share the event loop of the servers.
+const workers = Number(process.env.BENCH_WORKERS ?? 1);
 const secret = randomUUID() + randomUUID();
 
 interface Row {
@@ -33,8 +35,8 @@ interface Row {
 
 async function measure(name: string, url: string, headers: () => Record<string, string>): Promise<Row> {
   // Warm-up (JIT, connection pools), not counted.
-  await autocannon({ url, connections, duration: 2, headers: headers() });
-  const result = await autocannon({ url, connections, duration, headers: headers() });
+  await autocannon({ url, connections, duration: 2, headers: headers(), workers });
+  const result = await autocannon({ url, connections, duration, headers: headers(), workers });
   return {
     name,
     reqPerSec: Math.round(result.requests.average),
