@@ -81,7 +81,8 @@ export function documentSchemas(kind: DocumentKind): DocumentSchemas {
       limit: Type.Integer({ minimum: 1, maximum: 100, default: 25 }),
       cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     },
-    { additionalProperties: false },
+    // Unknown parameters are ignored, not refused: Connect may append `?jwt=…` and friends.
+    { additionalProperties: true },
   );
   const Revision = Type.Object({
     version: Type.Integer(),

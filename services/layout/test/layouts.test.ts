@@ -130,7 +130,9 @@ describe('layouts: create, read, list', () => {
     const all = await call(tenant, { method: 'GET', url: '/api/v1/layouts' });
     expect(all.json().items).toHaveLength(6);
     expect(all.json().items[0]).not.toHaveProperty('content');
-    for (const bad of ['limit=0', 'limit=101', 'limit=x', 'scope=global', 'cursor=abc', 'extra=1']) {
+    const withJwt = await call(tenant, { method: 'GET', url: '/api/v1/layouts?jwt=x.y.z&lic=none' });
+    expect(withJwt.json().items).toHaveLength(6);
+    for (const bad of ['limit=0', 'limit=101', 'limit=x', 'scope=global', 'cursor=abc']) {
       const res = await call(tenant, { method: 'GET', url: `/api/v1/layouts?${bad}` });
       expect(res.statusCode, bad).toBe(400);
     }
