@@ -288,38 +288,39 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
   throw new AssetRejected('ASSET_MALFORMED', 'invalid cursor');
 }
 
-/** Copies the request body to `path`, refusing it as soon as it exceeds `maxBytes`. */
-async function spool(body: Readable, path: string, maxBytes: number): Promise<number> {
-  let size = 0;
-  try {
-    await pipeline(
-      body,
-      async function* (source: AsyncIterable<Buffer>) {
-        for await (const chunk of source) {
-          size += chunk.length;
-          if (size > maxBytes) {
-            throw new AssetRejected('ASSET_TOO_LARGE', `uploads are limited to ${maxBytes} bytes`, {
-              maxBytes,
-            });
-          }
-          yield chunk;
-        }
-      },
-      createWriteStream(path),
-    );
-  } catch (err) {
-    if (err instanceof AssetRejected) throw err;
-    const code = (err as { code?: string }).code;
-    if (
-      code === 'ECONNRESET' ||
-      code === 'ERR_STREAM_PREMATURE_CLOSE' ||
-      (err as Error).message === 'aborted'
-    ) {
-      throw new AssetRejected('ASSET_UPLOAD_ABORTED', 'the upload was interrupted');
-    }
-    throw err;
-  }
-  return size;
+/**
+ * Copies the request body to `path`, refusing it as soon as it exceeds `maxBytes`. On refusal
+ * the rest of the body is read and discarded rather than the socket destroyed, so the client
+ * receives the 413 (the server closes the connection after the response).
+ */
+function spool(body: Readable, path: string, maxBytes: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const out = createWriteStream(path);
+    let size = 0;
+    let failed = false;
+    const fail = (err: Error) => {
+      if (failed) return;
+      failed = true;
+      body.unpipe(out);
+      body.removeListener('data', onData);
+      body.resume();
+      out.destroy();
+      reject(err);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        fail(new AssetRejected('ASSET_TOO_LARGE', `uploads are limited to ${maxBytes} bytes`, { maxBytes }));
+      }
+    };
+    body.on('data', onData);
+    body.on('error', () => fail(new AssetRejected('ASSET_UPLOAD_ABORTED', 'the upload was interrupted')));
+    out.on('error', (err) => fail(err));
+    out.on('finish', () => {
+      if (!failed) resolve(size);
+    });
+    body.pipe(out);
+  });
 }
 
 /** Writes the stripped output (kept ranges + replacement bytes) to `path`, hashing it on the way. */

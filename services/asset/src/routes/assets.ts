@@ -10,6 +10,7 @@ import {
   ErrorResponse,
   ListQuery,
   PresignedUrl,
+  RawImageBody,
   UploadResponse,
 } from './schemas.js';
 
@@ -44,7 +45,7 @@ export async function assetRoutes(app: ServiceApp, { store, maxBytes }: AssetRou
       schema: {
         summary: 'Upload an image (raw body; Content-Type image/png|jpeg|gif|webp|svg+xml)',
         headers: Type.Object({ 'content-type': Type.String() }),
-        body: Binary,
+        body: RawImageBody,
         response: {
           200: UploadResponse,
           201: UploadResponse,

@@ -62,5 +62,11 @@ export const PresignedUrl = Type.Object({
   expiresAt: Type.String({ format: 'date-time' }),
 });
 
-/** The image bytes (a stream; not serialised through JSON). */
+/**
+ * Raw image bytes of an upload. Deliberately no JSON-schema constraint: the body is a stream,
+ * checked by its bytes (type sniffing, structure, size) in the store, not by Ajv.
+ */
+export const RawImageBody = Type.Unsafe<unknown>({ description: 'image bytes (binary)' });
+
+/** The image bytes of a download (a stream; not serialised through JSON). */
 export const Binary = Type.Unsafe<unknown>({ type: 'string', format: 'binary' });
