@@ -398,6 +398,13 @@ function hostileCorpus(): Array<[string, Buffer | Readable | undefined, string |
       400,
       'ASSET_MALFORMED',
     ],
+    [
+      'SVG with a gigapixel intrinsic size',
+      Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="100000" height="100000"/>'),
+      'image/svg+xml',
+      422,
+      'ASSET_TOO_MANY_PIXELS',
+    ],
     ['PNG pixel bomb', pngBomb, 'image/png', 422, 'ASSET_TOO_MANY_PIXELS'],
     ['GIF pixel bomb', gifBomb, 'image/gif', 422, 'ASSET_TOO_MANY_PIXELS'],
     ['JPEG pixel bomb', jpegBomb, 'image/jpeg', 422, 'ASSET_TOO_MANY_PIXELS'],

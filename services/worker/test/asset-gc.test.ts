@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { createPgPool, createRegionalClient, type PgPool, type RegionalDb } from '@rt/db';
+import {
+  createDirectoryClient,
+  createPgPool,
+  createRegionalClient,
+  type DirectoryDb,
+  type PgPool,
+  type RegionalDb,
+} from '@rt/db';
 import { createLogger } from '@rt/http';
 import { createRedis, JobProducer, type Redis } from '@rt/queue';
 import { assetKey, createS3Client } from '@rt/storage';
@@ -21,6 +28,8 @@ import { startWorkers } from '../src/workers.js';
 const bucket = 'rt-test-asset-gc';
 const HOUR = 3600_000;
 let database: TestDatabase;
+let directoryDatabase: TestDatabase;
+let directory: DirectoryDb;
 let s3server: LocalS3;
 let s3: S3Client;
 let pool: PgPool;
@@ -30,10 +39,12 @@ let region: RegionHandle;
 const now = new Date('2026-11-25T12:00:00Z');
 
 beforeAll(async () => {
-  [database, s3server] = await Promise.all([
+  [database, directoryDatabase, s3server] = await Promise.all([
     createTestDatabase('regional', 'assetgc'),
+    createTestDatabase('directory', 'assetgc'),
     startLocalS3({ buckets: [bucket] }),
   ]);
+  directory = createDirectoryClient({ url: directoryDatabase.url, poolSize: 1 });
   pool = createPgPool({ url: database.url, poolSize: 3 });
   db = createRegionalClient({ url: database.url, poolSize: 1 });
   s3 = createS3Client({ awsRegion: 'eu-central-1', s3Endpoint: s3server.endpoint });
@@ -59,9 +70,11 @@ afterAll(async () => {
   redis?.disconnect();
   s3?.destroy();
   await db?.$disconnect();
+  await directory?.$disconnect();
   await pool?.end();
   await s3server?.close();
   await database?.drop();
+  await directoryDatabase?.drop();
 });
 
 /** Stores an asset as the asset service would: object + row, created `ageMs` before `now`. */
@@ -117,13 +130,27 @@ describe('asset-gc', () => {
     expect(await keys()).not.toContain(young.key);
   });
 
-  it('runs as the maintenance task through BullMQ and is scheduled once per region', async () => {
+  it('runs as the maintenance task through BullMQ, skips migrating tenants, is scheduled once', async () => {
     const prefix = redisTestPrefix('assetgc');
     const tenant = randomUUID();
     const victim = await storeAsset(tenant, 2 * ASSET_GC_GRACE_MS);
+    // A tenant being migrated: its unused asset is the migration's business, not the collector's.
+    const migrating = await directory.tenant.create({
+      data: { clientKey: `ck-${randomUUID()}`, baseUrl: 'https://x.atlassian.net', homeRegion: 'EU' },
+    });
+    await directory.migration.create({
+      data: {
+        tenantId: migrating.id,
+        sourceRegion: 'EU',
+        targetRegion: 'US',
+        location: 'US',
+        state: 'pre_copying',
+      },
+    });
+    const spared = await storeAsset(migrating.id, 2 * ASSET_GC_GRACE_MS);
     const deps: WorkerDeps = {
       region: 'EU',
-      directory: undefined as never, // asset-gc does not touch the directory
+      directory,
       regions: new Map([['EU', region]]),
       redis,
       queuePrefix: prefix,
@@ -140,6 +167,8 @@ describe('asset-gc', () => {
       expect(result).toMatchObject({ region: 'EU' });
       expect(result.deleted).toBeGreaterThanOrEqual(1);
       expect(await exists(victim.id)).toBe(false);
+      expect(await exists(spared.id)).toBe(true);
+      expect(await keys()).toContain(spared.key);
 
       await scheduleAssetGc(producer.queue, 'EU', 60_000);
       await scheduleAssetGc(producer.queue, 'EU', 120_000);

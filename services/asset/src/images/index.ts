@@ -3,7 +3,7 @@ import { ByteSource, type Segment } from './byte-source.js';
 import { AssetRejected } from './errors.js';
 import { stripGif } from './gif.js';
 import { stripJpeg } from './jpeg.js';
-import type { ImageLimits } from './limits.js';
+import { checkPixels, type ImageLimits } from './limits.js';
 import { PNG_SIGNATURE, stripPng } from './png.js';
 import { sanitizeSvg } from './svg.js';
 import { stripWebp } from './webp.js';
@@ -88,6 +88,8 @@ export async function inspectImage(
         throw new AssetRejected('ASSET_TOO_LARGE', `SVG images are limited to ${limits.maxSvgBytes} bytes`);
       }
       const svg = sanitizeSvg(await src.bytes(0, size));
+      // An SVG is drawn at its intrinsic size where no other is given: cap it like a raster.
+      if (svg.width !== null && svg.height !== null) checkPixels(svg.width, svg.height, limits);
       return { mediaType, width: svg.width, height: svg.height, segments: [svg.output] };
     }
   }

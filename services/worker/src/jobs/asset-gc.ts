@@ -13,6 +13,8 @@ export const ASSET_GC_EVERY_MS = 60 * 60 * 1000;
 export interface AssetGcOptions {
   graceMs?: number;
   batchSize?: number;
+  /** Tenants to leave alone (their data is being migrated: the migration owns it). */
+  skipTenants?: string[];
 }
 
 /** What one collection did. */
@@ -52,8 +54,9 @@ export async function collectUnusedAssets(
         WHERE created_at < $1
           AND NOT EXISTS (SELECT 1 FROM asset_references r WHERE r.asset_id = a.id)
           AND ($2::timestamptz IS NULL OR (created_at, id) > ($2::timestamptz, $3::uuid))
+          AND NOT (tenant_id = ANY($5::uuid[]))
         ORDER BY created_at, id LIMIT $4`,
-      [cutoff, after?.createdAt ?? null, after?.id ?? null, batchSize],
+      [cutoff, after?.createdAt ?? null, after?.id ?? null, batchSize, options.skipTenants ?? []],
     );
     for (const candidate of rows) {
       if (await deleteIfUnused(region, candidate, cutoff)) result.deleted++;
@@ -96,12 +99,27 @@ async function deleteIfUnused(region: RegionHandle, asset: Candidate, cutoff: Da
   }
 }
 
-/** Maintenance task `asset-gc`: collects unused assets of the payload's region (default: own). */
+/** Migration states in which a tenant's rows and objects are being copied between regions. */
+const MIGRATING = ['scheduled', 'pre_copying', 'frozen', 'copying', 'verifying', 'ready_to_commit'] as const;
+
+/**
+ * Maintenance task `asset-gc`: collects unused assets of the payload's region (default: own).
+ * Tenants with a migration under way are skipped: the migration copies rows and objects and
+ * verifies counts and checksums, which a concurrent deletion would break.
+ */
 export async function assetGc(deps: WorkerDeps, payload: JobPayload<'maintenance'>): Promise<AssetGcResult> {
   const id = payload.region ?? deps.region;
   const region = deps.regions.get(id);
   if (!region) throw new Error(`asset-gc: region ${id} is not configured`);
-  const result = await collectUnusedAssets(region, deps.now());
+  const [migrating, frozen] = await Promise.all([
+    deps.directory.migration.findMany({
+      where: { state: { in: [...MIGRATING] } },
+      select: { tenantId: true },
+    }),
+    deps.directory.tenant.findMany({ where: { frozenByMigration: { not: null } }, select: { id: true } }),
+  ]);
+  const skipTenants = [...new Set([...migrating.map((m) => m.tenantId), ...frozen.map((t) => t.id)])];
+  const result = await collectUnusedAssets(region, deps.now(), { skipTenants });
   deps.logger.info(result, 'unused assets collected');
   return result;
 }
