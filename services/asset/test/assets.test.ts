@@ -126,6 +126,13 @@ describe('upload and download round trip', () => {
     }
   });
 
+  it('accepts a multipart/form-data upload (first file part) the same way', async () => {
+    const jpeg = cases.find((c) => c.name === 'jpeg')!;
+    const res = await upload(tenantA, form('image/jpeg', jpeg.dirty), FORM);
+    expect(res.statusCode, res.body).toBe(200); // same bytes as the raw upload above
+    expect(res.json()).toMatchObject({ sha256: await sha256(jpeg.clean), deduplicated: true, width: 48 });
+  });
+
   it('stores identical bytes once per tenant (also when only the metadata differed)', async () => {
     const png = cases.find((c) => c.name === 'png')!;
     const keysBefore = (await bucketKeys()).length;
@@ -258,6 +265,19 @@ describe('listing, usages and deletion', () => {
     expect(badCursor.statusCode).toBe(400);
   });
 });
+
+const BOUNDARY = 'rt-test-boundary-7d1f';
+const FORM = `multipart/form-data; boundary=${BOUNDARY}`;
+
+/** A multipart/form-data body with one part (a file part unless `asFile` is false). */
+function form(type: string, bytes: Buffer, asFile = true): Buffer {
+  const disposition = asFile ? 'form-data; name="file"; filename="upload.bin"' : 'form-data; name="note"';
+  return Buffer.concat([
+    Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: ${disposition}\r\nContent-Type: ${type}\r\n\r\n`),
+    bytes,
+    Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
+  ]);
+}
 
 /** Each entry: name, body, declared type, expected status and code. */
 function hostileCorpus(): Array<[string, Buffer | Readable | undefined, string | undefined, number, string]> {
@@ -426,7 +446,18 @@ function hostileCorpus(): Array<[string, Buffer | Readable | undefined, string |
     ],
     ['text/plain content type', png, 'text/plain', 415, 'UNSUPPORTED_MEDIA_TYPE'],
     ['no content type', png, undefined, 415, 'UNSUPPORTED_MEDIA_TYPE'],
-    ['multipart instead of raw', png, 'multipart/form-data; boundary=x', 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ['malformed multipart', png, 'multipart/form-data; boundary=x', 400, 'ASSET_MALFORMED'],
+    ['multipart without a file', form('text/plain', Buffer.from('hi'), false), FORM, 400, 'ASSET_EMPTY'],
+    ['multipart html file', form('text/html', html), FORM, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ['multipart png declared jpeg', form('image/jpeg', png), FORM, 415, 'ASSET_TYPE_MISMATCH'],
+    ['multipart polyglot', form('image/png', Buffer.concat([png, zip])), FORM, 400, 'ASSET_TRAILING_DATA'],
+    [
+      'multipart oversize',
+      form('image/png', Buffer.concat([png, Buffer.alloc(MAX_BYTES)])),
+      FORM,
+      413,
+      'ASSET_TOO_LARGE',
+    ],
   ];
 }
 

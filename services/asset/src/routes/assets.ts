@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import multipart from '@fastify/multipart';
 import { type ServiceApp, UnsupportedMediaType } from '@rt/http';
 import { Type } from '@sinclair/typebox';
 import type { AssetRecord, AssetStore } from '../asset-store.js';
@@ -37,13 +38,26 @@ export async function assetRoutes(app: ServiceApp, { store, maxBytes }: AssetRou
   // The raw body of an upload is handed over as a stream (this plugin only): it is spooled and
   // validated by the store, never buffered here.
   app.addContentTypeParser([...MEDIA_TYPES], (_request, payload, done) => done(null, payload));
+  // Browsers' form uploads: the first file part is streamed the same way. Busboy's own size cap
+  // sits above ours, so the store's ASSET_TOO_LARGE is what the client sees.
+  await app.register(multipart, {
+    limits: {
+      fileSize: maxBytes + 64 * 1024,
+      files: 1,
+      fields: 8,
+      parts: 9,
+      fieldSize: 1024,
+      headerPairs: 50,
+    },
+  });
 
   app.post(
     '/api/v1/assets',
     {
       bodyLimit: maxBytes,
       schema: {
-        summary: 'Upload an image (raw body; Content-Type image/png|jpeg|gif|webp|svg+xml)',
+        summary:
+          'Upload an image: raw body with Content-Type image/png|jpeg|gif|webp|svg+xml, or multipart/form-data with one file part',
         headers: Type.Object({ 'content-type': Type.String() }),
         body: RawImageBody,
         response: {
@@ -57,12 +71,21 @@ export async function assetRoutes(app: ServiceApp, { store, maxBytes }: AssetRou
       },
     },
     async (request, reply) => {
-      const declared = declaredType(request.headers['content-type']);
       const length = Number(request.headers['content-length'] ?? Number.NaN);
-      if (length > maxBytes) {
+      if (length > maxBytes + (request.isMultipart() ? 64 * 1024 : 0)) {
         reply.header('connection', 'close');
         throw new AssetRejected('ASSET_TOO_LARGE', `uploads are limited to ${maxBytes} bytes`, { maxBytes });
       }
+      if (request.isMultipart()) {
+        const part = await request.file().catch((err: Error & { statusCode?: number }) => {
+          throw new AssetRejected('ASSET_MALFORMED', `invalid multipart body: ${err.message}`);
+        });
+        if (!part) throw new AssetRejected('ASSET_EMPTY', 'the multipart body has no file part');
+        const declared = declaredType(part.mimetype);
+        const { asset, created } = await store.ingest(request.tenant.tenantId, declared, part.file);
+        return reply.status(created ? 201 : 200).send({ ...toDto(asset), deduplicated: !created });
+      }
+      const declared = declaredType(request.headers['content-type']);
       const body = request.body as Readable | undefined;
       if (!body || typeof (body as Readable).pipe !== 'function') {
         if (length === 0 || body === undefined) throw new AssetRejected('ASSET_EMPTY', 'the upload is empty');
