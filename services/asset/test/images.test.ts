@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssetRejected, inspectImage, type MediaType, sniffMediaType } from '../src/images/index.js';
-import { type ImageCase, imageCases, PERSONAL } from './fixtures.js';
+import { exifOrientation } from '../src/images/jpeg.js';
+import { findJpegSegment, type ImageCase, imageCases, PERSONAL } from './fixtures.js';
 
 let dir: string;
 let cases: ImageCase[];
@@ -59,6 +60,36 @@ describe('metadata stripping keeps the image byte-exact', () => {
       }
     },
   );
+
+  it('JPEG: keeps only the Exif orientation, so portrait photos are not shown sideways', async () => {
+    const base = sharp({ create: { width: 16, height: 8, channels: 3, background: '#3a6' } }).jpeg();
+    const clean = await base.clone().toBuffer();
+    const dirty = await base
+      .clone()
+      .withMetadata({ orientation: 6 })
+      .withExifMerge({
+        IFD0: { Artist: PERSONAL },
+        IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '48/1 8/1 14/1' },
+      })
+      .toBuffer();
+    expect(dirty.includes(PERSONAL)).toBe(true);
+    const result = await strip(dirty, 'image/jpeg');
+    expect(result.output.includes(PERSONAL)).toBe(false);
+    const meta = await sharp(result.output).metadata();
+    expect(meta.orientation).toBe(6);
+    // The one Exif segment left is exactly the minimal orientation segment: 36 bytes.
+    const exif = findJpegSegment(result.output, 0xe1);
+    expect(exif.length).toBe(36);
+    expect(exifOrientation(exif.subarray(4))).toBe(6);
+    // Everything else is the upload byte for byte, minus its Exif segment (the ICC profile that
+    // withMetadata adds stays: colours depend on it).
+    const original = findJpegSegment(dirty, 0xe1);
+    const at = dirty.indexOf(original);
+    const expected = Buffer.concat([dirty.subarray(0, at), exif, dirty.subarray(at + original.length)]);
+    expect(result.output.equals(expected)).toBe(true);
+    const [a, b] = await Promise.all([sharp(result.output).raw().toBuffer(), sharp(clean).raw().toBuffer()]);
+    expect(a.equals(b)).toBe(true);
+  });
 
   it('sniffs by bytes, not by name', () => {
     expect(sniffMediaType(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'))).toBe('image/svg+xml');

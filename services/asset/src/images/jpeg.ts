@@ -29,6 +29,7 @@ export async function stripJpeg(src: ByteSource, limits: ImageLimits): Promise<R
   let width = 0;
   let height = 0;
   let sawScan = false;
+  let orientationKept = false;
   for (;;) {
     if ((await src.byte(pos)) !== 0xff)
       throw new AssetRejected('ASSET_MALFORMED', `no JPEG marker at byte ${pos}`);
@@ -65,7 +66,17 @@ export async function stripJpeg(src: ByteSource, limits: ImageLimits): Promise<R
       // poorly and it would escape the pixel cap, so it is refused.
       checkPixels(width, height, limits);
     }
-    if (await keepSegment(src, marker, pos, length)) out.keep(markerAt, end);
+    if (await keepSegment(src, marker, pos, length)) {
+      out.keep(markerAt, end);
+    } else if (marker === 0xe1 && !orientationKept) {
+      // Exif goes, but its Orientation tag decides how browsers rotate the picture (phones store
+      // portrait photos sideways): it is carried over alone in a minimal Exif segment.
+      const orientation = exifOrientation(await src.bytes(pos + 2, length - 2));
+      if (orientation !== undefined) {
+        out.insert(orientationSegment(orientation));
+        orientationKept = true;
+      }
+    }
     pos = end;
     if (marker === SOS) {
       if (width === 0) throw new AssetRejected('ASSET_MALFORMED', 'JPEG scan before frame header');
@@ -119,4 +130,49 @@ async function findNextMarker(src: ByteSource, from: number): Promise<number> {
     pos += n;
   }
   throw new AssetRejected('ASSET_TRUNCATED', 'JPEG scan has no end');
+}
+
+/**
+ * The Orientation (0x0112) of an APP1 Exif payload, when it is a rotation/flip (2–8); 1 (normal)
+ * needs no tag. https://www.cipa.jp/std/documents/e/DC-008-Translation-2019-E.pdf (4.6.4, 4.6.5)
+ */
+export function exifOrientation(payload: Buffer): number | undefined {
+  if (payload.length < 14 || payload.toString('latin1', 0, 6) !== 'Exif\0\0') return undefined;
+  const tiff = payload.subarray(6);
+  const order = tiff.toString('latin1', 0, 2);
+  if (order !== 'II' && order !== 'MM') return undefined;
+  const le = order === 'II';
+  const u16 = (at: number) => (le ? tiff.readUInt16LE(at) : tiff.readUInt16BE(at));
+  const u32 = (at: number) => (le ? tiff.readUInt32LE(at) : tiff.readUInt32BE(at));
+  if (u16(2) !== 42) return undefined;
+  const ifd = u32(4);
+  if (ifd + 2 > tiff.length) return undefined;
+  const count = u16(ifd);
+  for (let i = 0; i < count; i++) {
+    const entry = ifd + 2 + i * 12;
+    if (entry + 12 > tiff.length) return undefined;
+    if (u16(entry) === 0x0112 && u16(entry + 2) === 3) {
+      const value = u16(entry + 8);
+      return value >= 2 && value <= 8 ? value : undefined;
+    }
+  }
+  return undefined;
+}
+
+/** A minimal APP1 Exif segment holding only IFD0 with the Orientation tag (big-endian TIFF). */
+export function orientationSegment(orientation: number): Buffer {
+  const tiff = Buffer.alloc(8 + 2 + 12 + 4);
+  tiff.write('MM', 0, 'latin1');
+  tiff.writeUInt16BE(42, 2);
+  tiff.writeUInt32BE(8, 4); // IFD0 right after the header
+  tiff.writeUInt16BE(1, 8); // one entry
+  tiff.writeUInt16BE(0x0112, 10); // Orientation
+  tiff.writeUInt16BE(3, 12); // SHORT
+  tiff.writeUInt32BE(1, 14); // count
+  tiff.writeUInt16BE(orientation, 18); // value, left-justified in the 4-byte field
+  tiff.writeUInt32BE(0, 22); // no next IFD
+  const payload = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff]);
+  const head = Buffer.from([0xff, 0xe1, 0, 0]);
+  head.writeUInt16BE(payload.length + 2, 2);
+  return Buffer.concat([head, payload]);
 }
