@@ -313,8 +313,19 @@ function spool(body: Readable, path: string, maxBytes: number): Promise<number> 
         fail(new AssetRejected('ASSET_TOO_LARGE', `uploads are limited to ${maxBytes} bytes`, { maxBytes }));
       }
     };
+    const aborted = () => fail(new AssetRejected('ASSET_UPLOAD_ABORTED', 'the upload was interrupted'));
+    let ended = false;
     body.on('data', onData);
-    body.on('error', () => fail(new AssetRejected('ASSET_UPLOAD_ABORTED', 'the upload was interrupted')));
+    body.on('end', () => {
+      ended = true;
+    });
+    // A client that disconnects mid-body: depending on the stream, 'error', 'aborted' or just
+    // 'close' without 'end'. Without this the request would wait forever.
+    body.on('error', aborted);
+    body.on('aborted', aborted);
+    body.on('close', () => {
+      if (!ended) aborted();
+    });
     out.on('error', (err) => fail(err));
     out.on('finish', () => {
       if (!failed) resolve(size);

@@ -1,4 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { createPgPool, createRegionalClient, type PgPool } from '@rt/db';
@@ -11,7 +15,9 @@ import {
   startLocalS3,
   type TestDatabase,
 } from '@rt/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyBaseLogger } from 'fastify';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { buildPng, type ImageCase, ihdr, imageCases, jpegSegment, pngChunk, riff, vp8x } from './fixtures.js';
 
@@ -483,6 +489,47 @@ describe('hostile uploads', () => {
 });
 
 describe('over real HTTP', () => {
+  it('cleans up after a client that disconnects mid-upload: no error, nothing stored, no spool left', async () => {
+    const lines: Array<{ msg?: string; level?: number }> = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const spoolDir = await mkdtemp(join(tmpdir(), 'rt-asset-spool-test-'));
+    const db = createRegionalClient({ url: database.url, poolSize: 1 });
+    const logged = await buildApp({
+      internalTokenSecret: secret,
+      db,
+      pool,
+      s3,
+      bucket,
+      assets: { maxBytes: MAX_BYTES, spoolDir },
+      logger: logger as unknown as FastifyBaseLogger,
+    });
+    try {
+      const address = new URL(await logged.listen({ host: '127.0.0.1', port: 0 }));
+      const keysBefore = await bucketKeys();
+      const rowsBefore = await rowCount();
+      const png = cases.find((c) => c.name === 'png')!.clean;
+      const socket = connect(Number(address.port), '127.0.0.1');
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.write(
+        `POST /api/v1/assets HTTP/1.1\r\nHost: x\r\nAuthorization: ${auth(randomUUID()).authorization}\r\n` +
+          `Content-Type: image/png\r\nContent-Length: ${png.length + 50_000}\r\n\r\n`,
+      );
+      socket.write(png);
+      // The upload is being spooled …
+      await vi.waitFor(async () => expect((await readdir(spoolDir)).length).toBe(1), { timeout: 5000 });
+      socket.destroy();
+      // … and once the client is gone the request ends and its spool is removed.
+      await vi.waitFor(async () => expect(await readdir(spoolDir)).toEqual([]), { timeout: 5000 });
+      expect(lines.filter((l) => (l.level ?? 0) >= 50)).toEqual([]);
+      expect(await bucketKeys()).toEqual(keysBefore);
+      expect(await rowCount()).toBe(rowsBefore);
+    } finally {
+      await logged.close();
+      await db.$disconnect();
+      await rm(spoolDir, { recursive: true, force: true });
+    }
+  });
+
   it('answers an oversized upload with 413 before reading it all, also when streamed without a length', async () => {
     const address = await app.listen({ host: '127.0.0.1', port: 0 });
     const png = cases.find((c) => c.name === 'png')!.clean;
