@@ -88,10 +88,11 @@ async function timed<T>(items: T[], bytes: (item: T) => number, task: (item: T) 
   return { mibPerSecond: total / MiB / seconds, seconds, requests: items.length };
 }
 
-async function peakRss(pid: number | undefined): Promise<number | null> {
+/** VmHWM (peak) or VmRSS (current) of a process, in bytes. */
+async function rssOf(pid: number | undefined, field: 'VmHWM' | 'VmRSS'): Promise<number | null> {
   if (!pid) return null;
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  const m = /VmHWM:\s+(\d+) kB/.exec(status);
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status);
   return m ? Number(m[1]) * 1024 : null;
 }
 
@@ -141,6 +142,7 @@ async function main() {
       baseUrl = `http://127.0.0.1:${port}`;
       await waitReady(baseUrl);
     }
+    const idleRss = await rssOf(child?.pid, 'VmRSS');
     // Internal tokens live 60 s: mint one per request (cheap) unless a router credential is given.
     const authorization = () => env.BENCH_AUTHORIZATION ?? `Bearer ${internalToken(secret, tenantId)}`;
 
@@ -193,7 +195,7 @@ async function main() {
         createHash('sha256').update(bytes);
       },
     );
-    const rss = await peakRss(child?.pid);
+    const rss = await rssOf(child?.pid, 'VmHWM');
     const report = {
       imageBytes: size,
       images: IMAGES,
@@ -209,6 +211,7 @@ async function main() {
         directS3MiBps: +directGet.mibPerSecond.toFixed(1),
         ratio: +(serviceDownload.mibPerSecond / directGet.mibPerSecond).toFixed(2),
       },
+      serviceIdleRssMiB: idleRss === null ? null : +(idleRss / MiB).toFixed(1),
       servicePeakRssMiB: rss === null ? null : +(rss / MiB).toFixed(1),
       benchProcessPeakRssMiB: +(process.resourceUsage().maxRSS / 1024).toFixed(1),
       wallSeconds: +((Date.now() - started) / 1000).toFixed(1),
