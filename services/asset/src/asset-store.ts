@@ -9,7 +9,7 @@ import { DeleteObjectCommand, GetObjectCommand, type S3Client } from '@aws-sdk/c
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { PgPool } from '@rt/db';
-import { Conflict, NotFound } from '@rt/http';
+import { Conflict, NotFound, ServiceUnavailable } from '@rt/http';
 import { assetKey, assetLockKey } from '@rt/storage';
 import type { AssetSettings } from './config.js';
 import { AssetRejected, inspectImage, type MediaType, type Segment } from './images/index.js';
@@ -121,19 +121,7 @@ export class AssetStore {
         await client.query('COMMIT');
         return { asset: toRecord(existing.rows[0]), created: false };
       }
-      await new Upload({
-        client: this.s3,
-        params: {
-          Bucket: this.bucket,
-          Key: key,
-          Body: createReadStream(content.path),
-          ContentType: mediaType,
-          ContentLength: content.size,
-        },
-        partSize: 5 * 1024 * 1024,
-        queueSize: 2,
-        leavePartsOnError: false,
-      }).done();
+      await this.putObject(key, content.path, content.size, mediaType);
       uploaded = true;
       const inserted = await client.query<AssetRow>(
         `INSERT INTO assets (tenant_id, sha256, media_type, size, width, height)
@@ -150,6 +138,30 @@ export class AssetStore {
       throw err;
     } finally {
       client.release();
+    }
+  }
+
+  /**
+   * Streams the stored file to S3 (multipart above 5 MiB, at most two parts in flight, so memory
+   * stays bounded). A storage failure is a 503 the client may retry, not an internal error.
+   */
+  private async putObject(key: string, path: string, size: number, mediaType: MediaType): Promise<void> {
+    try {
+      await new Upload({
+        client: this.s3,
+        params: {
+          Bucket: this.bucket,
+          Key: key,
+          Body: createReadStream(path),
+          ContentType: mediaType,
+          ContentLength: size,
+        },
+        partSize: 5 * 1024 * 1024,
+        queueSize: 2,
+        leavePartsOnError: false,
+      }).done();
+    } catch (err) {
+      throw storageUnavailable(err);
     }
   }
 
@@ -261,6 +273,17 @@ export class AssetStore {
       client.release();
     }
   }
+}
+
+/** S3 did not answer as it should: retryable from the client's point of view. */
+function storageUnavailable(err: unknown): ServiceUnavailable {
+  const e = new ServiceUnavailable(
+    'ASSET_STORAGE_UNAVAILABLE',
+    'the image store is unavailable; retry later',
+    5,
+  );
+  e.cause = err;
+  return e;
 }
 
 const inUse = (rows: Array<{ document_type: string; document_id: string }>) =>

@@ -488,6 +488,36 @@ describe('hostile uploads', () => {
   });
 });
 
+describe('storage failure', () => {
+  it('answers 503 ASSET_STORAGE_UNAVAILABLE and leaves no row when S3 refuses the object', async () => {
+    const db = createRegionalClient({ url: database.url, poolSize: 1 });
+    const broken = await buildApp({
+      internalTokenSecret: secret,
+      db,
+      pool,
+      s3,
+      bucket: 'rt-no-such-bucket',
+      logLevel: 'silent',
+    });
+    try {
+      const rowsBefore = await rowCount();
+      const res = await broken.inject({
+        method: 'POST',
+        url: '/api/v1/assets',
+        headers: { ...auth(randomUUID()), 'content-type': 'image/png' },
+        payload: buildPng(9, 9),
+      });
+      expect(res.statusCode).toBe(503);
+      expect(res.json().code).toBe('ASSET_STORAGE_UNAVAILABLE');
+      expect(res.headers['retry-after']).toBe('5');
+      expect(await rowCount()).toBe(rowsBefore);
+    } finally {
+      await broken.close();
+      await db.$disconnect();
+    }
+  });
+});
+
 describe('over real HTTP', () => {
   it('cleans up after a client that disconnects mid-upload: no error, nothing stored, no spool left', async () => {
     const lines: Array<{ msg?: string; level?: number }> = [];

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import multipart from '@fastify/multipart';
-import { type ServiceApp, UnsupportedMediaType } from '@rt/http';
+import { type ServiceApp, ServiceUnavailable, UnsupportedMediaType } from '@rt/http';
 import { Type } from '@sinclair/typebox';
 import type { AssetRecord, AssetStore } from '../asset-store.js';
 import { AssetRejected, MEDIA_TYPES, type MediaType } from '../images/index.js';
@@ -37,6 +37,10 @@ export interface AssetRoutesOptions {
 export async function assetRoutes(app: ServiceApp, { store, maxBytes }: AssetRoutesOptions): Promise<void> {
   // The raw body of an upload is handed over as a stream (this plugin only): it is spooled and
   // validated by the store, never buffered here.
+  // Storage failures answer 503 (retryable) but must still reach the operators' logs.
+  app.addHook('onError', async (request, _reply, err) => {
+    if (err instanceof ServiceUnavailable) request.log.error({ err: err.cause ?? err }, err.message);
+  });
   app.addContentTypeParser([...MEDIA_TYPES], (_request, payload, done) => done(null, payload));
   // Browsers' form uploads: the first file part is streamed the same way. Busboy's own size cap
   // sits above ours, so the store's ASSET_TOO_LARGE is what the client sees.
