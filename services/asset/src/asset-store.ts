@@ -262,9 +262,11 @@ export class AssetStore {
         if ((err as { code?: string }).code === '23503') throw inUse([]);
         throw err;
       }
-      await this.s3.send(
-        new DeleteObjectCommand({ Bucket: this.bucket, Key: assetKey(tenantId, asset.sha256) }),
-      );
+      await this.s3
+        .send(new DeleteObjectCommand({ Bucket: this.bucket, Key: assetKey(tenantId, asset.sha256) }))
+        .catch((err: unknown) => {
+          throw storageUnavailable(err);
+        });
       await client.query('COMMIT');
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);

@@ -71,6 +71,7 @@ export async function assetRoutes(app: ServiceApp, { store, maxBytes }: AssetRou
           413: ErrorResponse,
           415: ErrorResponse,
           422: ErrorResponse,
+          503: ErrorResponse,
         },
       },
     },
@@ -118,7 +119,7 @@ export async function assetRoutes(app: ServiceApp, { store, maxBytes }: AssetRou
       schema: {
         params: AssetParams,
         headers: Type.Object({ 'if-none-match': Type.Optional(Type.String()) }),
-        response: { 200: Binary, 304: Type.Null(), ...errors },
+        response: { 200: Binary, 304: Type.Null(), ...errors, 503: ErrorResponse },
       },
     },
     async (request, reply) => {
@@ -151,7 +152,12 @@ export async function assetRoutes(app: ServiceApp, { store, maxBytes }: AssetRou
 
   app.delete(
     '/api/v1/assets/:id',
-    { schema: { params: AssetParams, response: { 204: Type.Null(), ...errors, 409: ErrorResponse } } },
+    {
+      schema: {
+        params: AssetParams,
+        response: { 204: Type.Null(), ...errors, 409: ErrorResponse, 503: ErrorResponse },
+      },
+    },
     async (request, reply) => {
       await store.remove(request.tenant.tenantId, request.params.id);
       return reply.status(204).send(null);
