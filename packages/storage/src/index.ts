@@ -1,3 +1,3 @@
 export { bucketReachable, ensureBucket } from './bucket.js';
 export { createS3Client, type S3Location } from './client.js';
-export { assetKey, deleteKeys, listTenantObjects, tenantPrefix } from './keys.js';
+export { assetKey, assetLockKey, deleteKeys, listTenantObjects, tenantPrefix } from './keys.js';

@@ -57,3 +57,12 @@ export async function deleteKeys(client: S3Client, bucket: string, keys: string[
   }
   return deleted;
 }
+
+/**
+ * Key of the Postgres advisory lock that serialises everything writing or deleting one stored
+ * asset (upload, delete, garbage collection), so an upload that finds or re-creates an asset can
+ * never interleave with its deletion. Use as `pg_advisory_xact_lock(hashtextextended(key, 0))`.
+ */
+export function assetLockKey(tenantId: string, sha256: string): string {
+  return `asset:${assetKey(tenantId, sha256)}`;
+}

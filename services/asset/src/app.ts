@@ -4,6 +4,9 @@ import type { PgPool, RegionalDb } from '@rt/db';
 import { createServiceApp, type ServiceApp } from '@rt/http';
 import { bucketReachable } from '@rt/storage';
 import type { FastifyBaseLogger } from 'fastify';
+import { AssetStore } from './asset-store.js';
+import { type AssetSettings, defaultAssetSettings } from './config.js';
+import { assetRoutes } from './routes/assets.js';
 
 /** Everything the asset service needs, created by server.ts (or a test). */
 export interface AppDeps {
@@ -13,12 +16,15 @@ export interface AppDeps {
   /** S3 client and bucket of this region. */
   s3: S3Client;
   bucket: string;
+  /** Size/pixel caps and URL lifetime (defaults when omitted). */
+  assets?: Partial<AssetSettings>;
   logLevel?: string;
   logger?: FastifyBaseLogger;
 }
 
 /** Builds the asset service (no I/O here: connections are passed in). */
 export async function buildApp(deps: AppDeps): Promise<ServiceApp> {
+  const settings: AssetSettings = { ...defaultAssetSettings(), ...deps.assets };
   const app = createServiceApp({
     name: 'asset',
     logLevel: deps.logLevel,
@@ -29,5 +35,7 @@ export async function buildApp(deps: AppDeps): Promise<ServiceApp> {
     },
   });
   await app.register(internalAuthPlugin, { secret: deps.internalTokenSecret });
+  const store = new AssetStore(deps.pool, deps.s3, deps.bucket, settings);
+  await app.register(assetRoutes, { store, maxBytes: settings.maxBytes });
   return app;
 }

@@ -16,6 +16,7 @@ const app = await buildApp({
   pool,
   s3,
   bucket: config.region.bucket,
+  assets: config.assets,
   logLevel: config.logLevel,
 });
 await serve(app, {

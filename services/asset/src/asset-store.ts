@@ -1,0 +1,392 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { type FileHandle, mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { DeleteObjectCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { PgPool } from '@rt/db';
+import { Conflict, NotFound, ServiceUnavailable } from '@rt/http';
+import { assetKey, assetLockKey } from '@rt/storage';
+import type { AssetSettings } from './config.js';
+import { AssetRejected, inspectImage, type MediaType, type Segment } from './images/index.js';
+
+/** An asset's metadata row as the API shows it. */
+export interface AssetRecord {
+  id: string;
+  sha256: string;
+  mediaType: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  createdAt: string;
+}
+
+/** Result of an upload: the asset, and whether it was new or already stored. */
+export interface IngestResult {
+  asset: AssetRecord;
+  created: boolean;
+}
+
+/** A document using an asset. */
+export interface AssetUsage {
+  documentType: string;
+  documentId: string;
+}
+
+const COLUMNS = 'id, sha256, media_type, size, width, height, created_at';
+const LOCK = 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))';
+
+interface AssetRow {
+  id: string;
+  sha256: string;
+  media_type: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  created_at: Date;
+}
+
+const toRecord = (r: AssetRow): AssetRecord => ({
+  id: r.id,
+  sha256: r.sha256,
+  mediaType: r.media_type,
+  size: r.size,
+  width: r.width,
+  height: r.height,
+  createdAt: r.created_at.toISOString(),
+});
+
+/**
+ * Stores images of one region: validation and stripping on a spooled copy of the upload, the
+ * content-addressed object in the region's bucket, the metadata row in the regional Postgres.
+ *
+ * Nothing reaches S3 or Postgres before the upload has been validated completely, so a refused
+ * upload leaves no trace. Memory stays bounded whatever the size: the body is spooled to a
+ * temporary file, parsers read headers through a small window, the stripped output is hashed
+ * while written, and S3 receives it as a stream.
+ */
+export class AssetStore {
+  constructor(
+    private readonly pool: PgPool,
+    private readonly s3: S3Client,
+    private readonly bucket: string,
+    private readonly settings: AssetSettings,
+  ) {}
+
+  /** Validates, strips and stores an upload; identical bytes of one tenant are stored once. */
+  async ingest(tenantId: string, declared: MediaType, body: Readable): Promise<IngestResult> {
+    const dir = await mkdtemp(join(this.settings.spoolDir ?? tmpdir(), 'rt-asset-'));
+    try {
+      const uploadPath = join(dir, 'upload');
+      const size = await spool(body, uploadPath, this.settings.maxBytes);
+      const file = await open(uploadPath, 'r');
+      let stored: { path: string; sha256: string; size: number };
+      let image: Awaited<ReturnType<typeof inspectImage>>;
+      try {
+        image = await inspectImage(file, size, declared, this.settings);
+        stored = await writeSegments(file, image.segments, join(dir, 'stripped'));
+      } finally {
+        await file.close();
+      }
+      return await this.store(tenantId, image.mediaType, image.width, image.height, stored);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  private async store(
+    tenantId: string,
+    mediaType: MediaType,
+    width: number | null,
+    height: number | null,
+    content: { path: string; sha256: string; size: number },
+  ): Promise<IngestResult> {
+    const key = assetKey(tenantId, content.sha256);
+    const client = await this.pool.connect();
+    let uploaded = false;
+    try {
+      await client.query('BEGIN');
+      await client.query(LOCK, [assetLockKey(tenantId, content.sha256)]);
+      // A repeated upload restarts the garbage-collection grace period: the uploader is about
+      // to reference the asset, so it must not be collected as "old and unused" meanwhile.
+      const existing = await client.query<AssetRow>(
+        `UPDATE assets SET created_at = now() WHERE tenant_id = $1 AND sha256 = $2 RETURNING ${COLUMNS}`,
+        [tenantId, content.sha256],
+      );
+      if (existing.rows[0]) {
+        await client.query('COMMIT');
+        return { asset: toRecord(existing.rows[0]), created: false };
+      }
+      await this.putObject(key, content.path, content.size, mediaType);
+      uploaded = true;
+      const inserted = await client.query<AssetRow>(
+        `INSERT INTO assets (tenant_id, sha256, media_type, size, width, height)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
+        [tenantId, content.sha256, mediaType, content.size, width, height],
+      );
+      await client.query('COMMIT');
+      return { asset: toRecord(inserted.rows[0]!), created: true };
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      // Still no row for these bytes (the lock is released only now): the object is an orphan.
+      if (uploaded)
+        await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })).catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * Streams the stored file to S3 (multipart above 5 MiB, at most two parts in flight, so memory
+   * stays bounded). A storage failure is a 503 the client may retry, not an internal error.
+   */
+  private async putObject(key: string, path: string, size: number, mediaType: MediaType): Promise<void> {
+    try {
+      await new Upload({
+        client: this.s3,
+        params: {
+          Bucket: this.bucket,
+          Key: key,
+          Body: createReadStream(path),
+          ContentType: mediaType,
+          ContentLength: size,
+        },
+        partSize: 5 * 1024 * 1024,
+        queueSize: 2,
+        leavePartsOnError: false,
+      }).done();
+    } catch (err) {
+      throw storageUnavailable(err);
+    }
+  }
+
+  /** The tenant's asset, or NotFound (another tenant's asset looks exactly like a missing one). */
+  async find(tenantId: string, id: string): Promise<AssetRecord> {
+    const { rows } = await this.pool.query<AssetRow>(
+      `SELECT ${COLUMNS} FROM assets WHERE id = $1 AND tenant_id = $2`,
+      [id, tenantId],
+    );
+    if (!rows[0]) throw new NotFound('asset', 'ASSET_NOT_FOUND');
+    return toRecord(rows[0]);
+  }
+
+  /** Opens the stored bytes of an asset as a stream. */
+  async open(tenantId: string, asset: AssetRecord): Promise<Readable> {
+    try {
+      const out = await this.s3.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: assetKey(tenantId, asset.sha256) }),
+      );
+      return out.Body as Readable;
+    } catch (err) {
+      if ((err as { name?: string }).name === 'NoSuchKey')
+        throw new NotFound('asset content', 'ASSET_CONTENT_MISSING');
+      throw err;
+    }
+  }
+
+  /** A short-lived presigned GET URL of the asset's object. */
+  async presign(tenantId: string, asset: AssetRecord): Promise<{ url: string; expiresAt: string }> {
+    const ttl = this.settings.urlTtlSeconds;
+    const url = await getSignedUrl(
+      this.s3,
+      new GetObjectCommand({
+        Bucket: this.bucket,
+        Key: assetKey(tenantId, asset.sha256),
+        ResponseContentType: asset.mediaType,
+        ResponseCacheControl: `private, max-age=${ttl}`,
+        ResponseContentDisposition: 'inline',
+      }),
+      { expiresIn: ttl },
+    );
+    return { url, expiresAt: new Date(Date.now() + ttl * 1000).toISOString() };
+  }
+
+  /** Lists the tenant's assets, newest first, with the documents that use each. */
+  async list(
+    tenantId: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ items: Array<AssetRecord & { usages: AssetUsage[] }>; nextCursor: string | null }> {
+    const after = cursor ? decodeCursor(cursor) : undefined;
+    const { rows } = await this.pool.query<AssetRow>(
+      `SELECT ${COLUMNS} FROM assets
+        WHERE tenant_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
+        ORDER BY created_at DESC, id DESC LIMIT $4`,
+      [tenantId, after?.createdAt ?? null, after?.id ?? null, limit + 1],
+    );
+    const page = rows.slice(0, limit);
+    const usages = new Map<string, AssetUsage[]>(page.map((r) => [r.id, []]));
+    if (page.length > 0) {
+      const refs = await this.pool.query<{ asset_id: string; document_type: string; document_id: string }>(
+        `SELECT asset_id, document_type, document_id FROM asset_references
+          WHERE tenant_id = $1 AND asset_id = ANY($2::uuid[]) ORDER BY document_type, document_id`,
+        [tenantId, page.map((r) => r.id)],
+      );
+      for (const r of refs.rows) {
+        usages.get(r.asset_id)?.push({ documentType: r.document_type, documentId: r.document_id });
+      }
+    }
+    const last = page.at(-1);
+    return {
+      items: page.map((r) => ({ ...toRecord(r), usages: usages.get(r.id) ?? [] })),
+      nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+    };
+  }
+
+  /** Deletes an unused asset (row and object); 409 ASSET_IN_USE while a document references it. */
+  async remove(tenantId: string, id: string): Promise<void> {
+    const asset = await this.find(tenantId, id);
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(LOCK, [assetLockKey(tenantId, asset.sha256)]);
+      const refs = await client.query<{ document_type: string; document_id: string }>(
+        `SELECT document_type, document_id FROM asset_references
+          WHERE tenant_id = $1 AND asset_id = $2 ORDER BY document_type, document_id LIMIT 50`,
+        [tenantId, id],
+      );
+      if (refs.rows.length > 0) throw inUse(refs.rows);
+      try {
+        const deleted = await client.query('DELETE FROM assets WHERE id = $1 AND tenant_id = $2', [
+          id,
+          tenantId,
+        ]);
+        if (deleted.rowCount === 0) throw new NotFound('asset', 'ASSET_NOT_FOUND');
+      } catch (err) {
+        // A reference added after the check above: the foreign key (ON DELETE RESTRICT) refuses.
+        if ((err as { code?: string }).code === '23503') throw inUse([]);
+        throw err;
+      }
+      await this.s3
+        .send(new DeleteObjectCommand({ Bucket: this.bucket, Key: assetKey(tenantId, asset.sha256) }))
+        .catch((err: unknown) => {
+          throw storageUnavailable(err);
+        });
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+}
+
+/** S3 did not answer as it should: retryable from the client's point of view. */
+function storageUnavailable(err: unknown): ServiceUnavailable {
+  const e = new ServiceUnavailable(
+    'ASSET_STORAGE_UNAVAILABLE',
+    'the image store is unavailable; retry later',
+    5,
+  );
+  e.cause = err;
+  return e;
+}
+
+const inUse = (rows: Array<{ document_type: string; document_id: string }>) =>
+  new Conflict('ASSET_IN_USE', 'the asset is used by a layout or theme; remove it there first', {
+    usages: rows.map((r) => ({ documentType: r.document_type, documentId: r.document_id })),
+  });
+
+const encodeCursor = (r: AssetRow) =>
+  Buffer.from(JSON.stringify([r.created_at.toISOString(), r.id])).toString('base64url');
+
+function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (
+      typeof createdAt === 'string' &&
+      !Number.isNaN(Date.parse(createdAt)) &&
+      typeof id === 'string' &&
+      /^[0-9a-f-]{36}$/i.test(id)
+    ) {
+      return { createdAt, id };
+    }
+  } catch {
+    // fall through
+  }
+  throw new AssetRejected('ASSET_MALFORMED', 'invalid cursor');
+}
+
+/**
+ * Copies the request body to `path`, refusing it as soon as it exceeds `maxBytes`. On refusal
+ * the rest of the body is read and discarded rather than the socket destroyed, so the client
+ * receives the 413 (the server closes the connection after the response).
+ */
+function spool(body: Readable, path: string, maxBytes: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const out = createWriteStream(path);
+    let size = 0;
+    let failed = false;
+    const fail = (err: Error) => {
+      if (failed) return;
+      failed = true;
+      body.unpipe(out);
+      body.removeListener('data', onData);
+      body.resume();
+      out.destroy();
+      reject(err);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        fail(new AssetRejected('ASSET_TOO_LARGE', `uploads are limited to ${maxBytes} bytes`, { maxBytes }));
+      }
+    };
+    const aborted = () => fail(new AssetRejected('ASSET_UPLOAD_ABORTED', 'the upload was interrupted'));
+    let ended = false;
+    body.on('data', onData);
+    body.on('end', () => {
+      ended = true;
+    });
+    // A client that disconnects mid-body: depending on the stream, 'error', 'aborted' or just
+    // 'close' without 'end'. Without this the request would wait forever.
+    body.on('error', aborted);
+    body.on('aborted', aborted);
+    body.on('close', () => {
+      if (!ended) aborted();
+    });
+    out.on('error', (err) => fail(err));
+    out.on('finish', () => {
+      if (!failed) resolve(size);
+    });
+    body.pipe(out);
+  });
+}
+
+/** Writes the stripped output (kept ranges + replacement bytes) to `path`, hashing it on the way. */
+async function writeSegments(
+  file: FileHandle,
+  segments: Segment[],
+  path: string,
+): Promise<{ path: string; sha256: string; size: number }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  async function* content() {
+    for (const segment of segments) {
+      if (Buffer.isBuffer(segment)) {
+        yield segment;
+        continue;
+      }
+      if (segment.end <= segment.start) continue;
+      yield* file.createReadStream({ start: segment.start, end: segment.end - 1, autoClose: false });
+    }
+  }
+  await pipeline(
+    content(),
+    async function* (source: AsyncIterable<Buffer>) {
+      for await (const chunk of source) {
+        hash.update(chunk);
+        size += chunk.length;
+        yield chunk;
+      }
+    },
+    createWriteStream(path),
+  );
+  return { path, sha256: hash.digest('hex'), size };
+}
