@@ -6,6 +6,7 @@ import { createS3Client } from '@rt/storage';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import type { RegionHandle, WorkerDeps } from './deps.js';
+import { registerMaintenanceSchedules } from './schedules.js';
 import { startWorkers } from './workers.js';
 
 const config = loadConfigOrExit(loadConfig);
@@ -35,8 +36,12 @@ const deps: WorkerDeps = {
   redis: createRedis(config.region.redisUrl),
   logger,
   now: () => new Date(),
+  ...(config.accessLogDir
+    ? { accessLog: { dir: config.accessLogDir, retentionDays: config.accessLogRetentionDays } }
+    : {}),
 };
 const workers = await startWorkers(deps);
+await registerMaintenanceSchedules(deps);
 const app = await buildApp(deps);
 await serve(app, {
   host: config.host,

@@ -1,6 +1,8 @@
 import type { JobPayload, QueueKey } from '@rt/queue';
 import type { Job } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
+import { deletionJob } from './deletion.js';
+import { maintenanceJob } from './maintenance.js';
 
 /** A job handler: a plain function of the worker's deps and a validated payload. */
 export type JobHandler<K extends QueueKey> = (
@@ -12,4 +14,7 @@ export type JobHandler<K extends QueueKey> = (
 /**
  * The handler of each queue. One file per job under `src/jobs/`; register it here.
  */
-export const jobHandlers: { [K in QueueKey]?: JobHandler<K> } = {};
+export const jobHandlers: { [K in QueueKey]?: JobHandler<K> } = {
+  deletion: deletionJob,
+  maintenance: maintenanceJob,
+};
