@@ -49,7 +49,9 @@ export async function enqueueDeletion(
     if (existing) {
       const state = await existing.getState();
       if (state === 'delayed') {
-        await existing.changeDelay(delay);
+        // Due now: promote (changeDelay(0) would still wait for the delayed-set scan).
+        if (delay === 0) await existing.promote();
+        else await existing.changeDelay(delay);
         return { enqueued: true };
       }
       if (
