@@ -6,7 +6,6 @@ import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type DeletionCliClient,
-  type DeletionView,
   deletionCommands,
   registerDeletionRoutes,
   scheduleDeletion,
