@@ -147,6 +147,13 @@ export async function cancelDeletion(
       await dequeueDeletion(producer, d.id);
     }
   }
+  // The router's `installed` hook may already have cancelled the row in its own transaction and
+  // only calls this for the jobs: drop the delayed jobs of cancelled deletions not yet due.
+  const alreadyCancelled = await db.deletion.findMany({
+    where: { tenantId: input.tenantId, state: 'cancelled', dueAt: { gt: clock.now() } },
+    select: { id: true },
+  });
+  for (const d of alreadyCancelled) await dequeueDeletion(producer, d.id);
   return cancelled;
 }
 
