@@ -199,6 +199,19 @@ describe('deletion 30 days after uninstall', () => {
     expect(row.state).toBe('cancelled');
   });
 
+  it('a deletion the router already cancelled loses its delayed job on onReinstalled', async () => {
+    world.clock.set(new Date('2026-03-05T08:00:00Z'));
+    const t = await tenantWithData('client-router-cancelled', 'EU');
+    const deletion = await uninstall(t);
+    await world.directory.deletion.update({ where: { id: deletion.id }, data: { state: 'cancelled' } });
+    expect(await (await producer.queue.getJob(deletion.id))?.getState()).toBe('delayed');
+    const { cancelDeletion } = await import('@rt/deletion');
+    expect(await cancelDeletion(world.directory, producer, { tenantId: t.tenantId }, world.clock)).toEqual(
+      [],
+    );
+    expect(await producer.queue.getJob(deletion.id)).toBeUndefined();
+  });
+
   it('never deletes a reinstalled tenant even when the cancel was lost', async () => {
     world.clock.set(new Date('2026-03-10T08:00:00Z'));
     const t = await tenantWithData('client-lost-cancel', 'EU');
