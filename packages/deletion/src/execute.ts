@@ -19,6 +19,14 @@ export interface RegionReceipt {
   tables: Record<string, number>;
   /** The region's pass finished (progress display; a resumed run passes every region again). */
   done: boolean;
+  /**
+   * A DeleteObjects batch under way: its key range and size. Keys are listed in order and
+   * deleted from the start, so after a crash the batch's keys still listed are exactly those
+   * not deleted — the rest are counted then.
+   */
+  objectsInFlight?: { first: string; last: string; n: number } | null;
+  /** Row counts of a region transaction about to commit; settled after a crash by re-checking. */
+  rowsInFlight?: { rows: number; tables: Record<string, number> } | null;
 }
 
 /**
@@ -98,6 +106,9 @@ export async function tenantTables(pool: PgPool): Promise<string[]> {
 export async function deleteTenantRows(
   pool: PgPool,
   tenantId: string,
+  options: {
+    beforeCommit?: (removed: { rows: number; tables: Record<string, number> }) => Promise<void>;
+  } = {},
 ): Promise<{ rows: number; tables: Record<string, number> }> {
   const tables = await tenantTables(pool);
   const client = await pool.connect();
@@ -110,6 +121,7 @@ export async function deleteTenantRows(
       counts[table] = res.rowCount ?? 0;
       rows += res.rowCount ?? 0;
     }
+    await options.beforeCommit?.({ rows, tables: counts });
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -129,7 +141,13 @@ export async function deleteTenantObjects(
   s3: S3Client,
   bucket: string,
   tenantId: string,
-  options: { batchSize?: number; onBatch?: (deleted: number) => Promise<void> } = {},
+  options: {
+    batchSize?: number;
+    /** Called with the first page of each listing (resume bookkeeping). */
+    onListed?: (keys: string[]) => Promise<void>;
+    beforeBatch?: (batch: { first: string; last: string; n: number }) => Promise<void>;
+    onBatch?: (deleted: number) => Promise<void>;
+  } = {},
 ): Promise<number> {
   const batchSize = Math.min(1000, Math.max(1, options.batchSize ?? 1000));
   let total = 0;
@@ -139,13 +157,31 @@ export async function deleteTenantObjects(
       page = objects.flatMap((o) => (o.Key ? [o.Key] : []));
       break;
     }
+    await options.onListed?.(page);
     if (page.length === 0) return total;
     for (let i = 0; i < page.length; i += batchSize) {
-      const n = await deleteKeys(s3, bucket, page.slice(i, i + batchSize));
+      const batch = page.slice(i, i + batchSize);
+      await options.beforeBatch?.({
+        first: batch[0] as string,
+        last: batch.at(-1) as string,
+        n: batch.length,
+      });
+      const n = await deleteKeys(s3, bucket, batch);
       total += n;
       await options.onBatch?.(n);
     }
   }
+}
+
+/** Whether any tenant table of a region still holds a row of the tenant. */
+async function tenantHasRows(pool: PgPool, tenantId: string): Promise<boolean> {
+  for (const table of await tenantTables(pool)) {
+    const res = await pool.query(`SELECT 1 FROM ${quoteIdent(table)} WHERE tenant_id = $1 LIMIT 1`, [
+      tenantId,
+    ]);
+    if ((res.rowCount ?? 0) > 0) return true;
+  }
+  return false;
 }
 
 const emptyRegion = (): RegionReceipt => ({ rows: 0, objects: 0, tables: {}, done: false });
@@ -205,16 +241,43 @@ export async function runDeletion(ctx: DeletionContext, deletionId: string): Pro
       const r = receipt.regions[region.id] ?? emptyRegion();
       receipt.regions[region.id] = r;
       r.done = false;
+      const addRows = (removed: { rows: number; tables: Record<string, number> }) => {
+        r.rows += removed.rows;
+        for (const [table, n] of Object.entries(removed.tables)) r.tables[table] = (r.tables[table] ?? 0) + n;
+      };
+      // Settle what a crashed run left in flight (see RegionReceipt).
+      if (r.rowsInFlight) {
+        if (!(await tenantHasRows(region.pool, deletion.tenantId))) addRows(r.rowsInFlight);
+        r.rowsInFlight = null;
+      }
       await deleteTenantObjects(region.s3, region.bucket, deletion.tenantId, {
         batchSize: ctx.batchSize,
+        onListed: async (keys) => {
+          const inFlight = r.objectsInFlight;
+          if (!inFlight) return;
+          const stillThere = keys.filter((k) => k >= inFlight.first && k <= inFlight.last).length;
+          r.objects += inFlight.n - stillThere;
+          r.objectsInFlight = null;
+        },
+        beforeBatch: async (batch) => {
+          r.objectsInFlight = batch;
+          await save();
+        },
         onBatch: async (n) => {
           r.objects += n;
+          r.objectsInFlight = null;
           await save();
         },
       });
-      const removed = await deleteTenantRows(region.pool, deletion.tenantId);
-      r.rows += removed.rows;
-      for (const [table, n] of Object.entries(removed.tables)) r.tables[table] = (r.tables[table] ?? 0) + n;
+      const removed = await deleteTenantRows(region.pool, deletion.tenantId, {
+        beforeCommit: async (counts) => {
+          r.rowsInFlight = counts;
+          await save();
+        },
+      });
+      addRows(removed);
+      delete r.rowsInFlight;
+      delete r.objectsInFlight;
       r.done = true;
       await save();
     }
