@@ -1,7 +1,16 @@
+import { FormatRegistry } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { type JobPayload, type QueueKey, Queues } from './queues.js';
+
+// TypeBox's Value.Check rejects every string `format` it has no checker for (Fastify's ajv has
+// its own); the payload schemas use `uuid`, so register it once here.
+if (!FormatRegistry.Has('uuid')) {
+  FormatRegistry.Set('uuid', (v) =>
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v),
+  );
+}
 
 /** Options shared by every producer: a Redis connection and an optional key prefix (tests). */
 export interface ProducerOptions {

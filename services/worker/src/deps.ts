@@ -26,4 +26,6 @@ export interface WorkerDeps {
   logger: FastifyBaseLogger;
   /** Injected clock, so tests can move time instead of waiting. */
   now: () => Date;
+  /** The router's access-log directory of this region (retention job); unset = not on this host. */
+  accessLog?: { dir: string; retentionDays: number };
 }

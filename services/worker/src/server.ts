@@ -1,12 +1,12 @@
 import { loadConfigOrExit } from '@rt/config';
 import { createDirectoryClient, createPgPool, createRegionalClient } from '@rt/db';
 import { createLogger, serve } from '@rt/http';
-import { createRedis, JobProducer } from '@rt/queue';
+import { createRedis } from '@rt/queue';
 import { createS3Client } from '@rt/storage';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import type { RegionHandle, WorkerDeps } from './deps.js';
-import { scheduleAssetGc } from './jobs/asset-gc.js';
+import { registerMaintenanceSchedules } from './schedules.js';
 import { startWorkers } from './workers.js';
 
 const config = loadConfigOrExit(loadConfig);
@@ -43,10 +43,12 @@ const deps: WorkerDeps = {
   redis: createRedis(config.region.redisUrl),
   logger,
   now: () => new Date(),
+  ...(config.accessLogDir
+    ? { accessLog: { dir: config.accessLogDir, retentionDays: config.accessLogRetentionDays } }
+    : {}),
 };
 const workers = await startWorkers(deps);
-const maintenance = new JobProducer('maintenance', { connection: deps.redis });
-await scheduleAssetGc(maintenance.queue, deps.region);
+await registerMaintenanceSchedules(deps);
 const app = await buildApp(deps);
 await serve(app, {
   host: config.host,
@@ -54,7 +56,6 @@ await serve(app, {
   graceMs: 30_000,
   onShutdown: async () => {
     await workers.close();
-    await maintenance.close();
     await deps.directory.$disconnect();
     for (const r of regions.values()) {
       await r.db.$disconnect();

@@ -1,0 +1,312 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { DirectoryDb, PgPool } from '@rt/db';
+import { deleteKeys, listTenantObjects } from '@rt/storage';
+import type { Clock, DeletionRecord } from './schedule.js';
+
+/** One region as the deletion sees it: its database pool and its bucket. */
+export interface DeletionRegion {
+  id: string;
+  pool: PgPool;
+  s3: S3Client;
+  bucket: string;
+}
+
+/** What was removed in one region. Counts only: no personal data. */
+export interface RegionReceipt {
+  rows: number;
+  objects: number;
+  /** Rows removed per table. */
+  tables: Record<string, number>;
+  /** The region's pass finished (progress display; a resumed run passes every region again). */
+  done: boolean;
+  /**
+   * A DeleteObjects batch under way: its key range and size. Keys are listed in order and
+   * deleted from the start, so after a crash the batch's keys still listed are exactly those
+   * not deleted — the rest are counted then.
+   */
+  objectsInFlight?: { first: string; last: string; n: number } | null;
+  /** Row counts of a region transaction about to commit; settled after a crash by re-checking. */
+  rowsInFlight?: { rows: number; tables: Record<string, number> } | null;
+}
+
+/**
+ * The deletion receipt kept on the Deletion row: while running it is the progress, at the end the
+ * proof. Client key, reason, times and counts — nothing personal.
+ */
+export interface DeletionReceipt {
+  clientKey: string;
+  reason: string;
+  uninstalledAt: string;
+  dueAt: string;
+  startedAt: string;
+  completedAt?: string;
+  attempts: number;
+  regions: Record<string, RegionReceipt>;
+}
+
+/** Everything {@link runDeletion} needs. */
+export interface DeletionContext extends Clock {
+  directory: DirectoryDb;
+  /** EVERY configured region: a tenant may have left data behind in a former home. */
+  regions: DeletionRegion[];
+  /** Only deletions of tenants homed here run in this process (each region's worker owns its own). */
+  homeRegion: string;
+  /** Invalidates caches of the tenant (publishes on every region's `rt:tenant-changed`). */
+  notifyTenantChanged: (tenantId: string) => Promise<void>;
+  /** Objects per DeleteObjects call (≤ 1000, the S3 limit); also the progress granularity. */
+  batchSize?: number;
+}
+
+/** How a run ended. */
+export type DeletionOutcome =
+  | { status: 'done'; receipt: DeletionReceipt }
+  | { status: 'already-done' | 'cancelled' | 'not-due' | 'other-region' | 'missing' };
+
+/** Channel the routers subscribe to for dropping a tenant's cached directory entry. */
+export const TENANT_CHANGED_CHANNEL = 'rt:tenant-changed';
+
+const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * The tables of a regional database that hold tenant rows, ordered so that a table comes before
+ * the tables it references (children first): deletes then never trip a foreign key, whatever
+ * ON DELETE rule it has. Discovered from the catalog, so a table added later is covered without
+ * touching this code.
+ */
+export async function tenantTables(pool: PgPool): Promise<string[]> {
+  const { rows: tables } = await pool.query<{ table_name: string }>(
+    `SELECT c.table_name FROM information_schema.columns c
+       JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+      WHERE c.table_schema = current_schema() AND c.column_name = 'tenant_id' AND t.table_type = 'BASE TABLE'
+      ORDER BY c.table_name`,
+  );
+  const { rows: edges } = await pool.query<{ child: string; parent: string }>(
+    `SELECT cc.relname AS child, pc.relname AS parent FROM pg_constraint k
+       JOIN pg_class cc ON cc.oid = k.conrelid JOIN pg_class pc ON pc.oid = k.confrelid
+      WHERE k.contype = 'f' AND k.connamespace = current_schema()::regnamespace`,
+  );
+  const names = tables.map((t) => t.table_name);
+  const ordered: string[] = [];
+  const visiting = new Set<string>();
+  const visit = (table: string) => {
+    if (ordered.includes(table) || visiting.has(table)) return;
+    visiting.add(table);
+    for (const e of edges)
+      if (e.parent === table && e.child !== table && names.includes(e.child)) visit(e.child);
+    ordered.push(table);
+  };
+  for (const t of names) visit(t);
+  return ordered;
+}
+
+/**
+ * Deletes every row of the tenant in one region's database, in one transaction (all or nothing,
+ * so a kill leaves nothing half-deleted and a retry simply runs it again).
+ */
+export async function deleteTenantRows(
+  pool: PgPool,
+  tenantId: string,
+  options: {
+    beforeCommit?: (removed: { rows: number; tables: Record<string, number> }) => Promise<void>;
+  } = {},
+): Promise<{ rows: number; tables: Record<string, number> }> {
+  const tables = await tenantTables(pool);
+  const client = await pool.connect();
+  const counts: Record<string, number> = {};
+  let rows = 0;
+  try {
+    await client.query('BEGIN');
+    for (const table of tables) {
+      const res = await client.query(`DELETE FROM ${quoteIdent(table)} WHERE tenant_id = $1`, [tenantId]);
+      counts[table] = res.rowCount ?? 0;
+      rows += res.rowCount ?? 0;
+    }
+    await options.beforeCommit?.({ rows, tables: counts });
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+  return { rows, tables: counts };
+}
+
+/**
+ * Deletes every object under `tenants/{tenantId}/` of a bucket: lists the first page, deletes it
+ * in batches, lists again, until the prefix is empty. Re-listing from the start (instead of
+ * following a continuation token across deletes) makes it trivially resumable.
+ */
+export async function deleteTenantObjects(
+  s3: S3Client,
+  bucket: string,
+  tenantId: string,
+  options: {
+    batchSize?: number;
+    /** Called with the first page of each listing (resume bookkeeping). */
+    onListed?: (keys: string[]) => Promise<void>;
+    beforeBatch?: (batch: { first: string; last: string; n: number }) => Promise<void>;
+    onBatch?: (deleted: number) => Promise<void>;
+  } = {},
+): Promise<number> {
+  const batchSize = Math.min(1000, Math.max(1, options.batchSize ?? 1000));
+  let total = 0;
+  for (;;) {
+    let page: string[] = [];
+    for await (const objects of listTenantObjects(s3, bucket, tenantId)) {
+      page = objects.flatMap((o) => (o.Key ? [o.Key] : []));
+      break;
+    }
+    await options.onListed?.(page);
+    if (page.length === 0) return total;
+    for (let i = 0; i < page.length; i += batchSize) {
+      const batch = page.slice(i, i + batchSize);
+      await options.beforeBatch?.({
+        first: batch[0] as string,
+        last: batch.at(-1) as string,
+        n: batch.length,
+      });
+      const n = await deleteKeys(s3, bucket, batch);
+      total += n;
+      await options.onBatch?.(n);
+    }
+  }
+}
+
+/** Whether any tenant table of a region still holds a row of the tenant. */
+async function tenantHasRows(pool: PgPool, tenantId: string): Promise<boolean> {
+  for (const table of await tenantTables(pool)) {
+    const res = await pool.query(`SELECT 1 FROM ${quoteIdent(table)} WHERE tenant_id = $1 LIMIT 1`, [
+      tenantId,
+    ]);
+    if ((res.rowCount ?? 0) > 0) return true;
+  }
+  return false;
+}
+
+const emptyRegion = (): RegionReceipt => ({ rows: 0, objects: 0, tables: {}, done: false });
+
+/**
+ * Executes one deletion: re-checks that it is still wanted (not cancelled, tenant not
+ * reinstalled, due), claims it (`running`, attempts + 1), removes the tenant's objects and rows in
+ * EVERY region, then — in one directory transaction — drops the tenant's secret, marks it
+ * `deleted` and stores the receipt, and finally invalidates caches. Idempotent and resumable: a
+ * run interrupted anywhere is finished by the next run (counts resume from the stored progress).
+ */
+export async function runDeletion(ctx: DeletionContext, deletionId: string): Promise<DeletionOutcome> {
+  const deletion = await ctx.directory.deletion.findUnique({
+    where: { id: deletionId },
+    include: { tenant: { select: { id: true, state: true, homeRegion: true } } },
+  });
+  if (!deletion) return { status: 'missing' };
+  if (deletion.state === 'done') {
+    // A crash between the final commit and the cache notice is healed by any later run.
+    await ctx.notifyTenantChanged(deletion.tenantId);
+    return { status: 'already-done' };
+  }
+  if (deletion.state === 'cancelled') return { status: 'cancelled' };
+  if (deletion.tenant.state === 'active') {
+    // Reinstalled but the cancel did not land (e.g. the hook crashed): never delete a live tenant.
+    await ctx.directory.deletion.updateMany({
+      where: { id: deletion.id, state: 'pending' },
+      data: { state: 'cancelled', completedAt: ctx.now() },
+    });
+    return { status: 'cancelled' };
+  }
+  if (deletion.dueAt > ctx.now()) return { status: 'not-due' };
+  if (deletion.tenant.homeRegion !== ctx.homeRegion) return { status: 'other-region' };
+
+  const now = ctx.now();
+  const claimed = await ctx.directory.deletion.updateMany({
+    where: { id: deletion.id, state: { in: ['pending', 'running'] } },
+    data: { state: 'running', attempts: { increment: 1 }, startedAt: deletion.startedAt ?? now },
+  });
+  if (claimed.count === 0) return { status: 'cancelled' };
+
+  const previous = (deletion.receipt ?? null) as DeletionReceipt | null;
+  const receipt: DeletionReceipt = {
+    clientKey: deletion.clientKey,
+    reason: deletion.reason,
+    uninstalledAt: deletion.uninstalledAt.toISOString(),
+    dueAt: deletion.dueAt.toISOString(),
+    startedAt: (deletion.startedAt ?? now).toISOString(),
+    attempts: deletion.attempts + 1,
+    regions: Object.fromEntries(ctx.regions.map((r) => [r.id, previous?.regions?.[r.id] ?? emptyRegion()])),
+  };
+  const save = () =>
+    ctx.directory.deletion.update({ where: { id: deletion.id }, data: { receipt: receipt as never } });
+
+  try {
+    for (const region of ctx.regions) {
+      const r = receipt.regions[region.id] ?? emptyRegion();
+      receipt.regions[region.id] = r;
+      r.done = false;
+      const addRows = (removed: { rows: number; tables: Record<string, number> }) => {
+        r.rows += removed.rows;
+        for (const [table, n] of Object.entries(removed.tables)) r.tables[table] = (r.tables[table] ?? 0) + n;
+      };
+      // Settle what a crashed run left in flight (see RegionReceipt).
+      if (r.rowsInFlight) {
+        if (!(await tenantHasRows(region.pool, deletion.tenantId))) addRows(r.rowsInFlight);
+        r.rowsInFlight = null;
+      }
+      await deleteTenantObjects(region.s3, region.bucket, deletion.tenantId, {
+        batchSize: ctx.batchSize,
+        onListed: async (keys) => {
+          const inFlight = r.objectsInFlight;
+          if (!inFlight) return;
+          const stillThere = keys.filter((k) => k >= inFlight.first && k <= inFlight.last).length;
+          r.objects += inFlight.n - stillThere;
+          r.objectsInFlight = null;
+        },
+        beforeBatch: async (batch) => {
+          r.objectsInFlight = batch;
+          await save();
+        },
+        onBatch: async (n) => {
+          r.objects += n;
+          r.objectsInFlight = null;
+          await save();
+        },
+      });
+      const removed = await deleteTenantRows(region.pool, deletion.tenantId, {
+        beforeCommit: async (counts) => {
+          r.rowsInFlight = counts;
+          await save();
+        },
+      });
+      addRows(removed);
+      delete r.rowsInFlight;
+      delete r.objectsInFlight;
+      r.done = true;
+      await save();
+    }
+    receipt.completedAt = ctx.now().toISOString();
+    await ctx.directory.$transaction([
+      // A tenant that reinstalled while this ran keeps its new secret; its old data is gone.
+      ctx.directory.tenant.updateMany({
+        where: { id: deletion.tenantId, state: { not: 'active' } },
+        data: { sharedSecretEnc: null, state: 'deleted', revision: { increment: 1 } },
+      }),
+      ctx.directory.deletion.update({
+        where: { id: deletion.id },
+        data: { state: 'done', completedAt: ctx.now(), lastError: null, receipt: receipt as never },
+      }),
+    ]);
+  } catch (err) {
+    await ctx.directory.deletion
+      .update({
+        where: { id: deletion.id },
+        data: { lastError: (err as Error).message.slice(0, 500), receipt: receipt as never },
+      })
+      .catch(() => undefined);
+    throw err;
+  }
+  await ctx.notifyTenantChanged(deletion.tenantId);
+  return { status: 'done', receipt };
+}
+
+/** The stored receipt of a deletion row, typed (null before the first run). */
+export function receiptOf(deletion: Pick<DeletionRecord, 'receipt'>): DeletionReceipt | null {
+  return (deletion.receipt ?? null) as DeletionReceipt | null;
+}
