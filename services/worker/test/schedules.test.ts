@@ -15,7 +15,7 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-it('registers the deletion sweep (10 min) and the daily access-log retention, idempotently', async () => {
+it('registers the deletion sweep (10 min), hourly asset collection and the daily access-log retention, idempotently', async () => {
   const deps = {
     region: 'EU',
     redis,
@@ -33,6 +33,7 @@ it('registers the deletion sweep (10 min) and the daily access-log retention, id
       .sort((a, b) => a.key.localeCompare(b.key)),
   ).toEqual([
     { key: 'access-log-retention:EU', every: undefined, pattern: '5 0 * * *' },
+    { key: 'asset-gc:EU', every: 3_600_000, pattern: undefined },
     { key: 'deletion-sweep:EU', every: 600_000, pattern: undefined },
   ]);
 });
