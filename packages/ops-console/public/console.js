@@ -394,15 +394,18 @@ function renderMigrations() {
   renderDetail();
 }
 
-function renderValue(v) {
+function renderValue(v, key = '') {
   if (v === null || v === undefined) return '—';
   if (typeof v === 'object') {
     return h(
       'dl',
       {},
-      ...Object.entries(v).flatMap(([k, val]) => [h('dt', {}, k), h('dd', {}, renderValue(val))]),
+      ...Object.entries(v).flatMap(([k, val]) => [h('dt', {}, k), h('dd', {}, renderValue(val, k))]),
     );
   }
+  if (typeof v === 'number' && /bytes$/i.test(key)) return `${formatBytes(v)} (${v.toLocaleString('en')})`;
+  if (typeof v === 'string' && /At$/.test(key) && !Number.isNaN(Date.parse(v)))
+    return new Date(v).toLocaleString();
   return typeof v === 'number' ? v.toLocaleString('en') : String(v);
 }
 
@@ -437,7 +440,15 @@ function renderDetail() {
     h(
       'ol',
       { class: 'events' },
-      ...(d.events ?? []).map((e) => h('li', {}, when(e.at), ' ', `${e.fromState ?? '—'} → ${e.toState}`)),
+      ...(d.events ?? []).map((e) =>
+        h(
+          'li',
+          {},
+          h('time', { datetime: e.at }, new Date(e.at).toLocaleTimeString()),
+          ' ',
+          `${e.fromState ?? '—'} → ${e.toState}`,
+        ),
+      ),
     ),
     h(
       'button',

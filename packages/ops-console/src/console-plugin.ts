@@ -75,7 +75,7 @@ export async function opsConsolePlugin(app: FastifyInstance, options: OpsConsole
   app.get('', { config: { public: true } }, async (request, reply) =>
     reply.redirect(`${request.url.split('?')[0]}/`, 301),
   );
-  app.get('/', { config: { public: true } }, send('index.html'));
+  app.get('/', { config: { public: true }, prefixTrailingSlash: 'slash' }, send('index.html'));
   for (const name of Object.keys(FILES)) {
     app.get(`/${name}`, { config: { public: true } }, send(name));
   }

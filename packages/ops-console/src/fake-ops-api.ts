@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 /**
  * A stand-in for the operator API (`packages/ops`, `/ops/v1`) with the same routes and shapes,
  * its state in memory, for the console's browser test and as the OpenAPI stub until the real
- * plugin is merged. An operator-started migration advances one phase each time it is read
+ * plugin is merged. Every unfinished migration advances one phase each time the list is polled
  * (scheduled → pre_copying → frozen → copying → verifying → ready_to_commit → committed with
  * autoCommit), with growing rows/objects/bytes counters so the console can compute an ETA.
  *
@@ -474,11 +474,7 @@ export async function fakeOpsApi(fastify: FastifyInstance, options: FakeOpsApiOp
       config: { opsRole: 'viewer', opsAction: 'migrations.show' },
       schema: { params: IdParams, response: { 200: MigrationDetail, ...errors } },
     },
-    async (request) => {
-      const m = migrationOf(request.params.id);
-      advance(m);
-      return detail(m);
-    },
+    async (request) => detail(migrationOf(request.params.id)),
   );
 
   app.post(
