@@ -29,7 +29,10 @@ describe('/docs in Chromium', () => {
     const outside: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
     page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-    page.on('request', (r) => !r.url().startsWith(base) && !r.url().startsWith('data:') && outside.push(r.url()));
+    page.on(
+      'request',
+      (r) => !r.url().startsWith(base) && !r.url().startsWith('data:') && outside.push(r.url()),
+    );
     await page.goto(`${base}/docs`);
     const operations = Object.values(loadOpenApiDocument().paths).flatMap((item) => Object.keys(item)).length;
     await expect.poll(() => page.locator('.opblock').count(), { timeout: 20_000 }).toBe(operations);
