@@ -10,21 +10,50 @@
  *      right after `createServiceApp(...)`.
  */
 
-import { createDirectoryClient } from '@rt/db';
+import { assetServiceRoutes } from '@rt/asset/app';
+import { createDirectoryClient, createPgPool } from '@rt/db';
+import { layoutServiceRoutes } from '@rt/layout/app';
 import { fakeOpsApi, opsAuditRoutes } from '@rt/ops-console';
+import { createS3Client } from '@rt/storage';
+import { themeServiceRoutes } from '@rt/theme/app';
 import { collectingApp, type OpenApiSource } from '../src/server/index.js';
 
 const apiPaths = (prefix: string) => (path: string) => path.startsWith(prefix);
 
 // Clients that never connect: only route schemas are read.
 const UNUSED_DB = 'postgresql://openapi@127.0.0.1:1/unused';
+const unusedPool = () => createPgPool({ url: UNUSED_DB, poolSize: 1 });
 
 export const openApiSources: OpenApiSource[] = [
   // Public API (/api/v1): the layout, theme and asset services (the router proxies the same paths).
-  // On main the services are still skeletons without API routes; with issues 4 and 5 merged:
-  //   { name: 'layouts', include: apiPaths('/api/v1/'), build: () => collectingApp((app) => app.register(layoutServiceRoutes, { pool: createPgPool({ url: UNUSED_DB, poolSize: 1 }) })) },
-  //   { name: 'themes', include: apiPaths('/api/v1/'), build: () => collectingApp((app) => app.register(themeServiceRoutes, { pool: createPgPool({ url: UNUSED_DB, poolSize: 1 }) })) },
-  //   { name: 'assets', include: apiPaths('/api/v1/'), build: () => collectingApp((app) => app.register(assetRoutes, { store: new AssetStore(pool, createS3Client({ awsRegion: 'eu-central-1' }), 'unused', defaultAssetSettings()), maxBytes: 1 })) },
+  {
+    name: 'layouts',
+    include: apiPaths('/api/v1/'),
+    build: () => collectingApp((app) => app.register(layoutServiceRoutes, { pool: unusedPool() })),
+  },
+  {
+    name: 'themes',
+    include: apiPaths('/api/v1/'),
+    build: () => collectingApp((app) => app.register(themeServiceRoutes, { pool: unusedPool() })),
+  },
+  {
+    name: 'assets',
+    include: apiPaths('/api/v1/'),
+    build: () =>
+      collectingApp((app) =>
+        app.register(assetServiceRoutes, {
+          pool: unusedPool(),
+          s3: createS3Client({ awsRegion: 'eu-central-1', s3Endpoint: 'http://127.0.0.1:1' }),
+          bucket: 'unused',
+          settings: {
+            maxBytes: 10 * 1024 * 1024,
+            maxSvgBytes: 2 * 1024 * 1024,
+            maxPixels: 40_000_000,
+            urlTtlSeconds: 300,
+          },
+        }),
+      ),
+  },
 
   // Operator API (/ops/v1). STUB until issue 6 is merged: the console's fake ops API has the same
   // routes and shapes as packages/ops. Replace with

@@ -3,7 +3,7 @@ import { internalAuthPlugin } from '@rt/auth';
 import type { PgPool, RegionalDb } from '@rt/db';
 import { createServiceApp, type ServiceApp } from '@rt/http';
 import { bucketReachable } from '@rt/storage';
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { AssetStore } from './asset-store.js';
 import { type AssetSettings, defaultAssetSettings } from './config.js';
 import { assetRoutes } from './routes/assets.js';
@@ -35,7 +35,15 @@ export async function buildApp(deps: AppDeps): Promise<ServiceApp> {
     },
   });
   await app.register(internalAuthPlugin, { secret: deps.internalTokenSecret });
-  const store = new AssetStore(deps.pool, deps.s3, deps.bucket, settings);
-  await app.register(assetRoutes, { store, maxBytes: settings.maxBytes });
+  await app.register(assetServiceRoutes, { pool: deps.pool, s3: deps.s3, bucket: deps.bucket, settings });
   return app;
+}
+
+/** The API routes of the service (separate from {@link buildApp} so OpenAPI can wrap them). */
+export async function assetServiceRoutes(
+  app: FastifyInstance,
+  deps: Pick<AppDeps, 'pool' | 's3' | 'bucket'> & { settings: AssetSettings },
+): Promise<void> {
+  const store = new AssetStore(deps.pool, deps.s3, deps.bucket, deps.settings);
+  await app.register(assetRoutes, { store, maxBytes: deps.settings.maxBytes });
 }
