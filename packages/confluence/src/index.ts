@@ -13,6 +13,14 @@ export {
   type WriteResource,
 } from './authorize-write.js';
 export {
+  type ConfluenceConfig,
+  ConfluenceEnvSchema,
+  confluenceTenantOf,
+  createPermissionChecker,
+  parseConfluenceConfig,
+  type TenantAccess,
+} from './config.js';
+export {
   ConfluenceClient,
   type ConfluenceClientOptions,
   type ConfluenceCredentials,

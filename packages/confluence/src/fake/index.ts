@@ -1,3 +1,4 @@
+export { DEMO_CONFLUENCE_USERS, type DemoConfluenceOptions, startDemoConfluence } from './demo.js';
 export {
   FAKE_CONFLUENCE_MARKER,
   FakeConfluence,
