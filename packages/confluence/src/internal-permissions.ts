@@ -183,9 +183,16 @@ export interface ConfluenceAuthorizeOptions {
  * services' `buildApp`: the rules of {@link authorizeWrite} with the user from the internal token.
  */
 export function createConfluenceAuthorize(options: ConfluenceAuthorizeOptions): AuthorizeSeam {
+  // One oracle per request, so a write checked twice (old and new scope) asks each question once.
+  const oracles = new WeakMap<FastifyRequest, PermissionOracle>();
   return async (request, what) => {
     const tenant = request.tenant;
-    await authorizeWrite(options.oracleFor(request), tenant?.accountId, what, {
+    let oracle = oracles.get(request);
+    if (!oracle) {
+      oracle = options.oracleFor(request);
+      oracles.set(request, oracle);
+    }
+    await authorizeWrite(oracle, tenant?.accountId, what, {
       allowSpaceThemes: () => options.allowSpaceThemes(tenant.tenantId),
     });
   };
