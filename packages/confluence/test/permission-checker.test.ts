@@ -36,6 +36,8 @@ beforeAll(async () => {
     forgeToken,
     users: [
       { accountId: 'admin-1', siteAdmin: true },
+      // Real account ids contain ':' — the qsh must survive query encoding.
+      { accountId: '557058:f1c2a3b4-0000-4000-8000-00000000abcd', siteAdmin: true },
       { accountId: 'space-admin-1', spaceAdminOf: ['DOCS'] },
       { accountId: 'group-admin-1', groups: ['docs-admins', 'others'] },
       { accountId: 'plain-1', groups: ['others'] },
@@ -69,7 +71,8 @@ describe('PermissionChecker against a fake Confluence', () => {
     expect(await c.isConfluenceAdmin(tenant, 'plain-1')).toBe(false);
     expect(await c.isConfluenceAdmin(tenant, 'space-admin-1')).toBe(false);
     expect(await c.isConfluenceAdmin(tenant, 'nobody')).toBe(false);
-    expect(fake.calls.user).toBe(4);
+    expect(await c.isConfluenceAdmin(tenant, '557058:f1c2a3b4-0000-4000-8000-00000000abcd')).toBe(true);
+    expect(fake.calls.user).toBe(5);
     // Every request was signed correctly (JWT signature, iss and qsh verified by the fake).
     expect(fake.calls.rejected).toBe(0);
   });

@@ -7,7 +7,7 @@ import {
   createConfluenceAuthorize,
   PermissionChecker,
 } from '@rt/confluence';
-import { FakeConfluence } from '@rt/confluence/fake';
+import { FAKE_CONFLUENCE_MARKER, FakeConfluence } from '@rt/confluence/fake';
 import { createRegionalClient, type RegionalDb } from '@rt/db';
 import { createServiceApp, type ServiceApp } from '@rt/http';
 import { createTestDatabase, internalToken, type TestDatabase } from '@rt/testing';
@@ -374,5 +374,18 @@ describe('theme export, import and copy', () => {
       payload: { scope: 'space:DOCS' },
     });
     expect(off.statusCode).toBe(403);
+  });
+});
+
+describe('nothing of Confluence is stored', () => {
+  it('keeps no Confluence answer and no account id in any table', async () => {
+    const tables = ['themes', 'theme_revisions', 'assets', 'asset_references', 'tenant_settings'];
+    for (const table of tables) {
+      const rows = await db.$queryRawUnsafe<{ row: string }[]>(`SELECT t::text AS row FROM ${table} t`);
+      const text = rows.map((r) => r.row).join('\n');
+      expect(text).not.toContain(FAKE_CONFLUENCE_MARKER);
+      for (const accountId of Object.values(ROLES)) expect(text).not.toContain(accountId);
+    }
+    expect(await db.theme.count()).toBeGreaterThan(3);
   });
 });
