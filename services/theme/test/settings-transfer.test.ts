@@ -279,6 +279,16 @@ describe('theme export, import and copy', () => {
       expect(res.statusCode).toBe(400);
       expect(['VALIDATION_FAILED', 'UNKNOWN_ASSET']).toContain(res.json().code);
     }
+    for (const name of ['nul\u0000name', 'lone\ud800surrogate']) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/themes/import',
+        headers: headers(tenantB, 'siteAdmin'),
+        payload: { ...base, theme: { ...base.theme, name } },
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().code).toBe('INVALID_TEXT');
+    }
     const tampered = {
       ...base,
       theme: { ...base.theme, images: { logo: { $asset: '00000000-0000-4000-8000-000000000001' } } },

@@ -30,6 +30,33 @@ export interface ThemeTransferOptions {
     tenantId: string,
     image: { bytes: Buffer; mediaType: string; sha256: string },
   ) => Promise<string>;
+  /**
+   * Extra checks of the imported theme before schema validation — the create route's guard
+   * (depth, size): e.g. `(theme) => documentBodyGuard(themeKind)({ body: theme } as FastifyRequest)`.
+   */
+  guardTheme?: (theme: unknown) => Promise<void> | void;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Postgres cannot store NUL nor lone surrogates in text/jsonb: refuse them as input (400), not 500. */
+function assertStorableText(value: unknown, path: string): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000') || LONE_SURROGATE.test(value)) {
+      throw new BadRequest('INVALID_TEXT', `${path} contains text that cannot be stored`, [
+        { path, message: 'text cannot be stored' },
+      ]);
+    }
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => {
+      assertStorableText(v, `${path}/${i}`);
+    });
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      assertStorableText(k, path);
+      assertStorableText(v, `${path}/${k}`);
+    }
+  }
 }
 
 const Uuid = Type.String({
@@ -257,6 +284,12 @@ export async function themeTransferRoutes(
     '/api/v1/themes/import',
     {
       bodyLimit: Math.ceil(MAX_INLINE_IMAGE_BYTES / 3) * 4 + 512 * 1024,
+      preValidation: async (request) => {
+        const theme = (request.body as { theme?: unknown } | null)?.theme;
+        if (theme === undefined) return;
+        assertStorableText(theme, '/theme');
+        await options.guardTheme?.(theme);
+      },
       schema: {
         tags,
         summary: 'Create a theme from an exported theme file',
