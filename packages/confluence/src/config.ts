@@ -1,4 +1,4 @@
-import { ConfigError, type Env, parseEnv } from '@rt/config';
+import { ConfigError, type Env, EnvType, parseEnv } from '@rt/config';
 import { Type } from '@sinclair/typebox';
 import { parseAllowedHosts } from './allowed-hosts.js';
 import { ConfluenceClient, type ConfluenceTenant } from './confluence-client.js';
@@ -81,4 +81,15 @@ export function confluenceTenantOf(
     };
   }
   throw new PermissionCheckUnavailable('no credentials to call this site');
+}
+
+/** Variable of the layout, theme and asset services: where to ask permission questions. */
+export const PermissionServiceEnvSchema = Type.Object({
+  /** This region's router, internal address (`POST /internal/v1/permissions/check`). */
+  ROUTER_INTERNAL_URL: EnvType.url(),
+});
+
+/** Parses {@link PermissionServiceEnvSchema} into `routerPermissionOracle`'s options. */
+export function parsePermissionServiceConfig(env: Env): { routerUrl: string } {
+  return { routerUrl: parseEnv(PermissionServiceEnvSchema, env).ROUTER_INTERNAL_URL.replace(/\/+$/, '') };
 }

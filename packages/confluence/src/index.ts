@@ -17,7 +17,9 @@ export {
   ConfluenceEnvSchema,
   confluenceTenantOf,
   createPermissionChecker,
+  PermissionServiceEnvSchema,
   parseConfluenceConfig,
+  parsePermissionServiceConfig,
   type TenantAccess,
 } from './config.js';
 export {

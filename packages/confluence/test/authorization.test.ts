@@ -11,6 +11,7 @@ import {
   type ConfluenceTenant,
   checkerOracle,
   createConfluenceAuthorize,
+  FORGE_TOKEN_HEADER,
   NotPermitted,
   PermissionChecker,
   permissionCheckRoutes,
@@ -75,6 +76,7 @@ beforeAll(async () => {
   fake = await new FakeConfluence({
     appKey,
     sharedSecret,
+    forgeToken: 'forge-system-token',
     users: [
       { accountId: ROLES.siteAdmin, siteAdmin: true },
       { accountId: ROLES.spaceAdmin, groups: ['docs-admins'] },
@@ -165,7 +167,12 @@ describe('through the router endpoint: service authorize → router → Confluen
     await router.register(permissionCheckRoutes, {
       checker,
       internalTokenSecret: internalSecret,
-      resolveTenant: async (id) => (id === tenantId ? tenant : null),
+      resolveTenant: async (id, forgeToken) => {
+        if (id !== tenantId) return null;
+        return forgeToken
+          ? { id, baseUrl: fake.forgeApiBaseUrl, credentials: { kind: 'forge', token: forgeToken } }
+          : tenant;
+      },
     });
     await router.listen({ host: '127.0.0.1', port: 0 });
     const address = router.server.address();
@@ -189,12 +196,13 @@ describe('through the router endpoint: service authorize → router → Confluen
     await router?.close();
   });
 
-  const probe = (accountId: string | undefined, w: WriteRequest) =>
+  const probe = (accountId: string | undefined, w: WriteRequest, extra: Record<string, string> = {}) =>
     service.inject({
       method: 'POST',
       url: '/probe',
       headers: {
         authorization: `Bearer ${sign({ tid: tenantId, reg: 'EU', rid: 'r-1', sub: accountId, via: 'connect' })}`,
+        ...extra,
       },
       payload: w,
     });
@@ -217,6 +225,35 @@ describe('through the router endpoint: service authorize → router → Confluen
     const res = await probe('acc-not-cached-yet', { resource: 'layout', action: 'create', scope: 'site' });
     expect(res.statusCode).toBe(503);
     expect(res.json().code).toBe('PERMISSION_CHECK_UNAVAILABLE');
+  });
+
+  it('asks through the Forge gateway with the forwarded Forge token', async () => {
+    const site = { resource: 'layout', action: 'create', scope: 'site' };
+    const before = fake.calls.total;
+    const ok = await probe('acc-forge-check', site, { [FORGE_TOKEN_HEADER]: 'forge-system-token' });
+    expect(ok.statusCode).toBe(403); // unknown user: asked, answered "no"
+    expect(fake.calls.total).toBe(before + 1);
+    expect(fake.calls.rejected).toBe(0);
+    const stolen = await probe('acc-forge-other', site, { [FORGE_TOKEN_HEADER]: 'not-the-token' });
+    expect(stolen.statusCode).toBe(503);
+  });
+
+  it('answers 503 when the router cannot be reached, never an allow', async () => {
+    const authorize = createConfluenceAuthorize({
+      oracleFor: (request) =>
+        routerPermissionOracle(request, { routerUrl: 'http://127.0.0.1:9', timeoutMs: 2000 }),
+      allowSpaceThemes: async () => true,
+    });
+    const request = {
+      headers: { authorization: 'Bearer x' },
+      tenant: { tenantId, region: 'EU', requestId: 'r', accountId: ROLES.siteAdmin },
+    } as unknown as Parameters<typeof authorize>[0];
+    await expect(
+      authorize(request, { resource: 'layout', action: 'create', scope: 'site' }),
+    ).rejects.toMatchObject({
+      statusCode: 503,
+      code: 'PERMISSION_CHECK_UNAVAILABLE',
+    });
   });
 
   it('refuses the router endpoint without a valid internal token', async () => {

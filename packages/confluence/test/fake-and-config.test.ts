@@ -10,6 +10,7 @@ import {
   PermissionChecker,
   PermissionCheckUnavailable,
   parseConfluenceConfig,
+  parsePermissionServiceConfig,
 } from '../src/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -80,6 +81,10 @@ describe('configuration', () => {
       parseConfluenceConfig({ CONFLUENCE_ALLOWED_HOSTS: 'localhost' }, { production: true }),
     ).toThrow(/CONFLUENCE_ALLOWED_HOSTS/);
     expect(createPermissionChecker(parseConfluenceConfig({}))).toBeInstanceOf(PermissionChecker);
+    expect(parsePermissionServiceConfig({ ROUTER_INTERNAL_URL: 'http://127.0.0.1:8080/' })).toEqual({
+      routerUrl: 'http://127.0.0.1:8080',
+    });
+    expect(() => parsePermissionServiceConfig({})).toThrow(/ROUTER_INTERNAL_URL/);
   });
 
   it('picks Forge or Connect credentials, and refuses a tenant with neither', () => {
