@@ -32,7 +32,7 @@ export interface ServiceSpec {
 export const services: readonly ServiceSpec[] = [
   {
     name: 'router',
-    dockerfile: 'services/router/Dockerfile',
+    dockerfile: 'services/Dockerfile',
     regionalDatabase: false,
     directory: 'write',
     redis: true,
@@ -43,7 +43,7 @@ export const services: readonly ServiceSpec[] = [
   },
   {
     name: 'layout',
-    dockerfile: 'services/layout/Dockerfile',
+    dockerfile: 'services/Dockerfile',
     internalDnsName: 'layout',
     urlEnvVar: 'LAYOUT_URL',
     regionalDatabase: true,
@@ -56,7 +56,7 @@ export const services: readonly ServiceSpec[] = [
   },
   {
     name: 'theme',
-    dockerfile: 'services/theme/Dockerfile',
+    dockerfile: 'services/Dockerfile',
     internalDnsName: 'theme',
     urlEnvVar: 'THEME_URL',
     regionalDatabase: true,
@@ -69,7 +69,7 @@ export const services: readonly ServiceSpec[] = [
   },
   {
     name: 'asset',
-    dockerfile: 'services/asset/Dockerfile',
+    dockerfile: 'services/Dockerfile',
     internalDnsName: 'asset',
     urlEnvVar: 'ASSET_URL',
     regionalDatabase: true,
@@ -82,7 +82,7 @@ export const services: readonly ServiceSpec[] = [
   },
   {
     name: 'residency-migration',
-    dockerfile: 'services/residency-migration/Dockerfile',
+    dockerfile: 'services/Dockerfile',
     internalDnsName: 'residency-migration',
     urlEnvVar: 'MIGRATION_URL',
     regionalDatabase: true,
@@ -95,7 +95,7 @@ export const services: readonly ServiceSpec[] = [
   },
   {
     name: 'worker',
-    dockerfile: 'services/worker/Dockerfile',
+    dockerfile: 'services/Dockerfile',
     regionalDatabase: true,
     directory: 'write',
     redis: true,

@@ -16,7 +16,7 @@ const compose = (args: string[], env: Record<string, string> = {}) =>
   });
 
 interface ComposeService {
-  build?: { context: string; dockerfile: string };
+  build?: { context: string; dockerfile: string; args?: Record<string, string> };
   image?: string;
   command?: string[] | string;
   healthcheck?: unknown;
@@ -50,8 +50,9 @@ describe('docker-compose.yml', () => {
       for (const name of ['router', 'layout', 'theme', 'asset', 'residency-migration', 'worker']) {
         const svc = services[`${region}-${name}`];
         expect(svc, `${region}-${name}`).toBeDefined();
-        expect(svc!.build?.dockerfile).toBe(`services/${name}/Dockerfile`);
-        expect(existsSync(`${root}services/${name}/Dockerfile`)).toBe(true);
+        expect(svc!.build?.dockerfile).toBe('services/Dockerfile');
+        expect(svc!.build?.args?.SERVICE).toBe(name);
+        expect(existsSync(`${root}services/${name}/src/server.ts`)).toBe(true);
         expect(svc!.environment?.REGION).toBe(region.toUpperCase());
       }
     }

@@ -1,20 +1,28 @@
 import { internalAuthPlugin } from '@rt/auth';
 import type { PgPool, RegionalDb } from '@rt/db';
+import { type Authorize, allowAll, DocumentRepository, documentRoutes, layoutKind } from '@rt/documents';
 import { createServiceApp, type ServiceApp } from '@rt/http';
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { exportRoutes } from './routes/export.js';
 
 /** Everything the layout service needs, created by server.ts (or a test). */
 export interface AppDeps {
   internalTokenSecret: string;
   /** Prisma client of this region's database. */
   db: RegionalDb;
-  /** Raw pool of the same database for hot read paths and readiness. */
+  /** Raw pool of the same database: documents are read and written through it (hot path). */
   pool: PgPool;
+  /** Permission check before each write; allows everything until issue 10 plugs Confluence in. */
+  authorize?: Authorize;
   logLevel?: string;
   logger?: FastifyBaseLogger;
 }
 
-/** Builds the layout service (no I/O here: connections are passed in). */
+/**
+ * Builds the layout service (no I/O here: connections are passed in): `/api/v1/layouts*` and
+ * `/api/v1/export` (the tenant's whole export lives here because layouts are its bulk; themes
+ * and assets are read from the same regional database).
+ */
 export async function buildApp(deps: AppDeps): Promise<ServiceApp> {
   const app = createServiceApp({
     name: 'layout',
@@ -23,5 +31,18 @@ export async function buildApp(deps: AppDeps): Promise<ServiceApp> {
     checks: { postgres: () => deps.pool.query('SELECT 1') },
   });
   await app.register(internalAuthPlugin, { secret: deps.internalTokenSecret });
+  await app.register(layoutServiceRoutes, { pool: deps.pool, authorize: deps.authorize });
   return app;
+}
+
+/** The API routes of the service (separate from {@link buildApp} so OpenAPI can wrap them). */
+export async function layoutServiceRoutes(
+  app: FastifyInstance,
+  deps: Pick<AppDeps, 'pool' | 'authorize'>,
+): Promise<void> {
+  await app.register(documentRoutes, {
+    repository: new DocumentRepository(deps.pool, layoutKind),
+    authorize: deps.authorize ?? allowAll,
+  });
+  await app.register(exportRoutes, { pool: deps.pool });
 }

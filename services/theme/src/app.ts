@@ -1,20 +1,35 @@
 import { internalAuthPlugin } from '@rt/auth';
 import type { PgPool, RegionalDb } from '@rt/db';
-import { createServiceApp, type ServiceApp } from '@rt/http';
-import type { FastifyBaseLogger } from 'fastify';
+import {
+  type Authorize,
+  allowAll,
+  DocumentRepository,
+  documentRoutes,
+  ThemeAssignments,
+  themeKind,
+} from '@rt/documents';
+import { Conflict, createServiceApp, type ServiceApp } from '@rt/http';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { defaultThemeRoutes } from './routes/default-theme.js';
+import { spaceThemeRoutes } from './routes/space-theme.js';
 
 /** Everything the theme service needs, created by server.ts (or a test). */
 export interface AppDeps {
   internalTokenSecret: string;
   /** Prisma client of this region's database. */
   db: RegionalDb;
-  /** Raw pool of the same database for hot read paths and readiness. */
+  /** Raw pool of the same database: documents are read and written through it (hot path). */
   pool: PgPool;
+  /** Permission check before each write; allows everything until issue 10 plugs Confluence in. */
+  authorize?: Authorize;
   logLevel?: string;
   logger?: FastifyBaseLogger;
 }
 
-/** Builds the theme service (no I/O here: connections are passed in). */
+/**
+ * Builds the theme service (no I/O here: connections are passed in): `/api/v1/themes*` (CRUD,
+ * revisions, default) and `/api/v1/spaces/:spaceKey/theme`.
+ */
 export async function buildApp(deps: AppDeps): Promise<ServiceApp> {
   const app = createServiceApp({
     name: 'theme',
@@ -23,5 +38,30 @@ export async function buildApp(deps: AppDeps): Promise<ServiceApp> {
     checks: { postgres: () => deps.pool.query('SELECT 1') },
   });
   await app.register(internalAuthPlugin, { secret: deps.internalTokenSecret });
+  await app.register(themeServiceRoutes, { pool: deps.pool, authorize: deps.authorize });
   return app;
+}
+
+/** The API routes of the service (separate from {@link buildApp} so OpenAPI can wrap them). */
+export async function themeServiceRoutes(
+  app: FastifyInstance,
+  deps: Pick<AppDeps, 'pool' | 'authorize'>,
+): Promise<void> {
+  const authorize = deps.authorize ?? allowAll;
+  const themes = new DocumentRepository(deps.pool, themeKind);
+  const assignments = new ThemeAssignments(deps.pool, themes);
+  await app.register(documentRoutes, {
+    repository: themes,
+    authorize,
+    checkChange: (current, next) => {
+      if (current.isDefault && next.scope !== 'site') {
+        throw new Conflict(
+          'THEME_NOT_SITE_WIDE',
+          'the default theme must stay site-wide; make another default first',
+        );
+      }
+    },
+  });
+  await app.register(defaultThemeRoutes, { assignments, authorize });
+  await app.register(spaceThemeRoutes, { assignments, authorize });
 }

@@ -1,0 +1,353 @@
+import type { PgPool, PgPoolClient } from '@rt/db';
+import { Conflict, NotFound } from '@rt/http';
+import { recordAssetReferences, verifyAssetReferences } from './asset-references.js';
+import { assertVersionMatches, type IfMatch } from './concurrency.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import type { DocumentKind } from './document-kind.js';
+import { withTransaction } from './transaction.js';
+
+/** How many versions of a document are kept (the current one included). */
+export const REVISIONS_KEPT = 20;
+
+/** What a client writes: name, scope and the kind's JSON fields. */
+export interface DocumentInput {
+  name: string;
+  scope: string;
+  /** The kind's JSON fields by name (layout: content; theme: tokens, images). */
+  fields: Record<string, unknown>;
+}
+
+/**
+ * A stored document. The JSON fields stay as the JSON text Postgres returns: responses splice
+ * them in unparsed, which saves a parse and a stringify of up to 256 KiB per read.
+ */
+export interface StoredDocument {
+  id: string;
+  name: string;
+  scope: string;
+  schemaVersion: number;
+  version: number;
+  isDefault?: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  json: Record<string, string>;
+}
+
+/** A document in a list (without its JSON fields). */
+export interface DocumentSummary {
+  id: string;
+  name: string;
+  scope: string;
+  schemaVersion: number;
+  version: number;
+  isDefault?: boolean;
+  updatedAt: Date;
+}
+
+/** One kept version of a document. */
+export interface RevisionSummary {
+  version: number;
+  name: string;
+  scope: string;
+  schemaVersion: number;
+  createdAt: Date;
+}
+
+/** A page of a list. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** A row selected with `selectColumns`. */
+export interface DocumentRow {
+  id: string;
+  name: string;
+  scope: string;
+  schema_version: number;
+  version: number;
+  is_default?: boolean;
+  created_at: Date;
+  updated_at: Date;
+  [json: string]: unknown;
+}
+
+/**
+ * Tenant-scoped storage of one kind of versioned document (layouts or themes), written once for
+ * both. Every statement carries `tenant_id = $1`: a document of another tenant is not found,
+ * exactly like a missing one. Writes are optimistic (version check under a row lock), keep the
+ * last {@link REVISIONS_KEPT} versions, and record the assets the document references, all in
+ * one transaction. Raw `pg` rather than Prisma: a GET by id measured ~3× faster this way
+ * (bench/documents/db-read.ts), and the table names vary by kind.
+ */
+export class DocumentRepository {
+  /** Columns of a full document (JSON fields as text), for queries written elsewhere. */
+  readonly selectColumns: string;
+  private readonly summaryColumns: string;
+
+  constructor(
+    private readonly pool: PgPool,
+    readonly kind: DocumentKind,
+  ) {
+    const flag = kind.hasDefaultFlag ? ', is_default' : '';
+    const json = kind.jsonFields.map((f) => `, ${f.name}::text AS ${f.name}`).join('');
+    this.selectColumns = `id, name, scope, schema_version, version, created_at, updated_at${flag}${json}`;
+    this.summaryColumns = `id, name, scope, schema_version, version, updated_at${flag}`;
+  }
+
+  /** The document, or null if it does not exist for this tenant. */
+  async get(tenantId: string, id: string): Promise<StoredDocument | null> {
+    // A named (prepared) statement: parsed and planned once per connection, which measured
+    // ~25 % faster than an unnamed one for this hot lookup.
+    const { rows } = await this.pool.query<DocumentRow>({
+      name: `${this.kind.table}.get`,
+      text: `SELECT ${this.selectColumns} FROM ${this.kind.table} WHERE tenant_id = $1 AND id = $2`,
+      values: [tenantId, id],
+    });
+    return rows[0] ? this.toDocument(rows[0]) : null;
+  }
+
+  /** The document or 404. */
+  async require(tenantId: string, id: string): Promise<StoredDocument> {
+    const doc = await this.get(tenantId, id);
+    if (!doc) throw this.notFound();
+    return doc;
+  }
+
+  /** One page of the tenant's documents ordered by id, optionally of one scope. */
+  async list(
+    tenantId: string,
+    options: { scope?: string; limit: number; cursor?: string },
+  ): Promise<Page<DocumentSummary>> {
+    const params: unknown[] = [tenantId];
+    let where = 'tenant_id = $1';
+    if (options.scope !== undefined) {
+      params.push(options.scope);
+      where += ` AND scope = $${params.length}`;
+    }
+    if (options.cursor !== undefined) {
+      params.push(decodeCursor(options.cursor));
+      where += ` AND id > $${params.length}`;
+    }
+    params.push(options.limit + 1);
+    const { rows } = await this.pool.query<DocumentRow>(
+      `SELECT ${this.summaryColumns} FROM ${this.kind.table} WHERE ${where} ORDER BY id LIMIT $${params.length}`,
+      params,
+    );
+    const more = rows.length > options.limit;
+    const page = more ? rows.slice(0, options.limit) : rows;
+    return {
+      items: page.map((r) => ({
+        id: r.id,
+        name: r.name,
+        scope: r.scope,
+        schemaVersion: r.schema_version,
+        version: r.version,
+        ...(this.kind.hasDefaultFlag ? { isDefault: Boolean(r.is_default) } : {}),
+        updatedAt: r.updated_at,
+      })),
+      nextCursor: more && page.length > 0 ? encodeCursor(page[page.length - 1]?.id as string) : null,
+    };
+  }
+
+  /** Creates version 1. */
+  async create(tenantId: string, input: DocumentInput): Promise<StoredDocument> {
+    const fields = this.withDefaults(input.fields);
+    return withTransaction(this.pool, async (client) => {
+      const assetIds = await verifyAssetReferences(client, tenantId, fields);
+      const names = this.kind.jsonFields.map((f) => f.name);
+      const params = [tenantId, input.name, input.scope, this.schemaVersionOf(fields)];
+      const values = names.map((_name, i) => `$${params.length + i + 1}::jsonb`);
+      const { rows } = await client.query<DocumentRow>(
+        `INSERT INTO ${this.kind.table} (tenant_id, name, scope, schema_version, ${names.join(', ')})
+         VALUES ($1, $2, $3, $4, ${values.join(', ')}) RETURNING ${this.selectColumns}`,
+        [...params, ...names.map((n) => JSON.stringify(fields[n]))],
+      );
+      const doc = this.toDocument(rows[0] as DocumentRow);
+      await this.afterWrite(client, tenantId, doc, assetIds);
+      return doc;
+    });
+  }
+
+  /** Replaces the document if `ifMatch` names its current version; bumps the version. */
+  async replace(
+    tenantId: string,
+    id: string,
+    ifMatch: IfMatch,
+    input: DocumentInput,
+  ): Promise<StoredDocument> {
+    const fields = this.withDefaults(input.fields);
+    return withTransaction(this.pool, async (client) => {
+      const current = await this.lock(client, tenantId, id);
+      assertVersionMatches(ifMatch, current);
+      const assetIds = await verifyAssetReferences(client, tenantId, fields);
+      const doc = await this.writeVersion(client, tenantId, id, current + 1, input.name, input.scope, fields);
+      await this.afterWrite(client, tenantId, doc, assetIds);
+      return doc;
+    });
+  }
+
+  /** Deletes the document, its revisions and its asset usages. */
+  async delete(tenantId: string, id: string, ifMatch: IfMatch): Promise<void> {
+    await withTransaction(this.pool, async (client) => {
+      const current = await this.lock(client, tenantId, id);
+      assertVersionMatches(ifMatch, current);
+      await recordAssetReferences(client, tenantId, this.kind.type, id, []);
+      // Revisions and space assignments go with it (ON DELETE CASCADE).
+      await client.query(`DELETE FROM ${this.kind.table} WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+    });
+  }
+
+  /** The kept versions, newest first (404 if the document does not exist). */
+  async revisions(tenantId: string, id: string): Promise<RevisionSummary[]> {
+    const { rows } = await this.pool.query<DocumentRow>(
+      `SELECT version, name, scope, schema_version, created_at FROM ${this.kind.revisionTable}
+       WHERE tenant_id = $1 AND ${this.kind.revisionKey} = $2 ORDER BY version DESC`,
+      [tenantId, id],
+    );
+    // The current version is always kept, so no rows means no such document.
+    if (rows.length === 0) throw this.notFound();
+    return rows.map((r) => ({
+      version: r.version,
+      name: r.name,
+      scope: r.scope,
+      schemaVersion: r.schema_version,
+      createdAt: r.created_at,
+    }));
+  }
+
+  /**
+   * Makes a kept version current again, as a new version (history is never rewritten). Fails
+   * with 409 if an image it used has been deleted since.
+   */
+  async restore(tenantId: string, id: string, version: number, ifMatch: IfMatch): Promise<StoredDocument> {
+    return withTransaction(this.pool, async (client) => {
+      const current = await this.lock(client, tenantId, id);
+      assertVersionMatches(ifMatch, current);
+      const json = this.kind.jsonFields.map((f) => `${f.name}::text AS ${f.name}`).join(', ');
+      const { rows } = await client.query<DocumentRow>(
+        `SELECT name, scope, ${json} FROM ${this.kind.revisionTable}
+         WHERE tenant_id = $1 AND ${this.kind.revisionKey} = $2 AND version = $3`,
+        [tenantId, id, version],
+      );
+      const revision = rows[0];
+      if (!revision) throw new NotFound(`${this.kind.noun} revision`, 'REVISION_NOT_FOUND');
+      const fields = Object.fromEntries(
+        this.kind.jsonFields.map((f) => [f.name, JSON.parse(revision[f.name] as string)]),
+      );
+      const assetIds = await verifyAssetReferences(
+        client,
+        tenantId,
+        fields,
+        (details) => new Conflict('ASSET_MISSING', 'an image of this revision has been deleted', details),
+      );
+      const doc = await this.writeVersion(
+        client,
+        tenantId,
+        id,
+        current + 1,
+        revision.name,
+        revision.scope,
+        fields,
+      );
+      await this.afterWrite(client, tenantId, doc, assetIds);
+      return doc;
+    });
+  }
+
+  /** Locks the row and returns its version; 404 if it does not exist for this tenant. */
+  private async lock(client: PgPoolClient, tenantId: string, id: string): Promise<number> {
+    const { rows } = await client.query<{ version: number }>(
+      `SELECT version FROM ${this.kind.table} WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
+      [tenantId, id],
+    );
+    if (!rows[0]) throw this.notFound();
+    return rows[0].version;
+  }
+
+  private async writeVersion(
+    client: PgPoolClient,
+    tenantId: string,
+    id: string,
+    version: number,
+    name: string,
+    scope: string,
+    fields: Record<string, unknown>,
+  ): Promise<StoredDocument> {
+    const names = this.kind.jsonFields.map((f) => f.name);
+    const sets = names.map((n, i) => `${n} = $${7 + i}::jsonb`);
+    const { rows } = await client.query<DocumentRow>(
+      `UPDATE ${this.kind.table}
+       SET name = $3, scope = $4, schema_version = $5, version = $6, updated_at = now(), ${sets.join(', ')}
+       WHERE tenant_id = $1 AND id = $2 RETURNING ${this.selectColumns}`,
+      [
+        tenantId,
+        id,
+        name,
+        scope,
+        this.schemaVersionOf(fields),
+        version,
+        ...names.map((n) => JSON.stringify(fields[n])),
+      ],
+    );
+    return this.toDocument(rows[0] as DocumentRow);
+  }
+
+  /** Keeps the new version as a revision, prunes old ones, records asset usages. */
+  private async afterWrite(
+    client: PgPoolClient,
+    tenantId: string,
+    doc: StoredDocument,
+    assetIds: string[],
+  ): Promise<void> {
+    const { revisionTable, revisionKey, jsonFields } = this.kind;
+    const names = jsonFields.map((f) => f.name);
+    await client.query(
+      `INSERT INTO ${revisionTable} (tenant_id, ${revisionKey}, version, name, scope, schema_version, ${names.join(', ')})
+       VALUES ($1, $2, $3, $4, $5, $6, ${names.map((_, i) => `$${7 + i}::jsonb`).join(', ')})`,
+      [
+        tenantId,
+        doc.id,
+        doc.version,
+        doc.name,
+        doc.scope,
+        doc.schemaVersion,
+        ...names.map((n) => doc.json[n]),
+      ],
+    );
+    // Versions grow by one per write, so "the last N" is a version range.
+    await client.query(
+      `DELETE FROM ${revisionTable} WHERE tenant_id = $1 AND ${revisionKey} = $2 AND version <= $3`,
+      [tenantId, doc.id, doc.version - REVISIONS_KEPT],
+    );
+    await recordAssetReferences(client, tenantId, this.kind.type, doc.id, assetIds);
+  }
+
+  private withDefaults(fields: Record<string, unknown>): Record<string, unknown> {
+    return Object.fromEntries(this.kind.jsonFields.map((f) => [f.name, fields[f.name] ?? f.default ?? null]));
+  }
+
+  private schemaVersionOf(fields: Record<string, unknown>): number {
+    const versioned = fields[this.kind.versionedField] as { schemaVersion?: unknown } | null;
+    return typeof versioned?.schemaVersion === 'number' ? versioned.schemaVersion : 1;
+  }
+
+  /** Maps a row selected with {@link selectColumns}. */
+  toDocument(row: DocumentRow): StoredDocument {
+    return {
+      id: row.id,
+      name: row.name,
+      scope: row.scope,
+      schemaVersion: row.schema_version,
+      version: row.version,
+      ...(this.kind.hasDefaultFlag ? { isDefault: Boolean(row.is_default) } : {}),
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      json: Object.fromEntries(this.kind.jsonFields.map((f) => [f.name, row[f.name] as string])),
+    };
+  }
+
+  private notFound(): NotFound {
+    return new NotFound(this.kind.noun, `${this.kind.noun.toUpperCase()}_NOT_FOUND`);
+  }
+}

@@ -1,0 +1,52 @@
+import type { PgPool, PgPoolClient } from '@rt/db';
+import { BadRequest, Conflict } from '@rt/http';
+
+/** Postgres error with its SQLSTATE. */
+interface PgError extends Error {
+  code?: string;
+  constraint?: string;
+}
+
+/**
+ * Runs `work` in one transaction on one connection: COMMIT on success, ROLLBACK on any error.
+ * Database errors that bad input can still provoke (past schema validation) are mapped to
+ * 4xx here so that they never surface as a 500.
+ */
+export async function withTransaction<T>(
+  pool: PgPool,
+  work: (client: PgPoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw mapDatabaseError(err);
+  } finally {
+    client.release();
+  }
+}
+
+/** Maps input-caused SQLSTATEs to typed errors; everything else passes through unchanged. */
+export function mapDatabaseError(err: unknown): unknown {
+  const code = (err as PgError | undefined)?.code;
+  switch (code) {
+    case '23503': // foreign_key_violation: an asset vanished between the check and the insert
+      return new BadRequest('UNKNOWN_ASSET', 'a referenced asset does not exist');
+    case '23505': // unique_violation
+      return new Conflict('CONFLICT', 'a concurrent change conflicts with this request; retry');
+    case '40001': // serialization_failure
+    case '40P01': // deadlock_detected
+      return new Conflict('CONCURRENT_UPDATE', 'a concurrent change conflicts with this request; retry');
+    case '22P02': // invalid_text_representation
+    case '22021': // character_not_in_repertoire
+    case '22P05': // untranslatable_character
+    case '54000': // program_limit_exceeded
+      return new BadRequest('INVALID_INPUT', 'the request contains a value that cannot be stored');
+    default:
+      return err;
+  }
+}
