@@ -9,9 +9,17 @@ import {
 } from '@rt/confluence';
 import { FAKE_CONFLUENCE_MARKER, FakeConfluence } from '@rt/confluence/fake';
 import { createRegionalClient, type RegionalDb } from '@rt/db';
+import {
+  type Authorize,
+  documentBodyGuard,
+  exampleThemeTokens,
+  ThemeImages,
+  ThemeTokens,
+  themeKind,
+} from '@rt/documents';
 import { createServiceApp, type ServiceApp } from '@rt/http';
 import { createTestDatabase, internalToken, type TestDatabase } from '@rt/testing';
-import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allowSpaceThemesOf, settingsRoutes } from '../src/routes/settings.js';
 import { THEME_FILE_FORMAT, themeTransferRoutes } from '../src/routes/theme-transfer.js';
@@ -23,21 +31,6 @@ const tenantA = randomUUID();
 const tenantB = randomUUID();
 const ROLES = { siteAdmin: 'acc-site', spaceAdmin: 'acc-space', plain: 'acc-plain' } as const;
 type Role = keyof typeof ROLES;
-
-// Stand-ins for the documents module's schemas (the lead passes ThemeTokens / ThemeImages).
-const Uuid = Type.String({ pattern: '^[0-9a-fA-F-]{36}$' });
-const tokensSchema = Type.Object(
-  {
-    schemaVersion: Type.Literal(1),
-    colors: Type.Object({ primary: Type.String({ pattern: '^#[0-9a-f]{6}$' }) }),
-  },
-  { additionalProperties: false },
-);
-const AssetRef = Type.Object({ $asset: Uuid }, { additionalProperties: false });
-const imagesSchema = Type.Object(
-  { logo: Type.Optional(AssetRef), background: Type.Optional(AssetRef) },
-  { additionalProperties: false },
-);
 
 let database: TestDatabase;
 let db: RegionalDb;
@@ -78,13 +71,18 @@ beforeAll(async () => {
       checkerOracle(checker, tenantOf(request.tenant.tenantId), request.tenant.accountId ?? ''),
     allowSpaceThemes: allowSpaceThemesOf(db),
   });
+  // The same function plugs into the documents module's seam (buildApp's `authorize`).
+  const seam: Authorize = authorize;
+  expect(typeof seam).toBe('function');
   app = createServiceApp({ name: 'theme', logLevel: 'silent' });
   await app.register(internalAuthPlugin, { secret });
   await app.register(settingsRoutes, { db, authorize });
   await app.register(themeTransferRoutes, {
     db,
     authorize,
-    schemas: { tokens: tokensSchema, images: imagesSchema },
+    // The create route's schemas and guard: an import is validated like a create.
+    schemas: { tokens: ThemeTokens, images: ThemeImages },
+    guardTheme: (theme) => documentBodyGuard(themeKind)({ body: theme } as FastifyRequest),
     readAsset: async (tenantId, sha256) => {
       const bytes = stored.get(`${tenantId}/${sha256}`);
       if (!bytes) throw new Error('missing object');
@@ -112,7 +110,7 @@ beforeAll(async () => {
         tenantId: tenantA,
         name: 'Brand',
         scope: 'site',
-        tokens: { schemaVersion: 1, colors: { primary: '#112233' } },
+        tokens: exampleThemeTokens('#112233'),
         images: { logo: { $asset: logoA } },
       },
     })
@@ -255,14 +253,24 @@ describe('theme export, import and copy', () => {
       theme: {
         name: 'X',
         scope: 'site',
-        tokens: { schemaVersion: 1, colors: { primary: '#000000' } },
+        tokens: exampleThemeTokens('#000000'),
         images: {},
       },
       assets: [],
     };
     const before = await themeCount(tenantB);
     const cases = [
-      { ...base, theme: { ...base.theme, tokens: { schemaVersion: 1, colors: { primary: 'red' } } } },
+      {
+        ...base,
+        theme: {
+          ...base.theme,
+          tokens: { ...base.theme.tokens, colors: { ...base.theme.tokens.colors, primary: 'red' } },
+        },
+      },
+      {
+        ...base,
+        theme: { ...base.theme, tokens: { ...base.theme.tokens, typography: { bodyFont: 'Comic Sans' } } },
+      },
       { ...base, theme: { ...base.theme, name: '' } },
       { ...base, theme: { ...base.theme, scope: 'galaxy' } },
       { ...base, format: 'something-else' },
@@ -289,6 +297,18 @@ describe('theme export, import and copy', () => {
       expect(res.statusCode).toBe(400);
       expect(res.json().code).toBe('INVALID_TEXT');
     }
+    // The create route's guard runs too: a document over 256 KiB is 413 before validation.
+    const huge = await app.inject({
+      method: 'POST',
+      url: '/api/v1/themes/import',
+      headers: headers(tenantB, 'siteAdmin'),
+      payload: {
+        ...base,
+        theme: { ...base.theme, tokens: { ...base.theme.tokens, pad: 'x'.repeat(300 * 1024) } },
+      },
+    });
+    expect(huge.statusCode).toBe(413);
+    expect(huge.json().code).toBe('DOCUMENT_TOO_LARGE');
     const tampered = {
       ...base,
       theme: { ...base.theme, images: { logo: { $asset: '00000000-0000-4000-8000-000000000001' } } },
