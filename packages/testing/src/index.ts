@@ -1,3 +1,11 @@
+export {
+  FAKE_CONFLUENCE_MARKER,
+  FakeConfluence,
+  type FakeConfluenceMode,
+  type FakeConfluenceOptions,
+  type FakeConfluenceUser,
+  startFakeConfluence,
+} from '@rt/confluence/fake';
 export { FakeForge, FakeInstallKeys, mintConnectToken, queryStringHash } from './atlassian.js';
 export { adminDatabaseUrl, createTestDatabase, type TestDatabase } from './database.js';
 export { redisTestPrefix, testRedisUrl } from './redis.js';

@@ -1,0 +1,84 @@
+import type { AuthorizeSeam } from '@rt/confluence';
+import type { RegionalDb } from '@rt/db';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+
+/** Options of {@link settingsRoutes}. */
+export interface SettingsRoutesOptions {
+  db: RegionalDb;
+  /** The permission check (`createConfluenceAuthorize` of `@rt/confluence`). */
+  authorize: AuthorizeSeam;
+}
+
+/** Site settings of a tenant; a tenant without a row has the defaults. */
+export const SiteSettings = Type.Object(
+  {
+    /** Whether space administrators may create space-local themes. */
+    allowSpaceThemes: Type.Boolean(),
+  },
+  { additionalProperties: false, title: 'SiteSettings' },
+);
+
+const ErrorBody = Type.Object({
+  code: Type.String(),
+  message: Type.String(),
+  details: Type.Optional(Type.Unknown()),
+  requestId: Type.String(),
+});
+const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, ErrorBody]));
+
+/** Reads a tenant's `allowSpaceThemes` (false without a settings row): the rules' input. */
+export function allowSpaceThemesOf(db: RegionalDb): (tenantId: string) => Promise<boolean> {
+  return async (tenantId) => {
+    const row = await db.tenantSettings.findUnique({
+      where: { tenantId },
+      select: { allowSpaceThemes: true },
+    });
+    return row?.allowSpaceThemes ?? false;
+  };
+}
+
+/**
+ * `GET /api/v1/settings` (every user of the tenant) and `PUT /api/v1/settings` (Confluence
+ * administrators only: scope `site`, resource `settings`).
+ */
+export async function settingsRoutes(app: FastifyInstance, options: SettingsRoutesOptions): Promise<void> {
+  const { db, authorize } = options;
+  const read = allowSpaceThemesOf(db);
+
+  app.get(
+    '/api/v1/settings',
+    {
+      schema: {
+        tags: ['settings'],
+        summary: "The site's settings",
+        response: { 200: SiteSettings, ...errors(401) },
+      },
+    },
+    async (request) => ({ allowSpaceThemes: await read(request.tenant.tenantId) }),
+  );
+
+  app.put(
+    '/api/v1/settings',
+    {
+      schema: {
+        tags: ['settings'],
+        summary: "Change the site's settings (Confluence administrators)",
+        body: SiteSettings,
+        response: { 200: SiteSettings, ...errors(400, 401, 403, 415, 503) },
+      },
+    },
+    async (request) => {
+      const { tenantId } = request.tenant;
+      await authorize(request, { action: 'update', resource: 'settings', scope: 'site' });
+      const { allowSpaceThemes } = request.body as { allowSpaceThemes: boolean };
+      const row = await db.tenantSettings.upsert({
+        where: { tenantId },
+        create: { tenantId, allowSpaceThemes },
+        update: { allowSpaceThemes },
+        select: { allowSpaceThemes: true },
+      });
+      return { allowSpaceThemes: row.allowSpaceThemes };
+    },
+  );
+}
