@@ -11,7 +11,7 @@
  */
 
 import { assetServiceRoutes } from '@rt/asset/app';
-import { createDirectoryClient, createPgPool } from '@rt/db';
+import { createDirectoryClient, createPgPool, createRegionalClient } from '@rt/db';
 import { layoutServiceRoutes } from '@rt/layout/app';
 import { fakeOpsApi, opsAuditRoutes } from '@rt/ops-console';
 import { createS3Client } from '@rt/storage';
@@ -34,7 +34,13 @@ export const openApiSources: OpenApiSource[] = [
   {
     name: 'themes',
     include: apiPaths('/api/v1/'),
-    build: () => collectingApp((app) => app.register(themeServiceRoutes, { pool: unusedPool() })),
+    build: () =>
+      collectingApp((app) =>
+        app.register(themeServiceRoutes, {
+          pool: unusedPool(),
+          db: createRegionalClient({ url: UNUSED_DB, poolSize: 1 }),
+        }),
+      ),
   },
   {
     name: 'assets',

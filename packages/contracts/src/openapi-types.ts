@@ -141,6 +141,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The site's settings */
+        get: operations["getApiV1Settings"];
+        /** Change the site's settings (Confluence administrators) */
+        put: operations["putApiV1Settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/spaces/{spaceKey}/theme": {
         parameters: {
             query?: never;
@@ -197,6 +215,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/themes/{id}/copy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Copy a theme (a new theme with the same tokens and images) */
+        post: operations["postApiV1ThemesByIdCopy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/themes/{id}/default": {
         parameters: {
             query?: never;
@@ -207,6 +242,23 @@ export interface paths {
         get?: never;
         /** Make a theme the tenant's default (the previous default stops being one) */
         put: operations["putApiV1ThemesByIdDefault"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/themes/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export a theme as a JSON file (images by reference or inline) */
+        get: operations["getApiV1ThemesByIdExport"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -242,6 +294,23 @@ export interface paths {
         put?: never;
         /** Make a kept version current again (as a new version; If-Match required) */
         post: operations["postApiV1ThemesByIdRevisionsByVersionRestore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/themes/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a theme from an exported theme file */
+        post: operations["postApiV1ThemesImport"];
         delete?: never;
         options?: never;
         head?: never;
@@ -462,7 +531,9 @@ export interface operations {
     };
     postApiV1Assets: {
         parameters: {
-            query?: never;
+            query?: {
+                scope?: string;
+            };
             header: {
                 "content-type": string;
             };
@@ -3035,6 +3106,140 @@ export interface operations {
             };
         };
     };
+    getApiV1Settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        allowSpaceThemes: boolean;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: unknown;
+                        message: string;
+                        requestId: string;
+                    };
+                };
+            };
+        };
+    };
+    putApiV1Settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    allowSpaceThemes: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        allowSpaceThemes: boolean;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: unknown;
+                        message: string;
+                        requestId: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: unknown;
+                        message: string;
+                        requestId: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: unknown;
+                        message: string;
+                        requestId: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: unknown;
+                        message: string;
+                        requestId: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: unknown;
+                        message: string;
+                        requestId: string;
+                    };
+                };
+            };
+        };
+    };
     getApiV1SpacesBySpaceKeyTheme: {
         parameters: {
             query?: never;
@@ -4297,6 +4502,201 @@ export interface operations {
             };
         };
     };
+    postApiV1ThemesByIdCopy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    scope?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        createdAt: string;
+                        id: string;
+                        images: {
+                            background?: {
+                                /** @description UUID */
+                                $asset: string;
+                            };
+                            favicon?: {
+                                /** @description UUID */
+                                $asset: string;
+                            };
+                            logo?: {
+                                /** @description UUID */
+                                $asset: string;
+                            };
+                        };
+                        isDefault: boolean;
+                        name: string;
+                        schemaVersion: number;
+                        scope: string;
+                        /** ThemeTokensV1 */
+                        tokens: {
+                            colors: {
+                                accent?: string;
+                                background: string;
+                                border?: string;
+                                danger?: string;
+                                headerBackground?: string;
+                                headerText?: string;
+                                link: string;
+                                linkHover?: string;
+                                navigationBackground?: string;
+                                navigationText?: string;
+                                primary: string;
+                                secondary?: string;
+                                success?: string;
+                                surface?: string;
+                                text: string;
+                                textMuted?: string;
+                                warning?: string;
+                            };
+                            dark?: {
+                                accent?: string;
+                                background?: string;
+                                border?: string;
+                                danger?: string;
+                                headerBackground?: string;
+                                headerText?: string;
+                                link?: string;
+                                linkHover?: string;
+                                navigationBackground?: string;
+                                navigationText?: string;
+                                primary?: string;
+                                secondary?: string;
+                                success?: string;
+                                surface?: string;
+                                text?: string;
+                                textMuted?: string;
+                                warning?: string;
+                            };
+                            /** @enum {number} */
+                            schemaVersion: 1;
+                            spacing: {
+                                contentMaxWidthPx: "full" | number;
+                                radiusPx: number;
+                                /** @description base spacing unit */
+                                unitPx: number;
+                            };
+                            typography: {
+                                baseSizePx: number;
+                                bodyFont: "system-ui" | "Inter" | "Roboto" | "Open Sans" | "Lato" | "Montserrat" | "Source Sans 3" | "Noto Sans" | "IBM Plex Sans" | "Merriweather" | "Playfair Display" | "Georgia" | "Source Serif 4" | "JetBrains Mono" | "Fira Code" | "monospace";
+                                headingFont: "system-ui" | "Inter" | "Roboto" | "Open Sans" | "Lato" | "Montserrat" | "Source Sans 3" | "Noto Sans" | "IBM Plex Sans" | "Merriweather" | "Playfair Display" | "Georgia" | "Source Serif 4" | "JetBrains Mono" | "Fira Code" | "monospace";
+                                headingWeight: 400 | 500 | 600 | 700 | 800;
+                                lineHeight: number;
+                                monospaceFont?: "system-ui" | "Inter" | "Roboto" | "Open Sans" | "Lato" | "Montserrat" | "Source Sans 3" | "Noto Sans" | "IBM Plex Sans" | "Merriweather" | "Playfair Display" | "Georgia" | "Source Serif 4" | "JetBrains Mono" | "Fira Code" | "monospace";
+                            };
+                        };
+                        /** Format: date-time */
+                        updatedAt: string;
+                        version: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: unknown;
+                        message: string;
+                        requestId: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: unknown;
+                        message: string;
+                        requestId: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: unknown;
+                        message: string;
+                        requestId: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: unknown;
+                        message: string;
+                        requestId: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: unknown;
+                        message: string;
+                        requestId: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: unknown;
+                        message: string;
+                        requestId: string;
+                    };
+                };
+            };
+        };
+    };
     putApiV1ThemesByIdDefault: {
         parameters: {
             query?: never;
@@ -4465,6 +4865,162 @@ export interface operations {
             };
             /** @description Error */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: unknown;
+                        message: string;
+                        requestId: string;
+                    };
+                };
+            };
+        };
+    };
+    getApiV1ThemesByIdExport: {
+        parameters: {
+            query?: {
+                images?: "reference" | "inline";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        assets: {
+                            /** Format: byte */
+                            data?: string;
+                            height?: number | null;
+                            id: string;
+                            mediaType: string;
+                            sha256: string;
+                            size: number;
+                            width?: number | null;
+                        }[];
+                        /** @enum {string} */
+                        format: "refined-toolkit/theme";
+                        /** @enum {number} */
+                        formatVersion: 1;
+                        theme: {
+                            images: {
+                                background?: {
+                                    /** @description UUID */
+                                    $asset: string;
+                                };
+                                favicon?: {
+                                    /** @description UUID */
+                                    $asset: string;
+                                };
+                                logo?: {
+                                    /** @description UUID */
+                                    $asset: string;
+                                };
+                            };
+                            name: string;
+                            scope: string;
+                            /** ThemeTokensV1 */
+                            tokens: {
+                                colors: {
+                                    accent?: string;
+                                    background: string;
+                                    border?: string;
+                                    danger?: string;
+                                    headerBackground?: string;
+                                    headerText?: string;
+                                    link: string;
+                                    linkHover?: string;
+                                    navigationBackground?: string;
+                                    navigationText?: string;
+                                    primary: string;
+                                    secondary?: string;
+                                    success?: string;
+                                    surface?: string;
+                                    text: string;
+                                    textMuted?: string;
+                                    warning?: string;
+                                };
+                                dark?: {
+                                    accent?: string;
+                                    background?: string;
+                                    border?: string;
+                                    danger?: string;
+                                    headerBackground?: string;
+                                    headerText?: string;
+                                    link?: string;
+                                    linkHover?: string;
+                                    navigationBackground?: string;
+                                    navigationText?: string;
+                                    primary?: string;
+                                    secondary?: string;
+                                    success?: string;
+                                    surface?: string;
+                                    text?: string;
+                                    textMuted?: string;
+                                    warning?: string;
+                                };
+                                /** @enum {number} */
+                                schemaVersion: 1;
+                                spacing: {
+                                    contentMaxWidthPx: "full" | number;
+                                    radiusPx: number;
+                                    /** @description base spacing unit */
+                                    unitPx: number;
+                                };
+                                typography: {
+                                    baseSizePx: number;
+                                    bodyFont: "system-ui" | "Inter" | "Roboto" | "Open Sans" | "Lato" | "Montserrat" | "Source Sans 3" | "Noto Sans" | "IBM Plex Sans" | "Merriweather" | "Playfair Display" | "Georgia" | "Source Serif 4" | "JetBrains Mono" | "Fira Code" | "monospace";
+                                    headingFont: "system-ui" | "Inter" | "Roboto" | "Open Sans" | "Lato" | "Montserrat" | "Source Sans 3" | "Noto Sans" | "IBM Plex Sans" | "Merriweather" | "Playfair Display" | "Georgia" | "Source Serif 4" | "JetBrains Mono" | "Fira Code" | "monospace";
+                                    headingWeight: 400 | 500 | 600 | 700 | 800;
+                                    lineHeight: number;
+                                    monospaceFont?: "system-ui" | "Inter" | "Roboto" | "Open Sans" | "Lato" | "Montserrat" | "Source Sans 3" | "Noto Sans" | "IBM Plex Sans" | "Merriweather" | "Playfair Display" | "Georgia" | "Source Serif 4" | "JetBrains Mono" | "Fira Code" | "monospace";
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: unknown;
+                        message: string;
+                        requestId: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: unknown;
+                        message: string;
+                        requestId: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4755,6 +5311,288 @@ export interface operations {
             };
             /** @description Error */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: unknown;
+                        message: string;
+                        requestId: string;
+                    };
+                };
+            };
+        };
+    };
+    postApiV1ThemesImport: {
+        parameters: {
+            query?: {
+                scope?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    assets: {
+                        /** Format: byte */
+                        data?: string;
+                        height?: number | null;
+                        id: string;
+                        mediaType: string;
+                        sha256: string;
+                        size: number;
+                        width?: number | null;
+                    }[];
+                    /** @enum {string} */
+                    format: "refined-toolkit/theme";
+                    /** @enum {number} */
+                    formatVersion: 1;
+                    theme: {
+                        images: {
+                            background?: {
+                                /** @description UUID */
+                                $asset: string;
+                            };
+                            favicon?: {
+                                /** @description UUID */
+                                $asset: string;
+                            };
+                            logo?: {
+                                /** @description UUID */
+                                $asset: string;
+                            };
+                        };
+                        name: string;
+                        scope: string;
+                        /** ThemeTokensV1 */
+                        tokens: {
+                            colors: {
+                                accent?: string;
+                                background: string;
+                                border?: string;
+                                danger?: string;
+                                headerBackground?: string;
+                                headerText?: string;
+                                link: string;
+                                linkHover?: string;
+                                navigationBackground?: string;
+                                navigationText?: string;
+                                primary: string;
+                                secondary?: string;
+                                success?: string;
+                                surface?: string;
+                                text: string;
+                                textMuted?: string;
+                                warning?: string;
+                            };
+                            dark?: {
+                                accent?: string;
+                                background?: string;
+                                border?: string;
+                                danger?: string;
+                                headerBackground?: string;
+                                headerText?: string;
+                                link?: string;
+                                linkHover?: string;
+                                navigationBackground?: string;
+                                navigationText?: string;
+                                primary?: string;
+                                secondary?: string;
+                                success?: string;
+                                surface?: string;
+                                text?: string;
+                                textMuted?: string;
+                                warning?: string;
+                            };
+                            /** @enum {number} */
+                            schemaVersion: 1;
+                            spacing: {
+                                contentMaxWidthPx: "full" | number;
+                                radiusPx: number;
+                                /** @description base spacing unit */
+                                unitPx: number;
+                            };
+                            typography: {
+                                baseSizePx: number;
+                                bodyFont: "system-ui" | "Inter" | "Roboto" | "Open Sans" | "Lato" | "Montserrat" | "Source Sans 3" | "Noto Sans" | "IBM Plex Sans" | "Merriweather" | "Playfair Display" | "Georgia" | "Source Serif 4" | "JetBrains Mono" | "Fira Code" | "monospace";
+                                headingFont: "system-ui" | "Inter" | "Roboto" | "Open Sans" | "Lato" | "Montserrat" | "Source Sans 3" | "Noto Sans" | "IBM Plex Sans" | "Merriweather" | "Playfair Display" | "Georgia" | "Source Serif 4" | "JetBrains Mono" | "Fira Code" | "monospace";
+                                headingWeight: 400 | 500 | 600 | 700 | 800;
+                                lineHeight: number;
+                                monospaceFont?: "system-ui" | "Inter" | "Roboto" | "Open Sans" | "Lato" | "Montserrat" | "Source Sans 3" | "Noto Sans" | "IBM Plex Sans" | "Merriweather" | "Playfair Display" | "Georgia" | "Source Serif 4" | "JetBrains Mono" | "Fira Code" | "monospace";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        createdAt: string;
+                        id: string;
+                        images: {
+                            background?: {
+                                /** @description UUID */
+                                $asset: string;
+                            };
+                            favicon?: {
+                                /** @description UUID */
+                                $asset: string;
+                            };
+                            logo?: {
+                                /** @description UUID */
+                                $asset: string;
+                            };
+                        };
+                        isDefault: boolean;
+                        name: string;
+                        schemaVersion: number;
+                        scope: string;
+                        /** ThemeTokensV1 */
+                        tokens: {
+                            colors: {
+                                accent?: string;
+                                background: string;
+                                border?: string;
+                                danger?: string;
+                                headerBackground?: string;
+                                headerText?: string;
+                                link: string;
+                                linkHover?: string;
+                                navigationBackground?: string;
+                                navigationText?: string;
+                                primary: string;
+                                secondary?: string;
+                                success?: string;
+                                surface?: string;
+                                text: string;
+                                textMuted?: string;
+                                warning?: string;
+                            };
+                            dark?: {
+                                accent?: string;
+                                background?: string;
+                                border?: string;
+                                danger?: string;
+                                headerBackground?: string;
+                                headerText?: string;
+                                link?: string;
+                                linkHover?: string;
+                                navigationBackground?: string;
+                                navigationText?: string;
+                                primary?: string;
+                                secondary?: string;
+                                success?: string;
+                                surface?: string;
+                                text?: string;
+                                textMuted?: string;
+                                warning?: string;
+                            };
+                            /** @enum {number} */
+                            schemaVersion: 1;
+                            spacing: {
+                                contentMaxWidthPx: "full" | number;
+                                radiusPx: number;
+                                /** @description base spacing unit */
+                                unitPx: number;
+                            };
+                            typography: {
+                                baseSizePx: number;
+                                bodyFont: "system-ui" | "Inter" | "Roboto" | "Open Sans" | "Lato" | "Montserrat" | "Source Sans 3" | "Noto Sans" | "IBM Plex Sans" | "Merriweather" | "Playfair Display" | "Georgia" | "Source Serif 4" | "JetBrains Mono" | "Fira Code" | "monospace";
+                                headingFont: "system-ui" | "Inter" | "Roboto" | "Open Sans" | "Lato" | "Montserrat" | "Source Sans 3" | "Noto Sans" | "IBM Plex Sans" | "Merriweather" | "Playfair Display" | "Georgia" | "Source Serif 4" | "JetBrains Mono" | "Fira Code" | "monospace";
+                                headingWeight: 400 | 500 | 600 | 700 | 800;
+                                lineHeight: number;
+                                monospaceFont?: "system-ui" | "Inter" | "Roboto" | "Open Sans" | "Lato" | "Montserrat" | "Source Sans 3" | "Noto Sans" | "IBM Plex Sans" | "Merriweather" | "Playfair Display" | "Georgia" | "Source Serif 4" | "JetBrains Mono" | "Fira Code" | "monospace";
+                            };
+                        };
+                        /** Format: date-time */
+                        updatedAt: string;
+                        version: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: unknown;
+                        message: string;
+                        requestId: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: unknown;
+                        message: string;
+                        requestId: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: unknown;
+                        message: string;
+                        requestId: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: unknown;
+                        message: string;
+                        requestId: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: unknown;
+                        message: string;
+                        requestId: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

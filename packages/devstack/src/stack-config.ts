@@ -153,6 +153,10 @@ export function serviceEnv(
     THEME_URL: serviceUrl(config, region, 'theme'),
     ASSET_URL: serviceUrl(config, region, 'asset'),
     MIGRATION_URL: serviceUrl(config, region, 'residency-migration'),
+    // Services ask their region's router whether a user may write (it holds the tenant secrets).
+    ROUTER_INTERNAL_URL: routerUrl(config, region),
+    // The demo tenant's fake Confluence listens on loopback.
+    CONFLUENCE_ALLOWED_HOSTS: '127.0.0.1,localhost',
     ACCESS_LOG_DIR: join(config.stateDir, 'access-logs', region.id.toLowerCase()),
     AWS_ACCESS_KEY_ID: 'S3RVER',
     AWS_SECRET_ACCESS_KEY: 'S3RVER',

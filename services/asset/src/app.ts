@@ -6,7 +6,7 @@ import { bucketReachable } from '@rt/storage';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { AssetStore } from './asset-store.js';
 import { type AssetSettings, defaultAssetSettings } from './config.js';
-import { assetRoutes } from './routes/assets.js';
+import { type AssetAuthorize, assetRoutes } from './routes/assets.js';
 
 /** Everything the asset service needs, created by server.ts (or a test). */
 export interface AppDeps {
@@ -16,6 +16,8 @@ export interface AppDeps {
   /** S3 client and bucket of this region. */
   s3: S3Client;
   bucket: string;
+  /** Permission check of uploads and deletions; allows everything when omitted (tests). */
+  authorize?: AssetAuthorize;
   /** Size/pixel caps and URL lifetime (defaults when omitted). */
   assets?: Partial<AssetSettings>;
   logLevel?: string;
@@ -35,15 +37,21 @@ export async function buildApp(deps: AppDeps): Promise<ServiceApp> {
     },
   });
   await app.register(internalAuthPlugin, { secret: deps.internalTokenSecret });
-  await app.register(assetServiceRoutes, { pool: deps.pool, s3: deps.s3, bucket: deps.bucket, settings });
+  await app.register(assetServiceRoutes, {
+    pool: deps.pool,
+    s3: deps.s3,
+    bucket: deps.bucket,
+    settings,
+    authorize: deps.authorize,
+  });
   return app;
 }
 
 /** The API routes of the service (separate from {@link buildApp} so OpenAPI can wrap them). */
 export async function assetServiceRoutes(
   app: FastifyInstance,
-  deps: Pick<AppDeps, 'pool' | 's3' | 'bucket'> & { settings: AssetSettings },
+  deps: Pick<AppDeps, 'pool' | 's3' | 'bucket' | 'authorize'> & { settings: AssetSettings },
 ): Promise<void> {
   const store = new AssetStore(deps.pool, deps.s3, deps.bucket, deps.settings);
-  await app.register(assetRoutes, { store, maxBytes: deps.settings.maxBytes });
+  await app.register(assetRoutes, { store, maxBytes: deps.settings.maxBytes, authorize: deps.authorize });
 }

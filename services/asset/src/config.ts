@@ -1,4 +1,5 @@
 import { type CommonConfig, type Env, parseCommonConfig, parseEnv } from '@rt/config';
+import { parsePermissionServiceConfig } from '@rt/confluence';
 import { Type } from '@sinclair/typebox';
 
 const MiB = 1024 * 1024;
@@ -40,6 +41,8 @@ export const defaultAssetSettings = (): AssetSettings => {
 /** Configuration of the asset service. */
 export interface ServiceConfig extends CommonConfig {
   assets: AssetSettings;
+  /** This region's router, which answers permission questions (ROUTER_INTERNAL_URL). */
+  routerInternalUrl: string;
 }
 
 /** Parses the environment; throws ConfigError naming each bad variable. */
@@ -48,6 +51,7 @@ export function loadConfig(env: Env): ServiceConfig {
   const v = parseEnv(AssetEnvSchema, env);
   return {
     ...common,
+    routerInternalUrl: parsePermissionServiceConfig(env).routerUrl,
     assets: {
       maxBytes: v.ASSET_MAX_BYTES,
       maxSvgBytes: v.ASSET_MAX_SVG_BYTES,

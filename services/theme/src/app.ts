@@ -1,17 +1,21 @@
 import { internalAuthPlugin } from '@rt/auth';
+import type { AuthorizeSeam } from '@rt/confluence';
 import type { PgPool, RegionalDb } from '@rt/db';
 import {
-  type Authorize,
-  allowAll,
   DocumentRepository,
+  documentBodyGuard,
   documentRoutes,
   ThemeAssignments,
+  ThemeImages,
+  ThemeTokens,
   themeKind,
 } from '@rt/documents';
 import { Conflict, createServiceApp, type ServiceApp } from '@rt/http';
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import { defaultThemeRoutes } from './routes/default-theme.js';
+import { settingsRoutes } from './routes/settings.js';
 import { spaceThemeRoutes } from './routes/space-theme.js';
+import { themeTransferRoutes } from './routes/theme-transfer.js';
 
 /** Everything the theme service needs, created by server.ts (or a test). */
 export interface AppDeps {
@@ -20,8 +24,11 @@ export interface AppDeps {
   db: RegionalDb;
   /** Raw pool of the same database: documents are read and written through it (hot path). */
   pool: PgPool;
-  /** Permission check before each write; allows everything until issue 10 plugs Confluence in. */
-  authorize?: Authorize;
+  /**
+   * Permission check before each write (Confluence-backed in production, see server.ts); allows
+   * everything when omitted (tests of other concerns).
+   */
+  authorize?: AuthorizeSeam;
   logLevel?: string;
   logger?: FastifyBaseLogger;
 }
@@ -38,16 +45,16 @@ export async function buildApp(deps: AppDeps): Promise<ServiceApp> {
     checks: { postgres: () => deps.pool.query('SELECT 1') },
   });
   await app.register(internalAuthPlugin, { secret: deps.internalTokenSecret });
-  await app.register(themeServiceRoutes, { pool: deps.pool, authorize: deps.authorize });
+  await app.register(themeServiceRoutes, { pool: deps.pool, db: deps.db, authorize: deps.authorize });
   return app;
 }
 
 /** The API routes of the service (separate from {@link buildApp} so OpenAPI can wrap them). */
 export async function themeServiceRoutes(
   app: FastifyInstance,
-  deps: Pick<AppDeps, 'pool' | 'authorize'>,
+  deps: Pick<AppDeps, 'pool' | 'db' | 'authorize'>,
 ): Promise<void> {
-  const authorize = deps.authorize ?? allowAll;
+  const authorize: AuthorizeSeam = deps.authorize ?? (async () => undefined);
   const themes = new DocumentRepository(deps.pool, themeKind);
   const assignments = new ThemeAssignments(deps.pool, themes);
   await app.register(documentRoutes, {
@@ -64,4 +71,11 @@ export async function themeServiceRoutes(
   });
   await app.register(defaultThemeRoutes, { assignments, authorize });
   await app.register(spaceThemeRoutes, { assignments, authorize });
+  await app.register(settingsRoutes, { db: deps.db, authorize });
+  await app.register(themeTransferRoutes, {
+    db: deps.db,
+    authorize,
+    schemas: { tokens: ThemeTokens, images: ThemeImages },
+    guardTheme: (theme) => documentBodyGuard(themeKind)({ body: theme } as FastifyRequest),
+  });
 }

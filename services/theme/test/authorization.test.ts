@@ -14,8 +14,8 @@ import { createTestDatabase, internalToken, type TestDatabase } from '@rt/testin
 import type { FastifyRequest, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
-import { allowSpaceThemesOf, settingsRoutes } from '../src/routes/settings.js';
-import { THEME_FILE_FORMAT, themeTransferRoutes } from '../src/routes/theme-transfer.js';
+import { allowSpaceThemesOf } from '../src/routes/settings.js';
+import { THEME_FILE_FORMAT } from '../src/routes/theme-transfer.js';
 
 // Issue 10 acceptance, at the route level: 3 roles × every write route of the theme service
 // (CRUD, restore, default, space assignment, settings, import, copy) × scopes, with the
@@ -59,14 +59,8 @@ beforeAll(async () => {
       checkerOracle(checker, tenantOf(request.tenant.tenantId), request.tenant.accountId ?? ''),
     allowSpaceThemes: allowSpaceThemesOf(db),
   });
+  // buildApp registers the settings and theme transfer routes itself.
   app = await buildApp({ internalTokenSecret: secret, db, pool, logLevel: 'silent', authorize });
-  await app.register(settingsRoutes, { db, authorize });
-  await app.register(themeTransferRoutes, {
-    db,
-    authorize,
-    schemas: { tokens: ThemeTokens, images: ThemeImages },
-    guardTheme: (theme) => documentBodyGuard(themeKind)({ body: theme } as FastifyRequest),
-  });
   await app.ready();
 });
 

@@ -1,6 +1,6 @@
 import swagger from '@fastify/swagger';
 import { internalAuthPlugin } from '@rt/auth';
-import { createPgPool } from '@rt/db';
+import { createPgPool, createRegionalClient } from '@rt/db';
 import { createServiceApp } from '@rt/http';
 import { describe, expect, it } from 'vitest';
 import { themeServiceRoutes } from '../src/app.js';
@@ -14,7 +14,10 @@ describe('OpenAPI', () => {
     const app = createServiceApp({ name: 'theme', logLevel: 'silent' });
     await app.register(swagger, { openapi: { info: { title: 'theme', version: '1' } } });
     await app.register(internalAuthPlugin, { secret: 's'.repeat(40) });
-    await app.register(themeServiceRoutes, { pool });
+    await app.register(themeServiceRoutes, {
+      pool,
+      db: createRegionalClient({ url: 'postgresql://u@127.0.0.1:1/unused', poolSize: 1 }),
+    });
     await app.ready();
     const document = app.swagger() as unknown as {
       paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
@@ -29,12 +32,17 @@ describe('OpenAPI', () => {
     expect(operations.map((o) => o.id).sort()).toEqual([
       'delete /api/v1/spaces/{spaceKey}/theme',
       'delete /api/v1/themes/{id}',
+      'get /api/v1/settings',
       'get /api/v1/spaces/{spaceKey}/theme',
       'get /api/v1/themes',
       'get /api/v1/themes/{id}',
+      'get /api/v1/themes/{id}/export',
       'get /api/v1/themes/{id}/revisions',
       'post /api/v1/themes',
+      'post /api/v1/themes/import',
+      'post /api/v1/themes/{id}/copy',
       'post /api/v1/themes/{id}/revisions/{version}/restore',
+      'put /api/v1/settings',
       'put /api/v1/spaces/{spaceKey}/theme',
       'put /api/v1/themes/{id}',
       'put /api/v1/themes/{id}/default',

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import multipart from '@fastify/multipart';
 import { type ServiceApp, ServiceUnavailable, UnsupportedMediaType } from '@rt/http';
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import type { AssetRecord, AssetStore } from '../asset-store.js';
 import { AssetRejected, MEDIA_TYPES, type MediaType } from '../images/index.js';
 import {
@@ -28,13 +29,29 @@ const errors = { 400: ErrorResponse, 404: ErrorResponse };
 export interface AssetRoutesOptions {
   store: AssetStore;
   maxBytes: number;
+  /** Permission check of uploads and deletions (Confluence-backed in production). */
+  authorize?: AssetAuthorize;
 }
+
+/** What an asset write asks permission for. */
+export interface AssetWrite {
+  action: 'upload' | 'delete';
+  resource: 'asset';
+  /** `site` or `space:<KEY>`: the uploader says where the image will be used; deletions are `site`. */
+  scope: string;
+}
+
+/** Resolves to allow; throws 403 NOT_PERMITTED / 503 to refuse. */
+export type AssetAuthorize = (request: FastifyRequest, what: AssetWrite) => Promise<void>;
 
 /**
  * `/api/v1/assets`: upload, download, presigned URL, listing with usages, deletion. Every query
  * is scoped by the tenant of the verified internal token.
  */
-export async function assetRoutes(app: ServiceApp, { store, maxBytes }: AssetRoutesOptions): Promise<void> {
+export async function assetRoutes(
+  app: ServiceApp,
+  { store, maxBytes, authorize = async () => undefined }: AssetRoutesOptions,
+): Promise<void> {
   // The raw body of an upload is handed over as a stream (this plugin only): it is spooled and
   // validated by the store, never buffered here.
   // Storage failures answer 503 (retryable) but must still reach the operators' logs.
@@ -59,7 +76,19 @@ export async function assetRoutes(app: ServiceApp, { store, maxBytes }: AssetRou
     '/api/v1/assets',
     {
       bodyLimit: maxBytes,
+      // Checked before the body is read: a refused upload never reaches the spool or S3.
+      onRequest: async (request) => {
+        const scope = (request.query as { scope?: unknown }).scope;
+        await authorize(request, {
+          action: 'upload',
+          resource: 'asset',
+          scope: typeof scope === 'string' ? scope : 'site',
+        });
+      },
       schema: {
+        querystring: Type.Object({
+          scope: Type.Optional(Type.String({ pattern: '^(site|space:~?[A-Za-z0-9][A-Za-z0-9_~-]{0,254})$' })),
+        }),
         summary:
           'Upload an image: raw body with Content-Type image/png|jpeg|gif|webp|svg+xml, or multipart/form-data with one file part',
         headers: Type.Object({ 'content-type': Type.String() }),
@@ -153,6 +182,8 @@ export async function assetRoutes(app: ServiceApp, { store, maxBytes }: AssetRou
   app.delete(
     '/api/v1/assets/:id',
     {
+      onRequest: async (request) =>
+        authorize(request, { action: 'delete', resource: 'asset', scope: 'site' }),
       schema: {
         params: AssetParams,
         response: { 204: Type.Null(), ...errors, 409: ErrorResponse, 503: ErrorResponse },
