@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { demoContextToken, seedDemoTenant } from './demo.js';
+import { startDemoConfluence } from '@rt/confluence/fake';
+import { demoContextToken, demoSharedSecret, seedDemoTenant } from './demo.js';
 import { PrerequisiteMissing } from './preflight.js';
 import { startStack } from './stack.js';
 import { loadStackConfig, routerUrl, SERVICES, serviceUrl } from './stack-config.js';

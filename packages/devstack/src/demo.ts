@@ -61,6 +61,21 @@ export async function seedDemoTenant(config: StackConfig, baseUrl: string): Prom
   return { clientKey: DEMO_CLIENT_KEY, sharedSecret, baseUrl, homeRegion };
 }
 
+/** The demo tenant's shared secret, created once and kept in the state directory. */
+export function demoSharedSecret(config: StackConfig): string {
+  const file = join(config.stateDir, 'demo-tenant.json');
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')).sharedSecret;
+  } catch {
+    const sharedSecret = randomBytes(32).toString('base64url');
+    mkdirSync(config.stateDir, { recursive: true });
+    writeFileSync(file, JSON.stringify({ clientKey: DEMO_CLIENT_KEY, sharedSecret }, null, 2), {
+      mode: 0o600,
+    });
+    return sharedSecret;
+  }
+}
+
 /** A Connect context token (`qsh: context-qsh`) for the demo tenant, as `AP.context.getToken()` gives. */
 export function demoContextToken(tenant: DemoTenant, accountId: string, ttlSeconds = 8 * 3600): string {
   const now = Math.floor(Date.now() / 1000);

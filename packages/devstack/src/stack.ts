@@ -17,6 +17,8 @@ import {
 export interface RunningStack {
   processes: ManagedProcess[];
   s3Endpoint: string;
+  /** Registers something to close when the stack stops (e.g. the demo's fake Confluence). */
+  onStop(close: () => Promise<unknown>): void;
   stop(): Promise<void>;
 }
 
@@ -57,9 +59,11 @@ export async function startStack(
   say(`embedded S3 at ${s3.endpoint} (buckets ${config.regions.map((r) => r.bucket).join(', ')})`);
 
   const processes: ManagedProcess[] = [];
+  const extra: Array<() => Promise<unknown>> = [];
   const stop = async () => {
     await stopAll(processes);
     await s3.close();
+    for (const close of extra) await close().catch(() => undefined);
   };
   try {
     for (const region of config.regions) {
@@ -96,5 +100,5 @@ export async function startStack(
     await stop();
     throw err;
   }
-  return { processes, s3Endpoint: s3.endpoint, stop };
+  return { processes, s3Endpoint: s3.endpoint, stop, onStop: (close) => extra.push(close) };
 }
