@@ -868,6 +868,8 @@ export const MigrationScalarFieldEnum = {
   progress: 'progress',
   report: 'report',
   requestedBy: 'requestedBy',
+  deadlineAt: 'deadlineAt',
+  cleanupDoneAt: 'cleanupDoneAt',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
 } as const

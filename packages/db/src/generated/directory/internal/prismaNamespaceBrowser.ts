@@ -112,6 +112,8 @@ export const MigrationScalarFieldEnum = {
   progress: 'progress',
   report: 'report',
   requestedBy: 'requestedBy',
+  deadlineAt: 'deadlineAt',
+  cleanupDoneAt: 'cleanupDoneAt',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
 } as const

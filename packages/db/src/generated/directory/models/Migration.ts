@@ -39,6 +39,8 @@ export type MigrationMinAggregateOutputType = {
   errorCode: string | null
   errorMessage: string | null
   requestedBy: string | null
+  deadlineAt: Date | null
+  cleanupDoneAt: Date | null
   createdAt: Date | null
   updatedAt: Date | null
 }
@@ -58,6 +60,8 @@ export type MigrationMaxAggregateOutputType = {
   errorCode: string | null
   errorMessage: string | null
   requestedBy: string | null
+  deadlineAt: Date | null
+  cleanupDoneAt: Date | null
   createdAt: Date | null
   updatedAt: Date | null
 }
@@ -79,6 +83,8 @@ export type MigrationCountAggregateOutputType = {
   progress: number
   report: number
   requestedBy: number
+  deadlineAt: number
+  cleanupDoneAt: number
   createdAt: number
   updatedAt: number
   _all: number
@@ -100,6 +106,8 @@ export type MigrationMinAggregateInputType = {
   errorCode?: true
   errorMessage?: true
   requestedBy?: true
+  deadlineAt?: true
+  cleanupDoneAt?: true
   createdAt?: true
   updatedAt?: true
 }
@@ -119,6 +127,8 @@ export type MigrationMaxAggregateInputType = {
   errorCode?: true
   errorMessage?: true
   requestedBy?: true
+  deadlineAt?: true
+  cleanupDoneAt?: true
   createdAt?: true
   updatedAt?: true
 }
@@ -140,6 +150,8 @@ export type MigrationCountAggregateInputType = {
   progress?: true
   report?: true
   requestedBy?: true
+  deadlineAt?: true
+  cleanupDoneAt?: true
   createdAt?: true
   updatedAt?: true
   _all?: true
@@ -234,6 +246,8 @@ export type MigrationGroupByOutputType = {
   progress: runtime.JsonValue
   report: runtime.JsonValue | null
   requestedBy: string | null
+  deadlineAt: Date | null
+  cleanupDoneAt: Date | null
   createdAt: Date
   updatedAt: Date
   _count: MigrationCountAggregateOutputType | null
@@ -276,6 +290,8 @@ export type MigrationWhereInput = {
   progress?: Prisma.JsonFilter<"Migration">
   report?: Prisma.JsonNullableFilter<"Migration">
   requestedBy?: Prisma.StringNullableFilter<"Migration"> | string | null
+  deadlineAt?: Prisma.DateTimeNullableFilter<"Migration"> | Date | string | null
+  cleanupDoneAt?: Prisma.DateTimeNullableFilter<"Migration"> | Date | string | null
   createdAt?: Prisma.DateTimeFilter<"Migration"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Migration"> | Date | string
   tenant?: Prisma.XOR<Prisma.TenantScalarRelationFilter, Prisma.TenantWhereInput>
@@ -299,6 +315,8 @@ export type MigrationOrderByWithRelationInput = {
   progress?: Prisma.SortOrder
   report?: Prisma.SortOrderInput | Prisma.SortOrder
   requestedBy?: Prisma.SortOrderInput | Prisma.SortOrder
+  deadlineAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  cleanupDoneAt?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   tenant?: Prisma.TenantOrderByWithRelationInput
@@ -326,6 +344,8 @@ export type MigrationWhereUniqueInput = Prisma.AtLeast<{
   progress?: Prisma.JsonFilter<"Migration">
   report?: Prisma.JsonNullableFilter<"Migration">
   requestedBy?: Prisma.StringNullableFilter<"Migration"> | string | null
+  deadlineAt?: Prisma.DateTimeNullableFilter<"Migration"> | Date | string | null
+  cleanupDoneAt?: Prisma.DateTimeNullableFilter<"Migration"> | Date | string | null
   createdAt?: Prisma.DateTimeFilter<"Migration"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Migration"> | Date | string
   tenant?: Prisma.XOR<Prisma.TenantScalarRelationFilter, Prisma.TenantWhereInput>
@@ -349,6 +369,8 @@ export type MigrationOrderByWithAggregationInput = {
   progress?: Prisma.SortOrder
   report?: Prisma.SortOrderInput | Prisma.SortOrder
   requestedBy?: Prisma.SortOrderInput | Prisma.SortOrder
+  deadlineAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  cleanupDoneAt?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   _count?: Prisma.MigrationCountOrderByAggregateInput
@@ -376,6 +398,8 @@ export type MigrationScalarWhereWithAggregatesInput = {
   progress?: Prisma.JsonWithAggregatesFilter<"Migration">
   report?: Prisma.JsonNullableWithAggregatesFilter<"Migration">
   requestedBy?: Prisma.StringNullableWithAggregatesFilter<"Migration"> | string | null
+  deadlineAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Migration"> | Date | string | null
+  cleanupDoneAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Migration"> | Date | string | null
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Migration"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"Migration"> | Date | string
 }
@@ -396,6 +420,8 @@ export type MigrationCreateInput = {
   progress?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   report?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   requestedBy?: string | null
+  deadlineAt?: Date | string | null
+  cleanupDoneAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   tenant: Prisma.TenantCreateNestedOneWithoutMigrationsInput
@@ -419,6 +445,8 @@ export type MigrationUncheckedCreateInput = {
   progress?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   report?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   requestedBy?: string | null
+  deadlineAt?: Date | string | null
+  cleanupDoneAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   events?: Prisma.MigrationEventUncheckedCreateNestedManyWithoutMigrationInput
@@ -440,6 +468,8 @@ export type MigrationUpdateInput = {
   progress?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   report?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   requestedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  deadlineAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  cleanupDoneAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   tenant?: Prisma.TenantUpdateOneRequiredWithoutMigrationsNestedInput
@@ -463,6 +493,8 @@ export type MigrationUncheckedUpdateInput = {
   progress?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   report?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   requestedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  deadlineAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  cleanupDoneAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   events?: Prisma.MigrationEventUncheckedUpdateManyWithoutMigrationNestedInput
@@ -485,6 +517,8 @@ export type MigrationCreateManyInput = {
   progress?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   report?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   requestedBy?: string | null
+  deadlineAt?: Date | string | null
+  cleanupDoneAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -505,6 +539,8 @@ export type MigrationUpdateManyMutationInput = {
   progress?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   report?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   requestedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  deadlineAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  cleanupDoneAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -526,6 +562,8 @@ export type MigrationUncheckedUpdateManyInput = {
   progress?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   report?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   requestedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  deadlineAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  cleanupDoneAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -562,6 +600,8 @@ export type MigrationCountOrderByAggregateInput = {
   progress?: Prisma.SortOrder
   report?: Prisma.SortOrder
   requestedBy?: Prisma.SortOrder
+  deadlineAt?: Prisma.SortOrder
+  cleanupDoneAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -581,6 +621,8 @@ export type MigrationMaxOrderByAggregateInput = {
   errorCode?: Prisma.SortOrder
   errorMessage?: Prisma.SortOrder
   requestedBy?: Prisma.SortOrder
+  deadlineAt?: Prisma.SortOrder
+  cleanupDoneAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -600,6 +642,8 @@ export type MigrationMinOrderByAggregateInput = {
   errorCode?: Prisma.SortOrder
   errorMessage?: Prisma.SortOrder
   requestedBy?: Prisma.SortOrder
+  deadlineAt?: Prisma.SortOrder
+  cleanupDoneAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -689,6 +733,8 @@ export type MigrationCreateWithoutTenantInput = {
   progress?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   report?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   requestedBy?: string | null
+  deadlineAt?: Date | string | null
+  cleanupDoneAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   events?: Prisma.MigrationEventCreateNestedManyWithoutMigrationInput
@@ -710,6 +756,8 @@ export type MigrationUncheckedCreateWithoutTenantInput = {
   progress?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   report?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   requestedBy?: string | null
+  deadlineAt?: Date | string | null
+  cleanupDoneAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   events?: Prisma.MigrationEventUncheckedCreateNestedManyWithoutMigrationInput
@@ -761,6 +809,8 @@ export type MigrationScalarWhereInput = {
   progress?: Prisma.JsonFilter<"Migration">
   report?: Prisma.JsonNullableFilter<"Migration">
   requestedBy?: Prisma.StringNullableFilter<"Migration"> | string | null
+  deadlineAt?: Prisma.DateTimeNullableFilter<"Migration"> | Date | string | null
+  cleanupDoneAt?: Prisma.DateTimeNullableFilter<"Migration"> | Date | string | null
   createdAt?: Prisma.DateTimeFilter<"Migration"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Migration"> | Date | string
 }
@@ -781,6 +831,8 @@ export type MigrationCreateWithoutEventsInput = {
   progress?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   report?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   requestedBy?: string | null
+  deadlineAt?: Date | string | null
+  cleanupDoneAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   tenant: Prisma.TenantCreateNestedOneWithoutMigrationsInput
@@ -803,6 +855,8 @@ export type MigrationUncheckedCreateWithoutEventsInput = {
   progress?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   report?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   requestedBy?: string | null
+  deadlineAt?: Date | string | null
+  cleanupDoneAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -839,6 +893,8 @@ export type MigrationUpdateWithoutEventsInput = {
   progress?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   report?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   requestedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  deadlineAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  cleanupDoneAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   tenant?: Prisma.TenantUpdateOneRequiredWithoutMigrationsNestedInput
@@ -861,6 +917,8 @@ export type MigrationUncheckedUpdateWithoutEventsInput = {
   progress?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   report?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   requestedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  deadlineAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  cleanupDoneAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -881,6 +939,8 @@ export type MigrationCreateManyTenantInput = {
   progress?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   report?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   requestedBy?: string | null
+  deadlineAt?: Date | string | null
+  cleanupDoneAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -901,6 +961,8 @@ export type MigrationUpdateWithoutTenantInput = {
   progress?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   report?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   requestedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  deadlineAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  cleanupDoneAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   events?: Prisma.MigrationEventUpdateManyWithoutMigrationNestedInput
@@ -922,6 +984,8 @@ export type MigrationUncheckedUpdateWithoutTenantInput = {
   progress?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   report?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   requestedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  deadlineAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  cleanupDoneAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   events?: Prisma.MigrationEventUncheckedUpdateManyWithoutMigrationNestedInput
@@ -943,6 +1007,8 @@ export type MigrationUncheckedUpdateManyWithoutTenantInput = {
   progress?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   report?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   requestedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  deadlineAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  cleanupDoneAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -995,6 +1061,8 @@ export type MigrationSelect<ExtArgs extends runtime.Types.Extensions.InternalArg
   progress?: boolean
   report?: boolean
   requestedBy?: boolean
+  deadlineAt?: boolean
+  cleanupDoneAt?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   tenant?: boolean | Prisma.TenantDefaultArgs<ExtArgs>
@@ -1019,6 +1087,8 @@ export type MigrationSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Ext
   progress?: boolean
   report?: boolean
   requestedBy?: boolean
+  deadlineAt?: boolean
+  cleanupDoneAt?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   tenant?: boolean | Prisma.TenantDefaultArgs<ExtArgs>
@@ -1041,6 +1111,8 @@ export type MigrationSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Ext
   progress?: boolean
   report?: boolean
   requestedBy?: boolean
+  deadlineAt?: boolean
+  cleanupDoneAt?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   tenant?: boolean | Prisma.TenantDefaultArgs<ExtArgs>
@@ -1063,11 +1135,13 @@ export type MigrationSelectScalar = {
   progress?: boolean
   report?: boolean
   requestedBy?: boolean
+  deadlineAt?: boolean
+  cleanupDoneAt?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type MigrationOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "tenantId" | "externalId" | "origin" | "sourceRegion" | "targetRegion" | "location" | "state" | "autoCommit" | "windowStart" | "windowEnd" | "errorCode" | "errorMessage" | "progress" | "report" | "requestedBy" | "createdAt" | "updatedAt", ExtArgs["result"]["migration"]>
+export type MigrationOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "tenantId" | "externalId" | "origin" | "sourceRegion" | "targetRegion" | "location" | "state" | "autoCommit" | "windowStart" | "windowEnd" | "errorCode" | "errorMessage" | "progress" | "report" | "requestedBy" | "deadlineAt" | "cleanupDoneAt" | "createdAt" | "updatedAt", ExtArgs["result"]["migration"]>
 export type MigrationInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   tenant?: boolean | Prisma.TenantDefaultArgs<ExtArgs>
   events?: boolean | Prisma.Migration$eventsArgs<ExtArgs>
@@ -1112,6 +1186,14 @@ export type $MigrationPayload<ExtArgs extends runtime.Types.Extensions.InternalA
     progress: runtime.JsonValue
     report: runtime.JsonValue | null
     requestedBy: string | null
+    /**
+     * When the migration fails if it is not ready to commit: min(window end, start + max duration).
+     */
+    deadlineAt: Date | null
+    /**
+     * When the copy that is no longer needed (source after commit, target after rollback) was deleted.
+     */
+    cleanupDoneAt: Date | null
     createdAt: Date
     updatedAt: Date
   }, ExtArgs["result"]["migration"]>
@@ -1555,6 +1637,8 @@ export interface MigrationFieldRefs {
   readonly progress: Prisma.FieldRef<"Migration", 'Json'>
   readonly report: Prisma.FieldRef<"Migration", 'Json'>
   readonly requestedBy: Prisma.FieldRef<"Migration", 'String'>
+  readonly deadlineAt: Prisma.FieldRef<"Migration", 'DateTime'>
+  readonly cleanupDoneAt: Prisma.FieldRef<"Migration", 'DateTime'>
   readonly createdAt: Prisma.FieldRef<"Migration", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"Migration", 'DateTime'>
 }
