@@ -6,6 +6,7 @@ import { createS3Client } from '@rt/storage';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import type { RegionHandle, WorkerDeps } from './deps.js';
+import { startMigrationSweeper } from './migration/pipeline.js';
 import { startWorkers } from './workers.js';
 
 const config = loadConfigOrExit(loadConfig);
@@ -37,12 +38,14 @@ const deps: WorkerDeps = {
   now: () => new Date(),
 };
 const workers = await startWorkers(deps);
+const migrationSweeper = startMigrationSweeper(deps);
 const app = await buildApp(deps);
 await serve(app, {
   host: config.host,
   port: config.port,
   graceMs: 30_000,
   onShutdown: async () => {
+    migrationSweeper.stop();
     await workers.close();
     await deps.directory.$disconnect();
     for (const r of regions.values()) {

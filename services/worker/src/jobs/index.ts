@@ -1,6 +1,7 @@
 import type { JobPayload, QueueKey } from '@rt/queue';
 import type { Job } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
+import { migrationJob } from './migration.js';
 
 /** A job handler: a plain function of the worker's deps and a validated payload. */
 export type JobHandler<K extends QueueKey> = (
@@ -12,4 +13,6 @@ export type JobHandler<K extends QueueKey> = (
 /**
  * The handler of each queue. One file per job under `src/jobs/`; register it here.
  */
-export const jobHandlers: { [K in QueueKey]?: JobHandler<K> } = {};
+export const jobHandlers: { [K in QueueKey]?: JobHandler<K> } = {
+  migration: migrationJob,
+};
