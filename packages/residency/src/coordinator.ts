@@ -165,7 +165,7 @@ export class MigrationCoordinator {
     const superseded: Migration[] = [];
     const created = await directory.$transaction(async (tx) => {
       // Serialises schedulers, so the cap and the uniqueness checks cannot race.
-      await tx.$queryRaw`SELECT pg_advisory_xact_lock(${ADVISORY_SCHEDULE_LOCK}::bigint)`;
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ADVISORY_SCHEDULE_LOCK}::bigint)`;
       if (input.externalId) {
         const again = await tx.migration.findUnique({
           where: { tenantId_externalId: { tenantId: input.tenantId, externalId: input.externalId } },
@@ -236,7 +236,11 @@ export class MigrationCoordinator {
    * `frozenByMigration` is set), tells every router, and queues the copy. Idempotent: a
    * migration already started is returned as it is.
    */
-  async start(m: Migration): Promise<Migration> {
+  start(m: Migration): Promise<Migration> {
+    return this.withFreshState(m, (fresh) => this.startOnce(fresh));
+  }
+
+  private async startOnce(m: Migration): Promise<Migration> {
     m = await this.enforceDeadline(m);
     if (m.state === 'cancelled') {
       throw new MigrationRefused(DareErrorCode.notScheduled, 'the migration was superseded', 404);
@@ -300,7 +304,11 @@ export class MigrationCoordinator {
    * lifted and the revision bumped; then every router is told and the post-commit job (report,
    * deletion of the source copy) is queued. Idempotent: a committed migration is returned.
    */
-  async commit(m: Migration): Promise<Migration> {
+  commit(m: Migration): Promise<Migration> {
+    return this.withFreshState(m, (fresh) => this.commitOnce(fresh));
+  }
+
+  private async commitOnce(m: Migration): Promise<Migration> {
     if (m.state === 'committed') {
       await this.ensureProgressing(m);
       return m;
@@ -443,6 +451,25 @@ export class MigrationCoordinator {
       await this.ensureProgressing(current);
     }
     return open.length;
+  }
+
+  /**
+   * Runs `work` on the current row; when the worker moved the migration in between (e.g.
+   * scheduled → pre_copying while a start arrives), re-reads it and tries again.
+   */
+  private async withFreshState(
+    m: Migration,
+    work: (fresh: Migration) => Promise<Migration>,
+  ): Promise<Migration> {
+    for (let attempt = 0; ; attempt++) {
+      const fresh = await this.get(m.id);
+      if (!fresh) throw new MigrationRefused(DareErrorCode.notScheduled, 'no such migration', 404);
+      try {
+        return await work(fresh);
+      } catch (err) {
+        if (!(err instanceof MigrationStateChanged) || attempt >= 4) throw err;
+      }
+    }
   }
 
   private async enqueue(id: string, step: MigrationStep): Promise<void> {

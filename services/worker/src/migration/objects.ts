@@ -31,6 +31,14 @@ export function expectedSha256(key: string): string | undefined {
   return m?.[1];
 }
 
+/** An object whose bytes do not match its content address: copying again cannot help. */
+export class CorruptObject extends Error {
+  constructor(readonly key: string) {
+    super(`object ${key} does not match its sha256`);
+    this.name = 'CorruptObject';
+  }
+}
+
 /** Reads an object fully (images are small; the asset service caps their size). */
 export async function readObject(side: Bucket, key: string): Promise<Buffer> {
   const out = await side.s3.send(new GetObjectCommand({ Bucket: side.bucket, Key: key }));
@@ -50,7 +58,7 @@ export async function copyObject(from: Bucket, to: Bucket, key: string): Promise
   const body = await readObject(from, key);
   const expected = expectedSha256(key);
   if (expected && sha256Hex(body) !== expected) {
-    throw new Error(`source object ${key} does not match its sha256`);
+    throw new CorruptObject(key);
   }
   await to.s3.send(
     new PutObjectCommand({ Bucket: to.bucket, Key: key, Body: body, ContentLength: body.length }),

@@ -14,6 +14,7 @@ import type { WorkerDeps } from '../deps.js';
 import { type MigrationContext, migrationContext } from './context.js';
 import {
   type Bucket,
+  CorruptObject,
   copyObject,
   deleteObjects,
   expectedSha256,
@@ -364,11 +365,12 @@ export async function runMigrationStep(
     } catch (err) {
       if (err instanceof MigrationStateChanged) return 'state changed by another caller';
       const lastAttempt = !job || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      if (err instanceof VerificationFailed || lastAttempt) {
+      const permanent = err instanceof VerificationFailed || err instanceof CorruptObject;
+      if (permanent || lastAttempt) {
         const current = (await reload(deps, m.id)) as Migration;
         deps.logger.error({ migrationId: m.id, err: (err as Error).message }, 'migration failed');
         await ctx.coordinator.fail(current, DareErrorCode.other, (err as Error).message);
-        if (err instanceof VerificationFailed) return 'verification failed';
+        if (permanent) return `failed: ${(err as Error).message}`;
       }
       throw err;
     }
