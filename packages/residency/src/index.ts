@@ -10,6 +10,7 @@ export {
   type ScheduleInput,
 } from './coordinator.js';
 export { DareErrorCode, MigrationRefused, MigrationStateChanged } from './errors.js';
+export { type CoordinatorRuntime, createCoordinatorRuntime } from './factory.js';
 export { publishTenantChanged, TENANT_CHANGED_CHANNEL } from './invalidation.js';
 export { MigrationJobs, type MigrationStep } from './jobs.js';
 export {
