@@ -43,7 +43,18 @@ function sh(cmd: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   });
 }
 
-const env = await MigrationEnv.create('bench');
+// s3rver in its own process, like a real S3 is outside the worker.
+const s3Process = spawn(
+  process.execPath,
+  ['--conditions=development', '--import', 'tsx', new URL('./s3-server.ts', import.meta.url).pathname],
+  {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
+const s3Endpoint = await new Promise<string>((resolve) =>
+  s3Process.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())),
+);
+const env = await MigrationEnv.create('bench', { s3Endpoint });
 const baseline = await createTestDatabase('regional', 'benchbase');
 try {
   console.log(`seeding: ${LAYOUTS} layouts (+revisions), 10 themes, ${IMAGES} images × ${IMAGE_BYTES} B …`);
@@ -149,5 +160,6 @@ try {
 } finally {
   await env.close();
   await baseline.drop();
+  s3Process.kill('SIGTERM');
 }
 process.exit(0);

@@ -19,6 +19,7 @@ import {
   deleteObjects,
   expectedSha256,
   forEachLimited,
+  type ListedObject,
   listObjects,
   readObject,
   sha256Hex,
@@ -108,13 +109,25 @@ async function syncObjects(
   m: Migration,
   progress: ProgressReporter,
   shouldStop: () => Promise<boolean>,
+  known?: { src: Map<string, ListedObject>; proven: Set<string> },
 ): Promise<{ copied: number; bytesCopied: number; objects: number; bytes: number }> {
   const source = bucketOf(ctx, m.sourceRegion);
   const target = bucketOf(ctx, m.targetRegion);
-  const [src, dst] = await Promise.all([listObjects(source, m.tenantId), listObjects(target, m.tenantId)]);
-  const stale = [...dst.keys()].filter((k) => !src.has(k));
-  if (stale.length) await deleteObjects(target, m.tenantId, stale);
-  const missing = [...src].filter(([key, o]) => dst.get(key)?.size !== o.size);
+  let src: Map<string, ListedObject>;
+  let missing: [string, ListedObject][];
+  if (known) {
+    // During the freeze: the source listing was taken after the freeze, and what this
+    // migration already copied and proved needs no second listing of the target (verify lists
+    // the target once, after the copy). Unproven objects are simply copied again.
+    src = known.src;
+    missing = [...src].filter(([key]) => !known.proven.has(key));
+  } else {
+    const [s, dst] = await Promise.all([listObjects(source, m.tenantId), listObjects(target, m.tenantId)]);
+    src = s;
+    const stale = [...dst.keys()].filter((k) => !src.has(k));
+    if (stale.length) await deleteObjects(target, m.tenantId, stale);
+    missing = [...src].filter(([key, o]) => dst.get(key)?.size !== o.size);
+  }
   const bytes = [...src.values()].reduce((a, o) => a + o.size, 0);
   let done = src.size - missing.length;
   let bytesDone = bytes - missing.reduce((a, [, o]) => a + o.size, 0);
@@ -170,6 +183,9 @@ async function copyAndVerify(deps: WorkerDeps, ctx: MigrationContext, m: Migrati
   if (m.state === 'frozen') m = await move(deps, m, 'copying');
   if (m.state === 'copying') {
     let t = Date.now();
+    // The source is frozen: list its objects while the rows are copied.
+    const sourceListing = listObjects(bucketOf(ctx, m.sourceRegion), m.tenantId);
+    sourceListing.catch(() => undefined);
     const counts = await countRows(source.pool, m.tenantId);
     const totalRows = Object.values(counts).reduce((a, b) => a + b, 0);
     let rowsDone = 0;
@@ -186,7 +202,8 @@ async function copyAndVerify(deps: WorkerDeps, ctx: MigrationContext, m: Migrati
     if (await stopped()) return (await reload(deps, m.id)) as Migration;
     t = Date.now();
     await progress.update({ phase: 'copy-objects' }, true);
-    const stats = await syncObjects(deps, ctx, m, progress, stopped);
+    const proven = new Set(await deps.redis.smembers(ctx.verifiedKey(m.id)));
+    const stats = await syncObjects(deps, ctx, m, progress, stopped, { src: await sourceListing, proven });
     timings.copyObjectsMs = Date.now() - t;
     timings.objectsCopiedDuringFreeze = stats.copied;
     if (await stopped()) return (await reload(deps, m.id)) as Migration;
@@ -229,10 +246,19 @@ async function verify(deps: WorkerDeps, ctx: MigrationContext, m: Migration) {
   const source = ctx.region(m.sourceRegion);
   const target = ctx.region(m.targetRegion);
   const mismatches: string[] = [];
-  const [srcRows, dstRows] = await Promise.all([
+  const sb = bucketOf(ctx, m.sourceRegion);
+  const tb = bucketOf(ctx, m.targetRegion);
+  const [srcRows, dstRows, src, dstListed] = await Promise.all([
     checksumTenantRows(source.pool, m.tenantId),
     checksumTenantRows(target.pool, m.tenantId),
+    listObjects(sb, m.tenantId),
+    listObjects(tb, m.tenantId),
   ]);
+  // Objects in the target that the source no longer has (deleted between pre-copy and
+  // freeze) are leftovers of this non-live copy: removed, then the sets must be equal.
+  const extras = [...dstListed.keys()].filter((k) => !src.has(k));
+  if (extras.length) await deleteObjects(tb, m.tenantId, extras);
+  const dst = new Map([...dstListed].filter(([k]) => src.has(k)));
   for (const [table, s] of Object.entries(srcRows)) {
     const d = dstRows[table];
     if (!d || d.count !== s.count || d.sha256 !== s.sha256) {
@@ -241,9 +267,6 @@ async function verify(deps: WorkerDeps, ctx: MigrationContext, m: Migration) {
       );
     }
   }
-  const sb = bucketOf(ctx, m.sourceRegion);
-  const tb = bucketOf(ctx, m.targetRegion);
-  const [src, dst] = await Promise.all([listObjects(sb, m.tenantId), listObjects(tb, m.tenantId)]);
   for (const [key, o] of src) {
     const d = dst.get(key);
     if (!d) mismatches.push(`object missing in target: ${key}`);
@@ -252,7 +275,6 @@ async function verify(deps: WorkerDeps, ctx: MigrationContext, m: Migration) {
       mismatches.push(`object ETag differs: ${key}`);
     }
   }
-  for (const key of dst.keys()) if (!src.has(key)) mismatches.push(`unexpected object in target: ${key}`);
   const proven = new Set(await deps.redis.smembers(ctx.verifiedKey(m.id)));
   const unproven = [...src.keys()].filter((k) => dst.has(k) && !proven.has(k));
   await forEachLimited(unproven, ctx.tuning.objectConcurrency, async (key) => {
@@ -281,6 +303,7 @@ async function verify(deps: WorkerDeps, ctx: MigrationContext, m: Migration) {
     bytes: [...src.values()].reduce((a, o) => a + o.size, 0),
     objectListSha256: sha256Hex(Buffer.from(listing)),
     objectsHashedAtVerify: unproven.length,
+    staleTargetObjectsRemoved: extras.length,
   };
 }
 

@@ -11,7 +11,7 @@ import {
   type MigrationLimits,
   publishTenantChanged,
 } from '@rt/residency';
-import { assetKey, createS3Client } from '@rt/storage';
+import { assetKey, createS3Client, ensureBucket } from '@rt/storage';
 import {
   createTestDatabase,
   redisTestPrefix,
@@ -90,7 +90,13 @@ export class MigrationEnv {
   private s3Close?: () => Promise<void>;
   private closers: (() => Promise<void> | void)[] = [];
 
-  static async create(label: string, options: { redisUrl?: string } = {}): Promise<MigrationEnv> {
+  static async create(
+    label: string,
+    options: {
+      redisUrl?: string /** An S3 server run elsewhere (bench: its own process). */;
+      s3Endpoint?: string;
+    } = {},
+  ): Promise<MigrationEnv> {
     const env = new MigrationEnv();
     const [dir, eu, us] = await Promise.all([
       createTestDatabase('directory', label),
@@ -99,7 +105,9 @@ export class MigrationEnv {
     ]);
     env.dbs = [dir, eu, us];
     const buckets = { EU: `rt-t-${label}-eu`.toLowerCase(), US: `rt-t-${label}-us`.toLowerCase() };
-    const s3 = await startLocalS3({ buckets: Object.values(buckets) });
+    const s3 = options.s3Endpoint
+      ? { endpoint: options.s3Endpoint, close: async () => undefined }
+      : await startLocalS3({ buckets: Object.values(buckets) });
     env.s3Close = s3.close;
     const redisUrl = options.redisUrl ?? testRedisUrl();
     const region = (id: 'EU' | 'US', url: string): RegionSettings => ({
@@ -118,6 +126,9 @@ export class MigrationEnv {
       prefix: redisTestPrefix(label),
     };
     env.deps = depsFromConfig(env.config);
+    if (options.s3Endpoint) {
+      for (const r of env.deps.regions.values()) await ensureBucket(r.s3, r.bucket, { create: true });
+    }
     env.jobs = new MigrationJobs({ connection: env.deps.redis, prefix: env.config.prefix });
     const publisher = env.deps.redis;
     env.coordinator = env.makeCoordinator({ enabled: true, maxConcurrent: 5, maxDurationHours: 2 }, [
