@@ -10,12 +10,15 @@ export interface MigrationTuning {
   objectConcurrency: number;
   /** Minimum interval between progress writes (ms). */
   progressIntervalMs: number;
+  /** Copy objects with S3 CopyObject (then read back and hash) instead of GET + PUT. */
+  serverSideCopy: boolean;
 }
 
 export const DEFAULT_TUNING: MigrationTuning = {
   rowBatchSize: 1000,
   objectConcurrency: 16,
   progressIntervalMs: 250,
+  serverSideCopy: true,
 };
 
 /** What the migration jobs share within one worker process. */

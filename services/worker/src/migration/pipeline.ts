@@ -16,6 +16,7 @@ import {
   type Bucket,
   CorruptObject,
   copyObject,
+  copyObjectServerSide,
   deleteObjects,
   expectedSha256,
   forEachLimited,
@@ -141,7 +142,9 @@ async function syncObjects(
   let stop = false;
   await forEachLimited(missing, ctx.tuning.objectConcurrency, async ([key]) => {
     if (stop) return;
-    const n = await copyObject(source, target, key);
+    const n = ctx.tuning.serverSideCopy
+      ? await copyObjectServerSide(source, target, key)
+      : await copyObject(source, target, key);
     await deps.redis.sadd(verifiedKey, key);
     done++;
     copied++;
