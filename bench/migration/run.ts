@@ -6,6 +6,9 @@
  *   npm run bench:migration            (loopback only; bounded by BENCH_TIMEOUT_S, default 900)
  *
  * Goals: end to end ≤ 1.0× baseline; freeze window (start → ready-to-commit) ≤ 5 s after pre-copy.
+ * Knobs: BENCH_LAYOUTS, BENCH_IMAGES, BENCH_IMAGE_BYTES, BENCH_CONCURRENCY (objects in flight,
+ * default 16 like rclone's --transfers 16), BENCH_COPY=get-put (copy through the worker instead
+ * of S3 CopyObject).
  */
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -112,7 +115,7 @@ try {
   const serverSideCopy = process.env.BENCH_COPY !== 'get-put';
   configureMigrations(env.deps, {
     rowBatchSize: 1000,
-    objectConcurrency: 16,
+    objectConcurrency: Number(process.env.BENCH_CONCURRENCY ?? 16),
     progressIntervalMs: 250,
     serverSideCopy,
   });
