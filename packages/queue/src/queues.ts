@@ -1,3 +1,4 @@
+import './formats.js';
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 
 const Uuid = Type.String({ format: 'uuid', pattern: '^[0-9a-fA-F-]{36}$' });

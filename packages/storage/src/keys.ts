@@ -1,4 +1,4 @@
-import { type _Object, DeleteObjectsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { type _Object, DeleteObjectsCommand, ListObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -17,26 +17,32 @@ export function assetKey(tenantId: string, sha256: string): string {
 
 /**
  * Lists every object under a tenant's prefix, page by page. Recursive (no delimiter): some
- * S3-compatible servers drop sub-prefixes from delimiter listings.
+ * S3-compatible servers drop sub-prefixes from delimiter listings. Pages continue with
+ * the last key seen as `Marker` of a ListObjects (v1) call: with ListObjectsV2, s3rver builds
+ * the continuation token of every truncated page with DES, which OpenSSL 3 no longer offers,
+ * so listing a tenant with more than 1000 objects failed with InternalError. v1 with a marker
+ * pages the same way on S3.
  */
 export async function* listTenantObjects(
   client: S3Client,
   bucket: string,
   tenantId: string,
 ): AsyncGenerator<_Object[]> {
-  let token: string | undefined;
-  do {
+  let marker: string | undefined;
+  for (;;) {
     const page = await client.send(
-      new ListObjectsV2Command({
+      new ListObjectsCommand({
         Bucket: bucket,
         Prefix: tenantPrefix(tenantId),
-        ContinuationToken: token,
+        Marker: marker,
         MaxKeys: 1000,
       }),
     );
-    if (page.Contents?.length) yield page.Contents;
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
+    const contents = page.Contents ?? [];
+    if (contents.length) yield contents;
+    marker = contents[contents.length - 1]?.Key;
+    if (!page.IsTruncated || !marker) break;
+  }
 }
 
 /** Deletes keys in batches of 1000 (the DeleteObjects limit); returns how many were deleted. */

@@ -2,7 +2,9 @@ import { internalAuthPlugin } from '@rt/auth';
 import type { DirectoryDb } from '@rt/db';
 import { createServiceApp, type ServiceApp } from '@rt/http';
 import type { Redis } from '@rt/queue';
+import type { MigrationCoordinator } from '@rt/residency';
 import type { FastifyBaseLogger } from 'fastify';
+import { dareMigrationRoutes } from './routes/dare-migration.js';
 
 /** Everything the residency-migration service needs, created by server.ts (or a test). */
 export interface AppDeps {
@@ -11,6 +13,8 @@ export interface AppDeps {
   directory: DirectoryDb;
   /** Redis of this region (migration queue). */
   redis: Redis;
+  /** The migration rules shared with the operator API and the worker. */
+  coordinator: MigrationCoordinator;
   logLevel?: string;
   logger?: FastifyBaseLogger;
 }
@@ -27,5 +31,6 @@ export async function buildApp(deps: AppDeps): Promise<ServiceApp> {
     },
   });
   await app.register(internalAuthPlugin, { secret: deps.internalTokenSecret });
+  await app.register(dareMigrationRoutes, { coordinator: deps.coordinator });
   return app;
 }

@@ -1,9 +1,16 @@
 import { createDirectoryClient, type DirectoryDb } from '@rt/db';
 import type { ServiceApp } from '@rt/http';
 import { createRedis, type Redis } from '@rt/queue';
-import { assertServiceContract, createTestDatabase, type TestDatabase, testRedisUrl } from '@rt/testing';
+import {
+  assertServiceContract,
+  createTestDatabase,
+  redisTestPrefix,
+  type TestDatabase,
+  testRedisUrl,
+} from '@rt/testing';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { buildApp } from '../src/app.js';
+import { testCoordinator } from './support.js';
 
 const secret = 's'.repeat(40);
 let database: TestDatabase;
@@ -15,7 +22,8 @@ beforeAll(async () => {
   database = await createTestDatabase('directory', 'migration');
   directory = createDirectoryClient({ url: database.url, poolSize: 2 });
   redis = createRedis(testRedisUrl());
-  app = await buildApp({ internalTokenSecret: secret, directory, redis, logLevel: 'silent' });
+  const { coordinator } = testCoordinator(directory, redis, redisTestPrefix('mig-svc'));
+  app = await buildApp({ internalTokenSecret: secret, directory, redis, coordinator, logLevel: 'silent' });
 });
 
 afterAll(async () => {

@@ -6,6 +6,7 @@ import { createS3Client } from '@rt/storage';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import type { RegionHandle, WorkerDeps } from './deps.js';
+import { startMigrationSweeper } from './migration/pipeline.js';
 import { registerMaintenanceSchedules } from './schedules.js';
 import { startWorkers } from './workers.js';
 
@@ -49,12 +50,14 @@ const deps: WorkerDeps = {
 };
 const workers = await startWorkers(deps);
 await registerMaintenanceSchedules(deps);
+const migrationSweeper = startMigrationSweeper(deps);
 const app = await buildApp(deps);
 await serve(app, {
   host: config.host,
   port: config.port,
   graceMs: 30_000,
   onShutdown: async () => {
+    migrationSweeper.stop();
     await workers.close();
     await deps.directory.$disconnect();
     for (const r of regions.values()) {

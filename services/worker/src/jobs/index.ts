@@ -3,6 +3,7 @@ import type { Job } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
 import { deletionJob } from './deletion.js';
 import { maintenanceJob } from './maintenance.js';
+import { migrationJob } from './migration.js';
 
 /** A job handler: a plain function of the worker's deps and a validated payload. */
 export type JobHandler<K extends QueueKey> = (
@@ -17,4 +18,5 @@ export type JobHandler<K extends QueueKey> = (
 export const jobHandlers: { [K in QueueKey]?: JobHandler<K> } = {
   deletion: deletionJob,
   maintenance: maintenanceJob,
+  migration: migrationJob,
 };

@@ -1,0 +1,29 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { FastifyAdapter } from '@bull-board/fastify';
+import type { DirectoryDb } from '@rt/db';
+import type { Queue } from 'bullmq';
+import type { FastifyPluginAsync } from 'fastify';
+import type { OperatorAuthConfig, OperatorVerifier } from './operator-auth.js';
+import { operatorGuard } from './plugin.js';
+
+/** Options of {@link opsQueuesPlugin}. */
+export interface OpsQueuesOptions {
+  directory: DirectoryDb;
+  auth: OperatorAuthConfig | OperatorVerifier;
+  queues: Queue[];
+  /** Where the router mounts it (bull-board needs the absolute base path). */
+  basePath?: string;
+}
+
+/**
+ * Bull-board for the queues, behind the operator auth (admin: it can retry and remove jobs)
+ * and the audit trail. Register with `{ prefix: '/ops/queues' }`.
+ */
+export const opsQueuesPlugin: FastifyPluginAsync<OpsQueuesOptions> = async (app, opts) => {
+  await operatorGuard(app, { directory: opts.directory, auth: opts.auth, defaultRole: 'admin' });
+  const serverAdapter = new FastifyAdapter();
+  serverAdapter.setBasePath(opts.basePath ?? '/ops/queues');
+  createBullBoard({ queues: opts.queues.map((q) => new BullMQAdapter(q)), serverAdapter });
+  await app.register(serverAdapter.registerPlugin());
+};

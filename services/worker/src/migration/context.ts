@@ -1,0 +1,91 @@
+import { createRedis, type Redis } from '@rt/queue';
+import { MigrationCoordinator, MigrationJobs, publishTenantChanged } from '@rt/residency';
+import type { RegionHandle, WorkerDeps } from '../deps.js';
+
+/** Knobs of the copy (tests make batches small to have something to interrupt). */
+export interface MigrationTuning {
+  /** Rows per upsert batch. */
+  rowBatchSize: number;
+  /** Objects copied / hashed in parallel. */
+  objectConcurrency: number;
+  /** Minimum interval between progress writes (ms). */
+  progressIntervalMs: number;
+  /** Copy objects with S3 CopyObject (then read back and hash) instead of GET + PUT. */
+  serverSideCopy: boolean;
+}
+
+export const DEFAULT_TUNING: MigrationTuning = {
+  rowBatchSize: 1000,
+  objectConcurrency: 16,
+  progressIntervalMs: 250,
+  serverSideCopy: true,
+};
+
+/** What the migration jobs share within one worker process. */
+export interface MigrationContext {
+  coordinator: MigrationCoordinator;
+  jobs: MigrationJobs;
+  /** One connection per region's Redis, for tenant-change broadcasts. */
+  regionRedis: Redis[];
+  tuning: MigrationTuning;
+  region(id: string): RegionHandle;
+  /** Redis key of the set of object keys whose copy was hashed and proven in this migration. */
+  verifiedKey(migrationId: string): string;
+  close(): Promise<void>;
+}
+
+const contexts = new WeakMap<WorkerDeps, MigrationContext>();
+
+/** Sets the tuning of a worker's migration jobs (before the first job runs). */
+export function configureMigrations(deps: WorkerDeps, tuning: Partial<MigrationTuning>): MigrationContext {
+  const ctx = migrationContext(deps);
+  Object.assign(ctx.tuning, tuning);
+  return ctx;
+}
+
+/** The migration context of a worker, created on first use. */
+export function migrationContext(deps: WorkerDeps): MigrationContext {
+  const existing = contexts.get(deps);
+  if (existing) return existing;
+  const own = deps.regions.get(deps.region)?.settings.redisUrl;
+  const extra: Redis[] = [];
+  // Regions whose Redis this worker is not given keep their routers' bounded cache TTL.
+  const regionRedis = [...deps.regions.values()].flatMap((r) => {
+    if (r.settings.redisUrl === own) return [deps.redis];
+    if (!r.settings.redisUrl) return [];
+    const c = createRedis(r.settings.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    extra.push(c);
+    return [c];
+  });
+  const jobs = new MigrationJobs({ connection: deps.redis, prefix: deps.queuePrefix });
+  const coordinator = new MigrationCoordinator({
+    directory: deps.directory,
+    resolveLocation: (location) => deps.regions.get(location.toUpperCase())?.settings,
+    jobs,
+    publishTenantChanged: (tenantId) => publishTenantChanged(regionRedis, tenantId),
+    // The worker never schedules; these limits only matter to the hooks and the ops API.
+    limits: { enabled: true, maxConcurrent: Number.MAX_SAFE_INTEGER, maxDurationHours: 72 },
+    now: deps.now,
+    onSideEffectError: (err, what) =>
+      deps.logger.warn({ err: (err as Error).message, what }, 'migration side effect failed'),
+  });
+  const ctx: MigrationContext = {
+    coordinator,
+    jobs,
+    regionRedis,
+    tuning: { ...DEFAULT_TUNING },
+    region(id) {
+      const r = deps.regions.get(id);
+      if (!r) throw new Error(`region ${id} is not configured in this worker`);
+      return r;
+    },
+    verifiedKey: (id) => `${deps.queuePrefix ?? 'bull'}:rt-migration:verified:${id}`,
+    async close() {
+      contexts.delete(deps);
+      await jobs.close();
+      for (const c of extra) c.disconnect();
+    },
+  };
+  contexts.set(deps, ctx);
+  return ctx;
+}

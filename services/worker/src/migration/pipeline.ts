@@ -1,0 +1,421 @@
+import type { directory } from '@rt/db';
+import type { JobPayload } from '@rt/queue';
+import {
+  ABANDONED_STATES,
+  DareErrorCode,
+  type Migration,
+  type MigrationProgress,
+  MigrationStateChanged,
+  moveState,
+  publishTenantChanged,
+} from '@rt/residency';
+import type { Job } from 'bullmq';
+import type { WorkerDeps } from '../deps.js';
+import { type MigrationContext, migrationContext } from './context.js';
+import {
+  type Bucket,
+  CorruptObject,
+  copyObject,
+  copyObjectServerSide,
+  deleteObjects,
+  expectedSha256,
+  forEachLimited,
+  type ListedObject,
+  listObjects,
+  readObject,
+  sha256Hex,
+} from './objects.js';
+import { checksumTenantRows, copyTenantRows, countRows, deleteTenantRows } from './rows.js';
+
+/** The copy does not match the source: not retried, the migration fails with E9999. */
+export class VerificationFailed extends Error {
+  constructor(readonly mismatches: string[]) {
+    super(`verification failed: ${mismatches.slice(0, 5).join('; ')}`);
+    this.name = 'VerificationFailed';
+  }
+}
+
+const VERIFIED_TTL_SECONDS = 7 * 24 * 3600;
+
+/** Writes Migration.progress at most every `intervalMs` (and always on `flush`). */
+class ProgressReporter {
+  private last = 0;
+  readonly state: MigrationProgress;
+  constructor(
+    private readonly deps: WorkerDeps,
+    private readonly migrationId: string,
+    private readonly intervalMs: number,
+    initial: MigrationProgress,
+  ) {
+    this.state = { ...initial };
+  }
+  async update(patch: Partial<MigrationProgress>, force = false): Promise<void> {
+    Object.assign(this.state, patch);
+    const now = Date.now();
+    if (!force && now - this.last < this.intervalMs) return;
+    this.last = now;
+    await this.deps.directory.migration.update({
+      where: { id: this.migrationId },
+      data: { progress: { ...this.state, updatedAt: new Date(now).toISOString() } },
+    });
+  }
+  flush(): Promise<void> {
+    return this.update({}, true);
+  }
+}
+
+type Json = directory.Prisma.InputJsonValue;
+const reportOf = (m: Migration): Record<string, unknown> =>
+  (m.report as Record<string, unknown> | null) ?? {};
+
+async function reload(deps: WorkerDeps, id: string): Promise<Migration | null> {
+  return deps.directory.migration.findUnique({ where: { id } });
+}
+
+async function move(deps: WorkerDeps, m: Migration, to: Migration['state'], data = {}, detail?: object) {
+  await deps.directory.$transaction((tx) => moveState(tx, m, to, deps.now(), { data, detail }));
+  return (await reload(deps, m.id)) as Migration;
+}
+
+/**
+ * Serialises every migration job of one tenant (pre-copy, copy, commit, cleanup, rollback) with
+ * a Postgres session advisory lock on the source region's database. A worker killed with -9
+ * loses its connection and so its lock; the stalled job then runs again elsewhere.
+ */
+async function withTenantLock<T>(ctx: MigrationContext, m: Migration, work: () => Promise<T>): Promise<T> {
+  const client = await ctx.region(m.sourceRegion).pool.connect();
+  const key = `rt-migration:${m.tenantId}`;
+  try {
+    await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
+    return await work();
+  } finally {
+    await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).catch(() => undefined);
+    client.release();
+  }
+}
+
+const bucketOf = (ctx: MigrationContext, region: string): Bucket => {
+  const r = ctx.region(region);
+  return { s3: r.s3, bucket: r.bucket };
+};
+
+/**
+ * Makes the target's object set equal to the source's: deletes stale target objects, copies
+ * the missing ones (each proven against its content address and recorded as verified).
+ * Immutable, content-addressed keys make this resumable at any point.
+ */
+async function syncObjects(
+  deps: WorkerDeps,
+  ctx: MigrationContext,
+  m: Migration,
+  progress: ProgressReporter,
+  shouldStop: () => Promise<boolean>,
+  known?: { src: Map<string, ListedObject>; proven: Set<string> },
+): Promise<{ copied: number; bytesCopied: number; objects: number; bytes: number }> {
+  const source = bucketOf(ctx, m.sourceRegion);
+  const target = bucketOf(ctx, m.targetRegion);
+  let src: Map<string, ListedObject>;
+  let missing: [string, ListedObject][];
+  if (known) {
+    // During the freeze: the source listing was taken after the freeze, and what this
+    // migration already copied and proved needs no second listing of the target (verify lists
+    // the target once, after the copy). Unproven objects are simply copied again.
+    src = known.src;
+    missing = [...src].filter(([key]) => !known.proven.has(key));
+  } else {
+    const [s, dst] = await Promise.all([listObjects(source, m.tenantId), listObjects(target, m.tenantId)]);
+    src = s;
+    const stale = [...dst.keys()].filter((k) => !src.has(k));
+    if (stale.length) await deleteObjects(target, m.tenantId, stale);
+    missing = [...src].filter(([key, o]) => dst.get(key)?.size !== o.size);
+  }
+  const bytes = [...src.values()].reduce((a, o) => a + o.size, 0);
+  let done = src.size - missing.length;
+  let bytesDone = bytes - missing.reduce((a, [, o]) => a + o.size, 0);
+  let copied = 0;
+  let bytesCopied = 0;
+  await progress.update(
+    { objects: { done, total: src.size }, bytes: { done: bytesDone, total: bytes } },
+    true,
+  );
+  const verifiedKey = ctx.verifiedKey(m.id);
+  let stop = false;
+  await forEachLimited(missing, ctx.tuning.objectConcurrency, async ([key]) => {
+    if (stop) return;
+    const n = ctx.tuning.serverSideCopy
+      ? await copyObjectServerSide(source, target, key)
+      : await copyObject(source, target, key);
+    await deps.redis.sadd(verifiedKey, key);
+    done++;
+    copied++;
+    bytesDone += n;
+    bytesCopied += n;
+    await progress.update({ objects: { done, total: src.size }, bytes: { done: bytesDone, total: bytes } });
+    if (copied % 50 === 0 && (await shouldStop())) stop = true;
+  });
+  await deps.redis.expire(verifiedKey, VERIFIED_TTL_SECONDS);
+  await progress.flush();
+  return { copied, bytesCopied, objects: src.size, bytes };
+}
+
+/** Pre-copy at schedule time: the tenant keeps working; only immutable objects are copied. */
+async function preCopy(deps: WorkerDeps, ctx: MigrationContext, m: Migration): Promise<void> {
+  if (m.state === 'scheduled') m = await move(deps, m, 'pre_copying');
+  if (m.state !== 'pre_copying') return;
+  const started = Date.now();
+  const progress = new ProgressReporter(deps, m.id, ctx.tuning.progressIntervalMs, { phase: 'pre-copy' });
+  const stillPreCopying = async () => (await reload(deps, m.id))?.state !== 'pre_copying';
+  const stats = await syncObjects(deps, ctx, m, progress, stillPreCopying);
+  await progress.update({ phase: 'pre-copied' }, true);
+  const fresh = (await reload(deps, m.id)) as Migration;
+  await deps.directory.migration.update({
+    where: { id: m.id },
+    data: { report: { ...reportOf(fresh), preCopy: { ...stats, ms: Date.now() - started } } },
+  });
+}
+
+/** Copy (rows, then the objects not yet present) and verify, during the freeze. */
+async function copyAndVerify(deps: WorkerDeps, ctx: MigrationContext, m: Migration): Promise<Migration> {
+  const source = ctx.region(m.sourceRegion);
+  const target = ctx.region(m.targetRegion);
+  const timings: Record<string, number> = {};
+  const progress = new ProgressReporter(deps, m.id, ctx.tuning.progressIntervalMs, {
+    ...((m.progress as MigrationProgress | null) ?? {}),
+  });
+  const stopped = async () => (await reload(deps, m.id))?.state !== 'copying';
+  if (m.state === 'frozen') m = await move(deps, m, 'copying');
+  if (m.state === 'copying') {
+    let t = Date.now();
+    // The source is frozen: list its objects while the rows are copied.
+    const sourceListing = listObjects(bucketOf(ctx, m.sourceRegion), m.tenantId);
+    sourceListing.catch(() => undefined);
+    const counts = await countRows(source.pool, m.tenantId);
+    const totalRows = Object.values(counts).reduce((a, b) => a + b, 0);
+    let rowsDone = 0;
+    await progress.update({ phase: 'copy-rows', rows: { done: 0, total: totalRows } }, true);
+    await copyTenantRows(source.pool, target.pool, m.tenantId, {
+      batchSize: ctx.tuning.rowBatchSize,
+      shouldStop: stopped,
+      onRows: async (n) => {
+        rowsDone += n;
+        await progress.update({ rows: { done: rowsDone, total: totalRows } });
+      },
+    });
+    timings.copyRowsMs = Date.now() - t;
+    if (await stopped()) return (await reload(deps, m.id)) as Migration;
+    t = Date.now();
+    await progress.update({ phase: 'copy-objects' }, true);
+    const proven = new Set(await deps.redis.smembers(ctx.verifiedKey(m.id)));
+    const stats = await syncObjects(deps, ctx, m, progress, stopped, { src: await sourceListing, proven });
+    timings.copyObjectsMs = Date.now() - t;
+    timings.objectsCopiedDuringFreeze = stats.copied;
+    if (await stopped()) return (await reload(deps, m.id)) as Migration;
+    m = await move(deps, m, 'verifying', { progress: { ...progress.state, phase: 'verify' } });
+  }
+  if (m.state === 'verifying') {
+    const t = Date.now();
+    const verification = await verify(deps, ctx, m);
+    timings.verifyMs = Date.now() - t;
+    const events = await deps.directory.migrationEvent.findMany({ where: { migrationId: m.id } });
+    const at = (s: string) => events.find((e) => e.toState === s)?.at.getTime();
+    const now = deps.now().getTime();
+    const fresh = (await reload(deps, m.id)) as Migration;
+    const report = {
+      ...reportOf(fresh),
+      sourceRegion: m.sourceRegion,
+      targetRegion: m.targetRegion,
+      ...verification,
+      durations: {
+        ...timings,
+        freezeMs: at('frozen') ? now - (at('frozen') as number) : undefined,
+        totalMs: at('scheduled') ? now - (at('scheduled') as number) : undefined,
+      },
+      verifiedAt: new Date(now).toISOString(),
+    };
+    m = await move(deps, fresh, 'ready_to_commit', {
+      report,
+      progress: { ...progress.state, phase: 'ready', updatedAt: new Date(now).toISOString() },
+    });
+  }
+  return m;
+}
+
+/**
+ * Verification: per table, row count and sha256 of the canonical rows on both sides; the
+ * object lists (key, size, ETag) on both sides; sha256 of every object whose copy this
+ * migration did not itself prove (read from both sides); every asset row has its object.
+ */
+async function verify(deps: WorkerDeps, ctx: MigrationContext, m: Migration) {
+  const source = ctx.region(m.sourceRegion);
+  const target = ctx.region(m.targetRegion);
+  const mismatches: string[] = [];
+  const sb = bucketOf(ctx, m.sourceRegion);
+  const tb = bucketOf(ctx, m.targetRegion);
+  const [srcRows, dstRows, src, dstListed] = await Promise.all([
+    checksumTenantRows(source.pool, m.tenantId),
+    checksumTenantRows(target.pool, m.tenantId),
+    listObjects(sb, m.tenantId),
+    listObjects(tb, m.tenantId),
+  ]);
+  // Objects in the target that the source no longer has (deleted between pre-copy and
+  // freeze) are leftovers of this non-live copy: removed, then the sets must be equal.
+  const extras = [...dstListed.keys()].filter((k) => !src.has(k));
+  if (extras.length) await deleteObjects(tb, m.tenantId, extras);
+  const dst = new Map([...dstListed].filter(([k]) => src.has(k)));
+  for (const [table, s] of Object.entries(srcRows)) {
+    const d = dstRows[table];
+    if (!d || d.count !== s.count || d.sha256 !== s.sha256) {
+      mismatches.push(
+        `${table}: source ${s.count}/${s.sha256.slice(0, 12)} target ${d?.count}/${d?.sha256.slice(0, 12)}`,
+      );
+    }
+  }
+  for (const [key, o] of src) {
+    const d = dst.get(key);
+    if (!d) mismatches.push(`object missing in target: ${key}`);
+    else if (d.size !== o.size) mismatches.push(`object size differs: ${key}`);
+    else if (d.etag && o.etag && !d.etag.includes('-') && !o.etag.includes('-') && d.etag !== o.etag) {
+      mismatches.push(`object ETag differs: ${key}`);
+    }
+  }
+  const proven = new Set(await deps.redis.smembers(ctx.verifiedKey(m.id)));
+  const unproven = [...src.keys()].filter((k) => dst.has(k) && !proven.has(k));
+  await forEachLimited(unproven, ctx.tuning.objectConcurrency, async (key) => {
+    const [a, b] = await Promise.all([readObject(sb, key), readObject(tb, key)]);
+    const expected = expectedSha256(key) ?? sha256Hex(a);
+    if (sha256Hex(a) !== expected || sha256Hex(b) !== expected)
+      mismatches.push(`object sha256 differs: ${key}`);
+  });
+  const { rows: assetRows } = await target.pool.query<{ sha256: string }>(
+    'SELECT sha256 FROM assets WHERE tenant_id = $1',
+    [m.tenantId],
+  );
+  for (const r of assetRows) {
+    if (!dst.has(`tenants/${m.tenantId}/assets/${r.sha256}`))
+      mismatches.push(`asset without object: ${r.sha256}`);
+  }
+  if (mismatches.length) throw new VerificationFailed(mismatches);
+  const listing = [...dst]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, o]) => `${k} ${o.size}`)
+    .join('\n');
+  return {
+    rows: srcRows,
+    rowsTotal: Object.values(srcRows).reduce((a, t) => a + t.count, 0),
+    objects: src.size,
+    bytes: [...src.values()].reduce((a, o) => a + o.size, 0),
+    objectListSha256: sha256Hex(Buffer.from(listing)),
+    objectsHashedAtVerify: unproven.length,
+    staleTargetObjectsRemoved: extras.length,
+  };
+}
+
+/** After the commit: tell every region's routers, make sure the source copy gets deleted. */
+async function afterCommit(ctx: MigrationContext, m: Migration): Promise<void> {
+  await publishTenantChanged(ctx.regionRedis, m.tenantId);
+  await ctx.coordinator.ensureProgressing(m);
+}
+
+/** Deletes the copy a finished migration no longer needs, never the tenant's live one. */
+async function deleteCopy(
+  deps: WorkerDeps,
+  ctx: MigrationContext,
+  m: Migration,
+  which: 'source' | 'target',
+): Promise<void> {
+  const region = which === 'source' ? m.sourceRegion : m.targetRegion;
+  const tenant = await deps.directory.tenant.findUnique({ where: { id: m.tenantId } });
+  const fresh = (await reload(deps, m.id)) as Migration;
+  if (fresh.cleanupDoneAt) return;
+  let result: Record<string, unknown> = { skipped: 'the tenant lives in this region' };
+  if (tenant && tenant.homeRegion !== region) {
+    const rows = await deleteTenantRows(ctx.region(region).pool, m.tenantId);
+    const objects = await deleteObjects(bucketOf(ctx, region), m.tenantId);
+    result = { region, rows, objects };
+  }
+  await deps.redis.del(ctx.verifiedKey(m.id));
+  await deps.directory.migration.update({
+    where: { id: m.id },
+    data: {
+      cleanupDoneAt: deps.now(),
+      report: {
+        ...reportOf(fresh),
+        [which === 'source' ? 'sourceDeleted' : 'targetDeleted']: { ...result, at: deps.now().toISOString() },
+      } as Json,
+    },
+  });
+}
+
+/**
+ * Runs one step of a migration. Steps are driven by the state in Postgres, not by the job
+ * name alone, so a duplicate, late or re-run job does the right thing (usually nothing), and a
+ * step interrupted at any point resumes: upserts and content-addressed objects make every
+ * repetition harmless.
+ */
+export async function runMigrationStep(
+  deps: WorkerDeps,
+  payload: JobPayload<'migration'>,
+  job?: Pick<Job, 'attemptsMade' | 'opts'>,
+): Promise<string> {
+  const ctx = migrationContext(deps);
+  const first = await reload(deps, payload.migrationId);
+  if (!first) return 'unknown migration';
+  return withTenantLock(ctx, first, async () => {
+    let m = (await reload(deps, first.id)) as Migration;
+    m = await ctx.coordinator.enforceDeadline(m);
+    try {
+      switch (payload.step) {
+        case 'pre-copy':
+          if (m.sourceRegion !== m.targetRegion) await preCopy(deps, ctx, m);
+          break;
+        case 'copy':
+        case 'verify':
+          m = await copyAndVerify(deps, ctx, m);
+          if (m.state === 'ready_to_commit' && m.autoCommit) {
+            m = await ctx.coordinator.commit(m);
+            await afterCommit(ctx, m);
+          }
+          break;
+        case 'commit':
+          if (m.state === 'ready_to_commit' && m.autoCommit) m = await ctx.coordinator.commit(m);
+          if (m.state === 'committed') await afterCommit(ctx, m);
+          break;
+        case 'cleanup-source':
+          if (m.state === 'committed' && !m.cleanupDoneAt) await deleteCopy(deps, ctx, m, 'source');
+          break;
+        case 'rollback':
+          if (ABANDONED_STATES.includes(m.state) && !m.cleanupDoneAt)
+            await deleteCopy(deps, ctx, m, 'target');
+          break;
+      }
+    } catch (err) {
+      if (err instanceof MigrationStateChanged) return 'state changed by another caller';
+      const lastAttempt = !job || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      const permanent = err instanceof VerificationFailed || err instanceof CorruptObject;
+      if (permanent || lastAttempt) {
+        const current = (await reload(deps, m.id)) as Migration;
+        deps.logger.error({ migrationId: m.id, err: (err as Error).message }, 'migration failed');
+        await ctx.coordinator.fail(current, DareErrorCode.other, (err as Error).message);
+        if (permanent) return `failed: ${(err as Error).message}`;
+      }
+      throw err;
+    }
+    return (await reload(deps, m.id))?.state ?? 'gone';
+  });
+}
+
+/**
+ * Periodically re-enqueues the steps of unfinished migrations of this worker's region and
+ * fails those past their deadline (Postgres is the truth; Redis may have lost the jobs).
+ */
+export function startMigrationSweeper(deps: WorkerDeps, intervalMs = 15_000): { stop(): void } {
+  const ctx = migrationContext(deps);
+  const sweep = () =>
+    ctx.coordinator
+      .sweep(deps.region)
+      .catch((err) => deps.logger.warn({ err: (err as Error).message }, 'migration sweep failed'));
+  void sweep();
+  const timer = setInterval(sweep, intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}

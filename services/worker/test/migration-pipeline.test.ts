@@ -1,0 +1,193 @@
+import { createRedis, type Redis } from '@rt/queue';
+import { TENANT_CHANGED_CHANNEL } from '@rt/residency';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configureMigrations, migrationContext } from '../src/migration/context.js';
+import { type RunningWorkers, startWorkers } from '../src/workers.js';
+import { MigrationEnv } from './support/migration-env.js';
+
+let env: MigrationEnv;
+let workers: RunningWorkers;
+let subscriber: Redis;
+const published: string[] = [];
+
+beforeAll(async () => {
+  env = await MigrationEnv.create('mpipe');
+  configureMigrations(env.deps, { rowBatchSize: 100, progressIntervalMs: 50 });
+  workers = await startWorkers(env.deps);
+  subscriber = createRedis(env.config.redisUrl);
+  await subscriber.subscribe(TENANT_CHANGED_CHANNEL);
+  subscriber.on('message', (_channel, message) => published.push(message));
+});
+
+afterAll(async () => {
+  await workers?.close();
+  await migrationContext(env.deps).close();
+  subscriber?.disconnect();
+  await env?.close();
+});
+
+describe('migration pipeline EU → US', () => {
+  it('pre-copies, freezes, copies, verifies, commits and deletes the EU copy', async () => {
+    const t = await env.seedTenant('EU', { layouts: 300, themes: 4, assets: 30 });
+    const before = await env.snapshot('EU', t.tenantId);
+    expect(before.rowCount).toBe(t.rows);
+
+    const now = Date.now();
+    const scheduled = await env.coordinator.schedule({
+      tenantId: t.tenantId,
+      externalId: 'atl-1',
+      location: 'US',
+      windowStart: new Date(now),
+      windowEnd: new Date(now + 3_600_000),
+      origin: 'atlassian',
+      autoCommit: false,
+    });
+    // Pre-copy runs while the tenant still works: objects reach the US bucket, no rows yet.
+    await env.waitFor(async () => {
+      const m = await env.directory.migration.findUnique({ where: { id: scheduled.id } });
+      return (m?.progress as { phase?: string } | undefined)?.phase === 'pre-copied';
+    });
+    expect((await env.snapshot('US', t.tenantId)).objects).toEqual(before.objects);
+    expect((await env.snapshot('US', t.tenantId)).rowCount).toBe(0);
+    expect(
+      (await env.directory.tenant.findUniqueOrThrow({ where: { id: t.tenantId } })).frozenByMigration,
+    ).toBeNull();
+
+    const started = await env.coordinator.start(scheduled);
+    expect(started.state).toBe('frozen');
+    const frozen = await env.directory.tenant.findUniqueOrThrow({ where: { id: t.tenantId } });
+    expect(frozen.frozenByMigration).toBe(scheduled.id);
+    // Status polling, as Atlassian does it, until ready.
+    const ready = await env.waitFor(async () => {
+      const s = await env.coordinator.status(await env.coordinator.get(scheduled.id));
+      expect(s.status).not.toBe('failed');
+      return s.status === 'ready-to-commit' ? s : undefined;
+    });
+    expect(ready).toEqual({ status: 'ready-to-commit' });
+    const verified = await env.coordinator.get(scheduled.id);
+    const report = verified?.report as Record<string, unknown>;
+    expect(report.rowsTotal).toBe(t.rows);
+    expect(report.objects).toBe(t.objects);
+    expect(report.bytes).toBe(t.bytes);
+    expect(verified?.progress).toMatchObject({
+      rows: { done: t.rows, total: t.rows },
+      objects: { done: 30, total: 30 },
+    });
+    // Nothing is destructive before commit: EU is intact and the tenant still lives there.
+    expect(await env.snapshot('EU', t.tenantId)).toEqual(before);
+    const usCopy = await env.snapshot('US', t.tenantId);
+    expect(usCopy).toEqual(before);
+
+    // Commit twice (Atlassian retries): the second is harmless.
+    const committed = await env.coordinator.commit(verified!);
+    await env.coordinator.commit((await env.coordinator.get(scheduled.id))!);
+    expect(committed.state).toBe('committed');
+    const moved = await env.directory.tenant.findUniqueOrThrow({ where: { id: t.tenantId } });
+    expect(moved.homeRegion).toBe('US');
+    expect(moved.frozenByMigration).toBeNull();
+    expect(moved.revision).toBe(frozen.revision + 1);
+
+    const cleaned = await env.waitFor(async () => {
+      const m = await env.coordinator.get(scheduled.id);
+      return m?.cleanupDoneAt ? m : undefined;
+    });
+    expect((cleaned.report as Record<string, unknown>).sourceDeleted).toMatchObject({ region: 'EU' });
+    const eu = await env.snapshot('EU', t.tenantId);
+    expect(eu.rowCount).toBe(0);
+    expect(eu.objects).toEqual([]);
+    expect(await env.snapshot('US', t.tenantId)).toEqual(usCopy);
+    expect(published.filter((p) => p === t.tenantId).length).toBeGreaterThanOrEqual(2);
+
+    const events = await env.directory.migrationEvent.findMany({
+      where: { migrationId: scheduled.id },
+      orderBy: { id: 'asc' },
+    });
+    expect(events.map((e) => e.toState)).toEqual([
+      'scheduled',
+      'pre_copying',
+      'frozen',
+      'copying',
+      'verifying',
+      'ready_to_commit',
+      'committed',
+    ]);
+  });
+
+  it('rolls back: target copy deleted, tenant unfrozen, home unchanged', async () => {
+    const t = await env.seedTenant('EU', { layouts: 50, themes: 2, assets: 5 });
+    const before = await env.snapshot('EU', t.tenantId);
+    const m = await env.coordinator.schedule({
+      tenantId: t.tenantId,
+      externalId: 'atl-rb',
+      location: 'US',
+      windowEnd: new Date(Date.now() + 3_600_000),
+      origin: 'atlassian',
+      autoCommit: false,
+    });
+    await env.coordinator.start(m);
+    await env.waitForState(m.id, ['ready_to_commit']);
+    expect((await env.snapshot('US', t.tenantId)).rowCount).toBe(t.rows);
+
+    const rolled = await env.coordinator.rollback((await env.coordinator.get(m.id))!);
+    expect(rolled.state).toBe('rolled_back');
+    await env.coordinator.rollback((await env.coordinator.get(m.id))!); // retried: harmless
+    const tenant = await env.directory.tenant.findUniqueOrThrow({ where: { id: t.tenantId } });
+    expect(tenant.homeRegion).toBe('EU');
+    expect(tenant.frozenByMigration).toBeNull();
+    await env.waitFor(async () => (await env.coordinator.get(m.id))?.cleanupDoneAt);
+    const us = await env.snapshot('US', t.tenantId);
+    expect(us.rowCount).toBe(0);
+    expect(us.objects).toEqual([]);
+    expect(await env.snapshot('EU', t.tenantId)).toEqual(before);
+    await expect(env.coordinator.commit((await env.coordinator.get(m.id))!)).rejects.toMatchObject({
+      errorResponseCode: 'E9999',
+    });
+  });
+
+  it('operator migration with autoCommit runs to committed on its own', async () => {
+    const t = await env.seedTenant('EU', { layouts: 20, themes: 1, assets: 3 });
+    const before = await env.snapshot('EU', t.tenantId);
+    const m = await env.coordinator.schedule({
+      tenantId: t.tenantId,
+      externalId: null,
+      location: 'US',
+      origin: 'operator',
+      autoCommit: true,
+      requestedBy: 'op@test',
+    });
+    await env.coordinator.start(m);
+    await env.waitForState(m.id, ['committed']);
+    await env.waitFor(async () => (await env.coordinator.get(m.id))?.cleanupDoneAt);
+    expect(await env.snapshot('US', t.tenantId)).toEqual(before);
+    expect((await env.snapshot('EU', t.tenantId)).rowCount).toBe(0);
+  });
+
+  it('fails with E9999 and rolls back when the copy does not verify', async () => {
+    const t = await env.seedTenant('EU', { layouts: 10, themes: 1, assets: 2 });
+    // A row in the target that the source does not have is pruned; but a corrupt source object
+    // (bytes not matching its content address) must fail the migration, not be copied.
+    const { s3, bucket } = env.region('EU');
+    const { PutObjectCommand } = await import('@aws-sdk/client-s3');
+    const bogus = `tenants/${t.tenantId}/assets/${'a'.repeat(64)}`;
+    await s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: bogus, Body: Buffer.from('not that'), ContentLength: 8 }),
+    );
+    const m = await env.coordinator.schedule({
+      tenantId: t.tenantId,
+      externalId: 'atl-bad',
+      location: 'US',
+      windowEnd: new Date(Date.now() + 3_600_000),
+      origin: 'atlassian',
+      autoCommit: false,
+    });
+    // The corrupt object is found by the pre-copy already: the migration fails before start.
+    await env.waitForState(m.id, ['failed']);
+    expect((await env.coordinator.start(m)).state).toBe('failed');
+    const status = await env.coordinator.status(await env.coordinator.get(m.id));
+    expect(status).toEqual({ status: 'failed', errorResponseCode: 'E9999' });
+    const tenant = await env.directory.tenant.findUniqueOrThrow({ where: { id: t.tenantId } });
+    expect(tenant).toMatchObject({ homeRegion: 'EU', frozenByMigration: null });
+    await env.waitFor(async () => (await env.coordinator.get(m.id))?.cleanupDoneAt);
+    expect((await env.snapshot('US', t.tenantId)).rowCount).toBe(0);
+  });
+});

@@ -1,0 +1,113 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configureMigrations, migrationContext } from '../src/migration/context.js';
+import { startMigrationSweeper } from '../src/migration/pipeline.js';
+import { type RunningWorkers, startWorkers } from '../src/workers.js';
+import { MigrationEnv } from './support/migration-env.js';
+
+// This test restarts Redis, so it runs its OWN redis-server on a free port (never the shared one).
+let port = 0;
+let redisServer: ChildProcess | undefined;
+let env: MigrationEnv;
+let workers: RunningWorkers;
+let sweeper: { stop(): void };
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+
+async function startRedis(): Promise<void> {
+  redisServer = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('redis-server did not start')), 10_000);
+    redisServer?.stdout?.on('data', (d: Buffer) => {
+      if (d.toString().includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+}
+
+async function stopRedis(): Promise<void> {
+  const p = redisServer;
+  if (!p || p.exitCode !== null) return;
+  const gone = new Promise((r) => p.once('exit', r));
+  p.kill('SIGKILL');
+  await gone;
+}
+
+beforeAll(async () => {
+  port = await freePort();
+  await startRedis();
+  env = await MigrationEnv.create('mredis', { redisUrl: `redis://127.0.0.1:${port}` });
+  configureMigrations(env.deps, { rowBatchSize: 10, objectConcurrency: 2, progressIntervalMs: 0 });
+  workers = await startWorkers(env.deps);
+  for (const w of workers.workers) w.on('error', () => undefined);
+  sweeper = startMigrationSweeper(env.deps, 500);
+});
+
+afterAll(async () => {
+  sweeper?.stop();
+  await workers?.close().catch(() => undefined);
+  await migrationContext(env.deps)
+    .close()
+    .catch(() => undefined);
+  await env?.close().catch(() => undefined);
+  await stopRedis();
+});
+
+describe('Redis lost mid-migration', () => {
+  it('a restart with empty Redis: jobs are re-enqueued from Postgres and the copy completes identical', async () => {
+    const t = await env.seedTenant('EU', { layouts: 400, themes: 2, assets: 10 });
+    const before = await env.snapshot('EU', t.tenantId);
+    const m = await env.coordinator.schedule({
+      tenantId: t.tenantId,
+      externalId: 'redis-1',
+      location: 'US',
+      windowEnd: new Date(Date.now() + 3_600_000),
+      origin: 'atlassian',
+      autoCommit: false,
+    });
+    await env.waitFor(
+      async () =>
+        ((await env.coordinator.get(m.id))?.progress as { phase?: string } | undefined)?.phase ===
+        'pre-copied',
+    );
+    await env.coordinator.start(m);
+    await env.waitFor(async () => {
+      const p = (await env.coordinator.get(m.id))?.progress as { phase?: string; rows?: { done: number } };
+      return p.phase === 'copy-rows' && (p.rows?.done ?? 0) > 50;
+    });
+    // Redis dies and comes back empty: every job in flight and queued is gone.
+    await stopRedis();
+    await startRedis();
+
+    const end = await env.waitForState(m.id, ['ready_to_commit', 'failed'], 120_000);
+    if (end.state === 'failed') {
+      // The other acceptable outcome: a clean failure with E9999 and a rolled-back target.
+      expect(end.errorCode).toBe('E9999');
+      await env.waitFor(async () => (await env.coordinator.get(m.id))?.cleanupDoneAt, 60_000);
+      expect((await env.snapshot('US', t.tenantId)).rowCount).toBe(0);
+      return;
+    }
+    expect(await env.snapshot('US', t.tenantId)).toEqual(before);
+    await env.coordinator.commit(end);
+    await env.waitFor(async () => (await env.coordinator.get(m.id))?.cleanupDoneAt, 60_000, 'cleanup');
+    const tenant = await env.directory.tenant.findUniqueOrThrow({ where: { id: t.tenantId } });
+    expect(tenant).toMatchObject({ homeRegion: 'US', frozenByMigration: null });
+    expect(await env.snapshot('US', t.tenantId)).toEqual(before);
+    expect((await env.snapshot('EU', t.tenantId)).rowCount).toBe(0);
+  }, 240_000);
+});
