@@ -182,8 +182,8 @@ export class TenantRegistry {
    */
   async ensureForgeTenant(installationId: string, apiBaseUrl: string): Promise<void> {
     const { db, region } = this.options;
-    await db.tenant
-      .create({
+    try {
+      const tenant = await db.tenant.create({
         data: {
           clientKey: installationId,
           installationId,
@@ -191,10 +191,12 @@ export class TenantRegistry {
           baseUrl: apiBaseUrl,
           homeRegion: region,
         },
-      })
-      .catch((err) => {
-        if (!isUniqueViolation(err)) throw err;
       });
+      // Also clears this router's memory of the installation as unknown.
+      await this.changed(tenant.id);
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+    }
   }
 
   private async changed(tenantId: string): Promise<void> {
