@@ -121,6 +121,9 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
     const limiter = new BodyLimit(limit);
     (request as FastifyRequest & { bodyLimiter?: BodyLimit }).bodyLimiter = limiter;
     payload.on('error', (err) => limiter.destroy(err));
+    // The upstream request consumes the error (and onError answers 413); without a listener of
+    // its own a late error would be an unhandled 'error' event.
+    limiter.on('error', () => undefined);
     done(null, payload.pipe(limiter));
   });
 
