@@ -28,31 +28,51 @@ export interface AccessLogWriter {
 export const accessLogFileName = (time: Date): string => `access-${time.toISOString().slice(0, 10)}.log`;
 
 /**
- * JSON lines, one file per UTC day (`access-YYYY-MM-DD.log`) under `directory`, appended through a
- * buffered stream; the file switches at midnight UTC. Retention deletes whole files.
+ * JSON lines, one file per UTC day (`access-YYYY-MM-DD.log`) under `directory`; the file switches
+ * at midnight UTC and retention deletes whole files. Lines are batched (up to `flushMs` or 256
+ * lines) so the hot path does not pay one write call per request.
  */
 export class DailyFileAccessLog implements AccessLogWriter {
   private stream?: WriteStream;
   private day = '';
+  private pending = '';
+  private pendingLines = 0;
+  private timer?: NodeJS.Timeout;
 
   constructor(
     private readonly directory: string,
     private readonly now: () => Date = () => new Date(),
+    private readonly flushMs = 200,
   ) {
     mkdirSync(directory, { recursive: true, mode: 0o750 });
   }
 
   write(entry: AccessLogEntry): void {
     const name = accessLogFileName(this.now());
-    if (name !== this.day || !this.stream) {
+    if (name !== this.day) {
+      this.flush();
       this.stream?.end();
       this.stream = createWriteStream(join(this.directory, name), { flags: 'a', mode: 0o640 });
       this.day = name;
     }
-    this.stream.write(`${JSON.stringify(entry)}\n`);
+    this.pending += `${JSON.stringify(entry)}\n`;
+    if (++this.pendingLines >= 256) this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(), this.flushMs);
+      this.timer.unref();
+    }
+  }
+
+  private flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending && this.stream) this.stream.write(this.pending);
+    this.pending = '';
+    this.pendingLines = 0;
   }
 
   close(): Promise<void> {
+    this.flush();
     const stream = this.stream;
     this.stream = undefined;
     return new Promise((resolve) => (stream ? stream.end(() => resolve()) : resolve()));
