@@ -135,7 +135,6 @@ export async function buildApp(deps: AppDeps): Promise<RouterServiceApp> {
     signInternalToken,
     bodyLimitBytes: config.bodyLimitBytes,
     uploadLimitBytes: config.uploadLimitBytes,
-    rateLimitPerMinute: config.rateLimitPerMinute,
   });
 
   return Object.assign(app, { tenantDirectory }) as RouterServiceApp;

@@ -19,6 +19,7 @@ import {
 describe('hardening: headers, CORS, rate limit, body limits, logs', () => {
   let fx: Fixture;
   let app: Awaited<ReturnType<typeof buildRouter>>;
+  let encryptionKey: string;
   const logLines: string[] = [];
   const tenants = [
     { clientKey: 'hard-a', secret: 'h'.repeat(40) },
@@ -38,16 +39,14 @@ describe('hardening: headers, CORS, rate limit, body limits, logs', () => {
       { ...loggerOptions('router', 'debug') },
       { write: (line: string) => void logLines.push(line) },
     );
-    app = await buildRouter(
-      fx,
-      routerConfig(fx, 'EU', {
-        CORS_ORIGINS: 'https://front.example.test',
-        RATE_LIMIT_PER_MINUTE: '5',
-        BODY_LIMIT_BYTES: '2048',
-        UPLOAD_LIMIT_BYTES: '65536',
-      }),
-      { logger: logger as never },
-    );
+    const config = routerConfig(fx, 'EU', {
+      CORS_ORIGINS: 'https://front.example.test',
+      RATE_LIMIT_PER_MINUTE: '5',
+      BODY_LIMIT_BYTES: '2048',
+      UPLOAD_LIMIT_BYTES: '65536',
+    });
+    encryptionKey = config.encryptionKey;
+    app = await buildRouter(fx, config, { logger: logger as never });
     for (const t of tenants) {
       expect(
         (await postLifecycle(app, fx, 'installed', lifecyclePayload(t.clientKey, 'installed', t.secret)))
@@ -93,8 +92,40 @@ describe('hardening: headers, CORS, rate limit, body limits, logs', () => {
       if (res.statusCode === 429) expect(res.json().code).toBe('RATE_LIMITED');
     }
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    // One budget per tenant across routes, not per route.
+    const otherRoute = await app.inject({
+      url: '/api/v1/layouts',
+      headers: { authorization: `JWT ${token(0)}` },
+    });
+    expect(otherRoute.statusCode).toBe(429);
     const other = await app.inject({ url: '/api/v1/themes', headers: { authorization: `JWT ${token(1)}` } });
     expect(other.statusCode).toBe(200);
+  });
+
+  it('shares the tenant budget between router instances through Redis', async () => {
+    const second = await buildRouter(
+      fx,
+      routerConfig(fx, 'EU', { RATE_LIMIT_PER_MINUTE: '5', ENCRYPTION_KEY: encryptionKey }),
+    );
+    try {
+      // Tenant 0 used its 5 on the first instance (previous test); the second instance learns the
+      // region-wide count with its first flush and refuses from then on.
+      // Without sharing, the second instance would admit 5 more requests before refusing.
+      let admitted = 0;
+      let status = 0;
+      for (let i = 0; i < 5; i++) {
+        status = (
+          await second.inject({ url: '/api/v1/themes', headers: { authorization: `JWT ${token(0)}` } })
+        ).statusCode;
+        if (status === 429) break;
+        admitted++;
+        await new Promise((r) => setTimeout(r, 80)); // > one flush interval (50 ms)
+      }
+      expect(admitted).toBeLessThanOrEqual(1);
+      expect(status).toBe(429);
+    } finally {
+      await second.close();
+    }
   });
 
   it('enforces body limits before anything reaches a service, with or without Content-Length', async () => {

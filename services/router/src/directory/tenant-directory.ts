@@ -40,7 +40,7 @@ export interface TenantDirectoryOptions {
 type LookupColumn = 'client_key' | 'installation_id' | 'id';
 
 interface Entry {
-  tenant: TenantRecord | null;
+  tenant: TenantRecord;
   expiresAt: number;
 }
 
@@ -84,6 +84,8 @@ const QUERIES: Record<LookupColumn, { name: string; text: string }> = Object.fro
  */
 export class TenantDirectory {
   private readonly entries = new Map<string, Entry>();
+  /** Keys known not to exist (kept apart so an invalidation clears them without a scan). */
+  private readonly unknown = new Map<string, number>();
   /** tenant id → cache keys holding it, so one invalidation clears every alias. */
   private readonly keysByTenant = new Map<string, Set<string>>();
   private readonly inflight = new Map<string, Promise<TenantRecord | null>>();
@@ -121,7 +123,7 @@ export class TenantDirectory {
     for (const key of this.keysByTenant.get(tenantId) ?? []) this.entries.delete(key);
     this.keysByTenant.delete(tenantId);
     this.inflight.clear();
-    for (const [key, entry] of this.entries) if (!entry.tenant) this.entries.delete(key);
+    this.unknown.clear();
   }
 
   /** Drops everything. */
@@ -129,6 +131,8 @@ export class TenantDirectory {
     this.generation++;
     this.entries.clear();
     this.keysByTenant.clear();
+    this.unknown.clear();
+    this.inflight.clear();
   }
 
   /**
@@ -169,6 +173,11 @@ export class TenantDirectory {
       this.stats.hits++;
       return entry.tenant;
     }
+    const unknownUntil = this.unknown.get(key);
+    if (unknownUntil !== undefined && unknownUntil > this.now()) {
+      this.stats.hits++;
+      return null;
+    }
     const pending = this.inflight.get(key);
     if (pending) return pending;
     this.stats.misses++;
@@ -207,20 +216,27 @@ export class TenantDirectory {
   }
 
   private store(key: string, tenant: TenantRecord | null): void {
+    if (!tenant) {
+      if (this.unknown.size >= 10_000) this.unknown.clear();
+      this.unknown.set(key, this.now() + this.negativeTtlMs);
+      return;
+    }
+    this.unknown.delete(key);
     if (this.entries.size >= this.maxEntries) {
       const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
-    const ttl = tenant ? this.options.ttlMs : this.negativeTtlMs;
-    this.entries.delete(key);
-    this.entries.set(key, { tenant, expiresAt: this.now() + ttl });
-    if (tenant) {
-      let keys = this.keysByTenant.get(tenant.id);
-      if (!keys) {
-        keys = new Set();
-        this.keysByTenant.set(tenant.id, keys);
+      if (oldest !== undefined) {
+        const evicted = this.entries.get(oldest)?.tenant;
+        this.entries.delete(oldest);
+        if (evicted) this.keysByTenant.get(evicted.id)?.delete(oldest);
       }
-      keys.add(key);
     }
+    this.entries.delete(key);
+    this.entries.set(key, { tenant, expiresAt: this.now() + this.options.ttlMs });
+    let keys = this.keysByTenant.get(tenant.id);
+    if (!keys) {
+      keys = new Set();
+      this.keysByTenant.set(tenant.id, keys);
+    }
+    keys.add(key);
   }
 }

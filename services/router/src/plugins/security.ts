@@ -5,6 +5,7 @@ import { AppError } from '@rt/http';
 import type { Redis } from '@rt/queue';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { batchedRedisStore } from './rate-limit-store.js';
 
 /** Options of {@link securityPlugin}. */
 export interface SecurityOptions {
@@ -17,9 +18,9 @@ export interface SecurityOptions {
 
 /**
  * Security headers (helmet, HSTS one year with subdomains), CORS for the configured origins only,
- * and a per-tenant rate limit in Redis (shared by all router instances of the region). Routes opt
- * into the rate limit with `config.rateLimit`; it runs after authentication (preHandler), keyed by
- * the verified tenant id.
+ * and a per-tenant rate limit in Redis (shared by all router instances of the region, see
+ * {@link batchedRedisStore}); it runs after authentication (preHandler), keyed by the verified
+ * tenant id.
  */
 export const securityPlugin = fp<SecurityOptions>(
   async (app: FastifyInstance, opts) => {
@@ -38,12 +39,14 @@ export const securityPlugin = fp<SecurityOptions>(
       maxAge: 600,
     });
     await app.register(rateLimit, {
-      global: false,
+      // One counter per tenant across all its routes. Only authenticated requests count; the
+      // entry router counts a forwarded request, the home router does not count it again.
+      global: true,
+      allowList: (request) => !request.auth || Boolean(request.auth.forwardedFrom),
       hook: 'preHandler',
       max: opts.rateLimitPerMinute,
       timeWindow: 60_000,
-      redis: opts.redis,
-      nameSpace: `${opts.keyPrefix}rl:`,
+      store: batchedRedisStore({ redis: opts.redis, prefix: `${opts.keyPrefix}rl:` }) as never,
       skipOnError: true,
       keyGenerator: (request) => request.auth?.tenant.id ?? `ip:${request.ip}`,
       errorResponseBuilder: (_request, context) =>

@@ -52,7 +52,6 @@ export interface ProxyRouteOptions {
   signInternalToken: (claims: InternalClaims) => string;
   bodyLimitBytes: number;
   uploadLimitBytes: number;
-  rateLimitPerMinute: number;
 }
 
 /** Fails the stream once more than `limit` bytes went through (chunked bodies have no length). */
@@ -215,12 +214,6 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
         config: {
           auth: route.auth,
           service: route.service,
-          // Counted once, by the entry router; a forwarded hop is not counted again.
-          rateLimit: {
-            max: opts.rateLimitPerMinute,
-            timeWindow: 60_000,
-            allowList: (request) => Boolean(request.auth?.forwardedFrom),
-          },
         },
         handler,
       });
