@@ -1,7 +1,8 @@
 /**
  * Router benchmark (issue 3): autocannon, 50 connections, one bounded run per target:
  *   (a) the upstream directly, (b) the router (Connect JWT verify + tenant lookup + proxy),
- *   (c) nginx proxy_pass to the same upstream — with 10 and 100 000 tenants in the directory.
+ *   (c) nginx proxy_pass to the same upstream — with 10 and 100 000 tenants in the directory —
+ *   and, as a control, a bare Fastify + reply-from proxy (Node's floor for this job).
  * Plus the cost of one directory lookup: Prisma vs the raw pg pool the router uses.
  *
  * Run: npm run bench:router   (needs local Postgres + Redis, and Debian nginx: apt-get install nginx)
