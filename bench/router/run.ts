@@ -232,6 +232,21 @@ async function main() {
   );
   await stop(nginx);
 
+  const barePort = await freePort();
+  const bare = start('node', [join(here, 'bare-proxy.mjs')], { PORT: String(barePort), UPSTREAM: upstream });
+  await waitFor(`http://127.0.0.1:${barePort}/`);
+  rows.push(
+    await cannon(
+      'fastify + reply-from only (control)',
+      '-',
+      `http://127.0.0.1:${barePort}`,
+      undefined,
+      undefined,
+      [bare.pid!],
+    ),
+  );
+  await stop(bare);
+
   let lookups: { prismaUs: number; pgUs: number } | undefined;
   for (const count of TENANT_COUNTS) {
     const tenants = await seed(count, box);
@@ -277,7 +292,7 @@ async function main() {
     // First pass: every tenant once, each a cache miss → directory query (cold cache).
     rows.push(
       await cannon(
-        'router, cold cache (1 req/tenant)',
+        'router, first pass (cold cache, JIT warm-up)',
         count.toLocaleString('en'),
         url,
         tokens,
