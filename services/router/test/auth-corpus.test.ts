@@ -108,6 +108,15 @@ describe('authentication: a malformed-token corpus never reaches a service', () 
         code: 'TOKEN_INVALID',
       },
       'no exp': { token: connect({ overrides: { exp: undefined } }), code: 'TOKEN_INVALID' },
+      'payload swapped under a valid signature': {
+        token: (() => {
+          const [h, , sig] = connect().split('.');
+          return `${h}.${b64({ iss: A.clientKey, qsh: 'context-qsh', exp: now() + 9999 })}.${sig}`;
+        })(),
+        code: 'TOKEN_INVALID',
+      },
+      'signature with trailing junk': { token: `${connect()}A`, code: 'TOKEN_INVALID' },
+      'four segments': { token: `${connect()}.x`, code: 'TOKEN_INVALID' },
     };
     const calls = fx.upstream.calls.length;
     for (const [name, c] of Object.entries(corpus)) {
