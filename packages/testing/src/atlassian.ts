@@ -49,6 +49,18 @@ export class FakeInstallKeys {
     return kid;
   }
 
+  /** PEM (SPKI) of a key's public half, as the install-keys service serves it. */
+  async publicKeyPem(kid: string): Promise<string> {
+    const pair = this.keys.get(kid);
+    if (!pair) throw new Error(`unknown kid ${kid}`);
+    return exportSPKI(pair.publicKey);
+  }
+
+  /** Stops serving a key (rotation: tokens naming it must be refused). */
+  removeKey(kid: string): void {
+    this.keys.delete(kid);
+  }
+
   /**
    * Mints a signed-install JWT: RS256, `kid` header, `iss` = clientKey, `aud` = app base URL,
    * `qsh` of the lifecycle request. `overrides` lets tests build malformed tokens.

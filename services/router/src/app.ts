@@ -1,31 +1,71 @@
-import type { DirectoryDb } from '@rt/db';
+import { createInternalTokenSigner, SecretBox } from '@rt/auth';
+import type { DirectoryDb, PgPool } from '@rt/db';
 import { createServiceApp, type ServiceApp } from '@rt/http';
 import type { Redis } from '@rt/queue';
 import type { FastifyBaseLogger } from 'fastify';
+import { type AccessLogWriter, DailyFileAccessLog } from './access-log/access-log.js';
+import { ConnectTokenVerifier } from './auth/connect-jwt.js';
+import { ForgeTokenVerifier } from './auth/forge-token.js';
+import { InstallKeys } from './auth/install-token.js';
 import type { RouterConfig } from './config.js';
+import { TenantDirectory } from './directory/tenant-directory.js';
+import { type LifecycleHooks, TenantRegistry } from './directory/tenant-registry.js';
+import { accessLogPlugin } from './plugins/access-log.js';
+import { authenticatePlugin } from './plugins/authenticate.js';
+import { securityPlugin } from './plugins/security.js';
+import { descriptorRoutes } from './routes/descriptor.js';
+import { lifecycleRoutes } from './routes/lifecycle.js';
+import { proxyRoutes } from './routes/proxy.js';
 
 /** Everything the router needs, created by server.ts (or a test). */
 export interface AppDeps {
   config: RouterConfig;
+  /** Directory (Prisma) for lifecycle writes. */
   directory: DirectoryDb;
+  /** Directory (raw pg) for the hot-path tenant lookup. */
+  pool: PgPool;
+  /** This region's Redis: rate limits, tenant-changed publishing. */
   redis: Redis;
+  /**
+   * Connections in subscriber mode, one per distinct region Redis, for tenant-changed messages
+   * (publishers use their own region's Redis). Without them only the TTL bounds staleness.
+   */
+  subscribers?: Redis[];
+  /** Key/channel prefix in Redis (tests: `redisTestPrefix()`; production: ''). */
+  redisPrefix?: string;
+  /** Access log sink; default: daily JSON-lines files under ACCESS_LOG_DIR. */
+  accessLog?: AccessLogWriter;
+  /** Plug points for the deletion job (issue 7). */
+  hooks?: LifecycleHooks;
   logger?: FastifyBaseLogger;
+  now?: () => Date;
 }
+
+/** The router app plus the tenant cache (exposed for tests and the benchmark). */
+export type RouterServiceApp = ServiceApp & { tenantDirectory: TenantDirectory };
 
 const upstreamReady = async (baseUrl: string): Promise<void> => {
   const res = await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(3000) });
   if (!res.ok) throw new Error(`${baseUrl}/readyz answered ${res.status}`);
 };
 
-/** Builds the tenant router, the only public entry (no I/O here: connections are passed in). */
-export async function buildApp(deps: AppDeps): Promise<ServiceApp> {
+/**
+ * Builds the tenant router, the only public entry: verify the Atlassian token → look up the tenant
+ * (cached) → freeze check → proxy to the home region. No I/O here: connections are passed in and
+ * the tenant-changed subscription starts when the app is ready.
+ */
+export async function buildApp(deps: AppDeps): Promise<RouterServiceApp> {
   const { config } = deps;
+  const prefix = deps.redisPrefix ?? '';
   const app = createServiceApp({
     name: 'router',
     logLevel: config.logLevel,
     logger: deps.logger,
+    bodyLimit: config.bodyLimitBytes,
+    // biome-ignore lint/suspicious/noExplicitAny: Fastify accepts a hop count, its typing does not say so
+    fastify: { trustProxy: config.trustProxy as any },
     checks: {
-      directory: () => deps.directory.$queryRaw`SELECT 1`,
+      directory: () => deps.pool.query('SELECT 1'),
       redis: () => deps.redis.ping(),
       layout: () => upstreamReady(config.services.layout),
       theme: () => upstreamReady(config.services.theme),
@@ -33,5 +73,69 @@ export async function buildApp(deps: AppDeps): Promise<ServiceApp> {
       'residency-migration': () => upstreamReady(config.services.migration),
     },
   });
-  return app;
+
+  const secretBox = new SecretBox(config.encryptionKey);
+  const tenantDirectory = new TenantDirectory({
+    pool: deps.pool,
+    secretBox,
+    ttlMs: config.tenantCacheTtlSeconds * 1000,
+    logger: app.log,
+  });
+  const registry = new TenantRegistry({
+    db: deps.directory,
+    secretBox,
+    cache: tenantDirectory,
+    publisher: deps.redis,
+    channelPrefix: prefix,
+    region: config.region.id,
+    now: deps.now,
+  });
+  const signInternalToken = createInternalTokenSigner(config.internalTokenSecret);
+
+  if (deps.subscribers?.length) {
+    let unsubscribe: (() => Promise<void>) | undefined;
+    app.addHook('onReady', async () => {
+      unsubscribe = await tenantDirectory.subscribe(deps.subscribers!, prefix);
+    });
+    app.addHook('onClose', async () => unsubscribe?.());
+  }
+
+  await app.register(accessLogPlugin, {
+    writer: deps.accessLog ?? new DailyFileAccessLog(config.accessLogDir),
+  });
+  await app.register(securityPlugin, {
+    corsOrigins: config.corsOrigins,
+    redis: deps.redis,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    keyPrefix: prefix,
+  });
+  await app.register(authenticatePlugin, {
+    connect: new ConnectTokenVerifier(tenantDirectory, config.jwtLeewaySeconds),
+    forge: new ForgeTokenVerifier(config.forgeJwksUrl, config.forgeAppId, config.jwtLeewaySeconds),
+    directory: tenantDirectory,
+    registry,
+    internalTokenSecret: config.internalTokenSecret,
+    region: config.region.id,
+  });
+
+  await app.register(descriptorRoutes, { config });
+  await app.register(lifecycleRoutes, {
+    appKey: config.appKey,
+    audiences: [...new Set([config.appBaseUrl, config.region.baseUrl])],
+    leewaySeconds: config.jwtLeewaySeconds,
+    keys: new InstallKeys(config.connectInstallKeysUrl),
+    registry,
+    hooks: deps.hooks ?? {},
+  });
+  await app.register(proxyRoutes, {
+    region: config.region.id,
+    regions: config.regions,
+    services: config.services,
+    directory: tenantDirectory,
+    signInternalToken,
+    bodyLimitBytes: config.bodyLimitBytes,
+    uploadLimitBytes: config.uploadLimitBytes,
+  });
+
+  return Object.assign(app, { tenantDirectory }) as RouterServiceApp;
 }

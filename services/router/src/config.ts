@@ -22,6 +22,21 @@ export const RouterEnvSchema = Type.Object({
   MAX_MIGRATION_DURATION_HOURS: Type.Integer({ minimum: 1, maximum: 72, default: 2 }),
   /** Comma-separated origins allowed by CORS (none by default). */
   CORS_ORIGINS: Type.String({ default: '' }),
+  /** Connect app key (descriptor `key`); lifecycle payloads must name it. */
+  APP_KEY: Type.String({ minLength: 1, maxLength: 64, default: 'com.refined.toolkit' }),
+  /** Directory of the access log (one JSON-lines file per UTC day); the only sink of client IPs. */
+  ACCESS_LOG_DIR: Type.String({ minLength: 1, default: 'var/access-log' }),
+  /** Requests per minute per tenant (Redis-backed, shared by all instances of a region's router). */
+  RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 1200 }),
+  /** Seconds a router trusts its cached copy of a tenant without an invalidation (safety net). */
+  TENANT_CACHE_TTL_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 60 }),
+  /** Clock skew tolerated on Atlassian tokens (exp, nbf, iat). */
+  JWT_LEEWAY_SECONDS: Type.Integer({ minimum: 0, maximum: 300, default: 30 }),
+  /** Largest proxied body outside uploads, and largest upload (`/api/v1/assets`). */
+  BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1024 * 1024 }),
+  UPLOAD_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 20 * 1024 * 1024 }),
+  /** Fastify trustProxy: hops (number), 'true', or comma-separated addresses/CIDRs of the load balancer. */
+  TRUST_PROXY: Type.String({ default: '' }),
 });
 
 /** Typed router configuration. */
@@ -34,7 +49,22 @@ export interface RouterConfig extends CommonConfig {
   services: { layout: string; theme: string; asset: string; migration: string };
   maxMigrationDurationHours: number;
   corsOrigins: string[];
+  appKey: string;
+  accessLogDir: string;
+  rateLimitPerMinute: number;
+  tenantCacheTtlSeconds: number;
+  jwtLeewaySeconds: number;
+  bodyLimitBytes: number;
+  uploadLimitBytes: number;
+  trustProxy: boolean | number | string[];
 }
+
+const parseTrustProxy = (value: string): boolean | number | string[] => {
+  if (!value || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((s) => s.trim());
+};
 
 /** Parses the environment; throws ConfigError naming each bad variable. */
 export function loadConfig(env: Env): RouterConfig {
@@ -52,5 +82,13 @@ export function loadConfig(env: Env): RouterConfig {
     corsOrigins: v.CORS_ORIGINS.split(',')
       .map((s) => s.trim())
       .filter(Boolean),
+    appKey: v.APP_KEY,
+    accessLogDir: v.ACCESS_LOG_DIR,
+    rateLimitPerMinute: v.RATE_LIMIT_PER_MINUTE,
+    tenantCacheTtlSeconds: v.TENANT_CACHE_TTL_SECONDS,
+    jwtLeewaySeconds: v.JWT_LEEWAY_SECONDS,
+    bodyLimitBytes: v.BODY_LIMIT_BYTES,
+    uploadLimitBytes: v.UPLOAD_LIMIT_BYTES,
+    trustProxy: parseTrustProxy(v.TRUST_PROXY),
   };
 }

@@ -1,0 +1,342 @@
+/**
+ * Router benchmark (issue 3): autocannon, 50 connections, one bounded run per target:
+ *   (a) the upstream directly, (b) the router (Connect JWT verify + tenant lookup + proxy),
+ *   (c) nginx proxy_pass to the same upstream — with 10 and 100 000 tenants in the directory —
+ *   and, as a control, a bare Fastify + reply-from proxy (Node's floor for this job).
+ * Plus the cost of one directory lookup: Prisma vs the raw pg pool the router uses.
+ *
+ * Run: npm run bench:router   (needs local Postgres + Redis, and Debian nginx: apt-get install nginx)
+ * Loopback only; each run is bounded by BENCH_SECONDS (default 10).
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SecretBox } from '@rt/auth';
+import { createDirectoryClient, createPgPool, dropDatabase, ensureDatabase, migrateDatabase } from '@rt/db';
+import { mintConnectToken } from '@rt/testing';
+import autocannon from 'autocannon';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 50;
+const TENANT_COUNTS = (process.env.BENCH_TENANTS ?? '10,100000').split(',').map(Number);
+const ADMIN_URL = process.env.DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/13';
+const PATH = '/api/v1/layouts/7f1e4c2a-0000-4000-8000-000000000001';
+
+const dbUrl = (() => {
+  const u = new URL(ADMIN_URL);
+  u.pathname = '/rt_bench_router';
+  return u.toString();
+})();
+
+const freePort = () =>
+  new Promise<number>((ok) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => ok(port));
+    });
+  });
+
+const children: ChildProcess[] = [];
+function start(cmd: string, args: string[], env: Record<string, string> = {}): ChildProcess {
+  const child = spawn(cmd, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr?.on('data', (d) => {
+    err += d;
+  });
+  child.on('exit', (code) => {
+    if (code && code !== 143 && code !== 0)
+      process.stderr.write(`${cmd} exited ${code}: ${err.slice(-2000)}\n`);
+  });
+  children.push(child);
+  return child;
+}
+const stop = async (child: ChildProcess) => {
+  if (child.exitCode !== null) return;
+  const done = new Promise((ok) => child.once('exit', ok));
+  child.kill('SIGTERM');
+  await done;
+};
+
+async function waitFor(url: string, headers: Record<string, string> = {}): Promise<void> {
+  const until = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const res = await fetch(url, { headers });
+      if (res.ok) return;
+    } catch {}
+    if (Date.now() > until) throw new Error(`${url} did not come up`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** CPU time (user + system, ms) of processes and their direct children, from /proc. */
+function cpuMs(pids: number[]): number {
+  const all = new Set(pids);
+  for (const pid of pids) {
+    try {
+      const kids = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' });
+      for (const k of kids.split('\n').filter(Boolean)) all.add(Number(k));
+    } catch {}
+  }
+  let ticks = 0;
+  for (const pid of all) {
+    try {
+      const stat = execFileSync('cat', [`/proc/${pid}/stat`], { encoding: 'utf8' });
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {}
+  }
+  return ticks * 10; // USER_HZ = 100
+}
+
+interface Row {
+  target: string;
+  tenants: string;
+  /** CPU of the proxy (router or nginx) per request, µs. */
+  cpuUs?: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function cannon(
+  target: string,
+  tenants: string,
+  url: string,
+  tokens?: string[],
+  amount?: number,
+  proxyPids: number[] = [],
+): Promise<Row> {
+  let i = 0;
+  const cpuBefore = cpuMs(proxyPids);
+  const result = await autocannon({
+    url: `${url}${PATH}`,
+    connections: CONNECTIONS,
+    ...(amount ? { amount } : { duration: SECONDS }),
+    requests: tokens
+      ? [
+          {
+            setupRequest: (req: { headers?: Record<string, string> }) => {
+              req.headers = { ...req.headers, authorization: `JWT ${tokens[i++ % tokens.length]}` };
+              return req;
+            },
+          },
+        ]
+      : undefined,
+  });
+  const cpu = cpuMs(proxyPids) - cpuBefore;
+  return {
+    target,
+    tenants,
+    cpuUs: proxyPids.length ? Math.round((cpu * 1000) / result.requests.total) : undefined,
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+/** Seeds `count` Connect tenants, each with its own sealed secret; returns their (clientKey, secret). */
+async function seed(count: number, box: SecretBox): Promise<Array<[string, string]>> {
+  const pool = createPgPool({ url: dbUrl, poolSize: 2 });
+  await pool.query('TRUNCATE tenants CASCADE');
+  const tenants: Array<[string, string]> = [];
+  for (let start = 0; start < count; start += 5000) {
+    const keys: string[] = [];
+    const secrets: Buffer[] = [];
+    for (let n = start; n < Math.min(count, start + 5000); n++) {
+      const clientKey = `bench-${n.toString().padStart(6, '0')}-${randomBytes(4).toString('hex')}`;
+      const secret = randomBytes(24).toString('hex');
+      tenants.push([clientKey, secret]);
+      keys.push(clientKey);
+      secrets.push(box.seal(secret, clientKey));
+    }
+    await pool.query(
+      `INSERT INTO tenants (client_key, base_url, home_region, shared_secret_enc)
+       SELECT k, 'https://' || k || '.atlassian.net/wiki', 'EU', s FROM unnest($1::text[], $2::bytea[]) AS t(k, s)`,
+      [keys, secrets],
+    );
+  }
+  await pool.query('ANALYZE tenants');
+  await pool.end();
+  return tenants;
+}
+
+/** Mean cost of one tenant lookup by clientKey: Prisma vs raw pg (sequential, warm pools). */
+async function lookupCost(clientKeys: string[]): Promise<{ prismaUs: number; pgUs: number }> {
+  const prisma = createDirectoryClient({ url: dbUrl, poolSize: 2 });
+  const pool = createPgPool({ url: dbUrl, poolSize: 2 });
+  const N = 3000;
+  const time = async (fn: (k: string) => Promise<unknown>) => {
+    for (let n = 0; n < 200; n++) await fn(clientKeys[n % clientKeys.length]!);
+    const t0 = process.hrtime.bigint();
+    for (let n = 0; n < N; n++) await fn(clientKeys[(n * 7919) % clientKeys.length]!);
+    return Number(process.hrtime.bigint() - t0) / 1000 / N;
+  };
+  const prismaUs = await time((k) => prisma.tenant.findUnique({ where: { clientKey: k } }));
+  const pgUs = await time((k) =>
+    pool.query({
+      name: 'bench_tenant',
+      text: 'SELECT id, client_key, home_region, state::text, frozen_by_migration, revision, shared_secret_enc FROM tenants WHERE client_key = $1',
+      values: [k],
+    }),
+  );
+  await prisma.$disconnect();
+  await pool.end();
+  return { prismaUs: Math.round(prismaUs), pgUs: Math.round(pgUs) };
+}
+
+async function main() {
+  execFileSync('nginx', ['-v'], { stdio: 'ignore' }); // fail early without nginx
+  const tmp = await mkdtemp(join(tmpdir(), 'rt-bench-router-'));
+  await chmod(tmp, 0o777);
+  await ensureDatabase(dbUrl);
+  await migrateDatabase(dbUrl, 'directory');
+  const encryptionKey = randomBytes(32).toString('base64');
+  const box = new SecretBox(encryptionKey);
+  const rows: Row[] = [];
+
+  const upstreamPort = await freePort();
+  start('node', [join(here, 'upstream.mjs')], { PORT: String(upstreamPort) });
+  const upstream = `http://127.0.0.1:${upstreamPort}`;
+  await waitFor(`${upstream}/readyz`);
+
+  const nginxPort = await freePort();
+  const conf = (await readFile(join(here, 'nginx.conf.template'), 'utf8'))
+    .replaceAll('{{DIR}}', tmp)
+    .replaceAll('{{PORT}}', String(nginxPort))
+    .replaceAll('{{UPSTREAM}}', String(upstreamPort));
+  await writeFile(join(tmp, 'nginx.conf'), conf);
+  const nginx = start('nginx', ['-c', join(tmp, 'nginx.conf'), '-p', tmp]);
+  await waitFor(`http://127.0.0.1:${nginxPort}/`);
+
+  rows.push(await cannon('upstream direct', '-', upstream));
+  rows.push(
+    await cannon('nginx proxy_pass', '-', `http://127.0.0.1:${nginxPort}`, undefined, undefined, [
+      nginx.pid!,
+    ]),
+  );
+  await stop(nginx);
+
+  const barePort = await freePort();
+  const bare = start('node', [join(here, 'bare-proxy.mjs')], { PORT: String(barePort), UPSTREAM: upstream });
+  await waitFor(`http://127.0.0.1:${barePort}/`);
+  rows.push(
+    await cannon(
+      'fastify + reply-from only (control)',
+      '-',
+      `http://127.0.0.1:${barePort}`,
+      undefined,
+      undefined,
+      [bare.pid!],
+    ),
+  );
+  await stop(bare);
+
+  let lookups: { prismaUs: number; pgUs: number } | undefined;
+  for (const count of TENANT_COUNTS) {
+    const tenants = await seed(count, box);
+    if (count === Math.max(...TENANT_COUNTS)) lookups = await lookupCost(tenants.map(([k]) => k));
+    const tokens = tenants.map(([clientKey, sharedSecret]) =>
+      mintConnectToken({ clientKey, sharedSecret, context: true, expiresInSeconds: 3600 }),
+    );
+    const routerPort = await freePort();
+    const env: Record<string, string> = {
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      REGION: 'EU',
+      REGIONS: 'EU,US',
+      PORT: String(routerPort),
+      INTERNAL_TOKEN_SECRET: randomBytes(24).toString('hex'),
+      DIRECTORY_DATABASE_URL: dbUrl,
+      DB_POOL_SIZE: '10',
+      APP_BASE_URL: `http://127.0.0.1:${routerPort}`,
+      ENCRYPTION_KEY: encryptionKey,
+      LAYOUT_URL: upstream,
+      THEME_URL: upstream,
+      ASSET_URL: upstream,
+      MIGRATION_URL: upstream,
+      RATE_LIMIT_PER_MINUTE: '1000000000',
+      ACCESS_LOG_DIR: join(tmp, 'access-log'),
+    };
+    for (const r of ['EU', 'US']) {
+      env[`REGION_${r}_DATABASE_URL`] = dbUrl;
+      env[`REGION_${r}_REDIS_URL`] = REDIS_URL;
+      env[`REGION_${r}_S3_BUCKET`] = `rt-bench-${r.toLowerCase()}`;
+      env[`REGION_${r}_BASE_URL`] = `http://127.0.0.1:${routerPort}`;
+    }
+    const profile = process.env.BENCH_CPU_PROF
+      ? [`--cpu-prof`, `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+      : [];
+    const router = start(
+      'node',
+      [...profile, '--conditions=development', '--import', 'tsx', 'services/router/src/server.ts'],
+      env,
+    );
+    const url = `http://127.0.0.1:${routerPort}`;
+    await waitFor(`${url}${PATH}`, { authorization: `JWT ${tokens[0]}` });
+    // First pass: every tenant once, each a cache miss → directory query (cold cache).
+    rows.push(
+      await cannon(
+        'router, first pass (cold cache, JIT warm-up)',
+        count.toLocaleString('en'),
+        url,
+        tokens,
+        Math.max(count, 1000),
+        [router.pid!],
+      ),
+    );
+    // Steady state: tokens cycle over all tenants, all cached.
+    rows.push(
+      await cannon('router, warm', count.toLocaleString('en'), url, tokens, undefined, [router.pid!]),
+    );
+    await stop(router);
+  }
+
+  for (const c of children) await stop(c);
+  await dropDatabase(dbUrl);
+  await rm(tmp, { recursive: true, force: true });
+
+  const nginxRow = rows.find((r) => r.target.startsWith('nginx'))!;
+  const direct = rows.find((r) => r.target.startsWith('upstream'))!;
+  console.log(
+    `\nrouter benchmark: ${CONNECTIONS} connections, ${SECONDS} s per timed run, node ${process.version}\n`,
+  );
+  console.log(
+    `load average at the end: ${(await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ')}\n`,
+  );
+  console.log(
+    '| target | tenants | req/s | p50 ms | p99 ms | added p99 vs direct | × nginx req/s | proxy CPU µs/req | non-2xx | errors |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    console.log(
+      `| ${r.target} | ${r.tenants} | ${r.rps} | ${r.p50} | ${r.p99} | ${r === direct ? '-' : r.p99 - direct.p99} | ${(r.rps / nginxRow.rps).toFixed(2)} | ${r.cpuUs ?? '-'} | ${r.non2xx} | ${r.errors} |`,
+    );
+  }
+  if (lookups) {
+    console.log(
+      `\ndirectory lookup by clientKey (${Math.max(...TENANT_COUNTS).toLocaleString('en')} tenants, sequential): Prisma ${lookups.prismaUs} µs, raw pg ${lookups.pgUs} µs (×${(lookups.prismaUs / lookups.pgUs).toFixed(1)})`,
+    );
+  }
+}
+
+main().catch(async (err) => {
+  console.error(err);
+  for (const c of children) await stop(c).catch(() => undefined);
+  process.exit(1);
+});

@@ -1,0 +1,6 @@
+export {
+  publishTenantChanged,
+  type RedisPublisher,
+  TENANT_CHANGED_CHANNEL,
+  tenantChangedChannel,
+} from './tenant-changed.js';

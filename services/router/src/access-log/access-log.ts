@@ -1,0 +1,89 @@
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * One line of the access log — the only place a client IP is written (kept 14 days by the
+ * retention job). No token, no query string, no user id.
+ */
+export interface AccessLogEntry {
+  /** ISO time the response finished. */
+  time: string;
+  method: string;
+  /** The matched route pattern (e.g. `/api/v1/layouts/*`), never the raw URL. */
+  route: string;
+  status: number;
+  durationMs: number;
+  ip: string;
+  tenantId: string | null;
+  requestId: string;
+}
+
+/** Where access log lines go (daily files by default; the retention issue may plug a table). */
+export interface AccessLogWriter {
+  write(entry: AccessLogEntry): void;
+  close(): Promise<void>;
+}
+
+/** File name of a UTC day's access log. */
+export const accessLogFileName = (time: Date): string => `access-${time.toISOString().slice(0, 10)}.log`;
+
+/**
+ * JSON lines, one file per UTC day (`access-YYYY-MM-DD.log`) under `directory`; the file switches
+ * at midnight UTC and retention deletes whole files. Lines are batched (up to `flushMs` or 256
+ * lines) so the hot path does not pay one write call per request.
+ */
+export class DailyFileAccessLog implements AccessLogWriter {
+  private stream?: WriteStream;
+  private day = '';
+  private pending = '';
+  private pendingLines = 0;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly directory: string,
+    private readonly now: () => Date = () => new Date(),
+    private readonly flushMs = 200,
+  ) {
+    mkdirSync(directory, { recursive: true, mode: 0o750 });
+  }
+
+  write(entry: AccessLogEntry): void {
+    const name = accessLogFileName(this.now());
+    if (name !== this.day) {
+      this.flush();
+      this.stream?.end();
+      this.stream = createWriteStream(join(this.directory, name), { flags: 'a', mode: 0o640 });
+      this.day = name;
+    }
+    this.pending += `${JSON.stringify(entry)}\n`;
+    if (++this.pendingLines >= 256) this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(), this.flushMs);
+      this.timer.unref();
+    }
+  }
+
+  private flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending && this.stream) this.stream.write(this.pending);
+    this.pending = '';
+    this.pendingLines = 0;
+  }
+
+  close(): Promise<void> {
+    this.flush();
+    const stream = this.stream;
+    this.stream = undefined;
+    return new Promise((resolve) => (stream ? stream.end(() => resolve()) : resolve()));
+  }
+}
+
+/** Keeps entries in memory (tests, or a process that does not want an access log). */
+export class MemoryAccessLog implements AccessLogWriter {
+  readonly entries: AccessLogEntry[] = [];
+  write(entry: AccessLogEntry): void {
+    this.entries.push(entry);
+  }
+  async close(): Promise<void> {}
+}

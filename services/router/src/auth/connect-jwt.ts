@@ -1,0 +1,124 @@
+import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
+import type { TenantDirectory, TenantRecord } from '../directory/tenant-directory.js';
+import { AuthErrors } from './errors.js';
+import { CONTEXT_QSH, computeQsh } from './qsh.js';
+
+/** Claims of a Connect JWT the router relies on. */
+export interface ConnectClaims {
+  iss: string;
+  sub?: string;
+  qsh: string;
+  exp: number;
+  iat?: number;
+  nbf?: number;
+}
+
+/** How a request must bind its token. */
+export interface ConnectVerifyOptions {
+  method: string;
+  /** Path and query as received. */
+  url: string;
+  /** `/api/v1/*` accepts the front end's context tokens; Atlassian → app calls do not. */
+  allowContextQsh: boolean;
+}
+
+const B64URL = /^[A-Za-z0-9_-]+$/;
+
+const parseSegment = (segment: string | undefined): Record<string, unknown> => {
+  if (!segment || !B64URL.test(segment)) throw AuthErrors.invalid('malformed');
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+  } catch {
+    throw AuthErrors.invalid('malformed');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw AuthErrors.invalid('malformed');
+  return value as Record<string, unknown>;
+};
+
+/**
+ * Verifies Connect JWTs (HS256 with the tenant's sharedSecret): `iss` names the tenant (its
+ * clientKey), exp/nbf/iat are checked with leeway, and `qsh` is either the request's computed hash
+ * or, where allowed, the literal `context-qsh`.
+ * https://developer.atlassian.com/cloud/confluence/understanding-jwt/
+ *
+ * The token is parsed once (the tenant, hence the key, is only known from the unverified `iss`),
+ * the signature compared in constant time, and only `alg: HS256` is accepted — `none`, RS256 (key
+ * confusion) and anything else are refused before any lookup. This is the router's hottest path,
+ * which is why it does not go through a generic JWT library that would parse the token twice and
+ * keep one compiled verifier per tenant.
+ */
+export class ConnectTokenVerifier {
+  /** HMAC key per cached tenant record (dropped with the record). */
+  private readonly keys = new WeakMap<TenantRecord, KeyObject>();
+
+  constructor(
+    private readonly directory: TenantDirectory,
+    private readonly leewaySeconds: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async verify(
+    token: string,
+    options: ConnectVerifyOptions,
+  ): Promise<{ tenant: TenantRecord; claims: ConnectClaims }> {
+    const parts = token.split('.');
+    if (parts.length !== 3) throw AuthErrors.invalid('malformed');
+    const header = parseSegment(parts[0]);
+    if (header.alg !== 'HS256') throw AuthErrors.invalid(`alg ${String(header.alg)} is not accepted`);
+    const payload = parseSegment(parts[1]);
+    if (typeof payload.iss !== 'string' || !payload.iss) throw AuthErrors.invalid('iss is missing');
+
+    const tenant = await this.directory.byClientKey(payload.iss);
+    if (!tenant?.sharedSecret || tenant.state === 'deleted') throw AuthErrors.unknownTenant();
+
+    const signature = parts[2]!;
+    const expected = Buffer.from(
+      createHmac('sha256', this.keyFor(tenant)).update(`${parts[0]}.${parts[1]}`).digest('base64url'),
+    );
+    const given = Buffer.from(signature);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      throw AuthErrors.invalid('bad signature');
+    }
+
+    const now = this.now() / 1000;
+    const { exp, nbf, iat, qsh } = payload;
+    if (typeof exp !== 'number') throw AuthErrors.invalid('exp is missing');
+    if (exp + this.leewaySeconds <= now) throw AuthErrors.expired();
+    if (nbf !== undefined && (typeof nbf !== 'number' || nbf - this.leewaySeconds > now))
+      throw AuthErrors.notYetValid();
+    if (iat !== undefined && (typeof iat !== 'number' || iat - this.leewaySeconds > now))
+      throw AuthErrors.notYetValid();
+    if (typeof qsh !== 'string') throw AuthErrors.invalid('qsh is missing');
+    if (qsh === CONTEXT_QSH) {
+      if (!options.allowContextQsh) throw AuthErrors.qsh();
+    } else if (qsh !== computeQsh(options.method, options.url)) {
+      throw AuthErrors.qsh();
+    }
+    if (tenant.state === 'disabled') throw AuthErrors.disabled();
+    if (tenant.state === 'uninstalled') throw AuthErrors.uninstalled();
+    return { tenant, claims: payload as unknown as ConnectClaims };
+  }
+
+  private keyFor(tenant: TenantRecord): KeyObject {
+    let key = this.keys.get(tenant);
+    if (!key) {
+      key = createSecretKey(Buffer.from(tenant.sharedSecret!, 'utf8'));
+      this.keys.set(tenant, key);
+    }
+    return key;
+  }
+}
+
+/** The token of a request: `Authorization: JWT <token>` or, for iframes and links, `?jwt=`. */
+export function connectTokenOf(authorization: string | undefined, url: string): string | undefined {
+  if (authorization) {
+    const m = /^JWT\s+(\S+)$/i.exec(authorization);
+    return m?.[1];
+  }
+  const q = url.indexOf('?');
+  if (q === -1) return undefined;
+  const jwt = new URLSearchParams(url.slice(q + 1)).get('jwt');
+  return jwt || undefined;
+}

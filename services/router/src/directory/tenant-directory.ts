@@ -1,0 +1,242 @@
+import type { SecretBox } from '@rt/auth';
+import type { PgPool } from '@rt/db';
+import { tenantChangedChannel } from '@rt/directory';
+import type { Redis } from '@rt/queue';
+import type { FastifyBaseLogger } from 'fastify';
+
+/** Install state of a tenant, as in the directory's `TenantState` enum. */
+export type TenantState = 'active' | 'disabled' | 'uninstalled' | 'deleted';
+
+/** What the router needs to know about a tenant on every request. */
+export interface TenantRecord {
+  id: string;
+  clientKey: string;
+  installationId: string | null;
+  platform: string;
+  baseUrl: string;
+  homeRegion: string;
+  state: TenantState;
+  /** Migration id holding the tenant's writes frozen, or null. */
+  frozenByMigration: string | null;
+  revision: number;
+  /** Plain shared secret (Connect), opened once per cache fill; null for Forge-only tenants. */
+  sharedSecret: string | null;
+}
+
+/** Options of {@link TenantDirectory}. */
+export interface TenantDirectoryOptions {
+  pool: PgPool;
+  secretBox: SecretBox;
+  /** Safety net: an entry older than this is re-read even without an invalidation. */
+  ttlMs: number;
+  /** Unknown keys are remembered this long (bounded flood of lookups for garbage clientKeys). */
+  negativeTtlMs?: number;
+  /** Entries kept at most (oldest dropped first). */
+  maxEntries?: number;
+  now?: () => number;
+  logger?: FastifyBaseLogger;
+}
+
+type LookupColumn = 'client_key' | 'installation_id' | 'id';
+
+interface Entry {
+  tenant: TenantRecord;
+  expiresAt: number;
+}
+
+interface TenantRow {
+  id: string;
+  client_key: string;
+  installation_id: string | null;
+  platform: string;
+  base_url: string;
+  home_region: string;
+  state: TenantState;
+  frozen_by_migration: string | null;
+  revision: number;
+  shared_secret_enc: Buffer | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// One raw query per column, prepared by name: this runs on every cache miss of the hot path,
+// where Prisma costs several times a plain pg query.
+const QUERIES: Record<LookupColumn, { name: string; text: string }> = Object.fromEntries(
+  (['client_key', 'installation_id', 'id'] as const).map((column) => [
+    column,
+    {
+      name: `rt_router_tenant_by_${column}`,
+      text: `SELECT id, client_key, installation_id, platform, base_url, home_region, state::text AS state,
+                    frozen_by_migration, revision, shared_secret_enc
+               FROM tenants WHERE ${column} = $1`,
+    },
+  ]),
+) as Record<LookupColumn, { name: string; text: string }>;
+
+/**
+ * The router's view of the tenant directory: lookups by clientKey (Connect), installation id
+ * (Forge) or tenant id (forwarded requests), served from memory after the first read.
+ *
+ * Freshness: every change to a tenant row is followed by a `tenant-changed` message on Redis
+ * (see `@rt/directory`); {@link subscribe} drops the tenant on receipt. Entries also expire after
+ * `ttlMs`, and the whole cache is dropped when a subscription reconnects (messages may have been
+ * missed while it was down).
+ */
+export class TenantDirectory {
+  private readonly entries = new Map<string, Entry>();
+  /** Keys known not to exist (kept apart so an invalidation clears them without a scan). */
+  private readonly unknown = new Map<string, number>();
+  /** tenant id → cache keys holding it, so one invalidation clears every alias. */
+  private readonly keysByTenant = new Map<string, Set<string>>();
+  private readonly inflight = new Map<string, Promise<TenantRecord | null>>();
+  private readonly now: () => number;
+  private readonly maxEntries: number;
+  private readonly negativeTtlMs: number;
+  /** Bumped by every invalidation: a load that started before one must not be cached. */
+  private generation = 0;
+  /** Cache statistics (for tests and metrics). */
+  readonly stats = { hits: 0, misses: 0, invalidations: 0 };
+
+  constructor(private readonly options: TenantDirectoryOptions) {
+    this.now = options.now ?? Date.now;
+    this.maxEntries = options.maxEntries ?? 200_000;
+    this.negativeTtlMs = options.negativeTtlMs ?? 2_000;
+  }
+
+  byClientKey(clientKey: string): Promise<TenantRecord | null> {
+    return this.lookup('client_key', clientKey);
+  }
+
+  byInstallationId(installationId: string): Promise<TenantRecord | null> {
+    return this.lookup('installation_id', installationId);
+  }
+
+  byId(id: string): Promise<TenantRecord | null> {
+    if (!UUID.test(id)) return Promise.resolve(null);
+    return this.lookup('id', id);
+  }
+
+  /** Drops a tenant from this router's cache (and every unknown-key memory: it may now exist). */
+  invalidate(tenantId: string): void {
+    this.stats.invalidations++;
+    this.generation++;
+    for (const key of this.keysByTenant.get(tenantId) ?? []) this.entries.delete(key);
+    this.keysByTenant.delete(tenantId);
+    this.inflight.clear();
+    this.unknown.clear();
+  }
+
+  /** Drops everything. */
+  clear(): void {
+    this.generation++;
+    this.entries.clear();
+    this.keysByTenant.clear();
+    this.unknown.clear();
+    this.inflight.clear();
+  }
+
+  /**
+   * Listens for `tenant-changed` messages on the given subscriber connections (one per region's
+   * Redis). Resolves once subscribed; returns a function that unsubscribes.
+   */
+  async subscribe(subscribers: Redis[], prefix = ''): Promise<() => Promise<void>> {
+    const channel = tenantChangedChannel(prefix);
+    const onMessage = (ch: string, message: string) => {
+      if (ch === channel) this.invalidate(message);
+    };
+    // After a reconnect ioredis re-subscribes by itself, but messages sent meanwhile are lost.
+    let first = true;
+    const onReady = () => {
+      if (first) return;
+      this.options.logger?.warn('tenant-changed subscription reconnected; dropping the tenant cache');
+      this.clear();
+    };
+    for (const sub of subscribers) {
+      sub.on('message', onMessage);
+      sub.on('ready', onReady);
+      await sub.subscribe(channel);
+    }
+    first = false;
+    return async () => {
+      for (const sub of subscribers) {
+        sub.off('message', onMessage);
+        sub.off('ready', onReady);
+        await sub.unsubscribe(channel).catch(() => undefined);
+      }
+    };
+  }
+
+  private async lookup(column: LookupColumn, value: string): Promise<TenantRecord | null> {
+    const key = `${column}:${value}`;
+    const entry = this.entries.get(key);
+    if (entry && entry.expiresAt > this.now()) {
+      this.stats.hits++;
+      return entry.tenant;
+    }
+    const unknownUntil = this.unknown.get(key);
+    if (unknownUntil !== undefined && unknownUntil > this.now()) {
+      this.stats.hits++;
+      return null;
+    }
+    const pending = this.inflight.get(key);
+    if (pending) return pending;
+    this.stats.misses++;
+    const generation = this.generation;
+    const load = this.load(column, value)
+      .then((tenant) => {
+        if (generation === this.generation) this.store(key, tenant);
+        return tenant;
+      })
+      .finally(() => this.inflight.delete(key));
+    this.inflight.set(key, load);
+    return load;
+  }
+
+  private async load(column: LookupColumn, value: string): Promise<TenantRecord | null> {
+    const { rows } = await this.options.pool.query<TenantRow>({ ...QUERIES[column], values: [value] });
+    const row = rows[0];
+    if (!row) return null;
+    let sharedSecret: string | null = null;
+    if (row.shared_secret_enc) {
+      // AAD = clientKey: a sealed secret copied onto another tenant's row does not open.
+      sharedSecret = this.options.secretBox.open(row.shared_secret_enc, row.client_key);
+    }
+    return {
+      id: row.id,
+      clientKey: row.client_key,
+      installationId: row.installation_id,
+      platform: row.platform,
+      baseUrl: row.base_url,
+      homeRegion: row.home_region,
+      state: row.state,
+      frozenByMigration: row.frozen_by_migration,
+      revision: row.revision,
+      sharedSecret,
+    };
+  }
+
+  private store(key: string, tenant: TenantRecord | null): void {
+    if (!tenant) {
+      if (this.unknown.size >= 10_000) this.unknown.clear();
+      this.unknown.set(key, this.now() + this.negativeTtlMs);
+      return;
+    }
+    this.unknown.delete(key);
+    if (this.entries.size >= this.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) {
+        const evicted = this.entries.get(oldest)?.tenant;
+        this.entries.delete(oldest);
+        if (evicted) this.keysByTenant.get(evicted.id)?.delete(oldest);
+      }
+    }
+    this.entries.delete(key);
+    this.entries.set(key, { tenant, expiresAt: this.now() + this.options.ttlMs });
+    let keys = this.keysByTenant.get(tenant.id);
+    if (!keys) {
+      keys = new Set();
+      this.keysByTenant.set(tenant.id, keys);
+    }
+    keys.add(key);
+  }
+}

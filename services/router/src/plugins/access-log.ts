@@ -1,0 +1,26 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { AccessLogWriter } from '../access-log/access-log.js';
+
+/**
+ * Writes one access log line per response to its own sink (time, method, route, status,
+ * duration, client IP, tenant id). The application log never gets the IP (see @rt/http).
+ */
+export const accessLogPlugin = fp<{ writer: AccessLogWriter }>(
+  async (app: FastifyInstance, { writer }) => {
+    app.addHook('onResponse', async (request, reply) => {
+      writer.write({
+        time: new Date().toISOString(),
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 100) / 100,
+        ip: request.auth?.clientIp ?? request.ip,
+        tenantId: request.auth?.tenant.id ?? null,
+        requestId: String(request.id),
+      });
+    });
+    app.addHook('onClose', async () => writer.close());
+  },
+  { name: 'rt-access-log' },
+);

@@ -1,0 +1,61 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import { AppError } from '@rt/http';
+import type { Redis } from '@rt/queue';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { batchedRedisStore } from './rate-limit-store.js';
+
+/** Options of {@link securityPlugin}. */
+export interface SecurityOptions {
+  corsOrigins: string[];
+  redis: Redis;
+  rateLimitPerMinute: number;
+  /** Redis key prefix of the rate-limit counters. */
+  keyPrefix: string;
+}
+
+/**
+ * Security headers (helmet, HSTS one year with subdomains), CORS for the configured origins only,
+ * and a per-tenant rate limit in Redis (shared by all router instances of the region, see
+ * {@link batchedRedisStore}); it runs after authentication (preHandler), keyed by the verified
+ * tenant id.
+ */
+export const securityPlugin = fp<SecurityOptions>(
+  async (app: FastifyInstance, opts) => {
+    await app.register(helmet, {
+      hsts: { maxAge: 31_536_000, includeSubDomains: true, preload: false },
+      // Images served through the router are embedded by Confluence pages on other origins.
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+      // The router answers JSON only; a strict CSP costs nothing.
+      contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    });
+    await app.register(cors, {
+      origin: opts.corsOrigins.length ? opts.corsOrigins : false,
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'X-Request-Id'],
+      exposedHeaders: ['ETag', 'Retry-After', 'X-Request-Id', 'Location'],
+      maxAge: 600,
+    });
+    await app.register(rateLimit, {
+      // One counter per tenant across all its routes. Only authenticated requests count; the
+      // entry router counts a forwarded request, the home router does not count it again.
+      global: true,
+      allowList: (request) => !request.auth || Boolean(request.auth.forwardedFrom),
+      hook: 'preHandler',
+      max: opts.rateLimitPerMinute,
+      timeWindow: 60_000,
+      store: batchedRedisStore({ redis: opts.redis, prefix: `${opts.keyPrefix}rl:` }) as never,
+      skipOnError: true,
+      keyGenerator: (request) => request.auth?.tenant.id ?? `ip:${request.ip}`,
+      errorResponseBuilder: (_request, context) =>
+        new AppError(
+          429,
+          'RATE_LIMITED',
+          `more than ${context.max} requests per minute for this site; retry in ${Math.ceil(context.ttl / 1000)} s`,
+        ),
+    });
+  },
+  { name: 'rt-security' },
+);

@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import { SecretBox } from '@rt/auth';
+import { publishTenantChanged } from '@rt/directory';
+import { createRedis } from '@rt/queue';
+import { testRedisUrl } from '@rt/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TenantDirectory } from '../src/directory/tenant-directory.js';
+import { createFixture, type Fixture } from './harness.js';
+
+describe('TenantDirectory cache', () => {
+  let fx: Fixture;
+  const box = new SecretBox(randomBytes(32).toString('base64'));
+  let tenantId: string;
+
+  beforeAll(async () => {
+    fx = await createFixture('tenantdir');
+    const t = await fx.db.tenant.create({
+      data: {
+        clientKey: 'cache-a',
+        baseUrl: 'https://cache-a.atlassian.net/wiki',
+        homeRegion: 'EU',
+        sharedSecretEnc: new Uint8Array(box.seal('sekret', 'cache-a')),
+      },
+    });
+    tenantId = t.id;
+  });
+  afterAll(() => fx.close());
+
+  it('serves from memory until the TTL, then re-reads', async () => {
+    let now = 1_000_000;
+    const dir = new TenantDirectory({ pool: fx.pool, secretBox: box, ttlMs: 60_000, now: () => now });
+    const first = await dir.byClientKey('cache-a');
+    expect(first).toMatchObject({ id: tenantId, homeRegion: 'EU', state: 'active', sharedSecret: 'sekret' });
+    expect(await dir.byId(tenantId)).toMatchObject({ clientKey: 'cache-a' });
+
+    await fx.db.tenant.update({ where: { id: tenantId }, data: { homeRegion: 'US' } });
+    expect((await dir.byClientKey('cache-a'))?.homeRegion).toBe('EU'); // cached (no invalidation sent)
+    now += 60_001;
+    expect((await dir.byClientKey('cache-a'))?.homeRegion).toBe('US');
+    expect(dir.stats.misses).toBe(3);
+    await fx.db.tenant.update({ where: { id: tenantId }, data: { homeRegion: 'EU' } });
+  });
+
+  it('drops every alias of a tenant on a tenant-changed message', async () => {
+    const sub = createRedis(testRedisUrl());
+    const dir = new TenantDirectory({ pool: fx.pool, secretBox: box, ttlMs: 3_600_000 });
+    const stop = await dir.subscribe([sub], fx.prefix);
+    try {
+      expect((await dir.byClientKey('cache-a'))?.state).toBe('active');
+      expect((await dir.byId(tenantId))?.state).toBe('active');
+      await fx.db.tenant.update({ where: { id: tenantId }, data: { state: 'disabled' } });
+      await publishTenantChanged(fx.redis, tenantId, fx.prefix);
+      const until = Date.now() + 5000;
+      while (dir.stats.invalidations === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+      expect((await dir.byClientKey('cache-a'))?.state).toBe('disabled');
+      expect((await dir.byId(tenantId))?.state).toBe('disabled');
+    } finally {
+      await stop();
+      sub.disconnect();
+    }
+  });
+
+  it('remembers unknown keys briefly and forgets them on any invalidation', async () => {
+    const dir = new TenantDirectory({ pool: fx.pool, secretBox: box, ttlMs: 60_000 });
+    expect(await dir.byClientKey('not-yet')).toBeNull();
+    expect(await dir.byClientKey('not-yet')).toBeNull();
+    expect(dir.stats.misses).toBe(1);
+    await fx.db.tenant.create({ data: { clientKey: 'not-yet', baseUrl: 'https://x', homeRegion: 'EU' } });
+    dir.invalidate('00000000-0000-4000-8000-000000000000');
+    expect((await dir.byClientKey('not-yet'))?.clientKey).toBe('not-yet');
+    expect(await dir.byId('not-a-uuid')).toBeNull();
+  });
+});
