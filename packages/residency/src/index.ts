@@ -13,6 +13,7 @@ export { DareErrorCode, MigrationRefused, MigrationStateChanged } from './errors
 export { type CoordinatorRuntime, createCoordinatorRuntime } from './factory.js';
 export { publishTenantChanged, TENANT_CHANGED_CHANNEL } from './invalidation.js';
 export { MigrationJobs, type MigrationStep } from './jobs.js';
+export { MigrationEnvSchema, migrationLimits } from './limits.js';
 export {
   ABANDONED_STATES,
   ACTIVE_STATES,

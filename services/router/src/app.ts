@@ -1,4 +1,5 @@
 import { createInternalTokenSigner, SecretBox } from '@rt/auth';
+import type { PermissionChecker } from '@rt/confluence';
 import type { DirectoryDb, PgPool } from '@rt/db';
 import { createServiceApp, type ServiceApp } from '@rt/http';
 import type { Redis } from '@rt/queue';
@@ -12,6 +13,12 @@ import { TenantDirectory } from './directory/tenant-directory.js';
 import { type LifecycleHooks, TenantRegistry } from './directory/tenant-registry.js';
 import { accessLogPlugin } from './plugins/access-log.js';
 import { authenticatePlugin } from './plugins/authenticate.js';
+import {
+  apiDocsPlugin,
+  type OperationsDeps,
+  operationsPlugin,
+  permissionsPlugin,
+} from './plugins/operations.js';
 import { securityPlugin } from './plugins/security.js';
 import { descriptorRoutes } from './routes/descriptor.js';
 import { lifecycleRoutes } from './routes/lifecycle.js';
@@ -37,6 +44,15 @@ export interface AppDeps {
   accessLog?: AccessLogWriter;
   /** Plug points for the deletion job (issue 7). */
   hooks?: LifecycleHooks;
+  /** Operator API, bull-board and console; not served when absent. */
+  operations?: OperationsDeps;
+  /** Answers the services' permission questions from the tenants' Confluence; absent: not served. */
+  permissions?: { checker: PermissionChecker };
+  /**
+   * Refuses a tenant base URL that is not an allow-listed Atlassian host (installs and Forge
+   * tenants): a forged install must never make the back end call arbitrary URLs.
+   */
+  assertBaseUrl?: (baseUrl: string) => void;
   logger?: FastifyBaseLogger;
   now?: () => Date;
 }
@@ -89,6 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<RouterServiceApp> {
     channelPrefix: prefix,
     region: config.region.id,
     now: deps.now,
+    assertBaseUrl: deps.assertBaseUrl,
   });
   const signInternalToken = createInternalTokenSigner(config.internalTokenSecret);
 
@@ -136,6 +153,18 @@ export async function buildApp(deps: AppDeps): Promise<RouterServiceApp> {
     bodyLimitBytes: config.bodyLimitBytes,
     uploadLimitBytes: config.uploadLimitBytes,
   });
+
+  await app.register(apiDocsPlugin);
+  if (deps.operations)
+    await app.register(operationsPlugin, { ...deps.operations, directory: deps.directory });
+  if (deps.permissions) {
+    await app.register(permissionsPlugin, {
+      checker: deps.permissions.checker,
+      internalTokenSecret: config.internalTokenSecret,
+      appKey: config.appKey,
+      directory: tenantDirectory,
+    });
+  }
 
   return Object.assign(app, { tenantDirectory }) as RouterServiceApp;
 }

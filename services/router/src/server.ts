@@ -1,7 +1,11 @@
 import { loadConfigOrExit } from '@rt/config';
+import { assertAllowedBaseUrl, createPermissionChecker, parseConfluenceConfig } from '@rt/confluence';
 import { createDirectoryClient, createPgPool } from '@rt/db';
+import { enqueueDeletion } from '@rt/deletion';
 import { serve } from '@rt/http';
-import { createRedis } from '@rt/queue';
+import { loadOperatorAuthConfig } from '@rt/ops';
+import { createRedis, JobProducer } from '@rt/queue';
+import { createCoordinatorRuntime, migrationLimits } from '@rt/residency';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 
@@ -13,11 +17,64 @@ const redis = createRedis(config.region.redisUrl);
 // publisher's own region's Redis (pub/sub ignores the DB index, so one per host:port suffices).
 const redisServers = new Map<string, string>();
 for (const region of config.regions.regions) {
+  if (!region.redisUrl) continue; // not reachable from here: the cache TTL bounds staleness
   const u = new URL(region.redisUrl);
   redisServers.set(`${u.hostname}:${u.port || 6379}`, region.redisUrl);
 }
 const subscribers = [...redisServers.values()].map((url) => createRedis(url));
-const app = await buildApp({ config, directory, pool, redis, subscribers });
+
+// Tenant deletion: the uninstall hook queues the delayed deletion job (Postgres keeps the
+// schedule; the worker's sweeper re-enqueues if Redis loses it); a reinstall removes it.
+const deletions = new JobProducer('deletion', { connection: redis });
+const clock = { now: () => new Date() };
+const hooks = {
+  onUninstalled: async (deletion: { id: string; dueAt: Date }) => {
+    await enqueueDeletion(deletions, deletion, clock);
+  },
+  onReinstalled: async (_tenant: unknown, cancelled: string[]) => {
+    for (const id of cancelled) await deletions.queue.remove(id);
+  },
+};
+
+// Operators: the same migration pipeline as Atlassian's hooks, the deletion schedule, the audit.
+const operatorAuth = loadConfigOrExit((env) => loadOperatorAuthConfig(env));
+const migrations = createCoordinatorRuntime({
+  directory,
+  regions: config.regions,
+  redis,
+  regionId: config.region.id,
+  limits: loadConfigOrExit(migrationLimits),
+});
+const operations = operatorAuth
+  ? {
+      auth: operatorAuth,
+      coordinator: migrations.coordinator,
+      deletions,
+      queues: [migrations.jobs.queue, deletions.queue],
+    }
+  : undefined;
+
+// Permission questions of the services, answered from the tenants' Confluence.
+const confluence = loadConfigOrExit((env) =>
+  parseConfluenceConfig(env, { production: config.env === 'production' }),
+);
+const baseUrlPolicy = (url: string) => {
+  assertAllowedBaseUrl(url, { extraHosts: confluence.allowedHosts });
+};
+
+const app = await buildApp({
+  config,
+  directory,
+  pool,
+  redis,
+  subscribers,
+  hooks,
+  operations,
+  permissions: { checker: createPermissionChecker(confluence) },
+  assertBaseUrl: baseUrlPolicy,
+});
+if (!operations)
+  app.log.warn('no OPERATOR_OIDC_ISSUER/OPERATOR_JWKS_URL or OPERATOR_TOKEN_SECRET: ops API not served');
 await serve(app, {
   host: config.host,
   port: config.port,
@@ -26,5 +83,7 @@ await serve(app, {
     await pool.end();
     redis.disconnect();
     for (const sub of subscribers) sub.disconnect();
+    await deletions.close();
+    await migrations.close?.();
   },
 });

@@ -1,4 +1,4 @@
-import { createDirectoryClient, type DirectoryDb } from '@rt/db';
+import { createDirectoryClient, createPgPool, type DirectoryDb, type PgPool } from '@rt/db';
 import { createRedis, type Redis } from '@rt/queue';
 import { createTestDatabase, type TestDatabase, testRedisUrl } from '@rt/testing';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -9,6 +9,7 @@ import { loadConfig } from '../src/config.js';
 let database: TestDatabase;
 let directory: DirectoryDb;
 let redis: Redis;
+let pool: PgPool;
 let upstream: FastifyInstance;
 let upstreamUrl: string;
 let upstreamReady = true;
@@ -16,6 +17,7 @@ let upstreamReady = true;
 beforeAll(async () => {
   database = await createTestDatabase('directory', 'router-health');
   directory = createDirectoryClient({ url: database.url, poolSize: 2 });
+  pool = createPgPool({ url: database.url, poolSize: 2 });
   redis = createRedis(testRedisUrl());
   upstream = Fastify();
   upstream.get('/readyz', async (_req, reply) => reply.status(upstreamReady ? 200 : 503).send({}));
@@ -25,6 +27,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await upstream?.close();
   await directory?.$disconnect();
+  await pool?.end();
   redis?.disconnect();
   await database?.drop();
 });
@@ -51,7 +54,7 @@ const config = () =>
 
 describe('router health', () => {
   it('is alive, and ready only while the directory, Redis and its services are', async () => {
-    const app = await buildApp({ config: config(), directory, redis });
+    const app = await buildApp({ config: config(), directory, pool, redis });
     expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     const ready = await app.inject({ method: 'GET', url: '/readyz' });
     expect(ready.statusCode).toBe(200);

@@ -47,6 +47,8 @@ export interface TenantRegistryOptions {
   /** This router's region: the home region of tenants installed through it. */
   region: string;
   now?: () => Date;
+  /** Throws for a base URL that is not an allow-listed Atlassian host (SSRF guard). */
+  assertBaseUrl?: (baseUrl: string) => void;
 }
 
 const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === 'P2002';
@@ -68,6 +70,7 @@ export class TenantRegistry {
    */
   async install(payload: InstallPayload): Promise<InstallResult> {
     const { db, secretBox, region } = this.options;
+    this.options.assertBaseUrl?.(payload.baseUrl);
     const sharedSecretEnc = new Uint8Array(secretBox.seal(payload.sharedSecret, payload.clientKey));
     const fields = {
       baseUrl: payload.baseUrl,
@@ -182,6 +185,7 @@ export class TenantRegistry {
    */
   async ensureForgeTenant(installationId: string, apiBaseUrl: string): Promise<void> {
     const { db, region } = this.options;
+    this.options.assertBaseUrl?.(apiBaseUrl);
     try {
       const tenant = await db.tenant.create({
         data: {

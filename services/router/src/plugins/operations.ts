@@ -1,0 +1,109 @@
+import {
+  confluenceTenantOf,
+  type PermissionChecker,
+  permissionCheckRoutes,
+  type TenantAccess,
+} from '@rt/confluence';
+import { openApiDocsPlugin } from '@rt/contracts/server';
+import type { DirectoryDb } from '@rt/db';
+import { type DeletionProducer, registerDeletionRoutes } from '@rt/deletion';
+import { Forbidden } from '@rt/http';
+import {
+  hasRole,
+  type OperatorAuthConfig,
+  type OperatorRole,
+  OperatorVerifier,
+  operatorGuard,
+  opsPlugin,
+  opsQueuesPlugin,
+} from '@rt/ops';
+import { opsAuditRoutes, opsConsolePlugin } from '@rt/ops-console';
+import type { MigrationCoordinator } from '@rt/residency';
+import type { Queue } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import type { TenantDirectory } from '../directory/tenant-directory.js';
+
+/** What the operator side of the router needs (absent: the ops API is not served). */
+export interface OperationsDeps {
+  /** How operator tokens are verified: OIDC (production) or a local key (local stack). */
+  auth: OperatorAuthConfig;
+  coordinator: MigrationCoordinator;
+  deletions: DeletionProducer;
+  /** Queues shown in bull-board. */
+  queues: Queue[];
+  now?: () => Date;
+}
+
+/**
+ * The operators' entry: `/ops/v1/*` (tenants, migrations, deletions, audit — operator token with
+ * a role, every call audited), bull-board at `/ops/queues` (admin) and the console at
+ * `/ops/console` (a static page that calls `/ops/v1` with the operator's token).
+ */
+export async function operationsPlugin(
+  app: FastifyInstance,
+  opts: OperationsDeps & { directory: DirectoryDb },
+): Promise<void> {
+  const verifier = new OperatorVerifier(opts.auth);
+  await app.register(opsPlugin, {
+    prefix: '/ops/v1',
+    directory: opts.directory,
+    coordinator: opts.coordinator,
+    auth: verifier,
+    routes: [opsAuditRoutes],
+  });
+  // The deletion routes carry their own absolute paths and role checks; they sit behind the same
+  // operator verification and audit trail.
+  await app.register(async (scope) => {
+    await operatorGuard(scope, { directory: opts.directory, auth: verifier, defaultRole: 'viewer' });
+    await scope.register(registerDeletionRoutes, {
+      directory: opts.directory,
+      producer: opts.deletions,
+      now: opts.now,
+      requireRole: (role) => async (request) => {
+        if (!request.operator || !hasRole(request.operator.role, role as OperatorRole)) {
+          throw new Forbidden('OPERATOR_ROLE_REQUIRED', `this action needs the ${role} role`);
+        }
+      },
+      // operatorGuard already writes one audit row per call (subject, action, target, outcome).
+      audit: async () => undefined,
+    });
+  });
+  await app.register(opsQueuesPlugin, {
+    prefix: '/ops/queues',
+    basePath: '/ops/queues',
+    directory: opts.directory,
+    auth: verifier,
+    queues: opts.queues,
+  });
+  await app.register(opsConsolePlugin, { prefix: '/ops/console' });
+}
+
+/** `/openapi.json` and the interactive reference at `/docs` (committed document, no CDN). */
+export async function apiDocsPlugin(app: FastifyInstance): Promise<void> {
+  await app.register(openApiDocsPlugin);
+}
+
+/**
+ * `POST /internal/v1/permissions/check`: services ask whether the calling user may write; the
+ * router answers from the tenant's Confluence (it alone holds the decrypted shared secrets).
+ */
+export async function permissionsPlugin(
+  app: FastifyInstance,
+  opts: {
+    checker: PermissionChecker;
+    internalTokenSecret: string;
+    appKey: string;
+    directory: TenantDirectory;
+  },
+): Promise<void> {
+  await app.register(permissionCheckRoutes, {
+    checker: opts.checker,
+    internalTokenSecret: opts.internalTokenSecret,
+    resolveTenant: async (tenantId: string, forgeToken?: string) => {
+      const t = await opts.directory.byId(tenantId);
+      if (!t || t.state !== 'active') return null;
+      const access: TenantAccess = { id: t.id, baseUrl: t.baseUrl, sharedSecret: t.sharedSecret };
+      return confluenceTenantOf(access, { appKey: opts.appKey, forgeToken });
+    },
+  });
+}
