@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DirectoryDb, PgPool } from '@rt/db';
+import { TENANT_CHANGED_CHANNEL } from '@rt/directory';
 import { deleteKeys, listTenantObjects } from '@rt/storage';
 import type { Clock, DeletionRecord } from './schedule.js';
 
@@ -62,8 +63,8 @@ export type DeletionOutcome =
   | { status: 'done'; receipt: DeletionReceipt }
   | { status: 'already-done' | 'cancelled' | 'not-due' | 'other-region' | 'missing' };
 
-/** Channel the routers subscribe to for dropping a tenant's cached directory entry. */
-export const TENANT_CHANGED_CHANNEL = 'rt:tenant-changed';
+/** Channel the routers subscribe to for dropping a tenant's cached directory entry (@rt/directory). */
+export { TENANT_CHANGED_CHANNEL };
 
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 

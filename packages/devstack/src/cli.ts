@@ -73,12 +73,25 @@ say(`  descriptor        ${config.appBaseUrl}/atlassian-connect.json`);
 say(`  logs              ${config.stateDir}/logs/`);
 
 if (values.demo) {
-  const tenant = await seedDemoTenant(
-    config,
-    process.env.DEMO_CONFLUENCE_URL ?? 'https://refined-demo.atlassian.net',
-  );
-  const token = demoContextToken(tenant, 'demo-admin');
-  say(`\n  demo tenant       ${tenant.clientKey} (home ${tenant.homeRegion})`);
-  say(`  try it           curl -H 'Authorization: JWT ${token}' ${config.appBaseUrl}/api/v1/layouts`);
+  // The demo tenant's permissions come from a local fake Confluence (a site admin, a space admin
+  // of space DEMO and a plain user), unless DEMO_CONFLUENCE_URL points the demo at a real site.
+  let confluenceUrl = process.env.DEMO_CONFLUENCE_URL;
+  if (!confluenceUrl) {
+    const fake = await startDemoConfluence({
+      appKey: process.env.APP_KEY ?? 'com.refined.toolkit',
+      sharedSecret: demoSharedSecret(config),
+      port: Number(process.env.DEMO_CONFLUENCE_PORT ?? 8070),
+    });
+    stack.onStop(() => fake.close());
+    confluenceUrl = fake.baseUrl;
+  }
+  const tenant = await seedDemoTenant(config, confluenceUrl);
+  say(`\n  demo tenant       ${tenant.clientKey} (home ${tenant.homeRegion}), Confluence ${confluenceUrl}`);
+  for (const user of ['demo-admin', 'demo-space-admin', 'demo-user']) {
+    say(`  token ${user.padEnd(17)} ${demoContextToken(tenant, user)}`);
+  }
+  say(`  try it            curl -H 'Authorization: JWT <token>' ${config.appBaseUrl}/api/v1/layouts`);
+  say(`  operator token    npm run ops -- token mint --role admin`);
+  say(`  console           ${config.appBaseUrl}/ops/console`);
 }
 say('\nPress Ctrl-C to stop.');

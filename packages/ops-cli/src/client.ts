@@ -37,8 +37,14 @@ export class OpsClient {
     private readonly token: string,
   ) {}
 
-  async request<T>(method: 'GET' | 'POST', path: string, body?: object): Promise<T> {
-    const res = await fetch(`${this.baseUrl.replace(/\/+$/, '')}/ops/v1${path}`, {
+  /** A request to a path under `/ops/v1`. */
+  request<T>(method: 'GET' | 'POST', path: string, body?: object): Promise<T> {
+    return this.requestPath<T>(method, `/ops/v1${path}`, body);
+  }
+
+  /** A request to an absolute path of the router (e.g. `/ops/v1/deletions`). */
+  async requestPath<T>(method: 'GET' | 'POST', path: string, body?: object): Promise<T> {
+    const res = await fetch(`${this.baseUrl.replace(/\/+$/, '')}${path}`, {
       method,
       headers: {
         authorization: `Bearer ${this.token}`,

@@ -1,3 +1,4 @@
+import { deletionCommands } from '@rt/deletion';
 import { LOCAL_OPERATOR_AUDIENCE, mintOperatorToken, OPERATOR_ROLES, type OperatorRole } from '@rt/ops';
 import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
@@ -144,5 +145,18 @@ export function buildProgram(io: CliIo): Command {
         }),
       );
     });
+  // `deletions list` and `purge <clientKey>` (with a progress bar), from @rt/deletion.
+  deletionCommands(
+    program,
+    {
+      get: async (path) => (await clientFor(io, 'viewer')).requestPath('GET', path),
+      post: async (path, body) => (await clientFor(io, 'admin')).requestPath('POST', path, body as object),
+    },
+    {
+      out: io.out,
+      progress: (line) => (io.interactive ? process.stdout.write(`\r${line}`) : io.out(line)),
+      pollMs: io.pollMs,
+    },
+  );
   return program;
 }

@@ -1,11 +1,13 @@
+import { TENANT_CHANGED_CHANNEL } from '@rt/directory';
 import type { Redis } from '@rt/queue';
 
 /**
  * Redis pub/sub channel on which a tenant's directory entry changed (home region, freeze,
- * revision). The message is the tenant id. Routers subscribe in every region and drop their
- * cached tenant entry, so a flipped home or a freeze is seen at once, not after a cache TTL.
+ * revision), declared once in @rt/directory. The message is the tenant id. Routers subscribe in
+ * every region and drop their cached tenant entry, so a flipped home or a freeze is seen at once,
+ * not after a cache TTL.
  */
-export const TENANT_CHANGED_CHANNEL = 'rt:tenant-changed';
+export { TENANT_CHANGED_CHANNEL };
 
 /** Publishes a tenant change to every given Redis (one per region); never throws. */
 export async function publishTenantChanged(

@@ -7,6 +7,7 @@ import {
   scheduleDeletion,
   sweepDueDeletions,
 } from '@rt/deletion';
+import { TENANT_CHANGED_CHANNEL } from '@rt/directory';
 import { createRedis, JobProducer } from '@rt/queue';
 import { deleteKeys, listTenantObjects } from '@rt/storage';
 import { redisTestPrefix } from '@rt/testing';
@@ -148,7 +149,7 @@ describe('deletion 30 days after uninstall', () => {
     const sub = createRedis(REDIS_URL);
     const published: string[] = [];
     sub.on('message', (_channel, message) => published.push(message));
-    await sub.subscribe('rt:tenant-changed');
+    await sub.subscribe(TENANT_CHANGED_CHANNEL);
     const outcome = await deletionJob(world.deps('EU'), { deletionId: deletion.id }, noJob);
     expect(outcome).toMatchObject({ status: 'done' });
 
