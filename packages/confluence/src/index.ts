@@ -32,6 +32,7 @@ export {
 export { BaseUrlNotAllowed, NotPermitted, PermissionCheckUnavailable } from './errors.js';
 export {
   type AuthorizeSeam,
+  authorizeThroughRouter,
   type ConfluenceAuthorizeOptions,
   checkerOracle,
   createConfluenceAuthorize,

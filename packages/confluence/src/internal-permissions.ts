@@ -197,3 +197,18 @@ export function createConfluenceAuthorize(options: ConfluenceAuthorizeOptions): 
     });
   };
 }
+
+/**
+ * The `authorize` dependency of a regional service: writes are checked against the tenant's
+ * Confluence through this region's router (the only holder of the tenants' secrets).
+ * `allowSpaceThemes` is consulted only for space-local themes.
+ */
+export function authorizeThroughRouter(
+  routerUrl: string,
+  allowSpaceThemes: (tenantId: string) => Promise<boolean> = async () => false,
+): AuthorizeSeam {
+  return createConfluenceAuthorize({
+    oracleFor: (request) => routerPermissionOracle(request, { routerUrl }),
+    allowSpaceThemes,
+  });
+}

@@ -1,5 +1,5 @@
 import { loadConfigOrExit } from '@rt/config';
-import { createConfluenceAuthorize, routerPermissionOracle } from '@rt/confluence';
+import { authorizeThroughRouter } from '@rt/confluence';
 import { createPgPool, createRegionalClient } from '@rt/db';
 import { serve } from '@rt/http';
 import { createS3Client } from '@rt/storage';
@@ -11,12 +11,8 @@ const connection = { url: config.region.databaseUrl, poolSize: config.dbPoolSize
 const db = createRegionalClient(connection);
 const pool = createPgPool(connection);
 const s3 = createS3Client(config.region);
-// Writes are checked against the tenant's Confluence through this region's router, the only
-// holder of the tenants' secrets (POST /internal/v1/permissions/check).
-const authorize = createConfluenceAuthorize({
-  oracleFor: (request) => routerPermissionOracle(request, { routerUrl: config.routerInternalUrl }),
-  allowSpaceThemes: async () => false /* only consulted for themes */,
-});
+// Writes are checked against the tenant's Confluence through this region's router.
+const authorize = authorizeThroughRouter(config.routerInternalUrl);
 const app = await buildApp({
   authorize,
   internalTokenSecret: config.internalTokenSecret,

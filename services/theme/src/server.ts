@@ -1,5 +1,5 @@
 import { loadConfigOrExit } from '@rt/config';
-import { createConfluenceAuthorize, routerPermissionOracle } from '@rt/confluence';
+import { authorizeThroughRouter } from '@rt/confluence';
 import { createPgPool, createRegionalClient } from '@rt/db';
 import { serve } from '@rt/http';
 import { buildApp } from './app.js';
@@ -10,12 +10,8 @@ const config = loadConfigOrExit(loadConfig);
 const connection = { url: config.region.databaseUrl, poolSize: config.dbPoolSize };
 const db = createRegionalClient(connection);
 const pool = createPgPool(connection);
-// Writes are checked against the tenant's Confluence through this region's router, the only
-// holder of the tenants' secrets (POST /internal/v1/permissions/check).
-const authorize = createConfluenceAuthorize({
-  oracleFor: (request) => routerPermissionOracle(request, { routerUrl: config.routerInternalUrl }),
-  allowSpaceThemes: allowSpaceThemesOf(db),
-});
+// Writes are checked against the tenant's Confluence through this region's router.
+const authorize = authorizeThroughRouter(config.routerInternalUrl, allowSpaceThemesOf(db));
 const app = await buildApp({
   authorize,
   internalTokenSecret: config.internalTokenSecret,
