@@ -34,15 +34,20 @@ export interface RefinedToolkitClientOptions {
 export type RefinedToolkitClient<P extends {} = paths> = Client<P>;
 
 const RETRYABLE_METHODS = new Set(['GET', 'HEAD']);
+/**
+ * 503 codes of a tenant in transit: `TENANT_MIGRATING` (frozen) and `TENANT_RELOCATING` (the
+ * routers disagree on the home region for the few moments after a migration commits).
+ */
+const TRANSIENT_CODES = new Set(['TENANT_MIGRATING', 'TENANT_RELOCATING']);
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Creates the typed client of the public (and ops) API.
  *
  * - Every request carries `Authorization: <scheme> <token>` from `getToken`, asked anew per attempt.
- * - A read (GET/HEAD) answered 503 `TENANT_MIGRATING` (the router freezes a tenant while its data
- *   moves between regions) is retried with exponential backoff, honouring `Retry-After`, for a
- *   bounded number of attempts. Writes are never retried: the freeze is the server saying "not now"
+ * - A read (GET/HEAD) answered 503 `TENANT_MIGRATING` or `TENANT_RELOCATING` (the router freezes a
+ *   tenant while its data moves between regions, and bounces reads while routers catch up) is
+ *   retried with exponential backoff, honouring `Retry-After`, for a bounded number of attempts. Writes are never retried: the freeze is the server saying "not now"
  *   and the user should see it.
  * - Any 4xx/5xx rejects with an {@link ApiError} carrying the body's stable `code`, so callers
  *   `catch (e) { if (isApiError(e, 'VERSION_MISMATCH')) … }` instead of parsing bodies.
@@ -69,7 +74,7 @@ export function createRefinedToolkitClient<P extends {} = paths>(
       const error = await apiErrorOf(response);
       const migrating =
         response.status === 503 &&
-        (error.code === 'TENANT_MIGRATING' || request.method.toUpperCase() === 'HEAD');
+        (TRANSIENT_CODES.has(error.code) || request.method.toUpperCase() === 'HEAD');
       if (!retryable || !migrating || attempt >= attempts || request.signal?.aborted) throw error;
       await response.body?.cancel().catch(() => undefined);
       // Half-jittered so a crowd of pages waiting on the same migration does not retry in step.

@@ -36,7 +36,7 @@ interface TestPaths {
 let server: FastifyInstance;
 let baseUrl: string;
 const seen: { method: string; authorization?: string }[] = [];
-const script: { migratingFor: number; retryAfter?: string } = { migratingFor: 0 };
+const script: { migratingFor: number; retryAfter?: string; code?: string } = { migratingFor: 0 };
 
 beforeAll(async () => {
   server = Fastify();
@@ -47,7 +47,11 @@ beforeAll(async () => {
     if (script.retryAfter !== undefined) reply.header('retry-after', script.retryAfter);
     return reply
       .status(503)
-      .send({ code: 'TENANT_MIGRATING', message: 'tenant data is moving', requestId: 'req-503' });
+      .send({
+        code: script.code ?? 'TENANT_MIGRATING',
+        message: 'tenant data is moving',
+        requestId: 'req-503',
+      });
   };
   server.get('/api/v1/layouts/:id', async (request, reply) => {
     const { id } = request.params as { id: string };
@@ -70,6 +74,7 @@ beforeEach(() => {
   seen.length = 0;
   script.migratingFor = 0;
   script.retryAfter = undefined;
+  script.code = undefined;
 });
 
 const clientWith = (options: { attempts?: number; sleeps?: number[]; tokens?: string[] } = {}) => {
@@ -104,6 +109,18 @@ describe('createRefinedToolkitClient', () => {
     expect(sleeps).toEqual([2000, 2000]);
     // A fresh token for each attempt (a 15-minute context token may expire during a long freeze).
     expect(new Set(seen.map((s) => s.authorization)).size).toBe(3);
+  });
+
+  it('retries a read answered 503 TENANT_RELOCATING (routers catching up after a migration)', async () => {
+    script.migratingFor = 1;
+    script.code = 'TENANT_RELOCATING';
+    const sleeps: number[] = [];
+    const { data } = await clientWith({ sleeps }).GET('/api/v1/layouts/{id}', {
+      params: { path: { id: 'x' } },
+    });
+    expect(data?.name).toBe('Home');
+    expect(seen).toHaveLength(2);
+    expect(sleeps).toHaveLength(1);
   });
 
   it('backs off exponentially without Retry-After and gives up after the bounded attempts', async () => {
