@@ -26,7 +26,15 @@ export interface ServiceSpec {
   readonly encryptionKey: boolean;
   /** Runs on the public ALB. */
   readonly public: boolean;
+  /**
+   * Asks the router whether a user may write (POST /internal/v1/permissions/check over Service
+   * Connect, `ROUTER_INTERNAL_URL`): the router alone holds the tenants' Confluence secrets.
+   */
+  readonly asksRouterForPermissions?: boolean;
 }
+
+/** Service Connect name of the router for the services' permission questions. */
+export const routerInternalDnsName = 'router';
 
 /** The six deployables, one Dockerfile each under `services/<name>/`. */
 export const services: readonly ServiceSpec[] = [
@@ -53,6 +61,7 @@ export const services: readonly ServiceSpec[] = [
     readsOtherRegionsBuckets: false,
     encryptionKey: false,
     public: false,
+    asksRouterForPermissions: true,
   },
   {
     name: 'theme',
@@ -66,6 +75,7 @@ export const services: readonly ServiceSpec[] = [
     readsOtherRegionsBuckets: false,
     encryptionKey: false,
     public: false,
+    asksRouterForPermissions: true,
   },
   {
     name: 'asset',
@@ -79,6 +89,7 @@ export const services: readonly ServiceSpec[] = [
     readsOtherRegionsBuckets: false,
     encryptionKey: false,
     public: false,
+    asksRouterForPermissions: true,
   },
   {
     name: 'residency-migration',

@@ -228,10 +228,12 @@ describe.each(regionIds)('regional stack %s', (regionId) => {
         Services: [{ ClientAliases: [{ DnsName: dnsName, Port: 8080 }], PortName: 'http' }],
       });
     }
-    // The router is a Service Connect client only; the worker takes no requests at all.
+    // The router answers the services' permission questions at router:8080; the worker takes
+    // no requests at all.
     expect(byName('router')?.Properties.ServiceConnectConfiguration).toEqual({
       Enabled: true,
       Namespace: namespace,
+      Services: [{ ClientAliases: [{ DnsName: 'router', Port: 8080 }], PortName: 'http' }],
     });
     expect(byName('worker')?.Properties.ServiceConnectConfiguration).toBeUndefined();
     // Internal services accept 8080 only from the router's security group.
@@ -240,13 +242,21 @@ describe.each(regionIds)('regional stack %s', (regionId) => {
       id.startsWith('ServicesrouterSecurityGroup'),
     );
     const toPort8080 = Object.values(groups).filter((g) => g.Properties.FromPort === 8080);
-    expect(toPort8080.length).toBe(5); // 4 internal services from the router + router from the ALB
+    // 4 internal services from the router + router from the ALB + router from the 3 services
+    // that ask it for permissions.
+    expect(toPort8080.length).toBe(8);
+    const askers = ['layout', 'theme', 'asset'].map((n) =>
+      Object.keys(resourcesOf(t, 'AWS::EC2::SecurityGroup')).find((id) =>
+        id.startsWith(`Services${n}SecurityGroup`),
+      ),
+    );
     for (const ingress of toPort8080) {
       const source = (ingress.Properties.SourceSecurityGroupId as { 'Fn::GetAtt': [string] })[
         'Fn::GetAtt'
       ][0];
       expect([
         routerGroup,
+        ...askers,
         ...Object.keys(resourcesOf(t, 'AWS::EC2::SecurityGroup')).filter((id) =>
           id.startsWith('ServicesPublicAlb'),
         ),
@@ -256,6 +266,14 @@ describe.each(regionIds)('regional stack %s', (regionId) => {
     expect(Object.keys(resourcesOf(t, 'AWS::ElasticLoadBalancingV2::TargetGroup'))).toHaveLength(1);
     const router = environmentOf(t, 'router');
     expect(router.get('LAYOUT_URL')).toBe('http://layout:8080');
+    for (const name of ['layout', 'theme', 'asset']) {
+      expect(environmentOf(t, name).get('ROUTER_INTERNAL_URL'), name).toBe('http://router:8080');
+    }
+    // The permission endpoint never answers through the public ALB.
+    const rules = Object.values(resourcesOf(t, 'AWS::ElasticLoadBalancingV2::ListenerRule'));
+    expect(rules.map((r) => r.Properties.Conditions)).toContainEqual([
+      { Field: 'path-pattern', PathPatternConfig: { Values: ['/internal/*'] } },
+    ]);
     expect(router.get('THEME_URL')).toBe('http://theme:8080');
     expect(router.get('ASSET_URL')).toBe('http://asset:8080');
     expect(router.get('MIGRATION_URL')).toBe('http://residency-migration:8080');

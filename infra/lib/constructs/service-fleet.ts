@@ -9,7 +9,13 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { DeploymentConfig } from '../../config/deployment.js';
 import { type RegionConfig, regionAliases } from '../../config/regions.js';
-import { containerPort, type ServiceName, type ServiceSpec, services } from '../../config/services.js';
+import {
+  containerPort,
+  routerInternalDnsName,
+  type ServiceName,
+  type ServiceSpec,
+  services,
+} from '../../config/services.js';
 import { healthCheckPath } from '../global-stack.js';
 import type { ServiceImages } from '../images.js';
 import type { Naming } from '../naming.js';
@@ -170,7 +176,15 @@ export class ServiceFleet extends Construct {
               },
             }
           : spec.public
-            ? { serviceConnectConfiguration: {} }
+            ? {
+                // The router is a client of the internal services and answers their permission
+                // questions at `router:8080` (never exposed through the ALB: see the listener rule).
+                serviceConnectConfiguration: {
+                  services: [
+                    { portMappingName: 'http', dnsName: routerInternalDnsName, port: containerPort },
+                  ],
+                },
+              }
             : {}),
       });
       service
@@ -186,11 +200,27 @@ export class ServiceFleet extends Construct {
           healthCheck: { path: healthCheckPath, healthyHttpCodes: '200' },
           deregistrationDelay: Duration.seconds(30),
         });
+        // Internal endpoints (the services' permission questions) are not for the internet.
+        listener.addAction('InternalPathsBlocked', {
+          priority: 1,
+          conditions: [elbv2.ListenerCondition.pathPatterns(['/internal/*'])],
+          action: elbv2.ListenerAction.fixedResponse(404, {
+            contentType: 'application/json',
+            messageBody: '{"code":"ROUTE_NOT_FOUND","message":"not found"}',
+          }),
+        });
       } else if (spec.internalDnsName) {
         securityGroup.addIngressRule(
           routerSecurityGroup,
           ec2.Port.tcp(containerPort),
           'router via Service Connect',
+        );
+      }
+      if (spec.asksRouterForPermissions) {
+        routerSecurityGroup.addIngressRule(
+          securityGroup,
+          ec2.Port.tcp(containerPort),
+          `${spec.name}: permission questions via Service Connect`,
         );
       }
 
@@ -248,6 +278,9 @@ export class ServiceFleet extends Construct {
     }
     if (spec.public || spec.internalDnsName) {
       secrets.INTERNAL_TOKEN_SECRET = fromSecret(props.internalTokenSecret);
+    }
+    if (spec.asksRouterForPermissions) {
+      environment.ROUTER_INTERNAL_URL = `http://${routerInternalDnsName}:${containerPort}`;
     }
     if (spec.encryptionKey) secrets.ENCRYPTION_KEY = fromSecret(props.encryptionKey);
 
