@@ -266,6 +266,7 @@ describe.each(regionIds)('regional stack %s', (regionId) => {
     expect(Object.keys(resourcesOf(t, 'AWS::ElasticLoadBalancingV2::TargetGroup'))).toHaveLength(1);
     const router = environmentOf(t, 'router');
     expect(router.get('LAYOUT_URL')).toBe('http://layout:8080');
+    expect(router.get('ACCESS_LOG_SINK')).toBe('stdout');
     for (const name of ['layout', 'theme', 'asset']) {
       expect(environmentOf(t, name).get('ROUTER_INTERNAL_URL'), name).toBe('http://router:8080');
     }

@@ -279,6 +279,10 @@ export class ServiceFleet extends Construct {
     if (spec.public || spec.internalDnsName) {
       secrets.INTERNAL_TOKEN_SECRET = fromSecret(props.internalTokenSecret);
     }
+    if (spec.public) {
+      // Access log lines (the only ones with an IP) go to stdout → the 14-day access-log group.
+      environment.ACCESS_LOG_SINK = 'stdout';
+    }
     if (spec.asksRouterForPermissions) {
       environment.ROUTER_INTERNAL_URL = `http://${routerInternalDnsName}:${containerPort}`;
     }

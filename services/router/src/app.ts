@@ -4,7 +4,7 @@ import type { DirectoryDb, PgPool } from '@rt/db';
 import { createServiceApp, type ServiceApp } from '@rt/http';
 import type { Redis } from '@rt/queue';
 import type { FastifyBaseLogger } from 'fastify';
-import { type AccessLogWriter, DailyFileAccessLog } from './access-log/access-log.js';
+import { type AccessLogWriter, DailyFileAccessLog, StreamAccessLog } from './access-log/access-log.js';
 import { ConnectTokenVerifier } from './auth/connect-jwt.js';
 import { ForgeTokenVerifier } from './auth/forge-token.js';
 import { InstallKeys } from './auth/install-token.js';
@@ -118,7 +118,11 @@ export async function buildApp(deps: AppDeps): Promise<RouterServiceApp> {
   }
 
   await app.register(accessLogPlugin, {
-    writer: deps.accessLog ?? new DailyFileAccessLog(config.accessLogDir),
+    writer:
+      deps.accessLog ??
+      (config.accessLogSink === 'stdout'
+        ? new StreamAccessLog()
+        : new DailyFileAccessLog(config.accessLogDir)),
   });
   await app.register(securityPlugin, {
     corsOrigins: config.corsOrigins,

@@ -26,6 +26,8 @@ export const RouterEnvSchema = Type.Object({
   APP_KEY: Type.String({ minLength: 1, maxLength: 64, default: 'com.refined.toolkit' }),
   /** Directory of the access log (one JSON-lines file per UTC day); the only sink of client IPs. */
   ACCESS_LOG_DIR: Type.String({ minLength: 1, default: 'var/access-log' }),
+  /** `file`: daily files under ACCESS_LOG_DIR (retention job); `stdout`: the platform's log group. */
+  ACCESS_LOG_SINK: Type.Union([Type.Literal('file'), Type.Literal('stdout')], { default: 'file' }),
   /** Requests per minute per tenant (Redis-backed, shared by all instances of a region's router). */
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 1200 }),
   /** Seconds a router trusts its cached copy of a tenant without an invalidation (safety net). */
@@ -51,6 +53,7 @@ export interface RouterConfig extends CommonConfig {
   corsOrigins: string[];
   appKey: string;
   accessLogDir: string;
+  accessLogSink: 'file' | 'stdout';
   rateLimitPerMinute: number;
   tenantCacheTtlSeconds: number;
   jwtLeewaySeconds: number;
@@ -84,6 +87,7 @@ export function loadConfig(env: Env): RouterConfig {
       .filter(Boolean),
     appKey: v.APP_KEY,
     accessLogDir: v.ACCESS_LOG_DIR,
+    accessLogSink: v.ACCESS_LOG_SINK,
     rateLimitPerMinute: v.RATE_LIMIT_PER_MINUTE,
     tenantCacheTtlSeconds: v.TENANT_CACHE_TTL_SECONDS,
     jwtLeewaySeconds: v.JWT_LEEWAY_SECONDS,

@@ -217,3 +217,29 @@ describe('hardening: headers, CORS, rate limit, body limits, logs', () => {
     expect(fx.upstream.calls.length).toBe(calls);
   });
 });
+
+describe('access log on stdout (containers)', () => {
+  it('writes one JSON line per entry, marked as access log', async () => {
+    const { PassThrough } = await import('node:stream');
+    const { StreamAccessLog } = await import('../src/access-log/access-log.js');
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (d) => {
+      text += d;
+    });
+    const log = new StreamAccessLog(out);
+    log.write({
+      time: '2026-11-25T00:00:00.000Z',
+      method: 'GET',
+      route: '/api/v1/layouts',
+      status: 200,
+      durationMs: 3,
+      ip: '203.0.113.9',
+      tenantId: null,
+      requestId: 'r1',
+    });
+    await log.close();
+    expect(text.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(text)).toMatchObject({ log: 'access', ip: '203.0.113.9', route: '/api/v1/layouts' });
+  });
+});

@@ -87,3 +87,16 @@ export class MemoryAccessLog implements AccessLogWriter {
   }
   async close(): Promise<void> {}
 }
+
+/**
+ * JSON lines on a stream (stdout in containers): the platform ships them to the region's
+ * access-log group, whose retention (14 days) is enforced by the log service itself
+ * (`ACCESS_LOG_SINK=stdout`, as the CDK stacks deploy the router).
+ */
+export class StreamAccessLog implements AccessLogWriter {
+  constructor(private readonly stream: NodeJS.WritableStream = process.stdout) {}
+  write(entry: AccessLogEntry): void {
+    this.stream.write(`${JSON.stringify({ log: 'access', ...entry })}\n`);
+  }
+  async close(): Promise<void> {}
+}
