@@ -5,6 +5,7 @@ import { deflateSync } from 'node:zlib';
 import { startFakeConfluence } from '@rt/confluence/fake';
 import { ApiError, createRefinedToolkitClient } from '@rt/contracts';
 import { exampleLayoutContent, exampleThemeTokens } from '@rt/documents';
+import { mintOperatorToken } from '@rt/ops';
 import { createS3Client, listTenantObjects } from '@rt/storage';
 import { FakeInstallKeys, mintConnectToken } from '@rt/testing';
 import pg from 'pg';
@@ -475,10 +476,33 @@ describe('operator console against the real router and ops API', () => {
     expect(code, output).toBe(0);
     expect(output).toMatch(/5 passed/);
 
-    // What the console did really happened: the demo tenant lives in US now.
-    const demo = await directory.query('SELECT home_region FROM tenants WHERE client_key = $1', [
-      stack.demoTenant().clientKey,
-    ]);
+    // What the console did really happened: the demo tenant lives in US now, sized there.
+    const demoKey = stack.demoTenant().clientKey;
+    const demo = await directory.query('SELECT home_region FROM tenants WHERE client_key = $1', [demoKey]);
     expect(demo.rows[0].home_region).toBe('US');
+    const ops = async (role: 'viewer' | 'admin', method: string, path: string, body?: unknown) => {
+      const token = await mintOperatorToken(stack.secrets().operatorTokenSecret, {
+        subject: `${role}@sys`,
+        role,
+      });
+      return fetch(`${stack.usUrl}/ops/v1${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+    };
+    const detail = await json<{
+      homeRegion: string;
+      size: { rows: number } | null;
+      migrations: { state: string }[];
+    }>(await ops('viewer', 'GET', `/tenants/${demoKey}`), 200);
+    expect(detail.homeRegion).toBe('US');
+    expect(detail.size?.rows).toBeGreaterThan(0);
+    expect(detail.migrations[0]?.state).toBe('committed');
+    const refused = await ops('viewer', 'POST', '/migrations', { clientKey: demoKey, targetRegion: 'EU' });
+    expect(refused.status).toBe(403);
   }, 150_000);
 });

@@ -1,6 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -128,6 +128,23 @@ export function spawnStack(options: SpawnStackOptions): SpawnedStack {
     return url.toString();
   };
   let stopped: Promise<number | null> | undefined;
+  // Every service process seen, so none outlives the test even if the CLI dies before it could
+  // stop them (they are re-parented to init then and no longer show up as descendants).
+  const seen = new Set<number>();
+  const remember = () => {
+    if (child.pid && child.exitCode === null) for (const pid of descendants(child.pid)) seen.add(pid);
+  };
+  // The last lines of every service log: why a stack did not come up.
+  const logTails = () => {
+    const dir = join(stateDir, 'logs');
+    try {
+      return readdirSync(dir)
+        .map((f) => `\n--- ${f}\n${readFileSync(join(dir, f), 'utf8').split('\n').slice(-15).join('\n')}`)
+        .join('');
+    } catch {
+      return '';
+    }
+  };
 
   return {
     process: child,
@@ -143,8 +160,11 @@ export function spawnStack(options: SpawnStackOptions): SpawnedStack {
     async ready(timeoutMs = 120_000) {
       const deadline = Date.now() + timeoutMs;
       while (!output.includes('Press Ctrl-C to stop.')) {
+        remember();
         if (Date.now() > deadline || child.exitCode !== null)
-          throw new Error(`stack did not come up:\n${output}`);
+          throw new Error(
+            `stack did not come up (${child.signalCode ?? child.exitCode}):\n${output}${logTails()}`,
+          );
         await sleep(250);
       }
     },
@@ -153,14 +173,14 @@ export function spawnStack(options: SpawnStackOptions): SpawnedStack {
     stop() {
       stopped ??= (async () => {
         let code: number | null = child.exitCode;
+        remember();
         if (code === null && child.pid && alive(child.pid)) {
-          const pids = descendants(child.pid);
           child.kill('SIGINT');
           const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
           code = await exited;
           clearTimeout(timer);
-          for (const pid of pids.filter(alive)) process.kill(pid, 'SIGKILL');
         }
+        for (const pid of [...seen].filter(alive)) process.kill(pid, 'SIGKILL');
         for (const db of Object.values(databases)) {
           await dropDatabase(databaseUrl(db)).catch(() => undefined);
         }
