@@ -475,9 +475,9 @@ export type $defs = Record<string, never>;
 export interface operations {
     getApiV1Assets: {
         parameters: {
-            query: {
+            query?: {
                 cursor?: string;
-                limit: number;
+                limit?: number;
             };
             header?: never;
             path?: never;
@@ -943,9 +943,9 @@ export interface operations {
     };
     getApiV1Layouts: {
         parameters: {
-            query: {
+            query?: {
                 cursor?: string;
-                limit: number;
+                limit?: number;
                 /** @description `site` or `space:<spaceKey>` */
                 scope?: string;
             };
@@ -3582,9 +3582,9 @@ export interface operations {
     };
     getApiV1Themes: {
         parameters: {
-            query: {
+            query?: {
                 cursor?: string;
-                limit: number;
+                limit?: number;
                 /** @description `site` or `space:<spaceKey>` */
                 scope?: string;
             };
@@ -5609,12 +5609,12 @@ export interface operations {
     };
     getOpsV1Audit: {
         parameters: {
-            query: {
+            query?: {
                 /** @description action prefix */
                 action?: string;
                 /** @description id cursor */
                 before?: string;
-                limit: number;
+                limit?: number;
                 outcome?: string;
                 subject?: string;
             };
@@ -5802,9 +5802,9 @@ export interface operations {
     };
     getOpsV1Migrations: {
         parameters: {
-            query: {
+            query?: {
                 clientKey?: string;
-                limit: number;
+                limit?: number;
                 state?: string;
             };
             header?: never;
@@ -6442,8 +6442,8 @@ export interface operations {
     };
     getOpsV1Tenants: {
         parameters: {
-            query: {
-                limit: number;
+            query?: {
+                limit?: number;
                 region?: string;
                 state?: string;
             };

@@ -42,11 +42,12 @@ export interface StackConfig {
 }
 
 const env = (name: string, fallback: string): string => process.env[name] || fallback;
-const int = (name: string, fallback: number): number => {
+const int = (name: string, fallback: number, max = 65535): number => {
   const v = process.env[name];
   if (!v) return fallback;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number, got ${v}`);
+  if (!Number.isInteger(n) || n < 0 || n > max)
+    throw new Error(`${name} must be an integer 0–${max}, got ${v}`);
   return n;
 };
 
@@ -88,14 +89,15 @@ export function loadStackConfig(root: string): StackConfig {
         id: 'EU',
         routerPort: euPort,
         database: env('EU_DATABASE', 'rt_eu'),
-        redisDb: 1,
+        // Own Redis databases keep another stack's queues (a developer's, a test's) apart.
+        redisDb: int('EU_REDIS_DB', 1, 15),
         bucket: env('EU_BUCKET', 'rt-assets-eu'),
       },
       {
         id: 'US',
         routerPort: usPort,
         database: env('US_DATABASE', 'rt_us'),
-        redisDb: 2,
+        redisDb: int('US_REDIS_DB', 2, 15),
         bucket: env('US_BUCKET', 'rt-assets-us'),
       },
     ],

@@ -6,8 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleRole, type ConsoleTarget, startConsoleTarget } from './support/console-target.js';
 
 // The operator console in Debian's Chromium (installed by .ci/run when missing), driven by
-// playwright-core. Screenshots land in test-artifacts/ of this package.
-const ARTIFACTS = new URL('../test-artifacts/', import.meta.url);
+// playwright-core. Screenshots land in test-artifacts/ of this package (or CONSOLE_ARTIFACTS_DIR).
+const ARTIFACTS = process.env.CONSOLE_ARTIFACTS_DIR
+  ? new URL(`file://${process.env.CONSOLE_ARTIFACTS_DIR.replace(/\/?$/, '/')}`)
+  : new URL('../test-artifacts/', import.meta.url);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = [
   '--headless',

@@ -8,6 +8,7 @@ import { createRedis, JobProducer } from '@rt/queue';
 import { createCoordinatorRuntime, migrationLimits } from '@rt/residency';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
+import { createTenantSizer } from './ops/tenant-size.js';
 
 const config = loadConfigOrExit(loadConfig);
 const directory = createDirectoryClient({ url: config.directoryDatabaseUrl, poolSize: 2 });
@@ -45,9 +46,11 @@ const migrations = createCoordinatorRuntime({
   regionId: config.region.id,
   limits: loadConfigOrExit(migrationLimits),
 });
+const sizes = createTenantSizer(config.regions);
 const operations = operatorAuth
   ? {
       auth: operatorAuth,
+      tenantSize: sizes.sizer,
       coordinator: migrations.coordinator,
       deletions,
       queues: [migrations.jobs.queue, deletions.queue],
@@ -85,5 +88,6 @@ await serve(app, {
     for (const sub of subscribers) sub.disconnect();
     await deletions.close();
     await migrations.close?.();
+    await sizes.close();
   },
 });

@@ -120,6 +120,16 @@ export interface DocumentInfo {
 }
 
 /**
+ * A query parameter with a default may be omitted (the server fills it in), although Fastify's
+ * schema marks it required; without this the typed client forces callers to pass e.g. `limit`.
+ */
+function optionalWhenDefaulted(parameter: unknown): unknown {
+  const p = parameter as { in?: string; required?: boolean; schema?: { default?: unknown } };
+  if (p?.in === 'query' && p.required && p.schema && 'default' in p.schema) return { ...p, required: false };
+  return parameter;
+}
+
+/**
  * Builds every source in-process, collects its `app.swagger()` and merges the included paths and
  * the components into one OpenAPI 3.1 document with the security schemes. Deterministic (keys
  * sorted) so the committed file diffs cleanly. Two sources defining the same operation, or the
@@ -159,6 +169,9 @@ export async function buildOpenApiDocument(
         paths[path] ??= {};
         paths[path][method] = {
           ...operation,
+          ...(Array.isArray(operation.parameters)
+            ? { parameters: operation.parameters.map(optionalWhenDefaulted) }
+            : {}),
           operationId: operation.operationId ?? operationIdFor(method, path),
           tags: operation.tags?.length ? operation.tags : [source.name],
           ...(operation.security || !security ? {} : { security }),

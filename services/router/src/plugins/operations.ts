@@ -16,6 +16,7 @@ import {
   operatorGuard,
   opsPlugin,
   opsQueuesPlugin,
+  type TenantSizer,
 } from '@rt/ops';
 import { opsAuditRoutes, opsConsolePlugin } from '@rt/ops-console';
 import type { MigrationCoordinator } from '@rt/residency';
@@ -31,6 +32,8 @@ export interface OperationsDeps {
   deletions: DeletionProducer;
   /** Queues shown in bull-board. */
   queues: Queue[];
+  /** Counts a tenant's rows and objects in its home region (the console's size columns). */
+  tenantSize?: TenantSizer;
   now?: () => Date;
 }
 
@@ -48,6 +51,7 @@ export async function operationsPlugin(
     prefix: '/ops/v1',
     directory: opts.directory,
     coordinator: opts.coordinator,
+    tenantSize: opts.tenantSize,
     auth: verifier,
     routes: [opsAuditRoutes],
   });

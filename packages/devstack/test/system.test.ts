@@ -1,0 +1,508 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
+import { startFakeConfluence } from '@rt/confluence/fake';
+import { ApiError, createRefinedToolkitClient } from '@rt/contracts';
+import { exampleLayoutContent, exampleThemeTokens } from '@rt/documents';
+import { mintOperatorToken } from '@rt/ops';
+import { createS3Client, listTenantObjects } from '@rt/storage';
+import { FakeInstallKeys, mintConnectToken } from '@rt/testing';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot, type SpawnedStack, spawnStack, waitReady } from './support/stack.js';
+
+/**
+ * System tests against the real multi-process local stack (`npm start -- --demo`): two routers,
+ * every service and worker as its own process, real Postgres, Redis and S3; only Atlassian is
+ * faked (install keys, Confluence). One stack for the whole file; the tests run in order.
+ */
+const APP_KEY = 'com.refined.toolkit';
+const ARTIFACTS = new URL('../test-artifacts/', import.meta.url).pathname;
+const keys = new FakeInstallKeys();
+let kid: string;
+let stack: SpawnedStack;
+let directory: pg.Client;
+let regional: { EU: pg.Client; US: pg.Client };
+const s3 = () => createS3Client({ awsRegion: 'us-east-1', s3Endpoint: `http://127.0.0.1:${stack.ports.s3}` });
+const buckets = { EU: 'rt-assets-eu', US: 'rt-assets-us' } as const;
+const sharedSecret = 'system-test-shared-secret-0123456789abcdef';
+let confluence: Awaited<ReturnType<typeof startFakeConfluence>>;
+const closers: Array<() => Promise<unknown>> = [];
+
+beforeAll(async () => {
+  process.env.AWS_ACCESS_KEY_ID ??= 'S3RVER';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'S3RVER';
+  await keys.start();
+  kid = await keys.addKey();
+  confluence = await startFakeConfluence({
+    appKey: APP_KEY,
+    sharedSecret,
+    users: [{ accountId: 'site-admin', siteAdmin: true }, { accountId: 'reader' }],
+  });
+  stack = spawnStack({
+    label: 'sys',
+    demo: true,
+    redisDbs: [14, 15],
+    env: { CONNECT_INSTALL_KEYS_URL: keys.url },
+  });
+  await stack.ready();
+  for (const url of [stack.euUrl, stack.usUrl]) expect(await waitReady(url)).toMatch(/^200/);
+  directory = new pg.Client({ connectionString: stack.databaseUrl(stack.databases.directory) });
+  regional = {
+    EU: new pg.Client({ connectionString: stack.databaseUrl(stack.databases.eu) }),
+    US: new pg.Client({ connectionString: stack.databaseUrl(stack.databases.us) }),
+  };
+  for (const c of [directory, regional.EU, regional.US]) {
+    await c.connect();
+    closers.push(() => c.end());
+  }
+}, 150_000);
+
+afterAll(async () => {
+  for (const close of closers) await close().catch(() => undefined);
+  const code = await stack?.stop();
+  await confluence?.close();
+  await keys.close();
+  expect(code).toBe(0);
+}, 60_000);
+
+// ---------------------------------------------------------------------------------------------
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A small real PNG (gradient), unique per seed so each tenant stores its own bytes. */
+function png(seed: number, size = 8): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(data.length, 0);
+    head.write(type, 4, 'latin1');
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])) >>> 0);
+    return Buffer.concat([head, data, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(size, 0);
+  ihdr.writeUInt32BE(size, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const raw = Buffer.alloc((size * 3 + 1) * size);
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++)
+      raw.set([(x * seed) & 0xff, (y * 13) & 0xff, seed & 0xff], y * (size * 3 + 1) + 1 + x * 3);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+function crc32(buf: Buffer): number {
+  let c = ~0;
+  for (const b of buf) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+  }
+  return ~c;
+}
+
+interface Tenant {
+  clientKey: string;
+  id: string;
+}
+
+/** Installs a tenant through the EU router's `installed` hook, as Atlassian does (signed install). */
+async function install(clientKey: string): Promise<Tenant> {
+  const url = '/lifecycle/installed';
+  const token = await keys.mintInstallToken({ kid, clientKey, audience: stack.euUrl, method: 'POST', url });
+  const res = await fetch(`${stack.euUrl}${url}`, {
+    method: 'POST',
+    headers: { authorization: `JWT ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      key: APP_KEY,
+      clientKey,
+      sharedSecret,
+      baseUrl: confluence.baseUrl,
+      displayUrl: confluence.baseUrl,
+      productType: 'confluence',
+      eventType: 'installed',
+      description: 'Atlassian Confluence',
+    }),
+  });
+  expect(res.status, await res.clone().text()).toBe(204);
+  const row = await directory.query('SELECT id, home_region FROM tenants WHERE client_key = $1', [clientKey]);
+  expect(row.rows[0]?.home_region).toBe('EU');
+  return { clientKey, id: row.rows[0].id };
+}
+
+/** A call of the public API with a Connect context token (what `AP.context.getToken()` gives). */
+async function api(
+  base: string,
+  tenant: Tenant,
+  method: string,
+  path: string,
+  body?: unknown,
+  accountId = 'site-admin',
+): Promise<Response> {
+  const token = mintConnectToken({ sharedSecret, clientKey: tenant.clientKey, accountId, context: true });
+  const headers: Record<string, string> = { authorization: `JWT ${token}` };
+  let payload: string | Uint8Array | undefined;
+  if (Buffer.isBuffer(body)) {
+    headers['content-type'] = 'image/png';
+    payload = new Uint8Array(body);
+  } else if (body !== undefined) {
+    headers['content-type'] = 'application/json';
+    payload = JSON.stringify(body);
+  }
+  return fetch(`${base}${path}`, { method, headers, body: payload });
+}
+
+async function json<T = Record<string, unknown>>(res: Response, status: number): Promise<T> {
+  const text = await res.text();
+  expect(res.status, text).toBe(status);
+  return JSON.parse(text) as T;
+}
+
+/** An Atlassian `dare-migration` hook call: Connect JWT with the COMPUTED qsh of this request. */
+async function hook(tenant: Tenant, name: string, body?: Record<string, unknown>, query = '') {
+  const path = `/dare-migration/${name}${query}`;
+  const method = body ? 'POST' : 'GET';
+  const token = mintConnectToken({ sharedSecret, clientKey: tenant.clientKey, method, url: path });
+  const res = await fetch(`${stack.euUrl}${path}`, {
+    method,
+    headers: { authorization: `JWT ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+const windowBody = (migrationId: string, location = 'US') => ({
+  startTime: new Date().toISOString(),
+  endTime: new Date(Date.now() + 3600_000).toISOString(),
+  location,
+  migrationId,
+});
+
+async function pollStatus(tenant: Tenant, migrationId: string, want: string, timeoutMs = 60_000) {
+  let last: unknown;
+  for (const until = Date.now() + timeoutMs; Date.now() < until; ) {
+    const res = await hook(tenant, 'status', undefined, `?migrationId=${encodeURIComponent(migrationId)}`);
+    last = res;
+    if (res.status === 200 && res.body.status === want) return;
+    if (res.body.status === 'failed') break;
+    await sleep(300);
+  }
+  throw new Error(`migration ${migrationId} did not reach ${want}: ${JSON.stringify(last)}`);
+}
+
+const TABLES = [
+  'layouts',
+  'layout_revisions',
+  'themes',
+  'theme_revisions',
+  'space_themes',
+  'assets',
+  'asset_references',
+  'tenant_settings',
+];
+
+/** Rows and objects a region holds of a tenant (all tables, the region's bucket). */
+async function holdings(region: 'EU' | 'US', tenantId: string) {
+  const rows: Record<string, number> = {};
+  for (const table of TABLES) {
+    const r = await regional[region].query(`SELECT count(*)::int AS n FROM ${table} WHERE tenant_id = $1`, [
+      tenantId,
+    ]);
+    rows[table] = r.rows[0].n;
+  }
+  let objects = 0;
+  const client = s3();
+  for await (const page of listTenantObjects(client, buckets[region], tenantId)) objects += page.length;
+  client.destroy();
+  const total = Object.values(rows).reduce((a, b) => a + b, 0) + objects;
+  return { rows, objects, total };
+}
+
+async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 30_000) {
+  for (const until = Date.now() + timeoutMs; Date.now() < until; ) {
+    if (await check()) return;
+    await sleep(300);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Creates an asset, a layout and a theme referencing it; returns the asset id and bytes. */
+async function seed(tenant: Tenant, seedNo: number) {
+  const bytes = png(seedNo);
+  const asset = await json<{ id: string }>(
+    await api(stack.euUrl, tenant, 'POST', '/api/v1/assets', bytes),
+    201,
+  );
+  await json(
+    await api(stack.euUrl, tenant, 'POST', '/api/v1/layouts', {
+      name: `Home ${seedNo}`,
+      scope: 'site',
+      content: exampleLayoutContent({ logo: asset.id, hero: asset.id }),
+    }),
+    201,
+  );
+  await json(
+    await api(stack.euUrl, tenant, 'POST', '/api/v1/themes', {
+      name: `Brand ${seedNo}`,
+      tokens: exampleThemeTokens(),
+      images: { logo: { $asset: asset.id } },
+    }),
+    201,
+  );
+  const stored = await api(stack.euUrl, tenant, 'GET', `/api/v1/assets/${asset.id}`);
+  expect(stored.status).toBe(200);
+  return { assetId: asset.id, bytes: Buffer.from(await stored.arrayBuffer()) };
+}
+
+const withoutTime = (doc: Record<string, unknown>) => ({ ...doc, exportedAt: undefined });
+
+// ---------------------------------------------------------------------------------------------
+
+describe('typed client (@rt/contracts) against the running stack', () => {
+  it('lists, creates and gets a layout as demo-admin; demo-user gets ApiError NOT_PERMITTED', async () => {
+    const demo = stack.demoTenant();
+    const client = (accountId: string) =>
+      createRefinedToolkitClient({
+        baseUrl: stack.euUrl,
+        getToken: () =>
+          mintConnectToken({
+            sharedSecret: demo.sharedSecret,
+            clientKey: demo.clientKey,
+            accountId,
+            context: true,
+          }),
+      });
+    const admin = client('demo-admin');
+    const before = await admin.GET('/api/v1/layouts', {});
+    expect(before.response.status).toBe(200);
+    const created = await admin.POST('/api/v1/layouts', {
+      body: { name: 'Typed client home', scope: 'site', content: exampleLayoutContent() },
+    });
+    expect(created.response.status).toBe(201);
+    const id = created.data!.id;
+    const got = await admin.GET('/api/v1/layouts/{id}', { params: { path: { id } } });
+    expect(got.data).toMatchObject({ id, name: 'Typed client home', scope: 'site' });
+    const after = await admin.GET('/api/v1/layouts', {});
+    expect(after.data!.items.map((l) => l.id)).toContain(id);
+    expect(after.data!.items.length).toBe(before.data!.items.length + 1);
+
+    const refused = await client('demo-user')
+      .POST('/api/v1/layouts', { body: { name: 'Not mine', scope: 'site', content: exampleLayoutContent() } })
+      .then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+    expect(refused).toBeInstanceOf(ApiError);
+    expect(refused).toMatchObject({ status: 403, code: 'NOT_PERMITTED' });
+  });
+});
+
+describe('data residency through Atlassian hooks (real stack)', () => {
+  it('migrates a tenant EU → US: served from US by both routers with identical data, EU emptied; retries are harmless', async () => {
+    const tenant = await install(`sys-move-${randomUUID().slice(0, 8)}`);
+    const { assetId, bytes } = await seed(tenant, 3);
+    const exportEu = await json(await api(stack.euUrl, tenant, 'GET', '/api/v1/export'), 200);
+    expect((exportEu.layouts as unknown[]).length).toBe(1);
+    expect((exportEu.themes as unknown[]).length).toBe(1);
+    expect((exportEu.assets as unknown[]).length).toBe(1);
+    expect((await holdings('EU', tenant.id)).objects).toBe(1);
+
+    const migrationId = randomUUID();
+    const scheduled = await hook(tenant, 'schedule', windowBody(migrationId));
+    expect(scheduled.status, JSON.stringify(scheduled.body)).toBe(200);
+    const started = await hook(tenant, 'start', windowBody(migrationId));
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    // Atlassian retries a hook whose answer it did not see: the duplicate changes nothing.
+    expect((await hook(tenant, 'start', windowBody(migrationId))).status).toBe(200);
+    await pollStatus(tenant, migrationId, 'ready-to-commit');
+    const committed = await hook(tenant, 'commit', { migrationId });
+    expect(committed.status, JSON.stringify(committed.body)).toBe(200);
+    expect(committed.body.state).toBe('committed');
+
+    const home = await directory.query('SELECT home_region, frozen_by_migration FROM tenants WHERE id = $1', [
+      tenant.id,
+    ]);
+    expect(home.rows[0]).toEqual({ home_region: 'US', frozen_by_migration: null });
+
+    // Both routers serve it from US, with the very same documents and bytes.
+    for (const base of [stack.euUrl, stack.usUrl]) {
+      const exported = await json(await api(base, tenant, 'GET', '/api/v1/export'), 200);
+      expect(withoutTime(exported)).toEqual(withoutTime(exportEu));
+      const asset = await api(base, tenant, 'GET', `/api/v1/assets/${assetId}`);
+      expect(asset.status).toBe(200);
+      expect(Buffer.from(await asset.arrayBuffer()).equals(bytes)).toBe(true);
+    }
+    const us = await holdings('US', tenant.id);
+    expect(us.objects).toBe(1);
+    expect(us.rows).toMatchObject({ layouts: 1, themes: 1, assets: 1 });
+    // The source is cleaned up after the commit: nothing of the tenant stays in EU.
+    await eventually(
+      'EU to hold nothing of the tenant',
+      async () => (await holdings('EU', tenant.id)).total === 0,
+    );
+
+    // Writes go to US now (the freeze is lifted).
+    const layout = await json<{ id: string }>(
+      await api(stack.euUrl, tenant, 'POST', '/api/v1/layouts', {
+        name: 'After the move',
+        scope: 'site',
+        content: exampleLayoutContent(),
+      }),
+      201,
+    );
+    const inUs = await regional.US.query('SELECT 1 FROM layouts WHERE id = $1 AND tenant_id = $2', [
+      layout.id,
+      tenant.id,
+    ]);
+    expect(inUs.rowCount).toBe(1);
+
+    // Retried hooks after the commit are harmless.
+    const again = await hook(tenant, 'commit', { migrationId });
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    expect(again.body.state).toBe('committed');
+    const rescheduled = await hook(tenant, 'schedule', windowBody(migrationId));
+    expect(rescheduled.status).toBeLessThan(300);
+    expect(
+      (await directory.query('SELECT home_region FROM tenants WHERE id = $1', [tenant.id])).rows[0],
+    ).toEqual({
+      home_region: 'US',
+    });
+  }, 120_000);
+
+  it('rolls back: schedule → start → rollback keeps the data in EU and leaves nothing in US', async () => {
+    const tenant = await install(`sys-stay-${randomUUID().slice(0, 8)}`);
+    await seed(tenant, 5);
+    const before = await holdings('EU', tenant.id);
+    const migrationId = randomUUID();
+    expect((await hook(tenant, 'schedule', windowBody(migrationId))).status).toBe(200);
+    expect((await hook(tenant, 'start', windowBody(migrationId))).status).toBe(200);
+    // Let the copy finish, so the rollback has a copy in US to remove.
+    await pollStatus(tenant, migrationId, 'ready-to-commit');
+    const rolledBack = await hook(tenant, 'rollback', { migrationId });
+    expect(rolledBack.status, JSON.stringify(rolledBack.body)).toBe(200);
+    expect((await hook(tenant, 'rollback', { migrationId })).status).toBe(200);
+
+    const row = await directory.query('SELECT home_region, frozen_by_migration FROM tenants WHERE id = $1', [
+      tenant.id,
+    ]);
+    expect(row.rows[0]).toEqual({ home_region: 'EU', frozen_by_migration: null });
+    expect(await holdings('EU', tenant.id)).toEqual(before);
+    await eventually(
+      'US to hold nothing of the tenant',
+      async () => (await holdings('US', tenant.id)).total === 0,
+    );
+    // Writable again, in EU.
+    await json(
+      await api(stack.usUrl, tenant, 'POST', '/api/v1/layouts', {
+        name: 'Still here',
+        scope: 'site',
+        content: exampleLayoutContent(),
+      }),
+      201,
+    );
+    expect((await holdings('EU', tenant.id)).rows.layouts).toBe(before.rows.layouts! + 1);
+  }, 90_000);
+
+  it('refuses an unsupported location with E0002 and an unknown migration with E0001', async () => {
+    const tenant = await install(`sys-jp-${randomUUID().slice(0, 8)}`);
+    const jp = await hook(tenant, 'schedule', windowBody(randomUUID(), 'JP'));
+    expect(jp.status).toBeGreaterThanOrEqual(400);
+    expect(jp.status).toBeLessThan(500);
+    expect(jp.body).toMatchObject({ status: 'failed', errorResponseCode: 'E0002' });
+    const unknown = await hook(tenant, 'commit', { migrationId: randomUUID() });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ errorResponseCode: 'E0001' });
+    const row = await directory.query('SELECT home_region FROM tenants WHERE id = $1', [tenant.id]);
+    expect(row.rows[0].home_region).toBe('EU');
+  });
+});
+
+describe('operator console against the real router and ops API', () => {
+  it('passes the console browser test (packages/ops-console) pointed at this stack', async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    // A tenant with a pending deletion, through the real `uninstalled` hook, for the purge step.
+    const gone = await install(`sys-gone-${randomUUID().slice(0, 8)}`);
+    const url = '/lifecycle/uninstalled';
+    const token = await keys.mintInstallToken({
+      kid,
+      clientKey: gone.clientKey,
+      audience: stack.euUrl,
+      method: 'POST',
+      url,
+    });
+    const res = await fetch(`${stack.euUrl}${url}`, {
+      method: 'POST',
+      headers: { authorization: `JWT ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        key: APP_KEY,
+        clientKey: gone.clientKey,
+        baseUrl: confluence.baseUrl,
+        productType: 'confluence',
+        eventType: 'uninstalled',
+      }),
+    });
+    expect(res.status).toBe(204);
+
+    const child = spawn(
+      process.execPath,
+      [`${repoRoot}node_modules/vitest/vitest.mjs`, 'run', 'test/console.browser.test.ts', '--reporter=dot'],
+      {
+        cwd: `${repoRoot}packages/ops-console`,
+        env: {
+          ...process.env,
+          CONSOLE_TARGET_URL: stack.euUrl,
+          OPERATOR_TOKEN_SECRET: stack.secrets().operatorTokenSecret,
+          CONSOLE_DEMO_CLIENT_KEY: stack.demoTenant().clientKey,
+          CONSOLE_DEMO_TARGET_REGION: 'US',
+          CONSOLE_PENDING_DELETION: gone.clientKey,
+          CONSOLE_ARTIFACTS_DIR: ARTIFACTS,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (d) => {
+      output += d;
+    });
+    child.stderr.on('data', (d) => {
+      output += d;
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/5 passed/);
+
+    // What the console did really happened: the demo tenant lives in US now, sized there.
+    const demoKey = stack.demoTenant().clientKey;
+    const demo = await directory.query('SELECT home_region FROM tenants WHERE client_key = $1', [demoKey]);
+    expect(demo.rows[0].home_region).toBe('US');
+    const ops = async (role: 'viewer' | 'admin', method: string, path: string, body?: unknown) => {
+      const token = await mintOperatorToken(stack.secrets().operatorTokenSecret, {
+        subject: `${role}@sys`,
+        role,
+      });
+      return fetch(`${stack.usUrl}/ops/v1${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+    };
+    const detail = await json<{
+      homeRegion: string;
+      size: { rows: number } | null;
+      migrations: { state: string }[];
+    }>(await ops('viewer', 'GET', `/tenants/${demoKey}`), 200);
+    expect(detail.homeRegion).toBe('US');
+    expect(detail.size?.rows).toBeGreaterThan(0);
+    expect(detail.migrations[0]?.state).toBe('committed');
+    const refused = await ops('viewer', 'POST', '/migrations', { clientKey: demoKey, targetRegion: 'EU' });
+    expect(refused.status).toBe(403);
+  }, 150_000);
+});
