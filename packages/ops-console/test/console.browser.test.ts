@@ -56,8 +56,10 @@ const shot = (name: string) =>
   page.screenshot({ path: new URL(`${name}.png`, ARTIFACTS).pathname, fullPage: true });
 
 async function signIn(role: ConsoleRole) {
+  // Start from a signed-out page: a restored session would otherwise race the new sign-in.
+  if (page.url().startsWith('http')) await page.evaluate('sessionStorage.clear()');
   await page.goto(target.consoleUrl);
-  if (await page.locator('#sign-out').isVisible()) await page.click('#sign-out');
+  await page.getByLabel('Operator token').waitFor({ state: 'visible' });
   await page.getByLabel('Operator token').fill(await target.mintToken(role));
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect.poll(() => page.locator('#who-role').textContent()).toBe(role);
