@@ -26,7 +26,8 @@ export function startService(options: {
   const log = createWriteStream(join(options.logDir, `${options.label}.log`), { flags: 'a' });
   const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', options.entry], {
     cwd: options.root,
-    env: { ...process.env, ...options.env },
+    // RT_PARENT_PID: the service stops by itself if this launcher dies without stopping it.
+    env: { ...process.env, ...options.env, RT_PARENT_PID: String(process.pid) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const forward = (chunk: Buffer) => {

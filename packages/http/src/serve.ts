@@ -33,5 +33,19 @@ export async function serve(app: FastifyInstance, options: ServeOptions): Promis
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+  // Started by the local stack (`npm start`): stop too when that launcher is gone, even if it
+  // was killed without a chance to stop its children (SIGKILL).
+  const parent = Number(process.env.RT_PARENT_PID);
+  if (parent > 0) {
+    const watchdog = setInterval(() => {
+      try {
+        process.kill(parent, 0);
+      } catch {
+        clearInterval(watchdog);
+        void stop('parent-exited');
+      }
+    }, 1000);
+    watchdog.unref();
+  }
   return app.listen({ host: options.host, port: options.port });
 }
