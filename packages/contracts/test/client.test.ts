@@ -45,13 +45,11 @@ beforeAll(async () => {
   });
   const migrating = (reply: import('fastify').FastifyReply) => {
     if (script.retryAfter !== undefined) reply.header('retry-after', script.retryAfter);
-    return reply
-      .status(503)
-      .send({
-        code: script.code ?? 'TENANT_MIGRATING',
-        message: 'tenant data is moving',
-        requestId: 'req-503',
-      });
+    return reply.status(503).send({
+      code: script.code ?? 'TENANT_MIGRATING',
+      message: 'tenant data is moving',
+      requestId: 'req-503',
+    });
   };
   server.get('/api/v1/layouts/:id', async (request, reply) => {
     const { id } = request.params as { id: string };

@@ -1,9 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { createLogger, createServiceApp } from '@rt/http';
+import { launchChromium } from '@rt/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOpenApiDocument, openApiDocsPlugin } from '../src/server/index.js';
-import { launchChromium } from './support/chromium.js';
 
 const ARTIFACTS = new URL('../test-artifacts/', import.meta.url);
 const app = createServiceApp({ name: 'docs-browser', logger: createLogger('docs-browser', 'silent') });

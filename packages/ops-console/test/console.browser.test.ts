@@ -1,7 +1,6 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { mkdir } from 'node:fs/promises';
+import { launchChromium } from '@rt/testing';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleRole, type ConsoleTarget, startConsoleTarget } from './support/console-target.js';
 
@@ -10,19 +9,9 @@ import { type ConsoleRole, type ConsoleTarget, startConsoleTarget } from './supp
 const ARTIFACTS = process.env.CONSOLE_ARTIFACTS_DIR
   ? new URL(`file://${process.env.CONSOLE_ARTIFACTS_DIR.replace(/\/?$/, '/')}`)
   : new URL('../test-artifacts/', import.meta.url);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 let target: ConsoleTarget;
-let profile: string;
+let browser: Awaited<ReturnType<typeof launchChromium>>;
 let context: BrowserContext;
 let page: Page;
 const pageErrors: string[] = [];
@@ -30,13 +19,8 @@ const pageErrors: string[] = [];
 beforeAll(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
   target = await startConsoleTarget();
-  profile = await mkdtemp(join(tmpdir(), 'rt-console-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
-    viewport: { width: 1360, height: 900 },
-  });
+  browser = await launchChromium({ viewport: { width: 1360, height: 900 } });
+  context = browser.context;
   page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(20_000);
   page.on('pageerror', (err) => pageErrors.push(err.message));
@@ -47,9 +31,8 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await target?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
 });
 
 const shot = (name: string) =>

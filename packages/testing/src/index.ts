@@ -7,6 +7,7 @@ export {
   startFakeConfluence,
 } from '@rt/confluence/fake';
 export { FakeForge, FakeInstallKeys, mintConnectToken, queryStringHash } from './atlassian.js';
+export { launchChromium } from './chromium.js';
 export { adminDatabaseUrl, createTestDatabase, type TestDatabase } from './database.js';
 export { redisTestPrefix, testRedisUrl } from './redis.js';
 export { type LocalS3, startLocalS3 } from './s3.js';

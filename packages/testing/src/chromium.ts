@@ -3,9 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 
-/** Debian's Chromium with a fresh profile (installed by .ci/run when missing). */
-export async function launchChromium(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
-  const profile = await mkdtemp(join(tmpdir(), 'rt-contracts-chromium-'));
+/**
+ * Debian's Chromium (installed by .ci/run when missing; CHROMIUM_PATH overrides) driven by
+ * playwright-core, with a fresh profile and no background networking (this machine has none).
+ */
+export async function launchChromium(
+  options: { viewport?: { width: number; height: number } } = {},
+): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  const profile = await mkdtemp(join(tmpdir(), 'rt-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
@@ -18,7 +23,7 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
       '--disable-sync',
       '--no-first-run',
     ],
-    viewport: { width: 1280, height: 900 },
+    viewport: options.viewport ?? { width: 1280, height: 900 },
   });
   return {
     context,
