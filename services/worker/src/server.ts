@@ -7,6 +7,7 @@ import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import type { RegionHandle, WorkerDeps } from './deps.js';
 import { startMigrationSweeper } from './migration/pipeline.js';
+import { closeRegionRedis } from './region-redis.js';
 import { registerMaintenanceSchedules } from './schedules.js';
 import { startWorkers } from './workers.js';
 
@@ -59,6 +60,7 @@ await serve(app, {
   onShutdown: async () => {
     migrationSweeper.stop();
     await workers.close();
+    closeRegionRedis(deps);
     await deps.directory.$disconnect();
     for (const r of regions.values()) {
       await r.db.$disconnect();

@@ -1,41 +1,17 @@
-import {
-  type DeletionContext,
-  type DeletionOutcome,
-  runDeletion,
-  TENANT_CHANGED_CHANNEL,
-} from '@rt/deletion';
-import { createRedis } from '@rt/queue';
+import { type DeletionContext, type DeletionOutcome, runDeletion } from '@rt/deletion';
 import type { WorkerDeps } from '../deps.js';
+import { publishToEveryRegion } from '../region-redis.js';
 import type { JobHandler } from './index.js';
 
 /**
- * Publishes a tenant id on `rt:tenant-changed` in EVERY region's Redis, so every router drops
- * its cached directory entry (secret included). This region's connection is reused; the others
- * are opened for the moment (deletions are rare).
+ * Publishes a tenant id on the tenant-changed channel in EVERY region's Redis (the worker's shared
+ * connections), so every router drops its cached directory entry (secret included). A failed
+ * notice fails the run, which is retried: `runDeletion` repeats the notice for a finished deletion.
  */
 export function tenantChangedPublisher(deps: WorkerDeps): (tenantId: string) => Promise<void> {
   return async (tenantId) => {
-    for (const [id, region] of deps.regions) {
-      if (id === deps.region) {
-        await deps.redis.publish(TENANT_CHANGED_CHANNEL, tenantId);
-        continue;
-      }
-      if (!region.settings.redisUrl) {
-        // That region's routers fall back to their bounded cache TTL.
-        deps.logger.warn(
-          { region: id },
-          'no Redis configured for region; its routers expire the tenant by TTL',
-        );
-        continue;
-      }
-      const redis = createRedis(region.settings.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
-      try {
-        await redis.connect();
-        await redis.publish(TENANT_CHANGED_CHANNEL, tenantId);
-      } finally {
-        redis.disconnect();
-      }
-    }
+    const { failed } = await publishToEveryRegion(deps, tenantId);
+    if (failed > 0) throw new Error(`tenant-changed notice failed in ${failed} region(s)`);
   };
 }
 

@@ -1,6 +1,7 @@
-import { createRedis, type Redis } from '@rt/queue';
-import { MigrationCoordinator, MigrationJobs, publishTenantChanged } from '@rt/residency';
+import type { Redis } from '@rt/queue';
+import { MigrationCoordinator, MigrationJobs } from '@rt/residency';
 import type { RegionHandle, WorkerDeps } from '../deps.js';
+import { closeRegionRedis, publishToEveryRegion, regionRedis } from '../region-redis.js';
 
 /** Knobs of the copy (tests make batches small to have something to interrupt). */
 export interface MigrationTuning {
@@ -47,22 +48,13 @@ export function configureMigrations(deps: WorkerDeps, tuning: Partial<MigrationT
 export function migrationContext(deps: WorkerDeps): MigrationContext {
   const existing = contexts.get(deps);
   if (existing) return existing;
-  const own = deps.regions.get(deps.region)?.settings.redisUrl;
-  const extra: Redis[] = [];
-  // Regions whose Redis this worker is not given keep their routers' bounded cache TTL.
-  const regionRedis = [...deps.regions.values()].flatMap((r) => {
-    if (r.settings.redisUrl === own) return [deps.redis];
-    if (!r.settings.redisUrl) return [];
-    const c = createRedis(r.settings.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    extra.push(c);
-    return [c];
-  });
+  const regionRedisConnections = regionRedis(deps);
   const jobs = new MigrationJobs({ connection: deps.redis, prefix: deps.queuePrefix });
   const coordinator = new MigrationCoordinator({
     directory: deps.directory,
     resolveLocation: (location) => deps.regions.get(location.toUpperCase())?.settings,
     jobs,
-    publishTenantChanged: (tenantId) => publishTenantChanged(regionRedis, tenantId),
+    publishTenantChanged: (tenantId) => publishToEveryRegion(deps, tenantId),
     // The worker never schedules; these limits only matter to the hooks and the ops API.
     limits: { enabled: true, maxConcurrent: Number.MAX_SAFE_INTEGER, maxDurationHours: 72 },
     now: deps.now,
@@ -72,7 +64,7 @@ export function migrationContext(deps: WorkerDeps): MigrationContext {
   const ctx: MigrationContext = {
     coordinator,
     jobs,
-    regionRedis,
+    regionRedis: regionRedisConnections,
     tuning: { ...DEFAULT_TUNING },
     region(id) {
       const r = deps.regions.get(id);
@@ -83,7 +75,7 @@ export function migrationContext(deps: WorkerDeps): MigrationContext {
     async close() {
       contexts.delete(deps);
       await jobs.close();
-      for (const c of extra) c.disconnect();
+      closeRegionRedis(deps);
     },
   };
   contexts.set(deps, ctx);
