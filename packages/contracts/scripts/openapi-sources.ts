@@ -12,8 +12,10 @@
 
 import { assetServiceRoutes } from '@rt/asset/app';
 import { createDirectoryClient, createPgPool, createRegionalClient } from '@rt/db';
+import type { DeletionProducer } from '@rt/deletion';
 import { layoutServiceRoutes } from '@rt/layout/app';
-import { fakeOpsApi, opsAuditRoutes } from '@rt/ops-console';
+import { operatorApiPlugin } from '@rt/ops';
+import type { MigrationCoordinator } from '@rt/residency';
 import { createS3Client } from '@rt/storage';
 import { themeServiceRoutes } from '@rt/theme/app';
 import { collectingApp, type OpenApiSource } from '../src/server/index.js';
@@ -61,24 +63,23 @@ export const openApiSources: OpenApiSource[] = [
       ),
   },
 
-  // Operator API (/ops/v1). STUB until issue 6 is merged: the console's fake ops API has the same
-  // routes and shapes as packages/ops. Replace with
-  //   { name: 'ops', include: apiPaths('/ops/v1/'), build: () => collectingApp((app) => app.register(opsPlugin, { prefix: '/ops/v1', directory, coordinator: {} as never, auth: { mode: 'local', secret: 'x'.repeat(32), issuer: 'openapi', audience: 'openapi' }, routes: [opsAuditRoutes, deletionRoutes] })) },
-  // and drop the audit entry below (it is then part of the ops source).
+  // Operator API (/ops/v1): tenants, migrations, deletions, audit — the plugin the router serves.
   {
     name: 'ops',
-    include: (path) => path.startsWith('/ops/v1/') && path !== '/ops/v1/audit',
-    build: () =>
-      collectingApp((app) => app.register(fakeOpsApi, { prefix: '/ops/v1', secret: 'openapi-stub-secret' })),
-  },
-  {
-    name: 'ops',
-    include: apiPaths('/ops/v1/audit'),
+    include: apiPaths('/ops/v1/'),
     build: () =>
       collectingApp((app) =>
-        app.register(opsAuditRoutes, {
-          prefix: '/ops/v1',
+        app.register(operatorApiPlugin, {
           directory: createDirectoryClient({ url: UNUSED_DB, poolSize: 1 }),
+          auth: {
+            mode: 'local',
+            secret: 'openapi-unused-secret-0123456789abcdef',
+            issuer: 'openapi',
+            audience: 'openapi',
+          },
+          // Only route schemas are read: the coordinator and the deletion queue are never called.
+          coordinator: {} as MigrationCoordinator,
+          deletions: {} as DeletionProducer,
         }),
       ),
   },

@@ -349,6 +349,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ops/v1/deletions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getOpsV1DeletionsById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/ops/v1/migrations": {
         parameters: {
             query?: never;
@@ -5692,7 +5708,11 @@ export interface operations {
     };
     getOpsV1Deletions: {
         parameters: {
-            query?: never;
+            query?: {
+                clientKey?: string;
+                limit?: number;
+                state?: "pending" | "running" | "done" | "cancelled";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5717,9 +5737,31 @@ export interface operations {
                             lastError: string | null;
                             percent: number;
                             reason: string;
-                            receipt: unknown;
+                            receipt: {
+                                attempts: number;
+                                clientKey: string;
+                                /** Format: date-time */
+                                completedAt?: string;
+                                /** Format: date-time */
+                                dueAt: string;
+                                reason: string;
+                                regions: {
+                                    [key: string]: {
+                                        done: boolean;
+                                        objects: number;
+                                        rows: number;
+                                        tables: {
+                                            [key: string]: number;
+                                        };
+                                    };
+                                };
+                                /** Format: date-time */
+                                startedAt: string;
+                                /** Format: date-time */
+                                uninstalledAt: string;
+                            } | null;
                             startedAt: string | null;
-                            state: string;
+                            state: "pending" | "running" | "done" | "cancelled";
                             /** Format: uuid */
                             tenantId: string;
                             /** Format: date-time */
@@ -5729,7 +5771,7 @@ export interface operations {
                 };
             };
             /** @description Default Response */
-            400: {
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5739,6 +5781,82 @@ export interface operations {
                         details?: unknown;
                         message: string;
                         requestId: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        details?: unknown;
+                        message: string;
+                        requestId: string;
+                    };
+                };
+            };
+        };
+    };
+    getOpsV1DeletionsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        attempts: number;
+                        clientKey: string;
+                        completedAt: string | null;
+                        /** Format: date-time */
+                        dueAt: string;
+                        /** Format: uuid */
+                        id: string;
+                        lastError: string | null;
+                        percent: number;
+                        reason: string;
+                        receipt: {
+                            attempts: number;
+                            clientKey: string;
+                            /** Format: date-time */
+                            completedAt?: string;
+                            /** Format: date-time */
+                            dueAt: string;
+                            reason: string;
+                            regions: {
+                                [key: string]: {
+                                    done: boolean;
+                                    objects: number;
+                                    rows: number;
+                                    tables: {
+                                        [key: string]: number;
+                                    };
+                                };
+                            };
+                            /** Format: date-time */
+                            startedAt: string;
+                            /** Format: date-time */
+                            uninstalledAt: string;
+                        } | null;
+                        startedAt: string | null;
+                        state: "pending" | "running" | "done" | "cancelled";
+                        /** Format: uuid */
+                        tenantId: string;
+                        /** Format: date-time */
+                        uninstalledAt: string;
                     };
                 };
             };
@@ -5784,20 +5902,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        code: string;
-                        details?: unknown;
-                        message: string;
-                        requestId: string;
-                    };
-                };
-            };
         };
     };
     getOpsV1Migrations: {
@@ -5805,7 +5909,7 @@ export interface operations {
             query?: {
                 clientKey?: string;
                 limit?: number;
-                state?: string;
+                state?: "scheduled" | "pre_copying" | "frozen" | "copying" | "verifying" | "ready_to_commit" | "committed" | "failed" | "rolled_back" | "cancelled";
             };
             header?: never;
             path?: never;
@@ -6443,9 +6547,11 @@ export interface operations {
     getOpsV1Tenants: {
         parameters: {
             query?: {
+                /** @description clientKey cursor */
+                after?: string;
                 limit?: number;
                 region?: string;
-                state?: string;
+                state?: "active" | "disabled" | "uninstalled" | "deleted";
             };
             header?: never;
             path?: never;
@@ -6711,29 +6817,37 @@ export interface operations {
                             lastError: string | null;
                             percent: number;
                             reason: string;
-                            receipt: unknown;
+                            receipt: {
+                                attempts: number;
+                                clientKey: string;
+                                /** Format: date-time */
+                                completedAt?: string;
+                                /** Format: date-time */
+                                dueAt: string;
+                                reason: string;
+                                regions: {
+                                    [key: string]: {
+                                        done: boolean;
+                                        objects: number;
+                                        rows: number;
+                                        tables: {
+                                            [key: string]: number;
+                                        };
+                                    };
+                                };
+                                /** Format: date-time */
+                                startedAt: string;
+                                /** Format: date-time */
+                                uninstalledAt: string;
+                            } | null;
                             startedAt: string | null;
-                            state: string;
+                            state: "pending" | "running" | "done" | "cancelled";
                             /** Format: uuid */
                             tenantId: string;
                             /** Format: date-time */
                             uninstalledAt: string;
                         };
                         enqueued: boolean;
-                    };
-                };
-            };
-            /** @description Default Response */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        code: string;
-                        details?: unknown;
-                        message: string;
-                        requestId: string;
                     };
                 };
             };
@@ -6767,20 +6881,6 @@ export interface operations {
             };
             /** @description Default Response */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        code: string;
-                        details?: unknown;
-                        message: string;
-                        requestId: string;
-                    };
-                };
-            };
-            /** @description Default Response */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };

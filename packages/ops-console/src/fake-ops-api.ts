@@ -1,81 +1,30 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import {
+  MigrationDetail,
+  type MigrationEventView,
+  MigrationView,
+  Nullable,
+  ErrorBody as OpsErrorBody,
+  TenantSize,
+  TenantView,
+} from '@rt/ops';
+import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 /**
  * A stand-in for the operator API (`packages/ops`, `/ops/v1`) with the same routes and shapes,
- * its state in memory, for the console's browser test and as the OpenAPI stub until the real
- * plugin is merged. Every unfinished migration advances one phase each time the list is polled
+ * its state in memory, for the console's browser test and the client's unit tests. Every unfinished migration advances one phase each time the list is polled
  * (scheduled → pre_copying → frozen → copying → verifying → ready_to_commit → committed with
  * autoCommit), with growing rows/objects/bytes counters so the console can compute an ETA.
  *
  * Not for production: tokens are HS256 with a test secret, nothing is persisted.
  */
 
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** Least operator role an ops route needs (same declaration as `packages/ops`). */
-    opsRole?: 'viewer' | 'migrator' | 'admin';
-    /** Audit action name of an ops route. */
-    opsAction?: string;
-  }
-}
-
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
-const ErrorBody = Type.Object({
-  code: Type.String(),
-  message: Type.String(),
-  details: Type.Optional(Type.Unknown()),
-  requestId: Type.String(),
-});
+// The shapes the real operator API answers with (`@rt/ops`), so the console is tested against them.
+const ErrorBody = OpsErrorBody;
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 
-const TenantView = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  clientKey: Type.String(),
-  platform: Type.String(),
-  homeRegion: Type.String(),
-  state: Type.String(),
-  frozenByMigration: Nullable(Type.String()),
-  revision: Type.Integer(),
-  installedAt: Type.String({ format: 'date-time' }),
-});
-const TenantSize = Type.Object({
-  rows: Type.Integer(),
-  objects: Type.Optional(Type.Integer()),
-  bytes: Type.Optional(Type.Integer()),
-});
-const MigrationView = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  tenantId: Type.String({ format: 'uuid' }),
-  externalId: Nullable(Type.String()),
-  origin: Type.String(),
-  sourceRegion: Type.String(),
-  targetRegion: Type.String(),
-  location: Type.String(),
-  state: Type.String(),
-  autoCommit: Type.Boolean(),
-  percent: Type.Integer({ minimum: 0, maximum: 100 }),
-  progress: Type.Unknown(),
-  errorCode: Nullable(Type.String()),
-  errorMessage: Nullable(Type.String()),
-  requestedBy: Nullable(Type.String()),
-  deadlineAt: Nullable(Type.String({ format: 'date-time' })),
-  cleanupDoneAt: Nullable(Type.String({ format: 'date-time' })),
-  createdAt: Type.String({ format: 'date-time' }),
-  updatedAt: Type.String({ format: 'date-time' }),
-});
-const MigrationEventView = Type.Object({
-  fromState: Nullable(Type.String()),
-  toState: Type.String(),
-  at: Type.String({ format: 'date-time' }),
-  detail: Type.Unknown(),
-});
-const MigrationDetail = Type.Intersect([
-  MigrationView,
-  Type.Object({ report: Type.Unknown(), events: Type.Array(MigrationEventView) }),
-]);
 const DeletionView = Type.Object({
   id: Type.String({ format: 'uuid' }),
   tenantId: Type.String({ format: 'uuid' }),

@@ -1,3 +1,4 @@
+export { type OperatorApiOptions, operatorApiPlugin } from './operator-api.js';
 export {
   hasRole,
   LOCAL_OPERATOR_AUDIENCE,
@@ -18,3 +19,13 @@ export {
   type TenantSizer,
 } from './plugin.js';
 export { type OpsQueuesOptions, opsQueuesPlugin } from './queues-plugin.js';
+export { AuditEntryView, type OpsAuditRoutesOptions, opsAuditRoutes } from './routes/audit.js';
+export {
+  ErrorBody,
+  MigrationDetail,
+  MigrationEventView,
+  MigrationView,
+  Nullable,
+  TenantSize,
+  TenantView,
+} from './schemas.js';

@@ -6,19 +6,15 @@ import {
 } from '@rt/confluence';
 import { openApiDocsPlugin } from '@rt/contracts/server';
 import type { DirectoryDb } from '@rt/db';
-import { type DeletionProducer, registerDeletionRoutes } from '@rt/deletion';
-import { Forbidden } from '@rt/http';
+import type { DeletionProducer } from '@rt/deletion';
 import {
-  hasRole,
   type OperatorAuthConfig,
-  type OperatorRole,
   OperatorVerifier,
-  operatorGuard,
-  opsPlugin,
+  operatorApiPlugin,
   opsQueuesPlugin,
   type TenantSizer,
 } from '@rt/ops';
-import { opsAuditRoutes, opsConsolePlugin } from '@rt/ops-console';
+import { opsConsolePlugin } from '@rt/ops-console';
 import type { MigrationCoordinator } from '@rt/residency';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
@@ -47,30 +43,13 @@ export async function operationsPlugin(
   opts: OperationsDeps & { directory: DirectoryDb },
 ): Promise<void> {
   const verifier = new OperatorVerifier(opts.auth);
-  await app.register(opsPlugin, {
-    prefix: '/ops/v1',
+  await app.register(operatorApiPlugin, {
     directory: opts.directory,
-    coordinator: opts.coordinator,
-    tenantSize: opts.tenantSize,
     auth: verifier,
-    routes: [opsAuditRoutes],
-  });
-  // The deletion routes carry their own absolute paths and role checks; they sit behind the same
-  // operator verification and audit trail.
-  await app.register(async (scope) => {
-    await operatorGuard(scope, { directory: opts.directory, auth: verifier, defaultRole: 'viewer' });
-    await scope.register(registerDeletionRoutes, {
-      directory: opts.directory,
-      producer: opts.deletions,
-      now: opts.now,
-      requireRole: (role) => async (request) => {
-        if (!request.operator || !hasRole(request.operator.role, role as OperatorRole)) {
-          throw new Forbidden('OPERATOR_ROLE_REQUIRED', `this action needs the ${role} role`);
-        }
-      },
-      // operatorGuard already writes one audit row per call (subject, action, target, outcome).
-      audit: async () => undefined,
-    });
+    coordinator: opts.coordinator,
+    deletions: opts.deletions,
+    tenantSize: opts.tenantSize,
+    now: opts.now,
   });
   await app.register(opsQueuesPlugin, {
     prefix: '/ops/queues',
