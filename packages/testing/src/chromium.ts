@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 
 /**
- * Debian's Chromium (installed by .ci/run when missing; CHROMIUM_PATH overrides) driven by
- * playwright-core, with a fresh profile and no background networking (this machine has none).
+ * Debian's Chromium (installed by `npm test` when missing: devstack's test-prerequisites;
+ * CHROMIUM_PATH overrides) driven by playwright-core, with a fresh profile and no background
+ * networking (this machine has none).
  */
 export async function launchChromium(
   options: { viewport?: { width: number; height: number } } = {},
