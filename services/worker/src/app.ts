@@ -1,12 +1,18 @@
 import { createServiceApp, type ServiceApp } from '@rt/http';
 import { bucketReachable } from '@rt/storage';
 import type { WorkerDeps } from './deps.js';
+import { registerQueueMetrics } from './queue-metrics.js';
+import type { RunningWorkers } from './workers.js';
 
 /**
  * The worker's small HTTP side: `/healthz`, `/readyz` (directory, Redis, every region's
- * Postgres and bucket) and `/metrics`. It serves no tenant data.
+ * Postgres and bucket) and `/metrics`, with per-queue job counts and run times. It serves no
+ * tenant data.
  */
-export async function buildApp(deps: WorkerDeps): Promise<ServiceApp> {
+export async function buildApp(
+  deps: WorkerDeps,
+  running: Pick<RunningWorkers, 'workers'> = { workers: [] },
+): Promise<ServiceApp> {
   const checks: Record<string, () => Promise<unknown>> = {
     directory: () => deps.directory.$queryRaw`SELECT 1`,
     redis: () => deps.redis.ping(),
@@ -15,5 +21,10 @@ export async function buildApp(deps: WorkerDeps): Promise<ServiceApp> {
     checks[`postgres-${id}`] = () => r.pool.query('SELECT 1');
     checks[`s3-${id}`] = () => bucketReachable(r.s3, r.bucket);
   }
-  return createServiceApp({ name: 'worker', logger: deps.logger, checks });
+  const app = createServiceApp({ name: 'worker', logger: deps.logger, checks });
+  await app.register(async (instance) => {
+    const queueMetrics = registerQueueMetrics(instance.metrics, deps, running.workers);
+    instance.addHook('onClose', () => queueMetrics.close());
+  });
+  return app;
 }

@@ -52,7 +52,7 @@ const deps: WorkerDeps = {
 const workers = await startWorkers(deps);
 await registerMaintenanceSchedules(deps);
 const migrationSweeper = startMigrationSweeper(deps);
-const app = await buildApp(deps);
+const app = await buildApp(deps, workers);
 await serve(app, {
   host: config.host,
   port: config.port,

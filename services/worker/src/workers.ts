@@ -5,7 +5,8 @@ import { jobHandlers } from './jobs/index.js';
 
 /** A running set of BullMQ workers, closed together on shutdown. */
 export interface RunningWorkers {
-  workers: Worker[];
+  /** One BullMQ worker per queue that has a handler, with the queue it consumes. */
+  workers: Array<{ key: QueueKey; worker: Worker }>;
   close(): Promise<void>;
 }
 
@@ -15,7 +16,7 @@ export interface RunningWorkers {
  * again by BullMQ's stalled-job check, so every handler must be idempotent.
  */
 export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
-  const workers: Worker[] = [];
+  const workers: RunningWorkers['workers'] = [];
   for (const key of Object.keys(jobHandlers) as QueueKey[]) {
     const handler = jobHandlers[key];
     if (!handler) continue;
@@ -37,12 +38,12 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
       ),
     );
     worker.on('error', (err) => deps.logger.error({ queue: key, err: err.message }, 'worker error'));
-    workers.push(worker);
+    workers.push({ key, worker });
   }
   return {
     workers,
     async close() {
-      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all(workers.map(({ worker }) => worker.close()));
     },
   };
 }

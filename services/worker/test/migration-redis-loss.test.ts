@@ -54,7 +54,7 @@ beforeAll(async () => {
   env = await MigrationEnv.create('mredis', { redisUrl: `redis://127.0.0.1:${port}` });
   configureMigrations(env.deps, { rowBatchSize: 10, objectConcurrency: 2, progressIntervalMs: 0 });
   workers = await startWorkers(env.deps);
-  for (const w of workers.workers) w.on('error', () => undefined);
+  for (const { worker: w } of workers.workers) w.on('error', () => undefined);
   sweeper = startMigrationSweeper(env.deps, 500);
 });
 

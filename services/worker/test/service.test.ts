@@ -1,11 +1,20 @@
+import { randomUUID } from 'node:crypto';
 import { createDirectoryClient, createPgPool, createRegionalClient } from '@rt/db';
 import { createLogger } from '@rt/http';
-import { createRedis } from '@rt/queue';
+import { createRedis, JobProducer } from '@rt/queue';
 import { createS3Client } from '@rt/storage';
-import { createTestDatabase, type LocalS3, startLocalS3, type TestDatabase, testRedisUrl } from '@rt/testing';
+import {
+  createTestDatabase,
+  type LocalS3,
+  redisTestPrefix,
+  startLocalS3,
+  type TestDatabase,
+  testRedisUrl,
+} from '@rt/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import type { RegionHandle, WorkerDeps } from '../src/deps.js';
+import { startWorkers } from '../src/workers.js';
 
 let dbs: TestDatabase[] = [];
 let s3server: LocalS3;
@@ -82,5 +91,38 @@ describe('worker health', () => {
     expect(notReady.statusCode).toBe(503);
     expect(notReady.json().checks['s3-US'].status).toBe('fail');
     await broken.close();
+  });
+});
+
+describe('worker metrics', () => {
+  it('reports job counts per queue and state, and the run time of the jobs it ran', async () => {
+    const queuePrefix = redisTestPrefix();
+    const workerDeps = { ...deps, queuePrefix };
+    const running = await startWorkers(workerDeps);
+    const app = await buildApp(workerDeps, running);
+    const producer = new JobProducer('deletion', { connection: deps.redis, prefix: queuePrefix });
+    const deletionWorker = running.workers.find((w) => w.key === 'deletion')!.worker;
+    const finished = new Promise((resolve) => {
+      deletionWorker.once('completed', resolve);
+      deletionWorker.once('failed', resolve);
+    });
+    // A deletion that does not exist: the handler finishes it one way or the other, once.
+    await producer.add('delete', { deletionId: randomUUID() }, { attempts: 1 });
+    await finished;
+
+    const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    for (const queue of ['migration', 'deletion', 'maintenance'])
+      for (const state of ['waiting', 'active', 'delayed', 'failed'])
+        expect(text).toContain(`rt_worker_queue_jobs{queue="${queue}",state="${state}",`);
+    const counted = /rt_worker_queue_jobs\{queue="deletion",state="(completed|failed)",[^}]*\} (\d+)/g;
+    expect([...text.matchAll(counted)].reduce((n, m) => n + Number(m[2]), 0)).toBe(1);
+    const runs = text
+      .split('\n')
+      .filter((l) => l.startsWith('rt_worker_job_duration_seconds_count{') && l.includes('queue="deletion"'));
+    expect(runs.reduce((n, l) => n + Number(l.split(' ').at(-1)), 0)).toBe(1);
+
+    await app.close();
+    await running.close();
+    await producer.queue.close();
   });
 });
