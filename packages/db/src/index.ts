@@ -11,3 +11,13 @@ export {
   migrateDatabase,
   readMigrations,
 } from './migrate.js';
+export {
+  countTenantRows,
+  deleteTenantRows,
+  quoteIdent,
+  type RemovedRows,
+  TENANT_TABLES,
+  type TenantTable,
+  tenantHasRows,
+  withTransaction,
+} from './tenant-data.js';

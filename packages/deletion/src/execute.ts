@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { DirectoryDb, PgPool } from '@rt/db';
+import { type DirectoryDb, deleteTenantRows, type PgPool, tenantHasRows } from '@rt/db';
 import { TENANT_CHANGED_CHANNEL } from '@rt/directory';
 import { deleteKeys, listTenantObjects } from '@rt/storage';
 import type { Clock, DeletionRecord } from './schedule.js';
@@ -66,73 +66,6 @@ export type DeletionOutcome =
 /** Channel the routers subscribe to for dropping a tenant's cached directory entry (@rt/directory). */
 export { TENANT_CHANGED_CHANNEL };
 
-const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
-/**
- * The tables of a regional database that hold tenant rows, ordered so that a table comes before
- * the tables it references (children first): deletes then never trip a foreign key, whatever
- * ON DELETE rule it has. Discovered from the catalog, so a table added later is covered without
- * touching this code.
- */
-export async function tenantTables(pool: PgPool): Promise<string[]> {
-  const { rows: tables } = await pool.query<{ table_name: string }>(
-    `SELECT c.table_name FROM information_schema.columns c
-       JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
-      WHERE c.table_schema = current_schema() AND c.column_name = 'tenant_id' AND t.table_type = 'BASE TABLE'
-      ORDER BY c.table_name`,
-  );
-  const { rows: edges } = await pool.query<{ child: string; parent: string }>(
-    `SELECT cc.relname AS child, pc.relname AS parent FROM pg_constraint k
-       JOIN pg_class cc ON cc.oid = k.conrelid JOIN pg_class pc ON pc.oid = k.confrelid
-      WHERE k.contype = 'f' AND k.connamespace = current_schema()::regnamespace`,
-  );
-  const names = tables.map((t) => t.table_name);
-  const ordered: string[] = [];
-  const visiting = new Set<string>();
-  const visit = (table: string) => {
-    if (ordered.includes(table) || visiting.has(table)) return;
-    visiting.add(table);
-    for (const e of edges)
-      if (e.parent === table && e.child !== table && names.includes(e.child)) visit(e.child);
-    ordered.push(table);
-  };
-  for (const t of names) visit(t);
-  return ordered;
-}
-
-/**
- * Deletes every row of the tenant in one region's database, in one transaction (all or nothing,
- * so a kill leaves nothing half-deleted and a retry simply runs it again).
- */
-export async function deleteTenantRows(
-  pool: PgPool,
-  tenantId: string,
-  options: {
-    beforeCommit?: (removed: { rows: number; tables: Record<string, number> }) => Promise<void>;
-  } = {},
-): Promise<{ rows: number; tables: Record<string, number> }> {
-  const tables = await tenantTables(pool);
-  const client = await pool.connect();
-  const counts: Record<string, number> = {};
-  let rows = 0;
-  try {
-    await client.query('BEGIN');
-    for (const table of tables) {
-      const res = await client.query(`DELETE FROM ${quoteIdent(table)} WHERE tenant_id = $1`, [tenantId]);
-      counts[table] = res.rowCount ?? 0;
-      rows += res.rowCount ?? 0;
-    }
-    await options.beforeCommit?.({ rows, tables: counts });
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
-  return { rows, tables: counts };
-}
-
 /**
  * Deletes every object under `tenants/{tenantId}/` of a bucket: lists the first page, deletes it
  * in batches, lists again, until the prefix is empty. Re-listing from the start (instead of
@@ -172,17 +105,6 @@ export async function deleteTenantObjects(
       await options.onBatch?.(n);
     }
   }
-}
-
-/** Whether any tenant table of a region still holds a row of the tenant. */
-async function tenantHasRows(pool: PgPool, tenantId: string): Promise<boolean> {
-  for (const table of await tenantTables(pool)) {
-    const res = await pool.query(`SELECT 1 FROM ${quoteIdent(table)} WHERE tenant_id = $1 LIMIT 1`, [
-      tenantId,
-    ]);
-    if ((res.rowCount ?? 0) > 0) return true;
-  }
-  return false;
 }
 
 const emptyRegion = (): RegionReceipt => ({ rows: 0, objects: 0, tables: {}, done: false });

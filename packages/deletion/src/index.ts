@@ -5,12 +5,10 @@ export {
   type DeletionReceipt,
   type DeletionRegion,
   deleteTenantObjects,
-  deleteTenantRows,
   type RegionReceipt,
   receiptOf,
   runDeletion,
   TENANT_CHANGED_CHANNEL,
-  tenantTables,
 } from './execute.js';
 export {
   DELETION_STATES,

@@ -1,4 +1,4 @@
-import type { PgPool, PgPoolClient } from '@rt/db';
+import { withTransaction as inTransaction, type PgPool, type PgPoolClient } from '@rt/db';
 import { BadRequest, Conflict } from '@rt/http';
 
 /** Postgres error with its SQLSTATE. */
@@ -8,25 +8,18 @@ interface PgError extends Error {
 }
 
 /**
- * Runs `work` in one transaction on one connection: COMMIT on success, ROLLBACK on any error.
- * Database errors that bad input can still provoke (past schema validation) are mapped to
- * 4xx here so that they never surface as a 500.
+ * Runs `work` in one transaction (`@rt/db`'s `withTransaction`). Database errors that bad input
+ * can still provoke (past schema validation) are mapped to 4xx here so that they never surface
+ * as a 500.
  */
 export async function withTransaction<T>(
   pool: PgPool,
   work: (client: PgPoolClient) => Promise<T>,
 ): Promise<T> {
-  const client = await pool.connect();
   try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
+    return await inTransaction(pool, work);
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
     throw mapDatabaseError(err);
-  } finally {
-    client.release();
   }
 }
 

@@ -1,12 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import {
-  type DeletionReceipt,
-  deleteTenantRows,
-  enqueueDeletion,
-  scheduleDeletion,
-  sweepDueDeletions,
-} from '@rt/deletion';
+import { deleteTenantRows } from '@rt/db';
+import { type DeletionReceipt, enqueueDeletion, scheduleDeletion, sweepDueDeletions } from '@rt/deletion';
 import { TENANT_CHANGED_CHANNEL } from '@rt/directory';
 import { createRedis, JobProducer } from '@rt/queue';
 import { deleteKeys, listTenantObjects } from '@rt/storage';

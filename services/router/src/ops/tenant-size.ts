@@ -1,19 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { RegionTable } from '@rt/config';
-import { createPgPool, type PgPool } from '@rt/db';
+import { countTenantRows, createPgPool, type PgPool } from '@rt/db';
 import { createS3Client, listTenantObjects } from '@rt/storage';
-
-/** Regional tables holding tenant rows (all keyed by `tenant_id`). */
-const TABLES = [
-  'layouts',
-  'layout_revisions',
-  'themes',
-  'theme_revisions',
-  'space_themes',
-  'assets',
-  'asset_references',
-  'tenant_settings',
-] as const;
 
 /**
  * The ops API's `GET /tenants/:clientKey` size: rows of the tenant in its home region's database
@@ -31,8 +19,7 @@ export function createTenantSizer(regions: RegionTable) {
       pool = createPgPool({ url: region.databaseUrl, poolSize: 2 });
       pools.set(region.id, pool);
     }
-    const counts = TABLES.map((t) => `(SELECT count(*) FROM ${t} WHERE tenant_id = $1)`).join(' + ');
-    const { rows } = await pool.query<{ n: string }>(`SELECT ${counts} AS n`, [tenantId]);
+    const counts = await countTenantRows(pool, tenantId);
     let objects = 0;
     let bytes = 0;
     let client = s3.get(region.id);
@@ -44,7 +31,7 @@ export function createTenantSizer(regions: RegionTable) {
       objects += page.length;
       for (const o of page) bytes += o.Size ?? 0;
     }
-    return { rows: Number(rows[0]?.n ?? 0), objects, bytes };
+    return { rows: Object.values(counts).reduce((a, b) => a + b, 0), objects, bytes };
   };
   const close = async () => {
     for (const pool of pools.values()) await pool.end();

@@ -1,4 +1,4 @@
-import type { directory } from '@rt/db';
+import { countTenantRows, deleteTenantRows, type directory } from '@rt/db';
 import type { JobPayload } from '@rt/queue';
 import {
   ABANDONED_STATES,
@@ -25,7 +25,7 @@ import {
   readObject,
   sha256Hex,
 } from './objects.js';
-import { checksumTenantRows, copyTenantRows, countRows, deleteTenantRows } from './rows.js';
+import { checksumTenantRows, copyTenantRows } from './rows.js';
 
 /** The copy does not match the source: not retried, the migration fails with E9999. */
 export class VerificationFailed extends Error {
@@ -189,7 +189,7 @@ async function copyAndVerify(deps: WorkerDeps, ctx: MigrationContext, m: Migrati
     // The source is frozen: list its objects while the rows are copied.
     const sourceListing = listObjects(bucketOf(ctx, m.sourceRegion), m.tenantId);
     sourceListing.catch(() => undefined);
-    const counts = await countRows(source.pool, m.tenantId);
+    const counts = await countTenantRows(source.pool, m.tenantId);
     const totalRows = Object.values(counts).reduce((a, b) => a + b, 0);
     let rowsDone = 0;
     await progress.update({ phase: 'copy-rows', rows: { done: 0, total: totalRows } }, true);
@@ -329,7 +329,7 @@ async function deleteCopy(
   if (fresh.cleanupDoneAt) return;
   let result: Record<string, unknown> = { skipped: 'the tenant lives in this region' };
   if (tenant && tenant.homeRegion !== region) {
-    const rows = await deleteTenantRows(ctx.region(region).pool, m.tenantId);
+    const rows = (await deleteTenantRows(ctx.region(region).pool, m.tenantId)).tables;
     const objects = await deleteObjects(bucketOf(ctx, region), m.tenantId);
     result = { region, rows, objects };
   }

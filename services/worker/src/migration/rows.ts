@@ -1,27 +1,6 @@
-import type { PgPool } from '@rt/db';
+import { type PgPool, quoteIdent, TENANT_TABLES, type TenantTable } from '@rt/db';
 
-/** A tenant-scoped table of the regional schema and its primary key. */
-export interface TenantTable {
-  name: string;
-  pk: readonly string[];
-}
-
-/**
- * Every tenant-scoped regional table, parents before children (foreign keys): rows are
- * upserted in this order and deleted in the reverse one.
- */
-export const TENANT_TABLES: readonly TenantTable[] = [
-  { name: 'tenant_settings', pk: ['tenant_id'] },
-  { name: 'layouts', pk: ['id'] },
-  { name: 'layout_revisions', pk: ['layout_id', 'version'] },
-  { name: 'themes', pk: ['id'] },
-  { name: 'theme_revisions', pk: ['theme_id', 'version'] },
-  { name: 'space_themes', pk: ['tenant_id', 'space_key'] },
-  { name: 'assets', pk: ['id'] },
-  { name: 'asset_references', pk: ['document_type', 'document_id', 'asset_id'] },
-];
-
-const q = (ident: string) => `"${ident.replace(/"/g, '""')}"`;
+const q = quoteIdent;
 const pkList = (t: TenantTable) => t.pk.map(q).join(', ');
 
 /** Count and checksum of one table's rows of a tenant. */
@@ -48,19 +27,6 @@ async function columnsOf(pool: PgPool, table: string): Promise<string[]> {
   const columns = rows.map((r) => r.column_name);
   byTable.set(table, columns);
   return columns;
-}
-
-/** Number of a tenant's rows per table. */
-export async function countRows(pool: PgPool, tenantId: string): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  for (const t of TENANT_TABLES) {
-    const { rows } = await pool.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM ${q(t.name)} WHERE tenant_id = $1`,
-      [tenantId],
-    );
-    counts[t.name] = rows[0]?.n ?? 0;
-  }
-  return counts;
 }
 
 /**
@@ -172,24 +138,4 @@ export async function checksumTenantRows(
     client.release();
   }
   return sums;
-}
-
-/** Deletes every row of a tenant in one region (children first), in one transaction. */
-export async function deleteTenantRows(pool: PgPool, tenantId: string): Promise<Record<string, number>> {
-  const client = await pool.connect();
-  const deleted: Record<string, number> = {};
-  try {
-    await client.query('BEGIN');
-    for (const t of [...TENANT_TABLES].reverse()) {
-      const r = await client.query(`DELETE FROM ${q(t.name)} WHERE tenant_id = $1`, [tenantId]);
-      deleted[t.name] = r.rowCount ?? 0;
-    }
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
-  return deleted;
 }
