@@ -1,4 +1,4 @@
-import { type Env, parseEnv } from '@rt/config';
+import { ConfigError, type Env, isProduction, parseEnv } from '@rt/config';
 import { Forbidden, Unauthorized } from '@rt/http';
 import { Type } from '@sinclair/typebox';
 import { createRemoteJWKSet, type JWTPayload, jwtVerify, SignJWT } from 'jose';
@@ -35,9 +35,22 @@ const OperatorEnv = Type.Object({
  * Reads the operator auth configuration: OPERATOR_OIDC_ISSUER + OPERATOR_JWKS_URL +
  * OPERATOR_AUDIENCE (production), else OPERATOR_TOKEN_SECRET (local stack; HS256, ≥ 32 chars).
  * Returns undefined when neither is set (the ops API is then not mounted).
+ *
+ * Production (`NODE_ENV=production`) refuses OPERATOR_TOKEN_SECRET outright, also next to an
+ * OIDC issuer: whoever holds a shared HS256 key can mint an admin token that no identity
+ * provider issued, no employee's account can be disabled for, and no audit row can attribute.
  */
 export function loadOperatorAuthConfig(env: Env): OperatorAuthConfig | undefined {
   const v = parseEnv(OperatorEnv, env);
+  if (isProduction(env) && v.OPERATOR_TOKEN_SECRET) {
+    throw new ConfigError([
+      {
+        variable: 'OPERATOR_TOKEN_SECRET',
+        problem:
+          'local operator tokens are refused in production; unset it and set OPERATOR_OIDC_ISSUER and OPERATOR_JWKS_URL',
+      },
+    ]);
+  }
   if (v.OPERATOR_OIDC_ISSUER && v.OPERATOR_JWKS_URL) {
     return {
       mode: 'oidc',
