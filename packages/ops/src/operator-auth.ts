@@ -51,6 +51,19 @@ export function loadOperatorAuthConfig(env: Env): OperatorAuthConfig | undefined
       },
     ]);
   }
+  // Half an OIDC configuration is a mistake, not a wish to run without operators.
+  if (Boolean(v.OPERATOR_OIDC_ISSUER) !== Boolean(v.OPERATOR_JWKS_URL)) {
+    const missing = v.OPERATOR_OIDC_ISSUER ? 'OPERATOR_JWKS_URL' : 'OPERATOR_OIDC_ISSUER';
+    throw new ConfigError([
+      { variable: missing, problem: 'is required when the other OIDC variable is set' },
+    ]);
+  }
+  // Keys fetched over plain HTTP could be replaced by anyone on the path, and with them every role.
+  if (isProduction(env) && v.OPERATOR_JWKS_URL && !v.OPERATOR_JWKS_URL.startsWith('https://')) {
+    throw new ConfigError([
+      { variable: 'OPERATOR_JWKS_URL', problem: 'must be an https:// URL in production' },
+    ]);
+  }
   if (v.OPERATOR_OIDC_ISSUER && v.OPERATOR_JWKS_URL) {
     return {
       mode: 'oidc',

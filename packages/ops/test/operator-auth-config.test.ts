@@ -35,6 +35,17 @@ describe('operator token configuration', () => {
     });
   });
 
+  it('refuses half an OIDC configuration, and keys over plain HTTP in production', () => {
+    const { OPERATOR_JWKS_URL: _jwks, ...issuerOnly } = oidc;
+    expect(load({ NODE_ENV: 'production', ...issuerOnly })).toEqual({ refused: ['OPERATOR_JWKS_URL'] });
+    expect(load({ OPERATOR_JWKS_URL: oidc.OPERATOR_JWKS_URL })).toEqual({
+      refused: ['OPERATOR_OIDC_ISSUER'],
+    });
+    const plain = { ...oidc, OPERATOR_JWKS_URL: 'http://login.example.com/jwks.json' };
+    expect(load({ NODE_ENV: 'production', ...plain })).toEqual({ refused: ['OPERATOR_JWKS_URL'] });
+    expect(load(plain)).toMatchObject({ mode: 'oidc' });
+  });
+
   it('the local stack and tests keep their locally signed tokens', () => {
     expect(load({ NODE_ENV: 'development', ...localKey })).toMatchObject({ mode: 'local' });
     expect(load({ ...localKey })).toMatchObject({ mode: 'local' });
