@@ -105,18 +105,20 @@ function urlPassword(url: string): string | undefined {
 /** Why a secret is not acceptable in production, or undefined. */
 function weakness(secret: FoundSecret): string | undefined {
   const { value } = secret;
+  // Credentials end up in connection URLs, where base64's `/` and `+` would need escaping.
+  const generate = `generate one: openssl rand ${secret.key ? '-base64' : '-hex'} 32`;
   const words = value.toLowerCase().replace(/[^a-z0-9]/g, '');
   if (KNOWN_PLACEHOLDERS.has(value) || PLACEHOLDER_WORDS.test(words)) {
-    return 'is a placeholder, not a generated secret (generate one: openssl rand -base64 32)';
+    return `is a placeholder, not a generated secret (${generate})`;
   }
-  if (/^(.+?)\1+$/s.test(value)) return 'repeats one short pattern (generate one: openssl rand -base64 32)';
+  if (/^(.+?)\1+$/s.test(value)) return `repeats one short pattern (${generate})`;
   if (!secret.key) return undefined;
   const bytes = secret.variable === 'ENCRYPTION_KEY' ? Buffer.from(value, 'base64') : undefined;
   if (bytes?.every((b) => b === bytes[0])) return 'is a constant key (all bytes equal)';
   const bits = estimatedBits(bytes ? [...bytes] : [...value]);
   const distinct = new Set<string | number>(bytes ?? value).size;
   if (bits < MIN_SECRET_BITS || distinct < MIN_DISTINCT_CHARACTERS) {
-    return `has too little entropy (about ${Math.floor(bits)} bits, at least ${MIN_SECRET_BITS} needed; generate one: openssl rand -base64 32)`;
+    return `has too little entropy (about ${Math.floor(bits)} bits, at least ${MIN_SECRET_BITS} needed; ${generate})`;
   }
   return undefined;
 }
