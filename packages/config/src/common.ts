@@ -2,6 +2,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { type Env, EnvType, parseEnv, withAssembledUrls } from './env.js';
 import { ConfigError } from './errors.js';
 import { parseRegions, type RegionSettings, type RegionTable } from './regions.js';
+import { assertProductionSecrets, isProduction } from './secrets.js';
 
 /**
  * The process's own region: database and Redis URLs are set whenever the service declared it
@@ -59,6 +60,9 @@ export function parseCommonConfig(rawEnv: Env, needs: CommonNeeds = {}): CommonC
   const want = { regionalDatabase: true, redis: true, internalToken: true, ...needs };
   const env = withAssembledUrls(rawEnv);
   const v = parseEnv(CommonEnvSchema, env);
+  // Every service parses this at start-up, so a production process with a placeholder, weak or
+  // shared secret stops here, whichever of the secrets it was given.
+  if (isProduction(env)) assertProductionSecrets(env);
   if (want.internalToken && !v.INTERNAL_TOKEN_SECRET) {
     throw new ConfigError([{ variable: 'INTERNAL_TOKEN_SECRET', problem: 'is required but not set' }]);
   }

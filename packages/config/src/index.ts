@@ -8,3 +8,10 @@ export {
 export { type Env, EnvType, loadConfigOrExit, parseEnv, withAssembledUrls } from './env.js';
 export { ConfigError, type ConfigIssue } from './errors.js';
 export { parseRegions, Region, type RegionId, type RegionSettings, type RegionTable } from './regions.js';
+export {
+  assertProductionSecrets,
+  isProduction,
+  KEY_SECRETS,
+  MIN_SECRET_BITS,
+  productionSecretIssues,
+} from './secrets.js';

@@ -1,4 +1,4 @@
-import { type Env, parseEnv } from '@rt/config';
+import { ConfigError, type Env, isProduction, parseEnv } from '@rt/config';
 import { Forbidden, Unauthorized } from '@rt/http';
 import { Type } from '@sinclair/typebox';
 import { createRemoteJWKSet, type JWTPayload, jwtVerify, SignJWT } from 'jose';
@@ -35,9 +35,35 @@ const OperatorEnv = Type.Object({
  * Reads the operator auth configuration: OPERATOR_OIDC_ISSUER + OPERATOR_JWKS_URL +
  * OPERATOR_AUDIENCE (production), else OPERATOR_TOKEN_SECRET (local stack; HS256, ≥ 32 chars).
  * Returns undefined when neither is set (the ops API is then not mounted).
+ *
+ * Production (`NODE_ENV=production`) refuses OPERATOR_TOKEN_SECRET outright, also next to an
+ * OIDC issuer: whoever holds a shared HS256 key can mint an admin token that no identity
+ * provider issued, no employee's account can be disabled for, and no audit row can attribute.
  */
 export function loadOperatorAuthConfig(env: Env): OperatorAuthConfig | undefined {
   const v = parseEnv(OperatorEnv, env);
+  if (isProduction(env) && v.OPERATOR_TOKEN_SECRET) {
+    throw new ConfigError([
+      {
+        variable: 'OPERATOR_TOKEN_SECRET',
+        problem:
+          'local operator tokens are refused in production; unset it and set OPERATOR_OIDC_ISSUER and OPERATOR_JWKS_URL',
+      },
+    ]);
+  }
+  // Half an OIDC configuration is a mistake, not a wish to run without operators.
+  if (Boolean(v.OPERATOR_OIDC_ISSUER) !== Boolean(v.OPERATOR_JWKS_URL)) {
+    const missing = v.OPERATOR_OIDC_ISSUER ? 'OPERATOR_JWKS_URL' : 'OPERATOR_OIDC_ISSUER';
+    throw new ConfigError([
+      { variable: missing, problem: 'is required when the other OIDC variable is set' },
+    ]);
+  }
+  // Keys fetched over plain HTTP could be replaced by anyone on the path, and with them every role.
+  if (isProduction(env) && v.OPERATOR_JWKS_URL && !v.OPERATOR_JWKS_URL.startsWith('https://')) {
+    throw new ConfigError([
+      { variable: 'OPERATOR_JWKS_URL', problem: 'must be an https:// URL in production' },
+    ]);
+  }
   if (v.OPERATOR_OIDC_ISSUER && v.OPERATOR_JWKS_URL) {
     return {
       mode: 'oidc',

@@ -189,7 +189,12 @@ export class AssetStore {
     }
   }
 
-  /** A short-lived presigned GET URL of the asset's object. */
+  /**
+   * A short-lived presigned GET URL of the asset's object. An SVG is a document that a browser
+   * opened directly would run in the bucket's origin, and S3 cannot send it with a
+   * Content-Security-Policy (presigned URLs override only the `response-*` headers), so SVGs are
+   * served as attachments: `<img src>` still shows them, a top-level visit downloads them.
+   */
   async presign(tenantId: string, asset: AssetRecord): Promise<{ url: string; expiresAt: string }> {
     const ttl = this.settings.urlTtlSeconds;
     const url = await getSignedUrl(
@@ -199,7 +204,8 @@ export class AssetStore {
         Key: assetKey(tenantId, asset.sha256),
         ResponseContentType: asset.mediaType,
         ResponseCacheControl: `private, max-age=${ttl}`,
-        ResponseContentDisposition: 'inline',
+        ResponseContentDisposition:
+          asset.mediaType === 'image/svg+xml' ? `attachment; filename="${asset.id}.svg"` : 'inline',
       }),
       { expiresIn: ttl },
     );

@@ -20,6 +20,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { buildPng, type ImageCase, ihdr, imageCases, jpegSegment, pngChunk, riff, vp8x } from './fixtures.js';
+import { harmlessSvgs, hasExternalReference, hostileSvgs } from './svg-corpus.js';
 
 const secret = 's'.repeat(40);
 const bucket = 'rt-test-assets-api';
@@ -198,7 +199,30 @@ describe('upload and download round trip', () => {
     expect(Date.parse(expiresAt)).toBeGreaterThan(Date.now());
     const fetched = await fetch(url);
     expect(fetched.status).toBe(200);
+    expect(fetched.headers.get('content-disposition')).toBe('inline');
     expect(Buffer.from(await fetched.arrayBuffer()).equals(gif.clean)).toBe(true);
+  });
+
+  it('presigns SVGs as attachments, so a browser never renders one in the bucket origin', async () => {
+    const svg = cases.find((c) => c.name === 'svg')!;
+    const id = (await upload(tenantA, svg.clean, svg.mediaType)).json().id;
+    const res = await app.inject({ method: 'GET', url: `/api/v1/assets/${id}/url`, headers: auth(tenantA) });
+    expect(res.statusCode).toBe(200);
+    const fetched = await fetch(res.json().url);
+    expect(fetched.status).toBe(200);
+    expect(fetched.headers.get('content-disposition')).toBe(`attachment; filename="${id}.svg"`);
+    expect(fetched.headers.get('content-type')).toBe('image/svg+xml');
+    expect(Buffer.from(await fetched.arrayBuffer()).equals(svg.clean)).toBe(true);
+  });
+
+  it('stores tricky but harmless SVGs as the one document the checks saw', async () => {
+    for (const [name, input, stored] of harmlessSvgs) {
+      const res = await upload(tenantA, Buffer.from(input), 'image/svg+xml');
+      expect(res.statusCode, `${name}: ${res.body}`).toBe(201);
+      const bytes = await objectBytes(assetKey(tenantA, res.json().sha256));
+      expect(bytes.toString('utf8'), name).toBe(stored);
+      expect(hasExternalReference(bytes.toString('utf8')), name).toBe(false);
+    }
   });
 });
 
@@ -464,6 +488,16 @@ function hostileCorpus(): Array<[string, Buffer | Readable | undefined, string |
       413,
       'ASSET_TOO_LARGE',
     ],
+    ...hostileSvgs.map(
+      ([name, doc]) =>
+        [`SVG: ${name}`, Buffer.from(doc), 'image/svg+xml', 422, 'ASSET_SVG_UNSAFE'] as [
+          string,
+          Buffer,
+          string,
+          number,
+          string,
+        ],
+    ),
   ];
 }
 

@@ -11,8 +11,11 @@ export const RouterEnvSchema = Type.Object({
   FORGE_JWKS_URL: EnvType.url({ default: 'https://forge.cdn.prod.atlassian-dev.net/.well-known/jwks.json' }),
   /** Forge app id (`ari:cloud:ecosystem::app/…`), the audience of Forge Invocation Tokens. */
   FORGE_APP_ID: Type.Optional(Type.String({ minLength: 1 })),
-  /** 32-byte key, base64, for AES-256-GCM of tenant shared secrets at rest. */
-  ENCRYPTION_KEY: Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$', description: '32 bytes, base64' }),
+  /**
+   * 32-byte key, base64, for AES-256-GCM of tenant shared secrets at rest: padded as
+   * `openssl rand -base64 32` prints it, or the 43 unpadded characters Secrets Manager generates.
+   */
+  ENCRYPTION_KEY: Type.String({ pattern: '^[A-Za-z0-9+/]{43}=?$', description: '32 bytes, base64' }),
   /** Services of this region (internal addresses). */
   LAYOUT_URL: EnvType.url(),
   THEME_URL: EnvType.url(),

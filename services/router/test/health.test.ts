@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { ConfigError } from '@rt/config';
 import { createDirectoryClient, createPgPool, type DirectoryDb, type PgPool } from '@rt/db';
 import { createRedis, type Redis } from '@rt/queue';
 import { createTestDatabase, type TestDatabase, testRedisUrl } from '@rt/testing';
@@ -32,7 +34,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const config = () =>
+const config = (overrides: Record<string, string> = {}) =>
   loadConfig({
     REGION: 'EU',
     INTERNAL_TOKEN_SECRET: 'x'.repeat(40),
@@ -50,7 +52,18 @@ const config = () =>
     ASSET_URL: upstreamUrl,
     MIGRATION_URL: upstreamUrl,
     LOG_LEVEL: 'silent',
+    ...overrides,
   });
+
+describe('router configuration', () => {
+  it('takes the encryption key padded (openssl) or as Secrets Manager generates it (43 characters)', () => {
+    const padded = randomBytes(32).toString('base64');
+    expect(config({ ENCRYPTION_KEY: padded }).encryptionKey).toBe(padded);
+    const generated = padded.slice(0, 43).replace(/[+/]/g, 'A');
+    expect(Buffer.from(config({ ENCRYPTION_KEY: generated }).encryptionKey, 'base64')).toHaveLength(32);
+    expect(() => config({ ENCRYPTION_KEY: padded.slice(0, 40) })).toThrow(ConfigError);
+  });
+});
 
 describe('router health', () => {
   it('is alive, and ready only while the directory, Redis and its services are', async () => {

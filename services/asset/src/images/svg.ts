@@ -107,9 +107,18 @@ const ATTRIBUTES = new Set(
 
 /** Raster images may be embedded as data URLs; anything else that loads a resource is refused. */
 const DATA_IMAGE = /^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*$/;
-/** CSS that loads resources or runs code. */
-const UNSAFE_CSS = /@import|image-set|expression\s*\(|javascript:|behavior\s*:|-moz-binding|\\/i;
-const CSS_URL = /url\s*\(\s*(['"]?)([^'")]*)\1\s*\)/gi;
+/**
+ * CSS that loads resources, runs code or hides what it says. Matched after comments are removed,
+ * so a comment cannot split a keyword away from this check (browsers would not join the halves,
+ * but refusing is cheaper than proving that). A backslash is refused outright: CSS escapes
+ * (`\75 rl(`) turn any keyword into another spelling, and drawings do not need them.
+ */
+const UNSAFE_CSS =
+  /@import|@namespace|@font-face|\b(?:image-set|image|cross-fade|element|src|attr|expression)\s*\(|javascript:|vbscript:|behavior\s*:|-moz-binding|\\/i;
+/** Start of a CSS `url(` function (the argument is read by {@link cssUrls}, closed or not). */
+const CSS_URL_START = /url\s*\(/gi;
+/** Attributes that are never parsed as CSS (labels may hold any text, backslashes included). */
+const NOT_CSS = /^(?:id|class|role|lang|aria-.*|systemLanguage|requiredFeatures|requiredExtensions)$/;
 const MAX_DEPTH = 256;
 
 /** A sanitised SVG: the re-serialised document and its intrinsic size when it has one. */
@@ -125,6 +134,12 @@ export interface SvgResult {
  * handlers, `foreignObject`, animations that can rewrite links, references to anything but the
  * document itself or embedded raster data, CSS `@import`/external `url()`) makes the upload fail
  * with ASSET_SVG_UNSAFE; inert extras (comments, metadata, editor attributes) are dropped.
+ *
+ * Checks look at what is written, never at the pieces the parser reports: a `<style>` is checked
+ * as the one text it becomes once comments are dropped and CDATA is merged, so
+ * `@im<!--x-->port` is an `@import`. The written document is then parsed and sanitised again and
+ * must come out clean and unchanged, so no joining of parts can create what the first pass
+ * did not see.
  */
 export function sanitizeSvg(bytes: Buffer): SvgResult {
   let text: string;
@@ -133,6 +148,30 @@ export function sanitizeSvg(bytes: Buffer): SvgResult {
   } catch {
     throw new AssetRejected('ASSET_MALFORMED', 'SVG is not valid UTF-8');
   }
+  const first = serialize(text);
+  refuseUnsafe(first.unsafe);
+  const second = serialize(first.output);
+  refuseUnsafe(second.unsafe);
+  if (second.output !== first.output) {
+    throw new AssetRejected('ASSET_SVG_UNSAFE', 'SVG changes meaning when it is written out again');
+  }
+  const [width, height] = intrinsicSize(first.root);
+  return { output: Buffer.from(first.output, 'utf8'), width, height };
+}
+
+function refuseUnsafe(unsafe: string[]): void {
+  if (unsafe.length === 0) return;
+  throw new AssetRejected(
+    'ASSET_SVG_UNSAFE',
+    `SVG contains active or external content: ${unsafe.join('; ')}`,
+    {
+      found: unsafe,
+    },
+  );
+}
+
+/** One pass: the allow-listed document as text, and what was found unsafe in it. */
+function serialize(text: string): { output: string; unsafe: string[]; root: SaxesTagNS } {
   const unsafe: string[] = [];
   const flag = (what: string) => {
     if (unsafe.length < 10 && !unsafe.includes(what)) unsafe.push(what);
@@ -142,7 +181,8 @@ export function sanitizeSvg(bytes: Buffer): SvgResult {
   const stack: Array<'keep' | 'unwrap' | 'drop'> = [];
   let pendingOpen = false;
   let root: SaxesTagNS | undefined;
-  let inStyle = false;
+  // The text of the open <style>, gathered from every text and CDATA part of it.
+  let style: string[] | undefined;
 
   const closePending = () => {
     if (pendingOpen) out.push('>');
@@ -170,7 +210,8 @@ export function sanitizeSvg(bytes: Buffer): SvgResult {
     if (!svg && (tag.local === 'script' || tag.uri === 'http://www.w3.org/1999/xhtml'))
       flag(`<${tag.name}> element`);
     const attrs = safeAttributes(tag, flag);
-    if (dropping()) {
+    // A <style> is text only: an element inside it is dropped with its content.
+    if (dropping() || style) {
       stack.push('drop');
       return;
     }
@@ -186,13 +227,21 @@ export function sanitizeSvg(bytes: Buffer): SvgResult {
     const ns = stack.length === 0 ? ` xmlns="${SVG_NS}"` : '';
     out.push(`<${tag.local}${ns}${attrs}`);
     pendingOpen = true;
-    inStyle = tag.local === 'style';
+    if (tag.local === 'style') style = [];
     stack.push('keep');
   });
   parser.on('closetag', (tag) => {
     const mode = stack.pop();
     if (mode !== 'keep') return;
-    inStyle = false;
+    if (style && tag.local === 'style') {
+      const css = style.join('');
+      style = undefined;
+      checkCss(css, flag);
+      if (css !== '') {
+        closePending();
+        out.push(escapeText(css));
+      }
+    }
     if (pendingOpen) {
       out.push('/>');
       pendingOpen = false;
@@ -202,7 +251,10 @@ export function sanitizeSvg(bytes: Buffer): SvgResult {
   });
   const onText = (value: string) => {
     if (stack.length === 0 || dropping()) return;
-    if (inStyle) checkCss(value, flag);
+    if (style) {
+      style.push(value);
+      return;
+    }
     closePending();
     out.push(escapeText(value));
   };
@@ -215,17 +267,7 @@ export function sanitizeSvg(bytes: Buffer): SvgResult {
   });
   parser.write(text).close();
   if (!root) throw new AssetRejected('ASSET_TYPE_UNKNOWN', 'no SVG root element');
-  if (unsafe.length > 0) {
-    throw new AssetRejected(
-      'ASSET_SVG_UNSAFE',
-      `SVG contains active or external content: ${unsafe.join('; ')}`,
-      {
-        found: unsafe,
-      },
-    );
-  }
-  const [width, height] = intrinsicSize(root);
-  return { output: Buffer.from(out.join(''), 'utf8'), width, height };
+  return { output: out.join(''), unsafe, root };
 }
 
 /** Serialises the kept attributes of a tag, flagging dangerous ones. */
@@ -247,22 +289,52 @@ function safeAttributes(tag: SaxesTagNS, flag: (what: string) => void): string {
       else flag(`external reference ${attr.name}="${v.slice(0, 60)}"`);
       continue;
     }
-    if (/url\s*\(/i.test(value) || local === 'style') checkCss(value, flag);
     if (uri === XML_NS && (local === 'space' || local === 'lang')) {
       result += ` xml:${local}="${escapeAttr(value)}"`;
     } else if (uri === '' && ATTRIBUTES.has(local)) {
+      // Presentation attributes are parsed as CSS values, so every kept one is checked as CSS.
+      if (!NOT_CSS.test(local)) checkCss(value, flag);
       result += ` ${local}="${escapeAttr(value)}"`;
+    } else if (/url\s*\(/i.test(value)) {
+      // Dropped anyway; refused because nothing legitimate points outside the document.
+      checkCss(value, flag);
     }
   }
   return result;
 }
 
+/** Flags CSS that imports, escapes, runs code or references anything outside the document. */
 function checkCss(css: string, flag: (what: string) => void): void {
-  if (UNSAFE_CSS.test(css)) flag('CSS that imports, escapes or runs code');
-  for (const match of css.matchAll(CSS_URL)) {
-    const target = (match[2] ?? '').trim();
-    if (!target.startsWith('#') && !DATA_IMAGE.test(target)) flag(`CSS url(${target.slice(0, 60)})`);
+  // An unclosed comment runs to the end (CSS Syntax §4.3.2), so it is removed to the end too.
+  const plain = css.replace(/\/\*[\s\S]*?(?:\*\/|$)/g, '');
+  for (const candidate of css === plain ? [css] : [css, plain]) {
+    if (UNSAFE_CSS.test(candidate)) flag('CSS that imports, escapes or runs code');
+    for (const target of cssUrls(candidate)) {
+      if (!target.startsWith('#') && !DATA_IMAGE.test(target)) flag(`CSS url(${target.slice(0, 60)})`);
+    }
   }
+}
+
+/**
+ * The arguments of every `url(` in `css`, read the way a browser reads them: quoted up to the
+ * closing quote, unquoted up to `)`, and an unclosed one up to the end of the text (CSS Syntax
+ * §4.3.6 closes it at EOF, so `fill:url(https://x` does load).
+ */
+function cssUrls(css: string): string[] {
+  const targets: string[] = [];
+  for (const match of css.matchAll(CSS_URL_START)) {
+    let rest = css.slice(match.index + match[0].length).trimStart();
+    const quote = rest[0] === '"' || rest[0] === "'" ? rest[0] : undefined;
+    if (quote) {
+      rest = rest.slice(1);
+      const end = rest.indexOf(quote);
+      targets.push((end < 0 ? rest : rest.slice(0, end)).trim());
+    } else {
+      const end = rest.indexOf(')');
+      targets.push((end < 0 ? rest : rest.slice(0, end)).trim());
+    }
+  }
+  return targets;
 }
 
 function intrinsicSize(root: SaxesTagNS): [number | null, number | null] {
@@ -284,6 +356,15 @@ function intrinsicSize(root: SaxesTagNS): [number | null, number | null] {
   return [width, height];
 }
 
-const escapeText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+// Carriage returns and tabs are written as references: XML parsing would normalise the raw
+// characters, and the second pass must read exactly what the first one meant.
+const escapeText = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
 const escapeAttr = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;').replace(/\n/g, '&#10;');
+  s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/"/g, '&quot;')
+    .replace(/\n/g, '&#10;')
+    .replace(/\r/g, '&#13;')
+    .replace(/\t/g, '&#9;');
