@@ -11,6 +11,8 @@ import { InstallKeys } from './auth/install-token.js';
 import type { RouterConfig } from './config.js';
 import { TenantDirectory } from './directory/tenant-directory.js';
 import { type LifecycleHooks, TenantRegistry } from './directory/tenant-registry.js';
+import { edgePlugin } from './edge/edge-plugin.js';
+import { routeKindsPlugin } from './edge/route-kinds.js';
 import { accessLogPlugin } from './plugins/access-log.js';
 import { authenticatePlugin } from './plugins/authenticate.js';
 import {
@@ -90,6 +92,11 @@ export async function buildApp(deps: AppDeps): Promise<RouterServiceApp> {
     },
   });
 
+  // Before any route exists (the skeleton's health and metrics routes included): every route gets
+  // its kind, and the edge runs first for every request.
+  await app.register(routeKindsPlugin);
+  await app.register(edgePlugin);
+
   const secretBox = new SecretBox(config.encryptionKey);
   const tenantDirectory = new TenantDirectory({
     pool: deps.pool,
@@ -107,7 +114,8 @@ export async function buildApp(deps: AppDeps): Promise<RouterServiceApp> {
     now: deps.now,
     assertBaseUrl: deps.assertBaseUrl,
   });
-  const signInternalToken = createInternalTokenSigner(config.internalTokenSecret);
+  const signServiceToken = createInternalTokenSigner(config.internalTokenSecret, 'service');
+  const signForwardingToken = createInternalTokenSigner(config.internalTokenSecret, 'forwarding');
 
   if (deps.subscribers?.length) {
     let unsubscribe: (() => Promise<void>) | undefined;
@@ -153,7 +161,8 @@ export async function buildApp(deps: AppDeps): Promise<RouterServiceApp> {
     regions: config.regions,
     services: config.services,
     directory: tenantDirectory,
-    signInternalToken,
+    signServiceToken,
+    signForwardingToken,
     bodyLimitBytes: config.bodyLimitBytes,
     uploadLimitBytes: config.uploadLimitBytes,
   });

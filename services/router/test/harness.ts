@@ -26,7 +26,10 @@ export interface UpstreamStub {
 }
 
 export async function startUpstream(name: string): Promise<UpstreamStub> {
-  const verify = createInternalTokenVerifier(INTERNAL_SECRET);
+  const verify = createInternalTokenVerifier(INTERNAL_SECRET, {
+    purpose: 'service',
+    kinds: ['api', 'atlassian-callback'],
+  });
   const app: FastifyInstance = Fastify();
   const calls: UpstreamStub['calls'] = [];
   app.removeAllContentTypeParsers();
