@@ -46,7 +46,8 @@ export interface ServiceAppOptions {
 
 /**
  * Builds the common skeleton of every service: JSON logs without IPs or tokens, request ids
- * propagated via `x-request-id`, the one error handler, `/healthz`, `/readyz` and `/metrics`.
+ * propagated via `x-request-id`, the one error handler, `/healthz`, `/readyz`, and the metrics
+ * registry (served on a private listener by {@link serve}, never on this app's port).
  * No I/O happens here; the caller registers its plugins and routes, then listens.
  */
 export function createServiceApp(options: ServiceAppOptions): ServiceApp {

@@ -1,4 +1,5 @@
 import { createInternalTokenSigner, type RouteKind } from '@rt/auth';
+import { startMetricsListener } from '@rt/http';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 
@@ -23,7 +24,8 @@ export function internalToken(
 
 /**
  * The contract every service keeps (issue: foundation): `/healthz` answers, `/readyz` is green
- * when its dependencies are up, `/metrics` is Prometheus text, and any other request without a
+ * when its dependencies are up, `/metrics` is Prometheus text on the private metrics listener only
+ * (never on the app's port), and any other request without a
  * valid internal token is a 401 with a JSON `code`.
  */
 export async function assertServiceContract(
@@ -39,9 +41,17 @@ export async function assertServiceContract(
   expect(ready.json()).toMatchObject({ status: 'ready' });
   expect(ready.statusCode).toBe(200);
 
-  const metrics = await app.inject({ method: 'GET', url: '/metrics' });
-  expect(metrics.statusCode).toBe(200);
-  expect(metrics.body).toContain('http_request_duration_seconds');
+  // Metrics are served on a private listener only, never on the service's own port.
+  const onAppPort = await app.inject({ method: 'GET', url: '/metrics' });
+  expect([401, 404]).toContain(onAppPort.statusCode);
+  const listener = await startMetricsListener(app, { host: '127.0.0.1', port: 0 });
+  try {
+    const metrics = await fetch(`${listener.url}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('http_request_duration_seconds');
+  } finally {
+    await listener.close();
+  }
 
   const missing = await app.inject({ method: 'GET', url: options.probePath });
   expect(missing.statusCode).toBe(401);

@@ -22,6 +22,7 @@ import {
   permissionsPlugin,
 } from './plugins/operations.js';
 import { securityPlugin } from './plugins/security.js';
+import { sourceLimitPlugin } from './plugins/source-limit.js';
 import { descriptorRoutes } from './routes/descriptor.js';
 import { lifecycleRoutes } from './routes/lifecycle.js';
 import { proxyRoutes } from './routes/proxy.js';
@@ -137,6 +138,12 @@ export async function buildApp(deps: AppDeps): Promise<RouterServiceApp> {
     redis: deps.redis,
     rateLimitPerMinute: config.rateLimitPerMinute,
     keyPrefix: prefix,
+  });
+  await app.register(sourceLimitPlugin, {
+    redis: deps.redis,
+    keyPrefix: prefix,
+    maxFailures: config.unauthenticatedLimitPerMinute,
+    hashKey: config.sourceHashKey,
   });
   await app.register(authenticatePlugin, {
     connect: new ConnectTokenVerifier(tenantDirectory, config.jwtLeewaySeconds),

@@ -4,7 +4,7 @@ import type { WorkerDeps } from './deps.js';
 
 /**
  * The worker's small HTTP side: `/healthz`, `/readyz` (directory, Redis, every region's
- * Postgres and bucket) and `/metrics`. It serves no tenant data.
+ * Postgres and bucket); its metrics are served on the private METRICS_PORT. It serves no tenant data.
  */
 export async function buildApp(deps: WorkerDeps): Promise<ServiceApp> {
   const checks: Record<string, () => Promise<unknown>> = {

@@ -225,6 +225,7 @@ export async function startStack(label: string): Promise<Stack> {
       MIGRATION_URL: migration.url,
       // Generous: the tests make a few hundred requests from one address.
       RATE_LIMIT_PER_MINUTE: '100000',
+      UNAUTHENTICATED_LIMIT_PER_MINUTE: '100000',
       LOG_LEVEL: 'silent',
     };
     for (const r of ids) {
