@@ -9,7 +9,7 @@ import Fastify, {
   type RawRequestDefaultExpression,
   type RawServerDefault,
 } from 'fastify';
-import { errorHandlerPlugin } from './error-handler.js';
+import { errorHandlerPlugin, frameworkErrorResponse } from './error-handler.js';
 import { type HealthOptions, healthPlugin } from './health.js';
 import { loggerOptions, pathOnly } from './logger.js';
 import { metricsPlugin } from './metrics.js';
@@ -59,6 +59,9 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    // Fastify's own refusals before routing (an undecodable path) go through the one error
+    // handler too, so they carry a stable code like every other error.
+    frameworkErrors: frameworkErrorResponse,
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
     },
