@@ -24,8 +24,8 @@ export interface SourceLimitOptions {
  * Limits what unauthenticated callers can make the router do, per source and before any work
  * that costs a database write or an outbound call (install-key and JWKS fetches, tenant
  * creation, audit rows): every 401 a source causes is counted (INCR in the region's Redis, so
- * all instances sharing the hash key see one count); once a source passed `maxFailures` in the
- * window, its requests to any credentialed route are answered 429 at once, before
+ * all instances sharing the hash key see one count) in a window that opens with its first
+ * refusal; once a source reached `maxFailures` in the window, its requests to any credentialed route are answered 429 at once, before
  * authentication. A source that authenticates is never slowed by this.
  *
  * The source is a keyed hash (HMAC-SHA-256) of the client address: the address itself is
@@ -80,18 +80,19 @@ export const sourceLimitPlugin = fp<SourceLimitOptions>(
       if (reply.statusCode !== 401 || !applies(request)) return;
       failures.inc();
       const source = sourceOf(request);
-      const t = now();
-      const windowStart = t - (t % windowMs);
-      const windowEnd = windowStart + windowMs;
-      const redisKey = `${opts.keyPrefix}ua:${source}:${windowStart}`;
+      // The window opens with a source's first refusal (PEXPIRE NX) rather than on the clock, so
+      // a burst is never split across two windows; the key lives no longer than the window.
+      const redisKey = `${opts.keyPrefix}ua:${source}`;
       try {
         const results = await opts.redis
           .multi()
           .incr(redisKey)
-          .pexpire(redisKey, windowEnd - t)
+          .pexpire(redisKey, windowMs, 'NX')
+          .pttl(redisKey)
           .exec();
         const count = Number(results?.[0]?.[1] ?? 0);
-        if (count >= opts.maxFailures) blocked.set(source, windowEnd);
+        const ttl = Number(results?.[2]?.[1] ?? windowMs);
+        if (count >= opts.maxFailures) blocked.set(source, now() + (ttl > 0 ? ttl : windowMs));
       } catch (err) {
         request.log.warn({ err }, 'unauthenticated limit: Redis unavailable, counting skipped');
       }
