@@ -3,9 +3,15 @@ export { type InternalAuthOptions, internalAuthPlugin } from './internal-auth-pl
 export {
   createInternalTokenSigner,
   createInternalTokenVerifier,
-  INTERNAL_TOKEN_AUDIENCE,
   INTERNAL_TOKEN_ISSUER,
   INTERNAL_TOKEN_TTL_SECONDS,
   type InternalClaims,
+  type InternalTokenSigner,
+  type InternalTokenVerifier,
+  type InternalVerifierOptions,
+  type RouteKind,
   type TenantContext,
+  TOKEN_AUDIENCES,
+  type TokenPurpose,
+  verifyInternalBearer,
 } from './internal-token.js';

@@ -1,14 +1,37 @@
+import { Unauthorized } from '@rt/http';
 import { createSigner, createVerifier } from 'fast-jwt';
 
-/** Issuer and audience of the router → service token; nothing else is accepted. */
+/** Issuer of every token the router mints; nothing else is accepted. */
 export const INTERNAL_TOKEN_ISSUER = 'rt-router';
-export const INTERNAL_TOKEN_AUDIENCE = 'rt-service';
 /** Lifetime of an internal token: long enough for a proxied request, too short to replay. */
 export const INTERNAL_TOKEN_TTL_SECONDS = 60;
 
 /**
- * What a service learns about a request from the router. `sub` (the Atlassian account id of the
- * calling user, when there is one) travels only in memory: it is never stored or logged.
+ * What a public route admits, bound to the route (never derived from the path): `api` — the
+ * front end (Connect context/computed JWT, Forge Invocation Token); `atlassian-callback` —
+ * Atlassian calling the app (lifecycle, `dare-migration` hooks); `ops` — operators;
+ * `internal` — services calling the router (permission checks).
+ */
+export type RouteKind = 'api' | 'atlassian-callback' | 'ops' | 'internal';
+
+/**
+ * Why a token was minted. Each purpose has its own audience, so a token minted for one can never
+ * be replayed for another: `service` — the router calling a regional service on behalf of a
+ * verified request; `forwarding` — a router handing a verified request to the home region's
+ * router.
+ */
+export type TokenPurpose = 'service' | 'forwarding';
+
+/** Audience of each purpose (`aud` claim). */
+export const TOKEN_AUDIENCES: Readonly<Record<TokenPurpose, string>> = {
+  service: 'rt-service',
+  forwarding: 'rt-forwarding',
+};
+
+/**
+ * What a service (or the home router) learns about a request from the router. `sub` (the
+ * Atlassian account id of the calling user, when there is one) travels only in memory: it is
+ * never stored or logged.
  */
 export interface InternalClaims {
   /** Tenant id (directory uuid). */
@@ -17,10 +40,17 @@ export interface InternalClaims {
   reg: string;
   /** Request id, for correlating logs across services. */
   rid: string;
+  /** Kind of the route the router matched and authenticated the request for. */
+  kind: RouteKind;
   /** Atlassian account id of the user (in-memory only, for permission checks). */
   sub?: string;
   /** Authentication kind the router verified: Connect JWT, Forge Invocation Token, or system. */
   via?: 'connect' | 'forge' | 'system';
+  /**
+   * Forwarding tokens only: the client address the entry router saw, for the home router's
+   * access log (the only place an address is written).
+   */
+  cip?: string;
 }
 
 /** The verified identity of a request inside a service. */
@@ -28,31 +58,91 @@ export interface TenantContext {
   tenantId: string;
   region: string;
   requestId: string;
+  /** Kind of the public route the router matched. */
+  kind: RouteKind;
   accountId?: string;
   via?: InternalClaims['via'];
 }
 
-/** Signs internal tokens (router, worker, tests). */
-export function createInternalTokenSigner(secret: string): (claims: InternalClaims) => string {
+/** Signs internal tokens of one purpose. */
+export type InternalTokenSigner = (claims: InternalClaims) => string;
+/** Verifies an internal token of one purpose and kind set; throws when it is anything else. */
+export type InternalTokenVerifier = (token: string) => InternalClaims;
+
+const ROUTE_KINDS: ReadonlySet<string> = new Set<RouteKind>(['api', 'atlassian-callback', 'ops', 'internal']);
+
+/** Signs internal tokens of `purpose` (router; tests). */
+export function createInternalTokenSigner(secret: string, purpose: TokenPurpose): InternalTokenSigner {
   const sign = createSigner({
     key: secret,
     algorithm: 'HS256',
     iss: INTERNAL_TOKEN_ISSUER,
-    aud: INTERNAL_TOKEN_AUDIENCE,
+    aud: TOKEN_AUDIENCES[purpose],
     expiresIn: INTERNAL_TOKEN_TTL_SECONDS * 1000,
   });
-  return (claims) => sign({ ...claims });
+  return (claims) => {
+    if (!ROUTE_KINDS.has(claims.kind)) throw new Error(`unknown route kind ${String(claims.kind)}`);
+    return sign({ ...claims });
+  };
 }
 
-/** Verifies an internal token outside Fastify (e.g. in tests); throws when invalid. */
-export function createInternalTokenVerifier(secret: string): (token: string) => InternalClaims {
+/** Options of {@link createInternalTokenVerifier}. */
+export interface InternalVerifierOptions {
+  purpose: TokenPurpose;
+  /** Route kinds accepted; a token of any other kind is invalid. Required: no allow-all default. */
+  kinds: readonly RouteKind[];
+}
+
+/**
+ * Verifies internal tokens of exactly one purpose (audience) and of the given route kinds; throws
+ * when the token is invalid, expired, of another purpose or kind, or lacks the tenant claims.
+ */
+export function createInternalTokenVerifier(
+  secret: string,
+  options: InternalVerifierOptions,
+): InternalTokenVerifier {
+  if (!options.kinds.length) throw new Error('an internal token verifier needs at least one route kind');
+  const kinds = new Set<string>(options.kinds);
   const verify = createVerifier({
     key: secret,
     algorithms: ['HS256'],
     allowedIss: INTERNAL_TOKEN_ISSUER,
-    allowedAud: INTERNAL_TOKEN_AUDIENCE,
+    allowedAud: TOKEN_AUDIENCES[options.purpose],
     maxAge: INTERNAL_TOKEN_TTL_SECONDS * 1000 + 5000,
     clockTolerance: 5000,
   });
-  return (token) => verify(token) as InternalClaims;
+  return (token) => {
+    const claims = verify(token) as InternalClaims;
+    if (typeof claims.tid !== 'string' || typeof claims.reg !== 'string' || typeof claims.rid !== 'string') {
+      throw new Error('internal token lacks tenant claims');
+    }
+    if (typeof claims.kind !== 'string' || !kinds.has(claims.kind)) {
+      throw new Error('internal token is for another kind of route');
+    }
+    return claims;
+  };
+}
+
+/**
+ * The one place a `Bearer <internal token>` header is read (services, the router's internal
+ * routes): exactly one header of the form `Bearer <token>`, verified by `verify`.
+ * Missing or not Bearer → 401 INTERNAL_TOKEN_MISSING; anything else wrong → 401
+ * INTERNAL_TOKEN_INVALID.
+ */
+export function verifyInternalBearer(
+  authorization: string | string[] | undefined,
+  verify: InternalTokenVerifier,
+): InternalClaims {
+  const m = typeof authorization === 'string' ? /^Bearer ([A-Za-z0-9_.-]+)$/.exec(authorization) : null;
+  if (!m?.[1]) {
+    throw new Unauthorized('INTERNAL_TOKEN_MISSING', 'this service accepts only requests from the router');
+  }
+  try {
+    return verify(m[1]);
+  } catch {
+    throw new Unauthorized(
+      'INTERNAL_TOKEN_INVALID',
+      'internal token is invalid, expired or not for this route',
+    );
+  }
 }

@@ -18,6 +18,12 @@ export const CommonEnvSchema = Type.Object({
   REGION: Type.String({ pattern: '^[A-Z]{2,8}$' }),
   HOST: Type.String({ default: '127.0.0.1' }),
   PORT: EnvType.port(0),
+  /**
+   * Private listener of `/metrics` (never served on PORT). Unset: the process serves no metrics.
+   * METRICS_HOST stays on loopback unless a scraper reaches it over a private network.
+   */
+  METRICS_PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
+  METRICS_HOST: Type.String({ default: '127.0.0.1' }),
   /** HS256 key of the router → service internal token (≥ 32 chars). */
   INTERNAL_TOKEN_SECRET: Type.Optional(EnvType.secret(32, 'HS256 key of the internal service token')),
   /** Directory (control plane) database, primary. */
@@ -33,6 +39,8 @@ export interface CommonConfig {
   logLevel: Static<typeof CommonEnvSchema>['LOG_LEVEL'];
   host: string;
   port: number;
+  /** Where `/metrics` is served (absent: nowhere). */
+  metrics?: { host: string; port: number };
   internalTokenSecret: string;
   directoryDatabaseUrl: string;
   /** Directory read replica of this region (defaults to the primary). */
@@ -92,6 +100,7 @@ export function parseCommonConfig(rawEnv: Env, needs: CommonNeeds = {}): CommonC
     logLevel: v.LOG_LEVEL,
     host: v.HOST,
     port: v.PORT,
+    metrics: v.METRICS_PORT ? { host: v.METRICS_HOST, port: v.METRICS_PORT } : undefined,
     internalTokenSecret: v.INTERNAL_TOKEN_SECRET ?? '',
     directoryDatabaseUrl: v.DIRECTORY_DATABASE_URL,
     directoryReadDatabaseUrl: v.DIRECTORY_READ_DATABASE_URL ?? v.DIRECTORY_DATABASE_URL,

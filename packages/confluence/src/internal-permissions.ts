@@ -1,4 +1,4 @@
-import { createInternalTokenVerifier, type InternalClaims } from '@rt/auth';
+import { createInternalTokenVerifier, verifyInternalBearer } from '@rt/auth';
 import { BadRequest, Unauthorized } from '@rt/http';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -74,7 +74,12 @@ export async function permissionCheckRoutes(
   app: FastifyInstance,
   options: PermissionCheckRoutesOptions,
 ): Promise<void> {
-  const verify = createInternalTokenVerifier(options.internalTokenSecret);
+  // Only the service token of a front-end request (kind `api`) names a user whose permissions a
+  // service may ask about; forwarding tokens and callback tokens are refused.
+  const verify = createInternalTokenVerifier(options.internalTokenSecret, {
+    purpose: 'service',
+    kinds: ['api'],
+  });
   app.post(
     PERMISSION_CHECK_PATH,
     {
@@ -85,14 +90,7 @@ export async function permissionCheckRoutes(
       },
     },
     async (request) => {
-      const m = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-      if (!m?.[1]) throw new Unauthorized('INTERNAL_TOKEN_MISSING', 'internal token required');
-      let claims: InternalClaims;
-      try {
-        claims = verify(m[1]);
-      } catch {
-        throw new Unauthorized('INTERNAL_TOKEN_INVALID', 'internal token is invalid or expired');
-      }
+      const claims = verifyInternalBearer(request.headers.authorization, verify);
       if (!claims.sub) throw new BadRequest('NO_USER', 'the request has no Confluence user to check');
       const forgeToken = request.headers[FORGE_TOKEN_HEADER];
       const tenant = await options.resolveTenant(

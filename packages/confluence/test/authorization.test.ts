@@ -155,7 +155,7 @@ describe('role matrix: 3 roles × every write (library level)', () => {
 describe('through the router endpoint: service authorize → router → Confluence', () => {
   let router: ServiceApp;
   let service: ServiceApp;
-  const sign = createInternalTokenSigner(internalSecret);
+  const sign = createInternalTokenSigner(internalSecret, 'service');
   let allowSpaceThemes = false;
 
   beforeAll(async () => {
@@ -183,7 +183,7 @@ describe('through the router endpoint: service authorize → router → Confluen
       allowSpaceThemes: async () => allowSpaceThemes,
     });
     service = createServiceApp({ name: 'theme', logger: captureLogger('theme') });
-    await service.register(internalAuthPlugin, { secret: internalSecret });
+    await service.register(internalAuthPlugin, { secret: internalSecret, kinds: ['api'] });
     service.post('/probe', async (request) => {
       await authorize(request, request.body as WriteRequest);
       return { ok: true };
@@ -201,7 +201,7 @@ describe('through the router endpoint: service authorize → router → Confluen
       method: 'POST',
       url: '/probe',
       headers: {
-        authorization: `Bearer ${sign({ tid: tenantId, reg: 'EU', rid: 'r-1', sub: accountId, via: 'connect' })}`,
+        authorization: `Bearer ${sign({ tid: tenantId, reg: 'EU', rid: 'r-1', kind: 'api', sub: accountId, via: 'connect' })}`,
         ...extra,
       },
       payload: w,

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from './errors.js';
 
@@ -20,7 +20,24 @@ const FASTIFY_CODES: Record<string, { status: number; code: string }> = {
   FST_ERR_CTP_EMPTY_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
   FST_ERR_CTP_INVALID_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
   FST_ERR_REQ_INVALID_VALIDATION_INVOCATION: { status: 400, code: 'VALIDATION_FAILED' },
+  // find-my-way could not decode the path (e.g. an invalid or overlong UTF-8 percent sequence).
+  FST_ERR_BAD_URL: { status: 400, code: 'PATH_NOT_CANONICAL' },
 };
+
+/**
+ * Fastify's `frameworkErrors`: refusals before routing (an undecodable path) do not reach the
+ * error handler, so they are answered here with the same body and mapped code.
+ */
+export function frameworkErrorResponse(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const mapped = FASTIFY_CODES[error.code] ?? { status: 400, code: 'BAD_REQUEST' };
+  reply
+    .status(mapped.status)
+    .send({ code: mapped.code, message: error.message, requestId: String(request.id) } satisfies ErrorBody);
+}
 
 /**
  * One place where errors become HTTP responses: typed {@link AppError}s keep their status and

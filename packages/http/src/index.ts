@@ -14,6 +14,13 @@ export {
 } from './errors.js';
 export { type HealthOptions, healthPlugin, type ReadinessCheck } from './health.js';
 export { createLogger, loggerOptions, pathOnly, REDACT_PATHS } from './logger.js';
-export { metricsPlugin } from './metrics.js';
+export {
+  type AppCounter,
+  appCounter,
+  type MetricsListener,
+  type MetricsListenOptions,
+  metricsPlugin,
+  startMetricsListener,
+} from './metrics.js';
 export { type ServeOptions, serve } from './serve.js';
 export { createServiceApp, type ServiceApp, type ServiceAppOptions } from './service-app.js';

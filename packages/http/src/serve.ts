@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { type MetricsListener, type MetricsListenOptions, startMetricsListener } from './metrics.js';
 
 /** Options of {@link serve}. */
 export interface ServeOptions {
@@ -8,6 +9,8 @@ export interface ServeOptions {
   onShutdown?: () => Promise<void>;
   /** Grace period before a forced exit on shutdown (ms). */
   graceMs?: number;
+  /** Private listener of `/metrics` (METRICS_HOST/METRICS_PORT); absent: metrics are not served. */
+  metrics?: MetricsListenOptions;
 }
 
 /**
@@ -16,6 +19,7 @@ export interface ServeOptions {
  */
 export async function serve(app: FastifyInstance, options: ServeOptions): Promise<string> {
   let stopping = false;
+  let metrics: MetricsListener | undefined;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -23,6 +27,7 @@ export async function serve(app: FastifyInstance, options: ServeOptions): Promis
     const timer = setTimeout(() => process.exit(1), options.graceMs ?? 10_000);
     timer.unref();
     try {
+      await metrics?.close();
       await app.close();
       await options.onShutdown?.();
       process.exit(0);
@@ -47,5 +52,10 @@ export async function serve(app: FastifyInstance, options: ServeOptions): Promis
     }, 1000);
     watchdog.unref();
   }
-  return app.listen({ host: options.host, port: options.port });
+  const address = await app.listen({ host: options.host, port: options.port });
+  if (options.metrics) {
+    metrics = await startMetricsListener(app, options.metrics);
+    app.log.info({ metrics: metrics.url }, 'metrics listener started');
+  }
+  return address;
 }

@@ -9,7 +9,7 @@ import Fastify, {
   type RawRequestDefaultExpression,
   type RawServerDefault,
 } from 'fastify';
-import { errorHandlerPlugin } from './error-handler.js';
+import { errorHandlerPlugin, frameworkErrorResponse } from './error-handler.js';
 import { type HealthOptions, healthPlugin } from './health.js';
 import { loggerOptions, pathOnly } from './logger.js';
 import { metricsPlugin } from './metrics.js';
@@ -46,7 +46,8 @@ export interface ServiceAppOptions {
 
 /**
  * Builds the common skeleton of every service: JSON logs without IPs or tokens, request ids
- * propagated via `x-request-id`, the one error handler, `/healthz`, `/readyz` and `/metrics`.
+ * propagated via `x-request-id`, the one error handler, `/healthz`, `/readyz`, and the metrics
+ * registry (served on a private listener by {@link serve}, never on this app's port).
  * No I/O happens here; the caller registers its plugins and routes, then listens.
  */
 export function createServiceApp(options: ServiceAppOptions): ServiceApp {
@@ -58,6 +59,9 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    // Fastify's own refusals before routing (an undecodable path) go through the one error
+    // handler too, so they carry a stable code like every other error.
+    frameworkErrors: frameworkErrorResponse,
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
     },

@@ -1,5 +1,5 @@
 import type { DirectoryDb } from '@rt/db';
-import { Forbidden } from '@rt/http';
+import { appCounter, Forbidden } from '@rt/http';
 import type { MigrationCoordinator } from '@rt/residency';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import {
@@ -53,13 +53,20 @@ export interface OpsPluginOptions extends OpsContext {
  * Adds operator authentication, role checks and the audit trail to an encapsulated context:
  * every request is verified (401 without a valid operator token), checked against the route's
  * `opsRole` (403 OPERATOR_ROLE_REQUIRED), and written to `operator_audit` (subject, role,
- * action, target, time, outcome) before the answer leaves — denied calls included.
+ * action, target, time, outcome) before the answer leaves — calls denied for lack of a role
+ * included. A call without a valid operator token writes nothing (anyone could fill the control
+ * plane's database that way); it is counted in `ops_unauthenticated_refused_total` instead.
  */
 export async function operatorGuard(
   app: FastifyInstance,
   opts: { directory: DirectoryDb; auth: OperatorAuthConfig | OperatorVerifier; defaultRole?: OperatorRole },
 ): Promise<void> {
   const verifier = opts.auth instanceof OperatorVerifier ? opts.auth : new OperatorVerifier(opts.auth);
+  const unauthenticated = appCounter(
+    app,
+    'ops_unauthenticated_refused_total',
+    'Operator API calls refused without a valid operator token (not audited)',
+  );
   app.decorateRequest('operator', undefined);
   app.addHook('onRequest', async (request) => {
     const operator = await verifier.verify(request.headers.authorization);
@@ -70,6 +77,10 @@ export async function operatorGuard(
     }
   });
   app.addHook('onSend', async (request, reply, payload) => {
+    if (!request.operator) {
+      unauthenticated.inc();
+      return payload;
+    }
     const params = (request.params ?? {}) as Record<string, string | undefined>;
     const body = (request.body ?? {}) as Record<string, unknown>;
     const target =
@@ -80,8 +91,8 @@ export async function operatorGuard(
     const status = reply.statusCode;
     await opts.directory.operatorAudit.create({
       data: {
-        subject: request.operator?.subject ?? 'anonymous',
-        role: request.operator?.role ?? 'none',
+        subject: request.operator.subject,
+        role: request.operator.role,
         action:
           request.routeOptions.config?.opsAction ??
           `${request.method} ${request.routeOptions.url ?? 'unmatched'}`,

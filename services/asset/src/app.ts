@@ -36,7 +36,7 @@ export async function buildApp(deps: AppDeps): Promise<ServiceApp> {
       s3: () => bucketReachable(deps.s3, deps.bucket),
     },
   });
-  await app.register(internalAuthPlugin, { secret: deps.internalTokenSecret });
+  await app.register(internalAuthPlugin, { secret: deps.internalTokenSecret, kinds: ['api'] });
   await app.register(assetServiceRoutes, {
     pool: deps.pool,
     s3: deps.s3,

@@ -21,6 +21,7 @@ const app = await buildApp({
 await serve(app, {
   host: config.host,
   port: config.port,
+  metrics: config.metrics,
   onShutdown: async () => {
     await db.$disconnect();
     await pool.end();

@@ -13,7 +13,7 @@ describe('OpenAPI', () => {
     const pool = createPgPool({ url: 'postgresql://postgres@127.0.0.1:5432/unused', poolSize: 1 });
     const app = createServiceApp({ name: 'layout', logLevel: 'silent' });
     await app.register(swagger, { openapi: { info: { title: 'layout', version: '1' } } });
-    await app.register(internalAuthPlugin, { secret: 's'.repeat(40) });
+    await app.register(internalAuthPlugin, { secret: 's'.repeat(40), kinds: ['api'] });
     await app.register(layoutServiceRoutes, { pool });
     await app.ready();
     const document = app.swagger() as unknown as {

@@ -26,6 +26,7 @@ const app = await buildApp({
 await serve(app, {
   host: config.host,
   port: config.port,
+  metrics: config.metrics,
   onShutdown: async () => {
     await runtime.close();
     await directory.$disconnect();

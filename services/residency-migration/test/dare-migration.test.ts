@@ -64,7 +64,9 @@ function hook(a: ServiceApp, tenantId: string, method: 'GET' | 'POST', path: str
   return a.inject({
     method,
     url: `/dare-migration/${path}`,
-    headers: { authorization: `Bearer ${internalToken(secret, tenantId)}` },
+    headers: {
+      authorization: `Bearer ${internalToken(secret, tenantId, 'EU', { kind: 'atlassian-callback' })}`,
+    },
     ...(payload ? { payload } : {}),
   });
 }

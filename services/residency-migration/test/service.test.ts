@@ -35,6 +35,10 @@ afterAll(async () => {
 
 describe('residency-migration service skeleton', () => {
   it('keeps the service contract: health, readiness, metrics, internal token required', async () => {
-    await assertServiceContract(app, { secret, probePath: '/dare-migration/status?migrationId=x' });
+    await assertServiceContract(app, {
+      secret,
+      probePath: '/dare-migration/status?migrationId=x',
+      kind: 'atlassian-callback',
+    });
   });
 });

@@ -11,6 +11,8 @@ import { InstallKeys } from './auth/install-token.js';
 import type { RouterConfig } from './config.js';
 import { TenantDirectory } from './directory/tenant-directory.js';
 import { type LifecycleHooks, TenantRegistry } from './directory/tenant-registry.js';
+import { edgePlugin } from './edge/edge-plugin.js';
+import { routeKindsPlugin } from './edge/route-kinds.js';
 import { accessLogPlugin } from './plugins/access-log.js';
 import { authenticatePlugin } from './plugins/authenticate.js';
 import {
@@ -20,6 +22,7 @@ import {
   permissionsPlugin,
 } from './plugins/operations.js';
 import { securityPlugin } from './plugins/security.js';
+import { sourceLimitPlugin } from './plugins/source-limit.js';
 import { descriptorRoutes } from './routes/descriptor.js';
 import { lifecycleRoutes } from './routes/lifecycle.js';
 import { proxyRoutes } from './routes/proxy.js';
@@ -90,6 +93,11 @@ export async function buildApp(deps: AppDeps): Promise<RouterServiceApp> {
     },
   });
 
+  // Before any route exists (the skeleton's health and metrics routes included): every route gets
+  // its kind, and the edge runs first for every request.
+  await app.register(routeKindsPlugin);
+  await app.register(edgePlugin);
+
   const secretBox = new SecretBox(config.encryptionKey);
   const tenantDirectory = new TenantDirectory({
     pool: deps.pool,
@@ -107,7 +115,8 @@ export async function buildApp(deps: AppDeps): Promise<RouterServiceApp> {
     now: deps.now,
     assertBaseUrl: deps.assertBaseUrl,
   });
-  const signInternalToken = createInternalTokenSigner(config.internalTokenSecret);
+  const signServiceToken = createInternalTokenSigner(config.internalTokenSecret, 'service');
+  const signForwardingToken = createInternalTokenSigner(config.internalTokenSecret, 'forwarding');
 
   if (deps.subscribers?.length) {
     let unsubscribe: (() => Promise<void>) | undefined;
@@ -129,6 +138,12 @@ export async function buildApp(deps: AppDeps): Promise<RouterServiceApp> {
     redis: deps.redis,
     rateLimitPerMinute: config.rateLimitPerMinute,
     keyPrefix: prefix,
+  });
+  await app.register(sourceLimitPlugin, {
+    redis: deps.redis,
+    keyPrefix: prefix,
+    maxFailures: config.unauthenticatedLimitPerMinute,
+    hashKey: config.sourceHashKey,
   });
   await app.register(authenticatePlugin, {
     connect: new ConnectTokenVerifier(tenantDirectory, config.jwtLeewaySeconds),
@@ -153,7 +168,8 @@ export async function buildApp(deps: AppDeps): Promise<RouterServiceApp> {
     regions: config.regions,
     services: config.services,
     directory: tenantDirectory,
-    signInternalToken,
+    signServiceToken,
+    signForwardingToken,
     bodyLimitBytes: config.bodyLimitBytes,
     uploadLimitBytes: config.uploadLimitBytes,
   });

@@ -33,13 +33,27 @@ export const RouterEnvSchema = Type.Object({
   ACCESS_LOG_SINK: Type.Union([Type.Literal('file'), Type.Literal('stdout')], { default: 'file' }),
   /** Requests per minute per tenant (Redis-backed, shared by all instances of a region's router). */
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 1200 }),
+  /**
+   * Refused authentications (401) one client address may cause per minute; past it, its
+   * requests to credentialed routes are 429 before any authentication work.
+   */
+  UNAUTHENTICATED_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 30 }),
+  /**
+   * HMAC key of the client-address hash the unauthenticated limit counts by. Set the same value
+   * on every router instance of a region to share counts; unset, each process draws its own.
+   */
+  SOURCE_HASH_KEY: Type.Optional(EnvType.secret(32, 'HMAC key of the client-address hash')),
   /** Seconds a router trusts its cached copy of a tenant without an invalidation (safety net). */
   TENANT_CACHE_TTL_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 60 }),
   /** Clock skew tolerated on Atlassian tokens (exp, nbf, iat). */
   JWT_LEEWAY_SECONDS: Type.Integer({ minimum: 0, maximum: 300, default: 30 }),
-  /** Largest proxied body outside uploads, and largest upload (`/api/v1/assets`). */
+  /**
+   * Largest proxied body outside uploads, and largest upload (`/api/v1/assets`). Keep the upload
+   * limit at most the asset service's ASSET_MAX_BYTES: the router must refuse (413) before the
+   * service does, or the service's early answer cuts the streamed upload (a 502 at the router).
+   */
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1024 * 1024 }),
-  UPLOAD_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 20 * 1024 * 1024 }),
+  UPLOAD_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 10 * 1024 * 1024 }),
   /** Fastify trustProxy: hops (number), 'true', or comma-separated addresses/CIDRs of the load balancer. */
   TRUST_PROXY: Type.String({ default: '' }),
 });
@@ -58,6 +72,8 @@ export interface RouterConfig extends CommonConfig {
   accessLogDir: string;
   accessLogSink: 'file' | 'stdout';
   rateLimitPerMinute: number;
+  unauthenticatedLimitPerMinute: number;
+  sourceHashKey?: string;
   tenantCacheTtlSeconds: number;
   jwtLeewaySeconds: number;
   bodyLimitBytes: number;
@@ -92,6 +108,8 @@ export function loadConfig(env: Env): RouterConfig {
     accessLogDir: v.ACCESS_LOG_DIR,
     accessLogSink: v.ACCESS_LOG_SINK,
     rateLimitPerMinute: v.RATE_LIMIT_PER_MINUTE,
+    unauthenticatedLimitPerMinute: v.UNAUTHENTICATED_LIMIT_PER_MINUTE,
+    sourceHashKey: v.SOURCE_HASH_KEY,
     tenantCacheTtlSeconds: v.TENANT_CACHE_TTL_SECONDS,
     jwtLeewaySeconds: v.JWT_LEEWAY_SECONDS,
     bodyLimitBytes: v.BODY_LIMIT_BYTES,

@@ -81,6 +81,7 @@ if (!operations)
 await serve(app, {
   host: config.host,
   port: config.port,
+  metrics: config.metrics,
   onShutdown: async () => {
     await directory.$disconnect();
     await pool.end();

@@ -138,11 +138,21 @@ describe('two routers: tenants are served from their home region only', () => {
     expect(res.json()).toMatchObject({ service: 'us', bytes: body.length, url });
   });
 
-  it('forwarding tokens are trusted only when valid and naming the receiving region', async () => {
-    const forged = createInternalTokenSigner('f'.repeat(40))({ tid: tenantId, reg: 'US', rid: 'r' });
-    const wrongRegion = createInternalTokenSigner('i'.repeat(40))({ tid: tenantId, reg: 'EU', rid: 'r' });
+  it('forwarding tokens are trusted only when valid, naming the receiving region and the route kind', async () => {
+    const claims = { tid: tenantId, reg: 'US', rid: 'r', kind: 'api' } as const;
+    const forged = createInternalTokenSigner('f'.repeat(40), 'forwarding')(claims);
+    const wrongRegion = createInternalTokenSigner('i'.repeat(40), 'forwarding')({ ...claims, reg: 'EU' });
+    // A router → service token is not a forwarding token, and a hop is served only on a route of its kind.
+    const serviceToken = createInternalTokenSigner('i'.repeat(40), 'service')(claims);
+    const otherKind = createInternalTokenSigner(
+      'i'.repeat(40),
+      'forwarding',
+    )({
+      ...claims,
+      kind: 'atlassian-callback',
+    });
     const calls = usStub.calls.length;
-    for (const hop of [forged, wrongRegion, 'garbage']) {
+    for (const hop of [forged, wrongRegion, serviceToken, otherKind, 'garbage']) {
       const res = await fetch(`${usUrl}/api/v1/layouts`, { headers: { 'x-rt-forwarded': hop } });
       expect(res.status).toBe(401);
     }

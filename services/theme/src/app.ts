@@ -44,7 +44,7 @@ export async function buildApp(deps: AppDeps): Promise<ServiceApp> {
     logger: deps.logger,
     checks: { postgres: () => deps.pool.query('SELECT 1') },
   });
-  await app.register(internalAuthPlugin, { secret: deps.internalTokenSecret });
+  await app.register(internalAuthPlugin, { secret: deps.internalTokenSecret, kinds: ['api'] });
   await app.register(themeServiceRoutes, { pool: deps.pool, db: deps.db, authorize: deps.authorize });
   return app;
 }

@@ -13,7 +13,7 @@ describe('OpenAPI', () => {
     const pool = createPgPool({ url: 'postgresql://postgres@127.0.0.1:5432/unused', poolSize: 1 });
     const app = createServiceApp({ name: 'theme', logLevel: 'silent' });
     await app.register(swagger, { openapi: { info: { title: 'theme', version: '1' } } });
-    await app.register(internalAuthPlugin, { secret: 's'.repeat(40) });
+    await app.register(internalAuthPlugin, { secret: 's'.repeat(40), kinds: ['api'] });
     await app.register(themeServiceRoutes, {
       pool,
       db: createRegionalClient({ url: 'postgresql://u@127.0.0.1:1/unused', poolSize: 1 }),

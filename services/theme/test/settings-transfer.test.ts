@@ -75,7 +75,7 @@ beforeAll(async () => {
   const seam: Authorize = authorize;
   expect(typeof seam).toBe('function');
   app = createServiceApp({ name: 'theme', logLevel: 'silent' });
-  await app.register(internalAuthPlugin, { secret });
+  await app.register(internalAuthPlugin, { secret, kinds: ['api'] });
   await app.register(settingsRoutes, { db, authorize });
   await app.register(themeTransferRoutes, {
     db,

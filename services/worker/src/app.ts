@@ -6,8 +6,8 @@ import type { RunningWorkers } from './workers.js';
 
 /**
  * The worker's small HTTP side: `/healthz`, `/readyz` (directory, Redis, every region's
- * Postgres and bucket) and `/metrics`, with per-queue job counts and run times. It serves no
- * tenant data.
+ * Postgres and bucket). Its metrics — per-queue job counts and run times included — are served
+ * on the private METRICS_PORT. It serves no tenant data.
  */
 export async function buildApp(
   deps: WorkerDeps,

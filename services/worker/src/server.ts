@@ -56,6 +56,7 @@ const app = await buildApp(deps, workers);
 await serve(app, {
   host: config.host,
   port: config.port,
+  metrics: config.metrics,
   graceMs: 30_000,
   onShutdown: async () => {
     migrationSweeper.stop();

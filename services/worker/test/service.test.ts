@@ -110,7 +110,8 @@ describe('worker metrics', () => {
     await producer.add('delete', { deletionId: randomUUID() }, { attempts: 1 });
     await finished;
 
-    const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    await app.ready();
+    const text = await app.metrics.metrics();
     for (const queue of ['migration', 'deletion', 'maintenance'])
       for (const state of ['waiting', 'active', 'delayed', 'failed'])
         expect(text).toContain(`rt_worker_queue_jobs{queue="${queue}",state="${state}",`);

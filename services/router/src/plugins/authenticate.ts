@@ -1,4 +1,4 @@
-import { createInternalTokenVerifier, type InternalClaims } from '@rt/auth';
+import { createInternalTokenVerifier, type InternalClaims, type RouteKind } from '@rt/auth';
 import { ServiceUnavailable } from '@rt/http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -8,11 +8,7 @@ import type { ForgeTokenVerifier } from '../auth/forge-token.js';
 import type { TenantDirectory, TenantRecord } from '../directory/tenant-directory.js';
 import type { TenantRegistry } from '../directory/tenant-registry.js';
 
-/** Header a router puts on a request it forwards to the tenant's home-region router. */
-export const FORWARDED_HEADER = 'x-rt-forwarded';
-
-/** Header carrying the client IP across a region hop (trusted only with a valid forwarding token). */
-export const CLIENT_IP_HEADER = 'x-rt-client-ip';
+export { FORWARDED_HEADER } from '../edge/edge-headers.js';
 
 /** Who is calling, as proven to the router. */
 export interface RequestAuth {
@@ -26,16 +22,19 @@ export interface RequestAuth {
   clientIp?: string;
 }
 
-/**
- * Which credentials a route takes: `api` — the front end (Connect JWT with context or computed
- * qsh, or a Forge Invocation Token); `atlassian` — Atlassian calling the app (`dare-migration`):
- * Connect JWT with the computed qsh only.
- */
-export type AuthKind = 'api' | 'atlassian';
+/** Kinds of route whose credentials name a tenant and that may be forwarded between regions. */
+export type TenantRouteKind = Extract<RouteKind, 'api' | 'atlassian-callback'>;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    auth?: AuthKind;
+    /** What the route admits (see {@link RouteKind}); every route that is not `public` has one. */
+    kind?: RouteKind;
+    /**
+     * The route is authenticated here with tenant credentials of its kind: `api` — Connect JWT
+     * (context or computed qsh) or Forge Invocation Token; `atlassian-callback` — Connect JWT
+     * with the computed qsh only. Routes of other kinds authenticate in their own plugin.
+     */
+    tenantAuth?: boolean;
   }
   interface FastifyRequest {
     auth: RequestAuth | null;
@@ -60,25 +59,34 @@ const assertUsable = (tenant: TenantRecord) => {
 };
 
 /**
- * Authenticates every route that declares `config.auth` before anything else runs (onRequest),
- * so an unauthenticated request never reaches a service nor costs a body read.
+ * Authenticates every route with `config.tenantAuth` before anything else runs (onRequest, right
+ * after the edge), so an unauthenticated request never reaches a service nor costs a body read.
+ * The credentials accepted follow the kind bound to the matched route, never the path.
  *
  * Cross-region hop: the entry router verified the Atlassian token; the home router trusts the
- * internal token in {@link FORWARDED_HEADER} (HS256 with INTERNAL_TOKEN_SECRET, 60 s, naming the
- * tenant and this region) instead of re-verifying, because a context token's qsh and the `?jwt=`
- * parameter are not preserved across the hop and a Forge tenant may have no secret to re-check.
+ * forwarding token the edge took out of `x-rt-forwarded` (HS256 with INTERNAL_TOKEN_SECRET,
+ * audience `rt-forwarding` — a service token is not one — 60 s, naming the tenant and this region)
+ * only when its signed `kind` equals the kind of the route this router matched. It does not
+ * re-verify because a context token's qsh and the `?jwt=` parameter are not preserved across
+ * the hop and a Forge tenant may have no secret to re-check.
  */
 export const authenticatePlugin = fp<AuthenticateOptions>(
   async (app: FastifyInstance, opts) => {
-    const verifyInternal = createInternalTokenVerifier(opts.internalTokenSecret);
+    const verifyForwarding = {
+      api: createInternalTokenVerifier(opts.internalTokenSecret, { purpose: 'forwarding', kinds: ['api'] }),
+      'atlassian-callback': createInternalTokenVerifier(opts.internalTokenSecret, {
+        purpose: 'forwarding',
+        kinds: ['atlassian-callback'],
+      }),
+    } satisfies Record<TenantRouteKind, unknown>;
     app.decorateRequest('auth', null);
 
-    const forwarded = async (token: string, clientIp: string | undefined): Promise<RequestAuth> => {
+    const forwarded = async (token: string, kind: TenantRouteKind): Promise<RequestAuth> => {
       let claims: InternalClaims;
       try {
-        claims = verifyInternal(token);
+        claims = verifyForwarding[kind](token);
       } catch {
-        throw AuthErrors.invalid('forwarding token is invalid');
+        throw AuthErrors.invalid('forwarding token is invalid or not for this kind of route');
       }
       if (claims.reg !== opts.region) throw AuthErrors.invalid('forwarded to the wrong region');
       const tenant = await opts.directory.byId(claims.tid);
@@ -89,7 +97,7 @@ export const authenticatePlugin = fp<AuthenticateOptions>(
         via: claims.via === 'forge' ? 'forge' : 'connect',
         accountId: claims.sub,
         forwardedFrom: claims.rid,
-        clientIp,
+        clientIp: claims.cip,
       };
     };
 
@@ -111,12 +119,19 @@ export const authenticatePlugin = fp<AuthenticateOptions>(
     };
 
     app.addHook('onRequest', async (request: FastifyRequest) => {
-      const kind = request.routeOptions.config?.auth;
-      if (!kind) return;
-      const hop = request.headers[FORWARDED_HEADER];
-      if (typeof hop === 'string') {
-        const clientIp = request.headers[CLIENT_IP_HEADER];
-        request.auth = await forwarded(hop, typeof clientIp === 'string' ? clientIp : undefined);
+      const config = request.routeOptions.config;
+      if (!config?.tenantAuth) {
+        // A forwarding token is a credential of tenant routes only; anywhere else it is refused
+        // rather than ignored, so a hop can never land on an ops or internal route.
+        if (request.forwardingToken) throw AuthErrors.invalid('this route is not forwarded between regions');
+        return;
+      }
+      const kind = config.kind;
+      if (kind !== 'api' && kind !== 'atlassian-callback') {
+        throw new Error(`route ${request.routeOptions.url} authenticates tenants but has kind ${kind}`);
+      }
+      if (request.forwardingToken) {
+        request.auth = await forwarded(request.forwardingToken, kind);
         return;
       }
       const authorization = request.headers.authorization;
@@ -139,7 +154,7 @@ export const authenticatePlugin = fp<AuthenticateOptions>(
       };
     });
   },
-  { name: 'rt-authenticate' },
+  { name: 'rt-authenticate', dependencies: ['rt-edge'] },
 );
 
 /** 503 for a request that reached a router which is not (any longer) the tenant's home. */

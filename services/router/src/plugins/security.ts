@@ -48,7 +48,8 @@ export const securityPlugin = fp<SecurityOptions>(
       timeWindow: 60_000,
       store: batchedRedisStore({ redis: opts.redis, prefix: `${opts.keyPrefix}rl:` }) as never,
       skipOnError: true,
-      keyGenerator: (request) => request.auth?.tenant.id ?? `ip:${request.ip}`,
+      // Never the client address: it may be stored only in the access log.
+      keyGenerator: (request) => request.auth?.tenant.id ?? 'unauthenticated',
       errorResponseBuilder: (_request, context) =>
         new AppError(
           429,

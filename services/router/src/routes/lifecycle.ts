@@ -80,7 +80,7 @@ export async function lifecycleRoutes(app: RouterApp, opts: LifecycleRouteOption
     app.post(
       `/lifecycle/${event}`,
       {
-        config: { public: true },
+        config: { kind: 'atlassian-callback' },
         bodyLimit: 64 * 1024,
         schema: { body: LifecyclePayload, response: { 204: Type.Null(), '4xx': ErrorBody } },
         preHandler: authenticate,

@@ -1,47 +1,45 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import replyFrom from '@fastify/reply-from';
-import type { InternalClaims } from '@rt/auth';
+import type { InternalTokenSigner } from '@rt/auth';
 import type { RegionTable } from '@rt/config';
 import { AppError, PayloadTooLarge, ServiceUnavailable } from '@rt/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RouterConfig } from '../config.js';
 import type { TenantDirectory } from '../directory/tenant-directory.js';
-import { type AuthKind, CLIENT_IP_HEADER, FORWARDED_HEADER, relocating } from '../plugins/authenticate.js';
+import { joinSegments, queryWithoutJwt } from '../edge/canonical-path.js';
+import { FORWARDED_HEADER, upstreamHeaders } from '../edge/edge-headers.js';
+import { relocating, type TenantRouteKind } from '../plugins/authenticate.js';
 import type { RouterApp } from '../types.js';
 
 type ServiceName = keyof RouterConfig['services'];
 
+/** A public path prefix served by a regional service, with the kind of credentials it takes. */
+export interface ProxyRoute {
+  prefix: string;
+  service: ServiceName;
+  kind: TenantRouteKind;
+  /** Takes image uploads (`UPLOAD_LIMIT_BYTES` instead of `BODY_LIMIT_BYTES`). */
+  upload?: boolean;
+}
+
 /**
  * Public path prefix → regional service. Services register the same full paths.
  * `/api/v1/export` is served by the layout service, `/api/v1/spaces/*` and `/api/v1/settings` by
- * the theme service.
+ * the theme service. `/dare-migration/*` are Atlassian's residency hooks (`atlassian-callback`).
  */
-export const PROXY_ROUTES: ReadonlyArray<{ prefix: string; service: ServiceName; auth: AuthKind }> = [
-  { prefix: '/api/v1/layouts', service: 'layout', auth: 'api' },
-  { prefix: '/api/v1/export', service: 'layout', auth: 'api' },
-  { prefix: '/api/v1/themes', service: 'theme', auth: 'api' },
-  { prefix: '/api/v1/spaces', service: 'theme', auth: 'api' },
-  { prefix: '/api/v1/settings', service: 'theme', auth: 'api' },
-  { prefix: '/api/v1/assets', service: 'asset', auth: 'api' },
-  { prefix: '/dare-migration', service: 'migration', auth: 'atlassian' },
+export const PROXY_ROUTES: ReadonlyArray<ProxyRoute> = [
+  { prefix: '/api/v1/layouts', service: 'layout', kind: 'api' },
+  { prefix: '/api/v1/export', service: 'layout', kind: 'api' },
+  { prefix: '/api/v1/themes', service: 'theme', kind: 'api' },
+  { prefix: '/api/v1/spaces', service: 'theme', kind: 'api' },
+  { prefix: '/api/v1/settings', service: 'theme', kind: 'api' },
+  { prefix: '/api/v1/assets', service: 'asset', kind: 'api', upload: true },
+  { prefix: '/dare-migration', service: 'migration', kind: 'atlassian-callback' },
 ];
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** How long clients should wait before retrying a write during a migration. */
 export const MIGRATION_RETRY_AFTER_SECONDS = 60;
-
-/** Headers never passed on: credentials, hop-by-hop, and anything carrying the client address. */
-const STRIP_HEADERS = [
-  'authorization',
-  'cookie',
-  'forwarded',
-  'x-forwarded-for',
-  'x-forwarded-host',
-  'x-forwarded-proto',
-  'x-real-ip',
-  FORWARDED_HEADER,
-  CLIENT_IP_HEADER,
-];
 
 /** Options of {@link proxyRoutes}. */
 export interface ProxyRouteOptions {
@@ -49,7 +47,10 @@ export interface ProxyRouteOptions {
   regions: RegionTable;
   services: RouterConfig['services'];
   directory: TenantDirectory;
-  signInternalToken: (claims: InternalClaims) => string;
+  /** Router → service tokens (audience `rt-service`). */
+  signServiceToken: InternalTokenSigner;
+  /** Router → home router tokens (audience `rt-forwarding`). */
+  signForwardingToken: InternalTokenSigner;
   bodyLimitBytes: number;
   uploadLimitBytes: number;
 }
@@ -72,20 +73,21 @@ class BodyLimit extends Transform {
   }
 }
 
-/** The query string without `jwt` (the Atlassian token never travels past the router). */
-const queryWithoutJwt = (_search: string | undefined, reqUrl: string): string => {
-  const q = reqUrl.indexOf('?');
-  if (q === -1) return '';
-  const query = reqUrl.slice(q + 1);
-  if (!/(^|&)jwt=/.test(query)) return query;
-  const params = new URLSearchParams(query);
-  params.delete('jwt');
-  return params.toString();
-};
-
-const pathOf = (url: string) => {
-  const q = url.indexOf('?');
-  return q === -1 ? url : url.slice(0, q);
+/**
+ * The upstream path, rebuilt from the matched route and its parameter — never from the raw URL:
+ * the route's prefix plus each segment of the wildcard re-encoded on its own. The edge already
+ * refused dot segments, empty segments and encoded separators; {@link joinSegments} refuses
+ * them again, so no upstream parser can read a different path.
+ */
+const upstreamPathOf = (request: FastifyRequest): string => {
+  const config = request.routeOptions.config;
+  const prefix = config.proxyPrefix!;
+  const rest = (request.params as { '*'?: string })['*'];
+  if (rest === undefined) return prefix;
+  const segments = rest.split('/');
+  const trailingSlash = segments[segments.length - 1] === '';
+  if (trailingSlash) segments.pop();
+  return segments.length ? `${prefix}${joinSegments(segments, trailingSlash)}` : `${prefix}/`;
 };
 
 /**
@@ -109,9 +111,7 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
   // Bodies stay streams: the router neither parses nor buffers them.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (request, payload, done) => {
-    const limit = pathOf(request.url).startsWith('/api/v1/assets')
-      ? opts.uploadLimitBytes
-      : opts.bodyLimitBytes;
+    const limit = request.routeOptions.config.upload ? opts.uploadLimitBytes : opts.bodyLimitBytes;
     const declared = Number(request.headers['content-length'] ?? 0);
     if (declared > limit) {
       done(new PayloadTooLarge(`request body is larger than ${limit} bytes`), undefined);
@@ -140,6 +140,7 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
 
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const auth = request.auth!;
+    const kind = request.routeOptions.config.kind as TenantRouteKind;
     let tenant = auth.tenant;
     if (tenant.homeRegion !== opts.region && auth.forwardedFrom) {
       // The entry router believed the tenant lives here; re-read before bouncing it back.
@@ -156,28 +157,28 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
           `region ${tenant.homeRegion} is not configured`,
           30,
         );
-      const hop = opts.signInternalToken({
+      // The hop carries the kind of the route this router matched, signed: the home router
+      // serves it only on a route of the same kind.
+      const hop = opts.signForwardingToken({
         tid: tenant.id,
         reg: home.id,
         rid: String(request.id),
+        kind,
         sub: auth.accountId,
         via: auth.via,
+        cip: auth.clientIp ?? request.ip,
       });
-      return reply.from(`${home.baseUrl}${pathOf(request.url)}`, {
-        queryString: queryWithoutJwt,
+      return reply.from(`${home.baseUrl}${upstreamPathOf(request)}`, {
+        queryString: () => queryWithoutJwt(request.target.query),
         retryDelay: () => null,
         onError,
-        rewriteRequestHeaders: (_req, headers) => {
-          for (const h of STRIP_HEADERS) delete headers[h];
-          headers[FORWARDED_HEADER] = hop;
-          headers[CLIENT_IP_HEADER] = request.ip;
-          headers['x-request-id'] = String(request.id);
-          return headers;
-        },
+        rewriteRequestHeaders: (_req, headers) =>
+          upstreamHeaders(headers, { [FORWARDED_HEADER]: hop, 'x-request-id': String(request.id) }) as never,
       });
     }
 
-    if (tenant.frozenByMigration && !SAFE_METHODS.has(request.method) && request.url.startsWith('/api/v1/')) {
+    // The freeze is a property of the matched route (front-end writes), not of the URL's spelling.
+    if (tenant.frozenByMigration && kind === 'api' && !SAFE_METHODS.has(request.method)) {
       throw new ServiceUnavailable(
         'TENANT_MIGRATING',
         'the site is being moved to another region; changes are paused until the move completes',
@@ -185,24 +186,24 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
       );
     }
 
-    const service = request.routeOptions.config?.service as ServiceName;
-    const token = opts.signInternalToken({
+    const service = request.routeOptions.config.service as ServiceName;
+    const token = opts.signServiceToken({
       tid: tenant.id,
       reg: opts.region,
       rid: String(request.id),
+      kind,
       sub: auth.accountId,
       via: auth.via,
     });
-    return reply.from(`${opts.services[service]}${pathOf(request.url)}`, {
-      queryString: queryWithoutJwt,
+    return reply.from(`${opts.services[service]}${upstreamPathOf(request)}`, {
+      queryString: () => queryWithoutJwt(request.target.query),
       retryDelay: () => null,
       onError,
-      rewriteRequestHeaders: (_req, headers) => {
-        for (const h of STRIP_HEADERS) delete headers[h];
-        headers.authorization = `Bearer ${token}`;
-        headers['x-request-id'] = String(request.id);
-        return headers;
-      },
+      rewriteRequestHeaders: (_req, headers) =>
+        upstreamHeaders(headers, {
+          authorization: `Bearer ${token}`,
+          'x-request-id': String(request.id),
+        }) as never,
     });
   };
 
@@ -212,8 +213,11 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
         method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
         url,
         config: {
-          auth: route.auth,
+          kind: route.kind,
+          tenantAuth: true,
           service: route.service,
+          proxyPrefix: route.prefix,
+          upload: route.upload ?? false,
         },
         handler,
       });
@@ -225,5 +229,9 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Regional service a proxied route goes to. */
     service?: string;
+    /** Path prefix of a proxied route (the upstream path is rebuilt from it). */
+    proxyPrefix?: string;
+    /** Takes uploads (the larger body limit). */
+    upload?: boolean;
   }
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type AddressInfo, createServer } from 'node:net';
 import { deflateSync } from 'node:zlib';
 import { buildApp as buildAssetApp } from '@rt/asset/app';
+import type { RegionTable } from '@rt/config';
 import {
   assertAllowedBaseUrl,
   authorizeThroughRouter,
@@ -21,7 +22,15 @@ import {
 import { publishTenantChanged } from '@rt/directory';
 import type { ServiceApp } from '@rt/http';
 import { buildApp as buildLayoutApp } from '@rt/layout/app';
-import { createRedis, type Redis } from '@rt/queue';
+import {
+  LOCAL_OPERATOR_AUDIENCE,
+  LOCAL_OPERATOR_ISSUER,
+  mintOperatorToken,
+  type OperatorRole,
+} from '@rt/ops';
+import { createRedis, JobProducer, type Redis } from '@rt/queue';
+import { MigrationCoordinator, MigrationJobs } from '@rt/residency';
+import { buildApp as buildMigrationApp } from '@rt/residency-migration/app';
 import { createS3Client } from '@rt/storage';
 import {
   createTestDatabase,
@@ -102,8 +111,23 @@ export interface Stack {
   tenant(clientKey: string, region?: RegionId): Promise<Tenant>;
   /** Tells every router a tenant row changed (as the migration/deletion code does). */
   tenantChanged(tenantId: string): Promise<void>;
+  /** An operator token (stacks started with `operations`). */
+  operatorToken(role: OperatorRole): Promise<string>;
   close(): Promise<void>;
 }
+
+/** What a stack runs beyond the routers and the document services. */
+export interface StackOptions {
+  /**
+   * The real residency-migration service per region (with its coordinator on the directory)
+   * instead of the recording stub.
+   */
+  realMigration?: boolean;
+  /** The operator API on every router (local operator key). */
+  operations?: boolean;
+}
+
+const OPERATOR_SECRET = 'o'.repeat(40);
 
 /** A free loopback port (the routers' URLs must be known before the services are built). */
 export const freePort = () =>
@@ -132,7 +156,7 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 5000): 
   }
 }
 
-export async function startStack(label: string): Promise<Stack> {
+export async function startStack(label: string, options: StackOptions = {}): Promise<Stack> {
   const closers: Array<() => Promise<unknown> | unknown> = [];
   const directoryDb = await createTestDatabase('directory', `${label}dir`);
   closers.push(() => directoryDb.drop());
@@ -163,6 +187,27 @@ export async function startStack(label: string): Promise<Stack> {
     closers.push(() => db.drop());
     regionalDbs[id] = db;
   }
+
+  // One coordinator on the directory, as every region's migration service and ops API use it.
+  let regionTable: RegionTable | undefined;
+  const needsCoordinator = options.realMigration || options.operations;
+  const jobs = needsCoordinator ? new MigrationJobs({ connection: redis, prefix: redisPrefix }) : undefined;
+  const deletions = options.operations
+    ? new JobProducer('deletion', { connection: redis, prefix: redisPrefix })
+    : undefined;
+  if (jobs) closers.push(() => jobs.close());
+  if (deletions) closers.push(() => deletions.close());
+  const coordinator = jobs
+    ? new MigrationCoordinator({
+        directory,
+        resolveLocation: (location) => regionTable?.resolveLocation(location),
+        jobs,
+        publishTenantChanged: async (tenantId) => {
+          await publishTenantChanged(redis, tenantId, redisPrefix);
+        },
+        limits: { enabled: true, maxConcurrent: 3, maxDurationHours: 2 },
+      })
+    : undefined;
 
   const confluence = parseConfluenceConfig({ CONFLUENCE_ALLOWED_HOSTS: '127.0.0.1' });
   const regions = {} as Record<RegionId, RegionStack>;
@@ -206,6 +251,18 @@ export async function startStack(label: string): Promise<Stack> {
       () => theme.close(),
       () => asset.close(),
     );
+    let migrationUrl = migration.url;
+    if (options.realMigration && coordinator) {
+      const service = await buildMigrationApp({
+        internalTokenSecret: INTERNAL_SECRET,
+        directory,
+        redis,
+        coordinator,
+        logLevel: 'silent',
+      });
+      migrationUrl = await listen(service);
+      closers.push(() => service.close());
+    }
 
     const env: Record<string, string> = {
       REGION: id,
@@ -222,9 +279,10 @@ export async function startStack(label: string): Promise<Stack> {
       LAYOUT_URL: urls.layout,
       THEME_URL: urls.theme,
       ASSET_URL: urls.asset,
-      MIGRATION_URL: migration.url,
+      MIGRATION_URL: migrationUrl,
       // Generous: the tests make a few hundred requests from one address.
       RATE_LIMIT_PER_MINUTE: '100000',
+      UNAUTHENTICATED_LIMIT_PER_MINUTE: '100000',
       LOG_LEVEL: 'silent',
     };
     for (const r of ids) {
@@ -236,8 +294,10 @@ export async function startStack(label: string): Promise<Stack> {
     const subscriber = createRedis(testRedisUrl());
     closers.push(() => subscriber.disconnect());
     const accessLog = new MemoryAccessLog();
+    const config = loadConfig(env);
+    regionTable ??= config.regions;
     const router = await buildRouterApp({
-      config: loadConfig(env),
+      config,
       directory,
       pool: directoryPool,
       redis,
@@ -245,6 +305,20 @@ export async function startStack(label: string): Promise<Stack> {
       subscribers: [subscriber],
       accessLog,
       permissions: { checker: createPermissionChecker(confluence) },
+      operations:
+        coordinator && deletions && jobs
+          ? {
+              auth: {
+                mode: 'local',
+                secret: OPERATOR_SECRET,
+                issuer: LOCAL_OPERATOR_ISSUER,
+                audience: LOCAL_OPERATOR_AUDIENCE,
+              },
+              coordinator,
+              deletions,
+              queues: [jobs.queue, deletions.queue],
+            }
+          : undefined,
       assertBaseUrl: (url) => {
         assertAllowedBaseUrl(url, { extraHosts: confluence.allowedHosts });
       },
@@ -343,6 +417,7 @@ export async function startStack(label: string): Promise<Stack> {
     tenantChanged: async (tenantId) => {
       await publishTenantChanged(redis, tenantId, redisPrefix);
     },
+    operatorToken: (role) => mintOperatorToken(OPERATOR_SECRET, { subject: `operator-${role}`, role }),
     async close() {
       for (const close of closers.reverse()) await close();
     },

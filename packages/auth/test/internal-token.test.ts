@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createInternalTokenSigner,
+  createInternalTokenVerifier,
+  type InternalClaims,
+  verifyInternalBearer,
+} from '../src/index.js';
+
+const secret = 's'.repeat(40);
+const claims: InternalClaims = { tid: 't-1', reg: 'EU', rid: 'r-1', kind: 'api' };
+
+const codeOf = (fn: () => unknown) => {
+  try {
+    fn();
+    return 'accepted';
+  } catch (err) {
+    return (err as { code?: string }).code ?? 'thrown';
+  }
+};
+
+describe('internal tokens: one purpose and kind each', () => {
+  const service = createInternalTokenSigner(secret, 'service');
+  const forwarding = createInternalTokenSigner(secret, 'forwarding');
+  const apiService = createInternalTokenVerifier(secret, { purpose: 'service', kinds: ['api'] });
+  const callbackService = createInternalTokenVerifier(secret, {
+    purpose: 'service',
+    kinds: ['atlassian-callback'],
+  });
+  const apiHop = createInternalTokenVerifier(secret, { purpose: 'forwarding', kinds: ['api'] });
+
+  it('accepts a token of its own purpose and kind', () => {
+    expect(apiService(service(claims))).toMatchObject(claims);
+    expect(apiHop(forwarding({ ...claims, cip: '203.0.113.1' }))).toMatchObject({ cip: '203.0.113.1' });
+    expect(callbackService(service({ ...claims, kind: 'atlassian-callback' }))).toMatchObject({
+      kind: 'atlassian-callback',
+    });
+  });
+
+  it('refuses a token of another purpose, another kind, another key or without a kind', () => {
+    expect(() => apiHop(service(claims))).toThrow();
+    expect(() => apiService(forwarding(claims))).toThrow();
+    expect(() => callbackService(service(claims))).toThrow();
+    expect(() => apiService(createInternalTokenSigner('x'.repeat(40), 'service')(claims))).toThrow();
+    expect(() => service({ ...claims, kind: 'root' as never })).toThrow();
+    expect(() => createInternalTokenVerifier(secret, { purpose: 'service', kinds: [] })).toThrow();
+  });
+
+  it('reads exactly one well-formed Bearer header, with stable codes', () => {
+    const token = service(claims);
+    expect(verifyInternalBearer(`Bearer ${token}`, apiService)).toMatchObject(claims);
+    expect(codeOf(() => verifyInternalBearer(undefined, apiService))).toBe('INTERNAL_TOKEN_MISSING');
+    expect(codeOf(() => verifyInternalBearer(`JWT ${token}`, apiService))).toBe('INTERNAL_TOKEN_MISSING');
+    expect(codeOf(() => verifyInternalBearer([`Bearer ${token}`, `Bearer ${token}`], apiService))).toBe(
+      'INTERNAL_TOKEN_MISSING',
+    );
+    expect(codeOf(() => verifyInternalBearer(`Bearer ${token} extra`, apiService))).toBe(
+      'INTERNAL_TOKEN_MISSING',
+    );
+    expect(codeOf(() => verifyInternalBearer(`Bearer ${forwarding(claims)}`, apiService))).toBe(
+      'INTERNAL_TOKEN_INVALID',
+    );
+  });
+});

@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { type CanonicalTarget, parseTarget } from './canonical-path.js';
+import { assertSingleValued, takeRouterOwnedHeaders } from './edge-headers.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The canonical request target (set by the edge before any other hook). */
+    target: CanonicalTarget;
+    /** The forwarding token another region's router sent, taken out of the headers at the edge. */
+    forwardingToken: string | undefined;
+  }
+}
+
+/**
+ * The public entry's first hook, before anything reads the request: one canonical path
+ * (400 PATH_NOT_CANONICAL otherwise), single-valued credential and framing headers (400
+ * HEADER_AMBIGUOUS), and no client-sent `x-rt-*` / `x-forge-*` header past this point.
+ * Registered first on the root instance, so it runs for every route and for the 404 handler.
+ */
+export const edgePlugin = fp(
+  async (app: FastifyInstance) => {
+    app.decorateRequest('target', null as unknown as CanonicalTarget);
+    app.decorateRequest('forwardingToken', undefined);
+    app.addHook('onRequest', async (request) => {
+      assertSingleValued(request.raw.rawHeaders);
+      request.forwardingToken = takeRouterOwnedHeaders(request.headers);
+      request.target = parseTarget(request.raw.url ?? '');
+    });
+  },
+  { name: 'rt-edge' },
+);

@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto';
+import { mintConnectToken } from '@rt/testing';
+import { generateKeyPair, SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildRouter,
+  createFixture,
+  type Fixture,
+  lifecyclePayload,
+  postLifecycle,
+  routerConfig,
+} from './harness.js';
+
+/**
+ * The edge of one router against the recording upstream stub: what reaches a service (path,
+ * query, headers) and how unauthenticated callers are limited.
+ */
+describe('edge: what reaches a service, and what unauthenticated callers cost', () => {
+  let fx: Fixture;
+  let app: Awaited<ReturnType<typeof buildRouter>>;
+  const tenant = { clientKey: 'edge-a', secret: 'e'.repeat(40) };
+  const token = () =>
+    mintConnectToken({ sharedSecret: tenant.secret, clientKey: tenant.clientKey, context: true });
+  const LIMIT = 3;
+
+  beforeAll(async () => {
+    fx = await createFixture('edge');
+    app = await buildRouter(
+      fx,
+      routerConfig(fx, 'EU', {
+        UNAUTHENTICATED_LIMIT_PER_MINUTE: String(LIMIT),
+        SOURCE_HASH_KEY: randomBytes(32).toString('hex'),
+      }),
+    );
+    const installed = await postLifecycle(
+      app,
+      fx,
+      'installed',
+      lifecyclePayload(tenant.clientKey, 'installed', tenant.secret),
+    );
+    expect(installed.statusCode).toBe(204);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await fx?.close();
+  });
+
+  it('rebuilds the upstream path from the route, re-encoding each segment, and drops jwt from the query', async () => {
+    const calls = fx.upstream.calls.length;
+    const res = await app.inject({
+      url: '/api/v1/layouts/a%20b/c:d/%C3%A9?limit=5&jwt=x',
+      headers: { authorization: `JWT ${token()}` },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(fx.upstream.calls.length).toBe(calls + 1);
+    expect(fx.upstream.calls.at(-1)!.url).toBe('/api/v1/layouts/a%20b/c%3Ad/%C3%A9?limit=5');
+    expect(fx.upstream.calls.at(-1)!.claims).toMatchObject({ kind: 'api' });
+  });
+
+  it('drops every x-rt-* and x-forge-* header a client sends; the router sets its own', async () => {
+    const res = await app.inject({
+      url: '/api/v1/settings',
+      headers: {
+        authorization: `JWT ${token()}`,
+        'x-rt-forge-token': 'stolen',
+        'x-rt-client-ip': '10.0.0.1',
+        'X-Forge-OAuth-System': 'stolen',
+        'x-forge-oauth-user': 'stolen',
+        'x-rt-anything': 'x',
+      },
+    });
+    expect(res.statusCode).toBe(200);
+    const seen = fx.upstream.calls.at(-1)!.headers;
+    expect(Object.keys(seen).filter((h) => /^x-(rt|forge)-/.test(h))).toEqual([]);
+    expect(seen.authorization).toMatch(/^Bearer /);
+    expect(seen['x-request-id']).toBeTruthy();
+  });
+
+  it('sends Atlassian callbacks to the migration service with a token of their own kind', async () => {
+    const url = '/dare-migration/status?migrationId=m-1';
+    const res = await app.inject({
+      url,
+      headers: {
+        authorization: `JWT ${mintConnectToken({ sharedSecret: tenant.secret, clientKey: tenant.clientKey, method: 'GET', url })}`,
+      },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(fx.upstream.calls.at(-1)!.claims).toMatchObject({ kind: 'atlassian-callback' });
+  });
+
+  it('limits refused authentications per source before any outbound call, keyed by a hash', async () => {
+    const stranger = await generateKeyPair('RS256');
+    const randomKid = () =>
+      new SignJWT({ qsh: 'x' })
+        .setProtectedHeader({ alg: 'RS256', kid: `kid-${randomBytes(8).toString('hex')}` })
+        .setIssuer('edge-new')
+        .setAudience('https://app.example.test')
+        .setExpirationTime('3m')
+        .sign(stranger.privateKey);
+    const fetches = fx.keys.fetches;
+    const statuses: number[] = [];
+    for (let i = 0; i < LIMIT + 4; i++) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/lifecycle/installed',
+        headers: { authorization: `JWT ${await randomKid()}` },
+        payload: lifecyclePayload('edge-new', 'installed'),
+      });
+      statuses.push(res.statusCode);
+    }
+    expect(statuses).toEqual([...Array(LIMIT).fill(401), ...Array(4).fill(429)]);
+    // One outbound key fetch per refused call up to the limit, none after.
+    expect(fx.keys.fetches - fetches).toBe(LIMIT);
+
+    // The same source is refused on every credentialed route, before authentication …
+    const api = await app.inject({ url: '/api/v1/layouts', headers: { authorization: `JWT ${token()}` } });
+    expect(api.statusCode).toBe(429);
+    expect(api.json()).toMatchObject({ code: 'RATE_LIMITED' });
+    // … and another source is not.
+    const other = await app.inject({
+      url: '/api/v1/layouts',
+      headers: { authorization: `JWT ${token()}` },
+      remoteAddress: '198.51.100.7',
+    });
+    expect(other.statusCode).toBe(200);
+
+    // Counters are keyed by a keyed hash, never the address, and expire with their window.
+    const keys = await fx.redis.keys(`${fx.prefix}ua:*`);
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) {
+      expect(key).not.toContain('127.0.0.1');
+      const ttl = await fx.redis.pttl(key);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(60_000);
+    }
+    const metrics = await app.metrics.getSingleMetricAsString('router_unauthenticated_refused_total');
+    expect(metrics).toMatch(/router_unauthenticated_refused_total\{[^}]*\} [1-9]/);
+  });
+});
