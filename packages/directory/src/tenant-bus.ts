@@ -15,8 +15,8 @@ import { type RedisPublisher, tenantChangedChannel } from './tenant-changed.js';
 export interface RedisSubscriber {
   subscribe(...channels: string[]): Promise<unknown>;
   unsubscribe(...channels: string[]): Promise<unknown>;
-  on(event: string, listener: (...args: never[]) => void): unknown;
-  off(event: string, listener: (...args: never[]) => void): unknown;
+  on(event: string, listener: (...args: string[]) => void): unknown;
+  off(event: string, listener: (...args: string[]) => void): unknown;
 }
 
 /** Redis pub/sub channel base name of document-changed notices. */
