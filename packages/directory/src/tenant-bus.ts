@@ -44,14 +44,18 @@ export function publishDocumentChanged(
   notice: DocumentChangedNotice,
   prefix = '',
 ): Promise<number> {
-  return redis.publish(documentChangedChannel(prefix), JSON.stringify({ t: notice.tenantId, k: notice.kind }));
+  return redis.publish(
+    documentChangedChannel(prefix),
+    JSON.stringify({ t: notice.tenantId, k: notice.kind }),
+  );
 }
 
 /** Parses a document-changed message; null for anything that is not one (never throws). */
 export function parseDocumentChanged(message: string): DocumentChangedNotice | null {
   try {
     const parsed = JSON.parse(message) as { t?: unknown; k?: unknown };
-    if (typeof parsed?.t === 'string' && typeof parsed.k === 'string') return { tenantId: parsed.t, kind: parsed.k };
+    if (typeof parsed?.t === 'string' && typeof parsed.k === 'string')
+      return { tenantId: parsed.t, kind: parsed.k };
   } catch {
     // Not ours: ignored.
   }

@@ -11,7 +11,9 @@ const CacheEnv = Type.Object({
  * The read cache's limits of the layout and theme services: `DOCUMENT_CACHE_MAX_ENTRIES`
  * (default 10 000) and `DOCUMENT_CACHE_MAX_MB` (default 32) per process.
  */
-export function parseDocumentCacheConfig(env: Env): Required<Pick<DocumentReadCacheOptions, 'maxEntries' | 'maxBytes'>> {
+export function parseDocumentCacheConfig(
+  env: Env,
+): Required<Pick<DocumentReadCacheOptions, 'maxEntries' | 'maxBytes'>> {
   const v = parseEnv(CacheEnv, env);
   return { maxEntries: v.DOCUMENT_CACHE_MAX_ENTRIES, maxBytes: v.DOCUMENT_CACHE_MAX_MB * 1024 * 1024 };
 }

@@ -1,5 +1,6 @@
 export { recordAssetReferences, verifyAssetReferences } from './asset-references.js';
 export { type AuthorizationRequest, type Authorize, allowAll, type DocumentAction } from './authorize.js';
+export { parseDocumentCacheConfig } from './cache-config.js';
 export { assertVersionMatches, etagOf, type IfMatch, parseIfMatch } from './concurrency.js';
 export {
   contentEtag,
@@ -9,8 +10,13 @@ export {
   type ReadKey,
   sendCachedRead,
 } from './conditional.js';
-export { parseDocumentCacheConfig } from './cache-config.js';
 export { decodeCursor, encodeCursor } from './cursor.js';
+export {
+  attachDocumentChangeBus,
+  DocumentChangeBus,
+  type DocumentChangeBusOptions,
+  type TenantBusConnections,
+} from './document-changes.js';
 export {
   type DocumentKind,
   type DocumentType,
@@ -18,12 +24,6 @@ export {
   layoutKind,
   themeKind,
 } from './document-kind.js';
-export {
-  attachDocumentChangeBus,
-  DocumentChangeBus,
-  type DocumentChangeBusOptions,
-  type TenantBusConnections,
-} from './document-changes.js';
 export { exampleLayoutContent, exampleThemeTokens } from './examples.js';
 export {
   type AssetReferenceOccurrence,

@@ -110,7 +110,13 @@ export class DocumentReadCache {
   }
 
   /** Keeps a loaded representation unless the tenant was invalidated since `ticket`. */
-  store(tenantId: string, kind: DocumentType, key: string, value: CachedRepresentation, ticket: number): void {
+  store(
+    tenantId: string,
+    kind: DocumentType,
+    key: string,
+    value: CachedRepresentation,
+    ticket: number,
+  ): void {
     if (!this.live || ticket < this.floor || ticket < (this.invalidatedAt.get(tenantId) ?? 0)) {
       this.stats.refused++;
       return;
@@ -154,7 +160,8 @@ export class DocumentReadCache {
     }
     const kinds = this.tenants.get(tenantId);
     if (!kinds) return;
-    const doomed = kind === undefined ? [...kinds.values()] : [kinds.get(kind)].filter((m) => m !== undefined);
+    const doomed =
+      kind === undefined ? [...kinds.values()] : [kinds.get(kind)].filter((m) => m !== undefined);
     for (const entries of doomed) for (const entry of [...entries.values()]) this.remove(entry);
   }
 

@@ -253,7 +253,11 @@ export async function documentRoutes(app: FastifyInstance, options: DocumentRout
         request,
         reply,
         repository.cache,
-        { tenantId, kind: kind.type, key: `list\u0000${query.scope ?? ''}\u0000${query.limit}\u0000${after}` },
+        {
+          tenantId,
+          kind: kind.type,
+          key: `list\u0000${query.scope ?? ''}\u0000${query.limit}\u0000${after}`,
+        },
         async () => {
           const page = await repository.list(tenantId, query);
           const body = JSON.stringify({ items: page.items.map(summaryView), nextCursor: page.nextCursor });

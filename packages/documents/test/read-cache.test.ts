@@ -30,7 +30,8 @@ describe('DocumentReadCache', () => {
   it('drops a kind of a tenant, or the whole tenant', () => {
     const cache = new DocumentReadCache();
     for (const kind of ['layout', 'theme'] as const) {
-      for (const tenant of ['a', 'b']) cache.store(tenant, kind, 'k', rep(`${tenant}${kind}`), cache.ticket());
+      for (const tenant of ['a', 'b'])
+        cache.store(tenant, kind, 'k', rep(`${tenant}${kind}`), cache.ticket());
     }
     cache.invalidate('a', 'layout');
     expect(cache.get('a', 'layout', 'k')).toBeUndefined();

@@ -165,7 +165,11 @@ describe('layout read cache across two replicas', () => {
     const listTag = list.headers.etag as string;
     expect(listTag).toMatch(/^"c/);
     const beforeList = b.queries();
-    const list304 = await call(b, tenant, { method: 'GET', url: listUrl, headers: { 'if-none-match': listTag } });
+    const list304 = await call(b, tenant, {
+      method: 'GET',
+      url: listUrl,
+      headers: { 'if-none-match': listTag },
+    });
     expect(list304.statusCode).toBe(304);
     expect(b.queries()).toBe(beforeList);
     await createLayout(a, tenant, 'Second');

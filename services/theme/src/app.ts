@@ -7,10 +7,10 @@ import {
   DocumentRepository,
   documentBodyGuard,
   documentRoutes,
+  type TenantBusConnections,
   ThemeAssignments,
   ThemeImages,
   ThemeTokens,
-  type TenantBusConnections,
   themeKind,
 } from '@rt/documents';
 import { Conflict, createServiceApp, type ServiceApp } from '@rt/http';
@@ -54,7 +54,12 @@ export async function buildApp(deps: AppDeps): Promise<ServiceApp> {
   });
   await app.register(internalAuthPlugin, { secret: deps.internalTokenSecret });
   const changes = attachDocumentChangeBus(app, deps.tenantBus);
-  await app.register(themeServiceRoutes, { pool: deps.pool, db: deps.db, authorize: deps.authorize, changes });
+  await app.register(themeServiceRoutes, {
+    pool: deps.pool,
+    db: deps.db,
+    authorize: deps.authorize,
+    changes,
+  });
   return app;
 }
 

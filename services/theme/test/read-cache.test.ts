@@ -111,9 +111,9 @@ describe('theme read cache across two replicas', () => {
     // Nothing resolves yet: 404, and that answer is cached and invalidated like any other.
     expect((await cachedOn(b, tenant, url)).statusCode).toBe(404);
     const site = await createTheme(a, tenant, 'Site');
-    expect((await call(a, tenant, { method: 'PUT', url: `/api/v1/themes/${site.id}/default` })).statusCode).toBe(
-      200,
-    );
+    expect(
+      (await call(a, tenant, { method: 'PUT', url: `/api/v1/themes/${site.id}/default` })).statusCode,
+    ).toBe(200);
     const resolved = await eventually(
       () => call(b, tenant, { method: 'GET', url }),
       (res) => res.statusCode === 200,
@@ -144,7 +144,9 @@ describe('theme read cache across two replicas', () => {
     const url = `/api/v1/themes/${theme.id}`;
     const plain = await cachedOn(b, tenant, url);
     expect(plain.headers.etag).toBe('"1"');
-    expect((await call(a, tenant, { method: 'PUT', url: `${url}/default` })).headers.etag).toBe('"1-default"');
+    expect((await call(a, tenant, { method: 'PUT', url: `${url}/default` })).headers.etag).toBe(
+      '"1-default"',
+    );
     const now = await eventually(
       () => call(b, tenant, { method: 'GET', url, headers: { 'if-none-match': '"1"' } }),
       (res) => res.statusCode === 200,
@@ -167,7 +169,11 @@ describe('theme read cache across two replicas', () => {
     const theme = await createTheme(a, tenant, 'Original');
     const list = await cachedOn(b, tenant, '/api/v1/themes');
     expect(list.json().items).toHaveLength(1);
-    const copy = await call(a, tenant, { method: 'POST', url: `/api/v1/themes/${theme.id}/copy`, payload: {} });
+    const copy = await call(a, tenant, {
+      method: 'POST',
+      url: `/api/v1/themes/${theme.id}/copy`,
+      payload: {},
+    });
     expect(copy.statusCode, copy.body).toBe(201);
     const grown = await eventually(
       () => call(b, tenant, { method: 'GET', url: '/api/v1/themes' }),
