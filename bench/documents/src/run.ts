@@ -99,6 +99,8 @@ interface Target {
   headers: () => Record<string, string>;
   /** The server processes that answer it (their CPU time is charged to its requests). */
   pids: number[];
+  /** The status class every answer must have (default 2xx). */
+  expect?: '2xx' | '3xx';
 }
 interface Run {
   rps: number;
@@ -106,8 +108,15 @@ interface Run {
   cpuUs: number;
   p50: number;
   p99: number;
-  non2xx: number;
+  /** Answers outside the expected status class. */
+  unexpected: number;
   errors: number;
+}
+
+/** Resident set size of a process, MiB (from /proc). */
+async function rssMiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
 }
 
 /** CPU time (user + system) of processes, in ms, from /proc (USER_HZ = 100). */
@@ -130,7 +139,7 @@ async function measure(target: Target): Promise<Run> {
     cpuUs: Math.round((cpu * 1000) / Math.max(1, result.requests.total)),
     p50: result.latency.p50,
     p99: result.latency.p99,
-    non2xx: result.non2xx,
+    unexpected: result.requests.total - (result[target.expect ?? '2xx'] as number),
     errors: result.errors + result.timeouts,
   };
 }
@@ -237,6 +246,9 @@ async function main(): Promise<void> {
       'scope list (20 layouts)': '/api/v1/layouts?scope=site&limit=25',
       "space's resolved theme": '/api/v1/spaces/DOCS/theme',
     };
+    // The same layout revalidated, as the typed client does: If-None-Match → 304, no body.
+    const revalidated = 'layout by id, revalidated (If-None-Match → 304)';
+    const conditional = { 'if-none-match': '"1"' };
     const serviceOf = (path: string) =>
       path.includes('/layouts')
         ? { url: layoutUrl, pid: layout.pid as number }
@@ -254,6 +266,13 @@ async function main(): Promise<void> {
         headers: bearer,
         pids: [serviceOf(path).pid],
       })),
+      {
+        name: `${revalidated} — direct to the service`,
+        url: `${layoutUrl}${paths['layout by id']}`,
+        headers: () => ({ ...bearer(), ...conditional }),
+        pids: [layout.pid as number],
+        expect: '3xx',
+      },
     ];
 
     if (withRouter) {
@@ -282,10 +301,19 @@ async function main(): Promise<void> {
           pids: [router.pid as number, serviceOf(path).pid],
         });
       }
+      targets.push({
+        name: `${revalidated} — through the router`,
+        url: `${routerUrl}${paths['layout by id']}`,
+        headers: () => ({ ...jwt(), ...conditional }),
+        pids: [router.pid as number, layout.pid as number],
+        expect: '3xx',
+      });
     }
 
     // Warm-up of every target (JIT, pools, caches), not counted.
     for (const t of targets) await autocannon({ url: t.url, connections, duration: 1, headers: t.headers() });
+    const services = { layout: layout.pid as number, theme: themeService.pid as number };
+    const rssBefore = { layout: await rssMiB(services.layout), theme: await rssMiB(services.theme) };
     const runs = new Map<Target, Run[]>(targets.map((t) => [t, []]));
     for (let round = 0; round < rounds; round++) {
       for (const t of targets) runs.get(t)?.push(await measure(t));
@@ -297,19 +325,22 @@ async function main(): Promise<void> {
       `\nbench:documents — production builds, ${connections} connections, ${duration} s per run, median of ${rounds} runs, Node ${process.version}, body ${sample.length} bytes, load average ${load}\n`,
     );
     console.log(
-      '| target | req/s (median) | × bare | server CPU µs/req | bare CPU ÷ this | p50 ms | p99 ms | all runs req/s | non-2xx | errors |',
+      '| target | req/s (median) | × bare | server CPU µs/req | bare CPU ÷ this | p50 ms | p99 ms | all runs req/s | unexpected status | errors |',
     );
     console.log('|---|---:|---:|---:|---:|---:|---:|---|---:|---:|');
     let failed = false;
     for (const t of targets) {
       const all = runs.get(t) as Run[];
       const m = median(all);
-      const bad = all.reduce((n, r) => n + r.non2xx + r.errors, 0);
+      const bad = all.reduce((n, r) => n + r.unexpected + r.errors, 0);
       failed ||= bad > 0;
       console.log(
-        `| ${t.name} | ${m.rps} | ${(m.rps / reference.rps).toFixed(2)} | ${m.cpuUs} | ${(reference.cpuUs / Math.max(1, m.cpuUs)).toFixed(2)} | ${m.p50} | ${m.p99} | ${all.map((r) => r.rps).join(', ')} | ${all.reduce((n, r) => n + r.non2xx, 0)} | ${all.reduce((n, r) => n + r.errors, 0)} |`,
+        `| ${t.name} | ${m.rps} | ${(m.rps / reference.rps).toFixed(2)} | ${m.cpuUs} | ${(reference.cpuUs / Math.max(1, m.cpuUs)).toFixed(2)} | ${m.p50} | ${m.p99} | ${all.map((r) => r.rps).join(', ')} | ${all.reduce((n, r) => n + r.unexpected, 0)} | ${all.reduce((n, r) => n + r.errors, 0)} |`,
       );
     }
+    console.log(
+      `\nRSS after warm-up → at the end: layout ${rssBefore.layout} → ${await rssMiB(services.layout)} MiB, theme ${rssBefore.theme} → ${await rssMiB(services.theme)} MiB`,
+    );
     console.log(
       '\ngoal: through the router ≥ 0.50× the bare route. Server CPU per request is charged to the processes that answer (router + service through the router); on a busy machine it is the steadier comparison.',
     );
