@@ -93,7 +93,7 @@ async function eventually(
   done: (res: LightMyRequestResponse) => boolean,
 ): Promise<LightMyRequestResponse> {
   let res = await read();
-  for (let i = 0; i < 300 && !done(res); i++) {
+  for (let i = 0; i < 1000 && !done(res); i++) {
     await new Promise((r) => setTimeout(r, 10));
     res = await read();
   }
@@ -106,7 +106,7 @@ async function eventually(
  */
 async function cachedOn(r: Replica, tenant: string, url: string): Promise<LightMyRequestResponse> {
   let res = await call(r, tenant, { method: 'GET', url });
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 1000; i++) {
     const before = r.queries();
     res = await call(r, tenant, { method: 'GET', url });
     if (r.queries() === before) return res;

@@ -81,7 +81,7 @@ async function createTheme(r: Replica, tenant: string, name: string) {
 
 /** Reads through `r` until an answer costs no query (the first may race a write's notice). */
 async function cachedOn(r: Replica, tenant: string, url: string): Promise<LightMyRequestResponse> {
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 1000; i++) {
     await call(r, tenant, { method: 'GET', url });
     const before = r.queries();
     const res = await call(r, tenant, { method: 'GET', url });
@@ -97,7 +97,7 @@ async function eventually(
   done: (res: LightMyRequestResponse) => boolean,
 ): Promise<LightMyRequestResponse> {
   let res = await read();
-  for (let i = 0; i < 300 && !done(res); i++) {
+  for (let i = 0; i < 1000 && !done(res); i++) {
     await new Promise((r) => setTimeout(r, 10));
     res = await read();
   }
