@@ -84,7 +84,8 @@ export interface TenantBusSubscription {
 
 /**
  * Subscribes one Redis connection (in subscriber mode, not shared with commands) to the bus.
- * Resolves once subscribed. On a lost connection it reports `liveness(false)` at once; when the
+ * Resolves once the first attempt is answered (check `live`: a refused attempt is retried on
+ * the connection's next `ready`). On a lost connection it reports `liveness(false)` at once; when the
  * connection is ready again it re-subscribes itself (ioredis's own re-subscription races the
  * `ready` event) and then reports `liveness(true)`.
  */
@@ -124,8 +125,12 @@ export async function subscribeTenantBus(
   subscriber.on('close', onDown);
   subscriber.on('end', onDown);
   subscriber.on('ready', onReady);
-  await subscriber.subscribe(tenantChannel, documentChannel);
-  setLive(true);
+  try {
+    await subscriber.subscribe(tenantChannel, documentChannel);
+    setLive(true);
+  } catch {
+    // Not subscribed (yet): the next `ready` subscribes and reports live.
+  }
   return {
     get live() {
       return live;

@@ -8,6 +8,9 @@ import {
 import type { DocumentType } from './document-kind.js';
 import { DocumentReadCache, type DocumentReadCacheOptions } from './read-cache.js';
 
+/** How long start-up waits for the bus before serving without the cache. */
+const SUBSCRIBE_WAIT_MS = 3000;
+
 const KINDS: ReadonlySet<string> = new Set<DocumentType>(['layout', 'theme']);
 
 /** Options of {@link DocumentChangeBus}. */
@@ -31,6 +34,7 @@ export interface DocumentChangeBusOptions extends DocumentReadCacheOptions {
 export class DocumentChangeBus {
   readonly cache: DocumentReadCache;
   private subscription: TenantBusSubscription | undefined;
+  private closed = false;
 
   constructor(private readonly options: DocumentChangeBusOptions) {
     this.cache = new DocumentReadCache(options);
@@ -54,7 +58,7 @@ export class DocumentChangeBus {
 
   /** Starts listening on a connection in subscriber mode; resolves once subscribed. */
   async subscribe(subscriber: RedisSubscriber): Promise<void> {
-    this.subscription = await subscribeTenantBus(
+    const subscription = await subscribeTenantBus(
       subscriber,
       {
         tenantChanged: (tenantId) => this.cache.invalidate(tenantId),
@@ -66,11 +70,17 @@ export class DocumentChangeBus {
       },
       this.options.prefix,
     );
-    this.cache.setLive(this.subscription.live);
+    if (this.closed) {
+      await subscription.close();
+      return;
+    }
+    this.subscription = subscription;
+    this.cache.setLive(subscription.live);
   }
 
   /** Stops listening (the cache stops serving). */
   async close(): Promise<void> {
+    this.closed = true;
     await this.subscription?.close();
     this.subscription = undefined;
     this.cache.setLive(false);
@@ -104,7 +114,25 @@ export function attachDocumentChangeBus(
 ): DocumentChangeBus | undefined {
   if (!connections) return undefined;
   const bus = new DocumentChangeBus({ ...connections, logger: app.log });
-  app.addHook('onReady', () => bus.subscribe(connections.subscriber));
+  app.addHook('onReady', async () => {
+    const subscribed = bus.subscribe(connections.subscriber).then(
+      () => true,
+      (err) => {
+        app.log.warn({ err }, 'tenant-change bus not subscribed; reads go to the database');
+        return false;
+      },
+    );
+    // Start-up waits a little for Redis, not forever: until the subscription runs, reads simply
+    // go to the database (the cache is not live).
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), SUBSCRIBE_WAIT_MS);
+    });
+    if (!(await Promise.race([subscribed, waited]))) {
+      app.log.warn({}, 'tenant-change bus not subscribed yet; the read cache serves once it is');
+    }
+    clearTimeout(timer);
+  });
   app.addHook('onClose', () => bus.close());
   return bus;
 }

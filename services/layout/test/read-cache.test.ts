@@ -233,4 +233,43 @@ describe('layout read cache across two replicas', () => {
     );
     expect(gone.statusCode).toBe(404);
   });
+
+  it('without its Redis, a replica starts, writes, and reads every time from the database', async () => {
+    const dead = 'redis://127.0.0.1:1';
+    const publisher = createRedis(dead, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    const subscriber = createRedis(dead, { retryStrategy: () => 1000 });
+    publisher.on('error', () => undefined);
+    subscriber.on('error', () => undefined);
+    connections.push(publisher, subscriber);
+    const db = createRegionalClient({ url: database.url, poolSize: 1 });
+    const pool = createPgPool({ url: database.url, poolSize: 2 });
+    let count = 0;
+    const query = pool.query.bind(pool);
+    pool.query = ((...args: Parameters<typeof query>) => {
+      count++;
+      return query(...args);
+    }) as typeof pool.query;
+    const app = await buildApp({
+      internalTokenSecret: secret,
+      db,
+      pool,
+      logLevel: 'silent',
+      tenantBus: { publisher, subscriber, prefix },
+    });
+    await app.ready();
+    closers.push(async () => {
+      await app.close();
+      await db.$disconnect();
+      await pool.end();
+    });
+    const isolated: Replica = { app, queries: () => count };
+    const tenant = randomUUID();
+    const { id } = await createLayout(isolated, tenant);
+    const url = `/api/v1/layouts/${id}`;
+    for (let i = 0; i < 3; i++) {
+      const before = isolated.queries();
+      expect((await call(isolated, tenant, { method: 'GET', url })).statusCode).toBe(200);
+      expect(isolated.queries()).toBe(before + 1);
+    }
+  });
 });
