@@ -19,6 +19,9 @@ export const NotModified = Type.Null({
   description: 'not modified: the ETag sent in If-None-Match is current (no body)',
 });
 
+/** What a read that found nothing is cached as. */
+const ABSENT: CachedRepresentation = { etag: '', body: null };
+
 const ENTITY_TAG = /(?:W\/)?"([^"]*)"/g;
 
 /**
@@ -64,12 +67,10 @@ export async function sendCachedRead(
   load: () => Promise<CachedRepresentation | null>,
   notFound: () => Error,
 ): Promise<FastifyReply> {
-  let representation = cache?.get(where.tenantId, where.kind, where.key);
-  if (!representation) {
-    const ticket = cache?.ticket() ?? 0;
-    representation = (await load()) ?? { etag: '', body: null };
-    cache?.store(where.tenantId, where.kind, where.key, representation, ticket);
-  }
+  const absentOr = async () => (await load()) ?? ABSENT;
+  const representation = cache
+    ? await cache.read(where.tenantId, where.kind, where.key, absentOr)
+    : await absentOr();
   if (representation.body === null) throw notFound();
   // Clients must not reuse a copy without asking: a stale theme or layout is a visible bug.
   reply.header('etag', representation.etag).header('cache-control', 'private, no-cache');

@@ -69,8 +69,21 @@ export class DocumentReadCache {
   private readonly invalidatedAt = new Map<string, number>();
   /** Tickets below this are refused for every tenant (a clear, or forgotten invalidations). */
   private floor = 0;
+  /** Loads in flight, per tenant then kind + key, with the ticket they started with. */
+  private readonly inflight = new Map<
+    string,
+    Map<string, { ticket: number; promise: Promise<CachedRepresentation> }>
+  >();
   /** Counters for tests and metrics. */
-  readonly stats = { hits: 0, misses: 0, stores: 0, refused: 0, evictions: 0, invalidations: 0 };
+  readonly stats = {
+    hits: 0,
+    misses: 0,
+    joined: 0,
+    stores: 0,
+    refused: 0,
+    evictions: 0,
+    invalidations: 0,
+  };
 
   constructor(options: DocumentReadCacheOptions = {}) {
     this.maxEntries = Math.max(1, options.maxEntries ?? 10_000);
@@ -104,6 +117,55 @@ export class DocumentReadCache {
     return entry.value;
   }
 
+  /**
+   * The cached representation, else the result of `loader` — shared by every request for the
+   * same key that arrives while it runs, so a burst of reads after a write costs one query.
+   * A request never joins a load that started before the tenant's last invalidation (it would
+   * miss the writer's own change); such a request starts its own.
+   */
+  async read(
+    tenantId: string,
+    kind: DocumentType,
+    key: string,
+    loader: () => Promise<CachedRepresentation>,
+  ): Promise<CachedRepresentation> {
+    const cached = this.get(tenantId, kind, key);
+    if (cached) return cached;
+    if (!this.live) return loader();
+    const flightKey = `${kind}\u0000${key}`;
+    let flights = this.inflight.get(tenantId);
+    const running = flights?.get(flightKey);
+    if (running && running.ticket >= this.invalidationMark(tenantId)) {
+      this.stats.joined++;
+      return running.promise;
+    }
+    const ticket = this.ticket();
+    const promise = loader().then((value) => {
+      this.store(tenantId, kind, key, value, ticket);
+      return value;
+    });
+    const flight = { ticket, promise };
+    if (!flights) {
+      flights = new Map();
+      this.inflight.set(tenantId, flights);
+    }
+    flights.set(flightKey, flight);
+    const settle = () => {
+      const current = this.inflight.get(tenantId);
+      if (current?.get(flightKey) === flight) {
+        current.delete(flightKey);
+        if (current.size === 0) this.inflight.delete(tenantId);
+      }
+    };
+    promise.then(settle, settle);
+    return promise;
+  }
+
+  /** Tickets below this are stale for the tenant. */
+  private invalidationMark(tenantId: string): number {
+    return Math.max(this.floor, this.invalidatedAt.get(tenantId) ?? 0);
+  }
+
   /** Take before loading from the database; pass to {@link store}. */
   ticket(): number {
     return this.clock;
@@ -117,7 +179,7 @@ export class DocumentReadCache {
     value: CachedRepresentation,
     ticket: number,
   ): void {
-    if (!this.live || ticket < this.floor || ticket < (this.invalidatedAt.get(tenantId) ?? 0)) {
+    if (!this.live || ticket < this.invalidationMark(tenantId)) {
       this.stats.refused++;
       return;
     }

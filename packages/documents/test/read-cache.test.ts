@@ -106,3 +106,38 @@ describe('entity tags', () => {
     expect(contentEtag('x')).toMatch(/^"c[A-Za-z0-9_-]{27}"$/);
   });
 });
+
+describe('DocumentReadCache.read', () => {
+  it('shares one load between concurrent reads, but not across an invalidation', async () => {
+    const cache = new DocumentReadCache();
+    let loads = 0;
+    const release: (() => void)[] = [];
+    const loader = () =>
+      new Promise<{ etag: string; body: string }>((resolve) => {
+        const n = ++loads;
+        release.push(() => resolve(rep(`v${n}`)));
+      });
+    const first = cache.read('t', 'layout', 'k', loader);
+    const joined = cache.read('t', 'layout', 'k', loader);
+    expect(loads).toBe(1);
+    // A write commits: a read arriving now must not get the load that began before it.
+    cache.invalidate('t', 'layout');
+    const after = cache.read('t', 'layout', 'k', loader);
+    expect(loads).toBe(2);
+    for (const r of release) r();
+    expect((await first).body).toBe('v1');
+    expect((await joined).body).toBe('v1');
+    expect((await after).body).toBe('v2');
+    // Only the load that started after the invalidation was kept.
+    expect(cache.get('t', 'layout', 'k')?.body).toBe('v2');
+    expect(cache.stats.joined).toBe(1);
+  });
+
+  it('never shares a load between tenants', async () => {
+    const cache = new DocumentReadCache();
+    const a = cache.read('a', 'layout', 'k', async () => rep('of a'));
+    const b = cache.read('b', 'layout', 'k', async () => rep('of b'));
+    expect((await a).body).toBe('of a');
+    expect((await b).body).toBe('of b');
+  });
+});
