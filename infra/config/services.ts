@@ -56,7 +56,8 @@ export const services: readonly ServiceSpec[] = [
     urlEnvVar: 'LAYOUT_URL',
     regionalDatabase: true,
     directory: 'read',
-    redis: false,
+    // The tenant-change bus: invalidates the read cache across replicas.
+    redis: true,
     bucket: 'none',
     readsOtherRegionsBuckets: false,
     encryptionKey: false,
@@ -70,7 +71,8 @@ export const services: readonly ServiceSpec[] = [
     urlEnvVar: 'THEME_URL',
     regionalDatabase: true,
     directory: 'read',
-    redis: false,
+    // The tenant-change bus: invalidates the read cache across replicas.
+    redis: true,
     bucket: 'none',
     readsOtherRegionsBuckets: false,
     encryptionKey: false,

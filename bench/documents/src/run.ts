@@ -1,121 +1,357 @@
 /**
- * Benchmark of issue 4: GET a layout by id vs a bare fastify route that returns a constant JSON
- * of the same size, one bounded autocannon run each, loopback only.
+ * bench:documents — the document read path on production builds (`node dist/server.js`), against
+ * a bare Fastify route answering the same JSON from a constant (measured in the same run):
  *
- *   npm run bench:documents                      # against the layout service directly
- *   BENCH_TARGET_URL=http://127.0.0.1:8080/api/v1/layouts/<id> \
- *   BENCH_AUTHORIZATION='JWT <context token>' npm run bench:documents   # through the router
+ *   - GET a layout by id, GET a scope's layouts (list), GET a space's resolved theme;
+ *   - each direct to the service (with an internal token, as the router sends it) and through the
+ *     router (a Connect context token of an installed tenant);
+ *   - rounds of one run per target, three rounds, the median run of each target reported.
  *
- * Direct mode creates a throw-away database, starts the layout service on an ephemeral port and
- * signs internal tokens as the router would. Env: BENCH_DURATION (s, default 10),
- * BENCH_CONNECTIONS (default 10), DATABASE_ADMIN_URL (see @rt/testing).
+ *   npm run bench:documents      (builds layout, theme and router first; local Postgres + Redis)
+ *
+ * Env: BENCH_DURATION (s per run, default 5), BENCH_CONNECTIONS (default 10), BENCH_ROUNDS
+ * (default 3), BENCH_ROUTER=0 to skip the router, BENCH_CPU_PROF=<dir> (CPU profiles of the
+ * services), DATABASE_ADMIN_URL, BENCH_REDIS_URL.
  */
-import { randomUUID } from 'node:crypto';
-import { createPgPool, createRegionalClient } from '@rt/db';
-import { exampleLayoutContent } from '@rt/documents';
-import { buildApp } from '@rt/layout/app';
-import { createTestDatabase, internalToken } from '@rt/testing';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SecretBox } from '@rt/auth';
+import { createPgPool } from '@rt/db';
+import {
+  DocumentRepository,
+  exampleLayoutContent,
+  exampleThemeTokens,
+  layoutKind,
+  ThemeAssignments,
+  themeKind,
+} from '@rt/documents';
+import { createTestDatabase, internalToken, mintConnectToken } from '@rt/testing';
 import autocannon from 'autocannon';
-import Fastify from 'fastify';
 
-const duration = Number(process.env.BENCH_DURATION ?? 10);
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../../..');
+const duration = Number(process.env.BENCH_DURATION ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
-// Load generation in a worker thread, so it does not share the event loop of the servers.
-const workers = Number(process.env.BENCH_WORKERS ?? 1);
-const secret = randomUUID() + randomUUID();
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const withRouter = process.env.BENCH_ROUTER !== '0';
+const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/13';
+const internalSecret = randomBytes(24).toString('hex');
 
-interface Row {
+const children: ChildProcess[] = [];
+/** BENCH_CPU_PROF=<dir> writes a CPU profile of every service process there (for analysis). */
+const profile = process.env.BENCH_CPU_PROF
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+  : [];
+function start(script: string, env: Record<string, string>): ChildProcess {
+  const child = spawn('node', [...(script.startsWith('services/') ? profile : []), script], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr?.on('data', (d) => {
+    err = (err + d).slice(-4000);
+  });
+  child.on('exit', (code) => {
+    if (code && code !== 143) process.stderr.write(`${script} exited ${code}: ${err}\n`);
+  });
+  children.push(child);
+  return child;
+}
+async function stopAll(): Promise<void> {
+  await Promise.all(
+    children.map(async (child) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((ok) => child.once('exit', ok));
+      child.kill('SIGTERM');
+      await exited;
+    }),
+  );
+}
+
+const freePort = () =>
+  new Promise<number>((ok) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => ok(port));
+    });
+  });
+
+async function waitFor(url: string, headers: Record<string, string> = {}): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(url, { headers })).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+interface Target {
   name: string;
-  reqPerSec: number;
+  url: string;
+  headers: () => Record<string, string>;
+  /** The server processes that answer it (their CPU time is charged to its requests). */
+  pids: number[];
+  /** The status class every answer must have (default 2xx). */
+  expect?: '2xx' | '3xx';
+}
+interface Run {
+  rps: number;
+  /** CPU of the answering processes per request, µs: unlike req/s, not skewed by other load. */
+  cpuUs: number;
   p50: number;
   p99: number;
-  bytes: number;
+  /** Answers outside the expected status class. */
+  unexpected: number;
   errors: number;
 }
 
-async function measure(name: string, url: string, headers: () => Record<string, string>): Promise<Row> {
-  // Warm-up (JIT, connection pools), not counted.
-  await autocannon({ url, connections, duration: 2, headers: headers(), workers });
-  const result = await autocannon({ url, connections, duration, headers: headers(), workers });
+/** Resident set size of a process, MiB (from /proc). */
+async function rssMiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+}
+
+/** CPU time (user + system) of processes, in ms, from /proc (USER_HZ = 100). */
+async function cpuMs(pids: number[]): Promise<number> {
+  let ticks = 0;
+  for (const pid of pids) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks * 10;
+}
+
+async function measure(target: Target): Promise<Run> {
+  const before = await cpuMs(target.pids);
+  const result = await autocannon({ url: target.url, connections, duration, headers: target.headers() });
+  const cpu = (await cpuMs(target.pids)) - before;
   return {
-    name,
-    reqPerSec: Math.round(result.requests.average),
+    rps: Math.round(result.requests.average),
+    cpuUs: Math.round((cpu * 1000) / Math.max(1, result.requests.total)),
     p50: result.latency.p50,
     p99: result.latency.p99,
-    bytes: Math.round(result.throughput.average / Math.max(1, result.requests.average)),
-    errors: result.errors + result.timeouts + result.non2xx,
+    unexpected: result.requests.total - (result[target.expect ?? '2xx'] as number),
+    errors: result.errors + result.timeouts,
   };
 }
 
-async function main(): Promise<void> {
-  const cleanup: (() => Promise<void>)[] = [];
-  try {
-    let target: { url: string; headers: () => Record<string, string>; label: string };
-    let sample: string;
-    if (process.env.BENCH_TARGET_URL) {
-      const authorization = process.env.BENCH_AUTHORIZATION ?? '';
-      const headers = () => (authorization ? { authorization } : ({} as Record<string, string>));
-      const res = await fetch(process.env.BENCH_TARGET_URL, { headers: headers() });
-      if (!res.ok) throw new Error(`target answered ${res.status}: ${await res.text()}`);
-      sample = await res.text();
-      target = {
-        url: process.env.BENCH_TARGET_URL,
-        headers,
-        label: 'GET layout by id (via BENCH_TARGET_URL)',
-      };
-    } else {
-      const database = await createTestDatabase('regional', 'bench');
-      cleanup.push(() => database.drop());
-      const db = createRegionalClient({ url: database.url, poolSize: 10 });
-      const pool = createPgPool({ url: database.url, poolSize: 10 });
-      cleanup.push(async () => {
-        await db.$disconnect();
-        await pool.end();
-      });
-      const app = await buildApp({ internalTokenSecret: secret, db, pool, logLevel: 'warn' });
-      const address = await app.listen({ host: '127.0.0.1', port: 0 });
-      cleanup.unshift(() => app.close());
-      const tenantId = randomUUID();
-      // A token per run: internal tokens live 60 s, each run is shorter.
-      const headers = () => ({ authorization: `Bearer ${internalToken(secret, tenantId)}` });
-      const created = await app.inject({
-        method: 'POST',
-        url: '/api/v1/layouts',
-        headers: headers(),
-        payload: { name: 'Intranet home', scope: 'site', content: exampleLayoutContent() },
-      });
-      if (created.statusCode !== 201) throw new Error(`create failed: ${created.body}`);
-      sample = created.body;
-      target = {
-        url: `${address}/api/v1/layouts/${created.json().id}`,
-        headers,
-        label: 'GET layout by id (layout service)',
-      };
-    }
+const median = (runs: Run[]): Run =>
+  [...runs].sort((x, y) => x.rps - y.rps)[Math.floor(runs.length / 2)] as Run;
 
-    const constant = JSON.parse(sample) as unknown;
-    const bare = Fastify({ logger: false });
-    bare.get('/constant', async () => constant);
-    const bareAddress = await bare.listen({ host: '127.0.0.1', port: 0 });
-    cleanup.unshift(() => bare.close());
-
-    const baseline = await measure('bare fastify, constant JSON', `${bareAddress}/constant`, () => ({}));
-    const measured = await measure(target.label, target.url, target.headers);
-    const ratio = measured.reqPerSec / baseline.reqPerSec;
-
-    console.log(
-      `\n${duration} s per run, ${connections} connections, body ${sample.length} bytes, Node ${process.version}\n`,
+function requireBuild(): void {
+  const missing = ['services/layout', 'services/theme', ...(withRouter ? ['services/router'] : [])].filter(
+    (s) => !existsSync(join(root, s, 'dist/server.js')),
+  );
+  if (missing.length > 0) {
+    throw new Error(
+      `no production build of ${missing.join(', ')}: run npx turbo run build --filter=@rt/layout --filter=@rt/theme --filter=@rt/router`,
     );
-    console.log('| run | req/s | p50 ms | p99 ms | bytes/resp | errors |');
-    console.log('|---|---:|---:|---:|---:|---:|');
-    for (const r of [baseline, measured]) {
-      console.log(`| ${r.name} | ${r.reqPerSec} | ${r.p50} | ${r.p99} | ${r.bytes} | ${r.errors} |`);
+  }
+}
+
+async function main(): Promise<void> {
+  requireBuild();
+  const cleanup: (() => Promise<void>)[] = [];
+  const tmp = await mkdtemp(join(tmpdir(), 'rt-bench-documents-'));
+  cleanup.push(() => rm(tmp, { recursive: true, force: true }));
+  try {
+    const regional = await createTestDatabase('regional', 'benchdocs');
+    cleanup.unshift(() => regional.drop());
+    const directory = await createTestDatabase('directory', 'benchdocsdir');
+    cleanup.unshift(() => directory.drop());
+
+    // One installed Connect tenant: its id is the tenant of every document.
+    const encryptionKey = randomBytes(32).toString('base64');
+    const clientKey = `bench-documents-${randomUUID()}`;
+    const sharedSecret = randomBytes(24).toString('hex');
+    const dirPool = createPgPool({ url: directory.url, poolSize: 1 });
+    const { rows } = await dirPool.query<{ id: string }>(
+      `INSERT INTO tenants (client_key, base_url, home_region, shared_secret_enc)
+       VALUES ($1, 'https://bench.atlassian.net/wiki', 'EU', $2) RETURNING id`,
+      [clientKey, new SecretBox(encryptionKey).seal(sharedSecret, clientKey)],
+    );
+    await dirPool.end();
+    const tenantId = rows[0]?.id as string;
+
+    const [layoutPort, themePort, routerPort, barePort] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+    ]);
+    const routerUrl = `http://127.0.0.1:${routerPort}`;
+    const common: Record<string, string> = {
+      REGION: 'EU',
+      REGIONS: 'EU,US',
+      HOST: '127.0.0.1',
+      INTERNAL_TOKEN_SECRET: internalSecret,
+      DIRECTORY_DATABASE_URL: directory.url,
+      DB_POOL_SIZE: '10',
+      ROUTER_INTERNAL_URL: routerUrl,
+    };
+    for (const r of ['EU', 'US']) {
+      common[`REGION_${r}_DATABASE_URL`] = regional.url;
+      common[`REGION_${r}_REDIS_URL`] = redisUrl;
+      common[`REGION_${r}_S3_BUCKET`] = `rt-bench-${r.toLowerCase()}`;
+      common[`REGION_${r}_BASE_URL`] = routerUrl;
     }
-    console.log(`\nratio ${ratio.toFixed(2)}× of the bare route (goal ≥ 0.6×)`);
-    if (measured.errors > 0) process.exitCode = 1;
+    // Documents, written before the services start (writes through them need a Confluence
+    // user): 20 site layouts (the list), a theme assigned to space DOCS (the resolution).
+    const seedPool = createPgPool({ url: regional.url, poolSize: 1 });
+    const layouts = new DocumentRepository(seedPool, layoutKind);
+    let layoutId = '';
+    for (let i = 0; i < 20; i++) {
+      const doc = await layouts.create(tenantId, {
+        name: `Intranet page ${i}`,
+        scope: 'site',
+        fields: { content: exampleLayoutContent() },
+      });
+      if (i === 0) layoutId = doc.id;
+    }
+    const themes = new DocumentRepository(seedPool, themeKind);
+    const theme = await themes.create(tenantId, {
+      name: 'Corporate',
+      scope: 'site',
+      fields: { tokens: exampleThemeTokens(), images: {} },
+    });
+    await new ThemeAssignments(seedPool, themes).assignToSpace(tenantId, 'DOCS', theme.id);
+    await seedPool.end();
+
+    const layoutUrl = `http://127.0.0.1:${layoutPort}`;
+    const themeUrl = `http://127.0.0.1:${themePort}`;
+    const layout = start('services/layout/dist/server.js', { ...common, PORT: String(layoutPort) });
+    const themeService = start('services/theme/dist/server.js', { ...common, PORT: String(themePort) });
+    cleanup.unshift(stopAll);
+    await Promise.all([waitFor(`${layoutUrl}/readyz`), waitFor(`${themeUrl}/readyz`)]);
+
+    const bearer = () => ({ authorization: `Bearer ${internalToken(internalSecret, tenantId)}` });
+    const sample = await (
+      await fetch(`${layoutUrl}/api/v1/layouts/${layoutId}`, { headers: bearer() })
+    ).text();
+
+    const bare = start('bench/documents/bare.mjs', { PORT: String(barePort), BODY: sample });
+    await waitFor(`http://127.0.0.1:${barePort}/constant`);
+
+    const paths = {
+      'layout by id': `/api/v1/layouts/${layoutId}`,
+      'scope list (20 layouts)': '/api/v1/layouts?scope=site&limit=25',
+      "space's resolved theme": '/api/v1/spaces/DOCS/theme',
+    };
+    // The same layout revalidated, as the typed client does: If-None-Match → 304, no body.
+    const revalidated = 'layout by id, revalidated (If-None-Match → 304)';
+    const conditional = { 'if-none-match': '"1"' };
+    const serviceOf = (path: string) =>
+      path.includes('/layouts')
+        ? { url: layoutUrl, pid: layout.pid as number }
+        : { url: themeUrl, pid: themeService.pid as number };
+    const targets: Target[] = [
+      {
+        name: 'bare Fastify, constant JSON (reference)',
+        url: `http://127.0.0.1:${barePort}/constant`,
+        headers: () => ({}),
+        pids: [bare.pid as number],
+      },
+      ...Object.entries(paths).map(([name, path]) => ({
+        name: `${name} — direct to the service`,
+        url: `${serviceOf(path).url}${path}`,
+        headers: bearer,
+        pids: [serviceOf(path).pid],
+      })),
+      {
+        name: `${revalidated} — direct to the service`,
+        url: `${layoutUrl}${paths['layout by id']}`,
+        headers: () => ({ ...bearer(), ...conditional }),
+        pids: [layout.pid as number],
+        expect: '3xx',
+      },
+    ];
+
+    if (withRouter) {
+      const routerEnv: Record<string, string> = {
+        ...common,
+        PORT: String(routerPort),
+        APP_BASE_URL: routerUrl,
+        ENCRYPTION_KEY: encryptionKey,
+        LAYOUT_URL: layoutUrl,
+        THEME_URL: themeUrl,
+        ASSET_URL: layoutUrl,
+        MIGRATION_URL: layoutUrl,
+        RATE_LIMIT_PER_MINUTE: '1000000000',
+        ACCESS_LOG_DIR: join(tmp, 'access-log'),
+      };
+      const router = start('services/router/dist/server.js', routerEnv);
+      // A context token (qsh `context-qsh`), as AP.context.getToken() gives the front end.
+      const token = mintConnectToken({ clientKey, sharedSecret, context: true, expiresInSeconds: 3600 });
+      const jwt = () => ({ authorization: `JWT ${token}` });
+      await waitFor(`${routerUrl}${paths['layout by id']}`, jwt());
+      for (const [name, path] of Object.entries(paths)) {
+        targets.push({
+          name: `${name} — through the router`,
+          url: `${routerUrl}${path}`,
+          headers: jwt,
+          pids: [router.pid as number, serviceOf(path).pid],
+        });
+      }
+      targets.push({
+        name: `${revalidated} — through the router`,
+        url: `${routerUrl}${paths['layout by id']}`,
+        headers: () => ({ ...jwt(), ...conditional }),
+        pids: [router.pid as number, layout.pid as number],
+        expect: '3xx',
+      });
+    }
+
+    // Warm-up of every target (JIT, pools, caches), not counted.
+    for (const t of targets) await autocannon({ url: t.url, connections, duration: 1, headers: t.headers() });
+    const services = { layout: layout.pid as number, theme: themeService.pid as number };
+    const rssBefore = { layout: await rssMiB(services.layout), theme: await rssMiB(services.theme) };
+    const runs = new Map<Target, Run[]>(targets.map((t) => [t, []]));
+    for (let round = 0; round < rounds; round++) {
+      for (const t of targets) runs.get(t)?.push(await measure(t));
+    }
+
+    const reference = median(runs.get(targets[0] as Target) as Run[]);
+    const load = (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ');
+    console.log(
+      `\nbench:documents — production builds, ${connections} connections, ${duration} s per run, median of ${rounds} runs, Node ${process.version}, body ${sample.length} bytes, load average ${load}\n`,
+    );
+    console.log(
+      '| target | req/s (median) | × bare | server CPU µs/req | bare CPU ÷ this | p50 ms | p99 ms | all runs req/s | unexpected status | errors |',
+    );
+    console.log('|---|---:|---:|---:|---:|---:|---:|---|---:|---:|');
+    let failed = false;
+    for (const t of targets) {
+      const all = runs.get(t) as Run[];
+      const m = median(all);
+      const bad = all.reduce((n, r) => n + r.unexpected + r.errors, 0);
+      failed ||= bad > 0;
+      console.log(
+        `| ${t.name} | ${m.rps} | ${(m.rps / reference.rps).toFixed(2)} | ${m.cpuUs} | ${(reference.cpuUs / Math.max(1, m.cpuUs)).toFixed(2)} | ${m.p50} | ${m.p99} | ${all.map((r) => r.rps).join(', ')} | ${all.reduce((n, r) => n + r.unexpected, 0)} | ${all.reduce((n, r) => n + r.errors, 0)} |`,
+      );
+    }
+    console.log(
+      `\nRSS after warm-up → at the end: layout ${rssBefore.layout} → ${await rssMiB(services.layout)} MiB, theme ${rssBefore.theme} → ${await rssMiB(services.theme)} MiB`,
+    );
+    console.log(
+      '\ngoal: through the router ≥ 0.50× the bare route. Server CPU per request is charged to the processes that answer (router + service through the router); on a busy machine it is the steadier comparison.',
+    );
+    if (failed) process.exitCode = 1;
   } finally {
     for (const step of cleanup) await step().catch((err) => console.error(err));
   }
 }
 
-await main();
+main().catch(async (err) => {
+  console.error(err);
+  await stopAll().catch(() => undefined);
+  process.exit(1);
+});

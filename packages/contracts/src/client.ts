@@ -1,6 +1,7 @@
 import createClient, { type Client } from 'openapi-fetch';
 import { apiErrorOf, retryAfterMs } from './errors.js';
 import type { paths } from './openapi-types.js';
+import { ResponseCache, type ResponseCacheOptions, responseOf } from './response-cache.js';
 
 /** How often and how long a read is retried while the tenant is migrating. */
 export interface RetryPolicy {
@@ -28,6 +29,11 @@ export interface RefinedToolkitClientOptions {
   fetch?: typeof fetch;
   /** Waits between retries (tests pass a recorder instead of real time). */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Limits of the memory of GET answers used for conditional requests (default 200 answers,
+   * 4 MiB), or `false` to send every GET unconditionally.
+   */
+  cache?: ResponseCacheOptions | false;
 }
 
 /** The typed client: `GET/POST/PUT/DELETE(path, init)` checked against the OpenAPI document. */
@@ -51,6 +57,11 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  *   and the user should see it.
  * - Any 4xx/5xx rejects with an {@link ApiError} carrying the body's stable `code`, so callers
  *   `catch (e) { if (isApiError(e, 'VERSION_MISMATCH')) … }` instead of parsing bodies.
+ * - A GET it has answered before with an ETag is sent with `If-None-Match`; a 304 is handed to
+ *   the caller as the kept 200 answer, so an unchanged layout or theme costs the server no
+ *   database read and the network no body. (A caller that sets `If-None-Match` itself gets the
+ *   raw 304.) The browser's own HTTP cache does not do this for us: the fetch standard bypasses
+ *   it for requests that carry conditional headers.
  */
 export function createRefinedToolkitClient<P extends {} = paths>(
   options: RefinedToolkitClientOptions,
@@ -61,6 +72,41 @@ export function createRefinedToolkitClient<P extends {} = paths>(
   const maxDelay = options.retry?.maxDelayMs ?? 8000;
   const doFetch = options.fetch ?? ((input: Request) => globalThis.fetch(input));
   const sleep = options.sleep ?? defaultSleep;
+  const cache = options.cache === false ? undefined : new ResponseCache(options.cache);
+
+  /** Sends a request; GETs are made conditional when an earlier answer is kept. */
+  const conditional = async (outgoing: Request): Promise<Response> => {
+    const method = outgoing.method.toUpperCase();
+    if (!cache) return doFetch(outgoing);
+    if (method !== 'GET') {
+      const response = await doFetch(outgoing);
+      // A write makes the kept answer of that URL useless (it would only be revalidated away).
+      if (response.ok) cache.delete(outgoing.url);
+      return response;
+    }
+    if (outgoing.headers.has('if-none-match')) return doFetch(outgoing);
+    const kept = cache.get(outgoing.url);
+    if (kept) outgoing.headers.set('if-none-match', kept.etag);
+    const response = await doFetch(outgoing);
+    if (response.status === 304 && kept) {
+      await response.body?.cancel().catch(() => undefined);
+      return responseOf(kept);
+    }
+    const etag = response.headers.get('etag');
+    if (response.status !== 200 || !etag) {
+      if (response.status !== 304 && response.status !== 503) cache.delete(outgoing.url);
+      return response;
+    }
+    const entry = {
+      etag,
+      status: response.status,
+      statusText: response.statusText,
+      headers: new Headers(response.headers),
+      body: await response.arrayBuffer(),
+    };
+    cache.set(outgoing.url, entry);
+    return responseOf(entry);
+  };
 
   const send = async (request: Request): Promise<Response> => {
     const retryable = RETRYABLE_METHODS.has(request.method.toUpperCase());
@@ -69,7 +115,7 @@ export function createRefinedToolkitClient<P extends {} = paths>(
       if (!outgoing.headers.has('authorization')) {
         outgoing.headers.set('authorization', `${scheme} ${await options.getToken()}`);
       }
-      const response = await doFetch(outgoing);
+      const response = await conditional(outgoing);
       if (response.ok || response.status < 400) return response;
       const error = await apiErrorOf(response);
       const migrating =

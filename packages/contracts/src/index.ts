@@ -19,3 +19,4 @@ export {
   retryAfterMs,
 } from './errors.js';
 export type { components, operations, paths } from './openapi-types.js';
+export type { ResponseCacheOptions } from './response-cache.js';

@@ -77,7 +77,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List layouts (cursor pagination) */
+        /** List layouts (cursor pagination; conditional with If-None-Match) */
         get: operations["getApiV1Layouts"];
         put?: never;
         /** Create a layout */
@@ -95,7 +95,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a layout */
+        /** Get a layout (conditional with If-None-Match) */
         get: operations["getApiV1LayoutsById"];
         /** Replace a layout (If-Match required) */
         put: operations["putApiV1LayoutsById"];
@@ -166,7 +166,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The theme that applies to a space: its own, else the tenant's default */
+        /** The theme that applies to a space: its own, else the tenant's default (conditional) */
         get: operations["getApiV1SpacesBySpaceKeyTheme"];
         /** Assign a theme to a space */
         put: operations["putApiV1SpacesBySpaceKeyTheme"];
@@ -185,7 +185,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List themes (cursor pagination) */
+        /** List themes (cursor pagination; conditional with If-None-Match) */
         get: operations["getApiV1Themes"];
         put?: never;
         /** Create a theme */
@@ -203,7 +203,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a theme */
+        /** Get a theme (conditional with If-None-Match) */
         get: operations["getApiV1ThemesById"];
         /** Replace a theme (If-Match required) */
         put: operations["putApiV1ThemesById"];
@@ -965,7 +965,10 @@ export interface operations {
                 /** @description `site` or `space:<spaceKey>` */
                 scope?: string;
             };
-            header?: never;
+            header?: {
+                /** @description ETag(s) of the copy the client holds */
+                "if-none-match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -974,6 +977,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    /** @description digest of the page */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -991,6 +996,13 @@ export interface operations {
                         nextCursor: string | null;
                     };
                 };
+            };
+            /** @description not modified: the ETag sent in If-None-Match is current (no body) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Error */
             400: {
@@ -1277,7 +1289,7 @@ export interface operations {
             /** @description created */
             201: {
                 headers: {
-                    /** @description the version, quoted */
+                    /** @description the version, quoted (`"3-default"` for the default theme) */
                     ETag?: string;
                     [name: string]: unknown;
                 };
@@ -1608,7 +1620,10 @@ export interface operations {
     getApiV1LayoutsById: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETag(s) of the copy the client holds */
+                "if-none-match"?: string;
+            };
             path: {
                 /** @description UUID */
                 id: string;
@@ -1620,7 +1635,7 @@ export interface operations {
             /** @description the current version */
             200: {
                 headers: {
-                    /** @description the version, quoted */
+                    /** @description the version, quoted (`"3-default"` for the default theme) */
                     ETag?: string;
                     [name: string]: unknown;
                 };
@@ -1875,6 +1890,13 @@ export interface operations {
                         version: number;
                     };
                 };
+            };
+            /** @description not modified: the ETag sent in If-None-Match is current (no body) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Error */
             400: {
@@ -2181,7 +2203,7 @@ export interface operations {
             /** @description the new version */
             200: {
                 headers: {
-                    /** @description the version, quoted */
+                    /** @description the version, quoted (`"3-default"` for the default theme) */
                     ETag?: string;
                     [name: string]: unknown;
                 };
@@ -2766,7 +2788,7 @@ export interface operations {
             /** @description the new version */
             200: {
                 headers: {
-                    /** @description the version, quoted */
+                    /** @description the version, quoted (`"3-default"` for the default theme) */
                     ETag?: string;
                     [name: string]: unknown;
                 };
@@ -3259,7 +3281,10 @@ export interface operations {
     getApiV1SpacesBySpaceKeyTheme: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETag(s) of the copy the client holds */
+                "if-none-match"?: string;
+            };
             path: {
                 /** @description Confluence space key */
                 spaceKey: string;
@@ -3271,6 +3296,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    /** @description digest of the answer */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3370,6 +3397,13 @@ export interface operations {
                         };
                     };
                 };
+            };
+            /** @description not modified: the ETag sent in If-None-Match is current (no body) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Error */
             400: {
@@ -3604,7 +3638,10 @@ export interface operations {
                 /** @description `site` or `space:<spaceKey>` */
                 scope?: string;
             };
-            header?: never;
+            header?: {
+                /** @description ETag(s) of the copy the client holds */
+                "if-none-match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3613,6 +3650,8 @@ export interface operations {
             /** @description Default Response */
             200: {
                 headers: {
+                    /** @description digest of the page */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3631,6 +3670,13 @@ export interface operations {
                         nextCursor: string | null;
                     };
                 };
+            };
+            /** @description not modified: the ETag sent in If-None-Match is current (no body) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Error */
             400: {
@@ -3758,7 +3804,7 @@ export interface operations {
             /** @description created */
             201: {
                 headers: {
-                    /** @description the version, quoted */
+                    /** @description the version, quoted (`"3-default"` for the default theme) */
                     ETag?: string;
                     [name: string]: unknown;
                 };
@@ -3930,7 +3976,10 @@ export interface operations {
     getApiV1ThemesById: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETag(s) of the copy the client holds */
+                "if-none-match"?: string;
+            };
             path: {
                 /** @description UUID */
                 id: string;
@@ -3942,7 +3991,7 @@ export interface operations {
             /** @description the current version */
             200: {
                 headers: {
-                    /** @description the version, quoted */
+                    /** @description the version, quoted (`"3-default"` for the default theme) */
                     ETag?: string;
                     [name: string]: unknown;
                 };
@@ -4038,6 +4087,13 @@ export interface operations {
                         version: number;
                     };
                 };
+            };
+            /** @description not modified: the ETag sent in If-None-Match is current (no body) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Error */
             400: {
@@ -4185,7 +4241,7 @@ export interface operations {
             /** @description the new version */
             200: {
                 headers: {
-                    /** @description the version, quoted */
+                    /** @description the version, quoted (`"3-default"` for the default theme) */
                     ETag?: string;
                     [name: string]: unknown;
                 };
@@ -5144,7 +5200,7 @@ export interface operations {
             /** @description the new version */
             200: {
                 headers: {
-                    /** @description the version, quoted */
+                    /** @description the version, quoted (`"3-default"` for the default theme) */
                     ETag?: string;
                     [name: string]: unknown;
                 };

@@ -35,13 +35,19 @@ interface TestPaths {
 // Behaviour per request id: how many 503 TENANT_MIGRATING answers before the real one.
 let server: FastifyInstance;
 let baseUrl: string;
-const seen: { method: string; authorization?: string }[] = [];
+const seen: { method: string; authorization?: string; ifNoneMatch?: string }[] = [];
+/** The version of the conditional document (id `versioned`) the server holds. */
+const versioned = { version: 1 };
 const script: { migratingFor: number; retryAfter?: string; code?: string } = { migratingFor: 0 };
 
 beforeAll(async () => {
   server = Fastify();
   server.addHook('onRequest', async (request) => {
-    seen.push({ method: request.method, authorization: request.headers.authorization });
+    seen.push({
+      method: request.method,
+      authorization: request.headers.authorization,
+      ifNoneMatch: request.headers['if-none-match'],
+    });
   });
   const migrating = (reply: import('fastify').FastifyReply) => {
     if (script.retryAfter !== undefined) reply.header('retry-after', script.retryAfter);
@@ -57,6 +63,13 @@ beforeAll(async () => {
       return reply.status(404).send({ code: 'NOT_FOUND', message: 'layout not found', requestId: 'req-404' });
     }
     if (id === 'proxy') return reply.status(502).type('text/html').send('<html>bad gateway</html>');
+    if (id === 'versioned') {
+      // As the services answer: ETag = version, 304 without a body when it is current.
+      const etag = `"${versioned.version}"`;
+      reply.header('etag', etag).header('cache-control', 'private, no-cache');
+      if (request.headers['if-none-match'] === etag) return reply.status(304).send();
+      return { id, name: `v${versioned.version}` };
+    }
     if (script.migratingFor > 0) {
       script.migratingFor--;
       return migrating(reply);
@@ -73,6 +86,7 @@ beforeEach(() => {
   script.migratingFor = 0;
   script.retryAfter = undefined;
   script.code = undefined;
+  versioned.version = 1;
 });
 
 const clientWith = (options: { attempts?: number; sleeps?: number[]; tokens?: string[] } = {}) => {
@@ -186,5 +200,41 @@ describe('createRefinedToolkitClient', () => {
     });
     await client.GET('/api/v1/layouts/{id}', { params: { path: { id: 'a' } } });
     expect(seen[0]?.authorization).toBe('Bearer op-token');
+  });
+
+  it('revalidates a GET it holds with If-None-Match and hands a 304 back as the kept answer', async () => {
+    const client = clientWith();
+    const read = () => client.GET('/api/v1/layouts/{id}', { params: { path: { id: 'versioned' } } });
+    const first = await read();
+    expect(first.data).toEqual({ id: 'versioned', name: 'v1' });
+    const second = await read();
+    expect(second.response.status).toBe(200);
+    expect(second.data).toEqual({ id: 'versioned', name: 'v1' });
+    expect(second.response.headers.get('etag')).toBe('"1"');
+    // The server changes: the tag no longer matches and the new answer replaces the kept one.
+    versioned.version = 2;
+    expect((await read()).data).toEqual({ id: 'versioned', name: 'v2' });
+    expect((await read()).data).toEqual({ id: 'versioned', name: 'v2' });
+    expect(seen.map((s) => s.ifNoneMatch)).toEqual([undefined, '"1"', '"1"', '"2"']);
+  });
+
+  it('keeps no answer without an ETag, none of another client, and none when disabled', async () => {
+    const client = clientWith();
+    await client.GET('/api/v1/layouts/{id}', { params: { path: { id: 'plain' } } });
+    await client.GET('/api/v1/layouts/{id}', { params: { path: { id: 'plain' } } });
+    await client.GET('/api/v1/layouts/{id}', { params: { path: { id: 'versioned' } } });
+    // Another client (another site or user) starts with an empty memory.
+    await clientWith().GET('/api/v1/layouts/{id}', { params: { path: { id: 'versioned' } } });
+    const off = createRefinedToolkitClient<TestPaths>({ baseUrl, getToken: () => 't', cache: false });
+    await off.GET('/api/v1/layouts/{id}', { params: { path: { id: 'versioned' } } });
+    await off.GET('/api/v1/layouts/{id}', { params: { path: { id: 'versioned' } } });
+    expect(seen.map((s) => s.ifNoneMatch)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 });

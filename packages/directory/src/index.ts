@@ -1,4 +1,15 @@
 export {
+  DOCUMENT_CHANGED_CHANNEL,
+  type DocumentChangedNotice,
+  documentChangedChannel,
+  parseDocumentChanged,
+  publishDocumentChanged,
+  type RedisSubscriber,
+  subscribeTenantBus,
+  type TenantBusHandlers,
+  type TenantBusSubscription,
+} from './tenant-bus.js';
+export {
   publishTenantChanged,
   type RedisPublisher,
   TENANT_CHANGED_CHANNEL,

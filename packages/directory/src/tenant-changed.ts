@@ -6,10 +6,11 @@
  * (residency-migration, worker), a deletion (worker) — publishes the tenant id on
  * {@link tenantChangedChannel} AFTER the database commit. Every router subscribes to the Redis of
  * every region, so publishing on the Redis of your own region reaches all of them.
- * A router also bounds its cache with a TTL, so a lost message costs at most that TTL.
+ * A router also bounds its cache with a TTL, so a lost message costs at most that TTL. The layout
+ * and theme services drop a tenant's cached documents on the same notice (see `tenant-bus.ts`).
  */
 
-/** The part of an ioredis client this module needs (keeps the package free of a Redis dependency). */
+/** The part of an ioredis client that publishes (keeps the package free of a Redis dependency). */
 export interface RedisPublisher {
   publish(channel: string, message: string): Promise<number>;
 }

@@ -1,7 +1,13 @@
 import { BadRequest, PreconditionFailed, PreconditionRequired } from '@rt/http';
 
-/** The ETag of a document version: a strong validator, the version number quoted. */
-export const etagOf = (version: number): string => `"${version}"`;
+/**
+ * The ETag of a document: a strong validator, the version number quoted — with `-default`
+ * appended while a theme is the tenant's default. Making a theme the default changes its
+ * representation (`isDefault`) without a new version, and a conditional GET must not answer
+ * 304 for a copy that still says otherwise.
+ */
+export const etagOf = (version: number, isDefault?: boolean): string =>
+  isDefault ? `"${version}-default"` : `"${version}"`;
 
 /** What an `If-Match` header asks for. */
 export type IfMatch = { any: true } | { any: false; versions: number[] };
@@ -9,6 +15,8 @@ export type IfMatch = { any: true } | { any: false; versions: number[] };
 /**
  * Parses `If-Match` (RFC 9110 §13.1.1): `*` or a list of entity tags. Our tags are strong and
  * numeric; a weak tag (`W/"3"`) never matches under the strong comparison If-Match requires.
+ * The `-default` mark of {@link etagOf} is not compared: the default flag is a setting about a
+ * theme, not part of the content a write replaces, so changing it must not fail a write.
  * Missing → 428 (a write without a precondition would silently overwrite someone's change);
  * unparsable → 400.
  */
@@ -19,7 +27,7 @@ export function parseIfMatch(header: string | string[] | undefined): IfMatch {
   const versions: number[] = [];
   for (const raw of value.split(',')) {
     const tag = raw.trim();
-    const strong = /^"(\d{1,9})"$/.exec(tag);
+    const strong = /^"(\d{1,9})(?:-default)?"$/.exec(tag);
     if (strong) versions.push(Number(strong[1]));
     else if (!/^W\/"[^"]*"$/.test(tag)) {
       throw new BadRequest('INVALID_IF_MATCH', 'If-Match must be "*" or a list of ETags such as "3"');

@@ -1,7 +1,22 @@
 export { recordAssetReferences, verifyAssetReferences } from './asset-references.js';
 export { type AuthorizationRequest, type Authorize, allowAll, type DocumentAction } from './authorize.js';
+export { parseDocumentCacheConfig } from './cache-config.js';
 export { assertVersionMatches, etagOf, type IfMatch, parseIfMatch } from './concurrency.js';
+export {
+  contentEtag,
+  IfNoneMatchHeaders,
+  ifNoneMatchHits,
+  NotModified,
+  type ReadKey,
+  sendCachedRead,
+} from './conditional.js';
 export { decodeCursor, encodeCursor } from './cursor.js';
+export {
+  attachDocumentChangeBus,
+  DocumentChangeBus,
+  type DocumentChangeBusOptions,
+  type TenantBusConnections,
+} from './document-changes.js';
 export {
   type DocumentKind,
   type DocumentType,
@@ -19,6 +34,11 @@ export {
   MAX_DOCUMENT_BYTES,
   MAX_DOCUMENT_DEPTH,
 } from './json-inspection.js';
+export {
+  type CachedRepresentation,
+  DocumentReadCache,
+  type DocumentReadCacheOptions,
+} from './read-cache.js';
 export { renderDocument } from './render.js';
 export {
   type DocumentInput,

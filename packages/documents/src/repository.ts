@@ -3,7 +3,9 @@ import { Conflict, NotFound } from '@rt/http';
 import { recordAssetReferences, verifyAssetReferences } from './asset-references.js';
 import { assertVersionMatches, type IfMatch } from './concurrency.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import type { DocumentChangeBus } from './document-changes.js';
 import type { DocumentKind } from './document-kind.js';
+import type { DocumentReadCache } from './read-cache.js';
 import { withTransaction } from './transaction.js';
 
 /** How many versions of a document are kept (the current one included). */
@@ -85,10 +87,19 @@ export class DocumentRepository {
   readonly selectColumns: string;
   private readonly summaryColumns: string;
 
+  /** The process's read cache of this kind's documents (none without a change bus). */
+  readonly cache: DocumentReadCache | undefined;
+
+  /**
+   * @param changes the read cache and its invalidation; without it reads always go to the
+   * database and writes notify nobody (tests of other concerns, tools).
+   */
   constructor(
     private readonly pool: PgPool,
     readonly kind: DocumentKind,
+    private readonly changes?: DocumentChangeBus,
   ) {
+    this.cache = changes?.cache;
     const flag = kind.hasDefaultFlag ? ', is_default' : '';
     const json = kind.jsonFields.map((f) => `, ${f.name}::text AS ${f.name}`).join('');
     this.selectColumns = `id, name, scope, schema_version, version, created_at, updated_at${flag}${json}`;
@@ -150,10 +161,18 @@ export class DocumentRepository {
     };
   }
 
+  /**
+   * Tells readers that the tenant's documents of this kind changed: call after a write has
+   * committed (this repository's own writes do; so must writes of this kind made elsewhere).
+   */
+  async committed(tenantId: string): Promise<void> {
+    await this.changes?.committed(tenantId, this.kind.type);
+  }
+
   /** Creates version 1. */
   async create(tenantId: string, input: DocumentInput): Promise<StoredDocument> {
     const fields = this.withDefaults(input.fields);
-    return withTransaction(this.pool, async (client) => {
+    const doc = await withTransaction(this.pool, async (client) => {
       const assetIds = await verifyAssetReferences(client, tenantId, fields);
       const names = this.kind.jsonFields.map((f) => f.name);
       const params = [tenantId, input.name, input.scope, this.schemaVersionOf(fields)];
@@ -167,6 +186,8 @@ export class DocumentRepository {
       await this.afterWrite(client, tenantId, doc, assetIds);
       return doc;
     });
+    await this.committed(tenantId);
+    return doc;
   }
 
   /** Replaces the document if `ifMatch` names its current version; bumps the version. */
@@ -177,7 +198,7 @@ export class DocumentRepository {
     input: DocumentInput,
   ): Promise<StoredDocument> {
     const fields = this.withDefaults(input.fields);
-    return withTransaction(this.pool, async (client) => {
+    const doc = await withTransaction(this.pool, async (client) => {
       const current = await this.lock(client, tenantId, id);
       assertVersionMatches(ifMatch, current);
       const assetIds = await verifyAssetReferences(client, tenantId, fields);
@@ -185,6 +206,8 @@ export class DocumentRepository {
       await this.afterWrite(client, tenantId, doc, assetIds);
       return doc;
     });
+    await this.committed(tenantId);
+    return doc;
   }
 
   /** Deletes the document, its revisions and its asset usages. */
@@ -196,6 +219,7 @@ export class DocumentRepository {
       // Revisions and space assignments go with it (ON DELETE CASCADE).
       await client.query(`DELETE FROM ${this.kind.table} WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
     });
+    await this.committed(tenantId);
   }
 
   /** The kept versions, newest first (404 if the document does not exist). */
@@ -221,7 +245,7 @@ export class DocumentRepository {
    * with 409 if an image it used has been deleted since.
    */
   async restore(tenantId: string, id: string, version: number, ifMatch: IfMatch): Promise<StoredDocument> {
-    return withTransaction(this.pool, async (client) => {
+    const doc = await withTransaction(this.pool, async (client) => {
       const current = await this.lock(client, tenantId, id);
       assertVersionMatches(ifMatch, current);
       const json = this.kind.jsonFields.map((f) => `${f.name}::text AS ${f.name}`).join(', ');
@@ -253,6 +277,8 @@ export class DocumentRepository {
       await this.afterWrite(client, tenantId, doc, assetIds);
       return doc;
     });
+    await this.committed(tenantId);
+    return doc;
   }
 
   /** Locks the row and returns its version; 404 if it does not exist for this tenant. */
@@ -347,7 +373,8 @@ export class DocumentRepository {
     };
   }
 
-  private notFound(): NotFound {
+  /** The kind's 404 (`LAYOUT_NOT_FOUND`, `THEME_NOT_FOUND`). */
+  notFound(): NotFound {
     return new NotFound(this.kind.noun, `${this.kind.noun.toUpperCase()}_NOT_FOUND`);
   }
 }

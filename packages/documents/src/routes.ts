@@ -5,6 +5,8 @@ import { type TObject, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type Authorize, allowAll } from './authorize.js';
 import { etagOf, type IfMatch, parseIfMatch } from './concurrency.js';
+import { contentEtag, IfNoneMatchHeaders, NotModified, sendCachedRead } from './conditional.js';
+import { decodeCursor } from './cursor.js';
 import { type DocumentKind, jsonFieldProperties } from './document-kind.js';
 import { inspectJson, MAX_DOCUMENT_BYTES, MAX_DOCUMENT_DEPTH } from './json-inspection.js';
 import { renderDocument, revisionView, summaryView } from './render.js';
@@ -151,7 +153,7 @@ export function sendDocument(reply: FastifyReply, doc: StoredDocument, status = 
   return (
     reply
       .status(status)
-      .header('etag', etagOf(doc.version))
+      .header('etag', etagOf(doc.version, doc.isDefault))
       // Clients must not reuse a copy without asking: a stale theme or layout is a visible bug.
       .header('cache-control', 'private, no-cache')
       .type('application/json')
@@ -179,7 +181,9 @@ export async function documentRoutes(app: FastifyInstance, options: DocumentRout
   const base = kind.basePath;
   const tags = [`${kind.noun}s`];
   const guard = documentBodyGuard(kind);
-  const etagHeader = { ETag: { type: 'string', description: 'the version, quoted' } };
+  const etagHeader = {
+    ETag: { type: 'string', description: 'the version, quoted (`"3-default"` for the default theme)' },
+  };
   const documentResponse = (description: string) => ({ ...s.Document, description, headers: etagHeader });
 
   /**
@@ -229,15 +233,38 @@ export async function documentRoutes(app: FastifyInstance, options: DocumentRout
     {
       schema: {
         tags,
-        summary: `List ${kind.noun}s (cursor pagination)`,
+        summary: `List ${kind.noun}s (cursor pagination; conditional with If-None-Match)`,
         querystring: s.ListQuery,
-        response: { 200: s.List, ...errorResponses(400, 401) },
+        headers: IfNoneMatchHeaders,
+        response: {
+          200: { ...s.List, headers: { ETag: { type: 'string', description: 'digest of the page' } } },
+          304: NotModified,
+          ...errorResponses(400, 401),
+        },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const query = request.query as { scope?: string; limit: number; cursor?: string };
-      const page = await repository.list(request.tenant.tenantId, query);
-      return { items: page.items.map(summaryView), nextCursor: page.nextCursor };
+      const tenantId = request.tenant.tenantId;
+      // The key holds the decoded cursor: it is validated first, and two spellings of one
+      // cursor share an entry.
+      const after = query.cursor === undefined ? '' : decodeCursor(query.cursor);
+      return sendCachedRead(
+        request,
+        reply,
+        repository.cache,
+        {
+          tenantId,
+          kind: kind.type,
+          key: `list\u0000${query.scope ?? ''}\u0000${query.limit}\u0000${after}`,
+        },
+        async () => {
+          const page = await repository.list(tenantId, query);
+          const body = JSON.stringify({ items: page.items.map(summaryView), nextCursor: page.nextCursor });
+          return { etag: contentEtag(body), body };
+        },
+        () => new NotFound(`${kind.noun} list`),
+      );
     },
   );
 
@@ -246,17 +273,32 @@ export async function documentRoutes(app: FastifyInstance, options: DocumentRout
     {
       schema: {
         tags,
-        summary: `Get a ${kind.noun}`,
+        summary: `Get a ${kind.noun} (conditional with If-None-Match)`,
         params: IdParams,
-        response: { 200: documentResponse('the current version'), ...errorResponses(400, 401, 404) },
+        headers: IfNoneMatchHeaders,
+        response: {
+          200: documentResponse('the current version'),
+          304: NotModified,
+          ...errorResponses(400, 401, 404),
+        },
       },
     },
     async (request, reply) => {
       const { id } = request.params as { id: string };
-      // No cache in front of this read: the service runs several replicas, and an in-process
-      // cache could serve a version another replica has already replaced. One primary-key
-      // lookup through a prepared statement is the whole cost (see bench/documents).
-      return sendDocument(reply, await repository.require(request.tenant.tenantId, id));
+      const tenantId = request.tenant.tenantId;
+      // Served from this process's read cache when it holds the current version: every write
+      // drops it here at once and in the other replicas on the document-changed notice.
+      return sendCachedRead(
+        request,
+        reply,
+        repository.cache,
+        { tenantId, kind: kind.type, key: `id\u0000${id.toLowerCase()}` },
+        async () => {
+          const doc = await repository.get(tenantId, id);
+          return doc && { etag: etagOf(doc.version, doc.isDefault), body: renderDocument(doc) };
+        },
+        () => repository.notFound(),
+      );
     },
   );
 

@@ -28,7 +28,7 @@ export class ThemeAssignments {
    * default and the loser would hit the unique index instead of simply winning later.
    */
   async setDefault(tenantId: string, themeId: string): Promise<StoredDocument> {
-    return withTransaction(this.pool, async (client) => {
+    const theme = await withTransaction(this.pool, async (client) => {
       await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('rt.default-theme:' || $1, 0))`, [
         tenantId,
       ]);
@@ -50,6 +50,9 @@ export class ThemeAssignments {
       );
       return this.themes.toDocument(updated.rows[0] as DocumentRow);
     });
+    // Two themes' isDefault, the lists and resolved space themes changed.
+    await this.themes.committed(tenantId);
+    return theme;
   }
 
   /**
@@ -72,6 +75,7 @@ export class ThemeAssignments {
         [tenantId, spaceKey, themeId],
       );
     });
+    await this.themes.committed(tenantId);
   }
 
   /** Removes a space's assignment (the space falls back to the default). Idempotent. */
@@ -80,6 +84,7 @@ export class ThemeAssignments {
       tenantId,
       spaceKey,
     ]);
+    await this.themes.committed(tenantId);
   }
 
   /** The space's own theme, else the tenant default, else null — in one query. */

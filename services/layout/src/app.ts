@@ -1,6 +1,15 @@
 import { internalAuthPlugin } from '@rt/auth';
 import type { PgPool, RegionalDb } from '@rt/db';
-import { type Authorize, allowAll, DocumentRepository, documentRoutes, layoutKind } from '@rt/documents';
+import {
+  type Authorize,
+  allowAll,
+  attachDocumentChangeBus,
+  type DocumentChangeBus,
+  DocumentRepository,
+  documentRoutes,
+  layoutKind,
+  type TenantBusConnections,
+} from '@rt/documents';
 import { createServiceApp, type ServiceApp } from '@rt/http';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { exportRoutes } from './routes/export.js';
@@ -14,6 +23,11 @@ export interface AppDeps {
   pool: PgPool;
   /** Permission check before each write; allows everything until issue 10 plugs Confluence in. */
   authorize?: Authorize;
+  /**
+   * This region's Redis for the tenant-change bus: enables the read cache and its invalidation
+   * across replicas. Without it every read goes to the database.
+   */
+  tenantBus?: TenantBusConnections;
   logLevel?: string;
   logger?: FastifyBaseLogger;
 }
@@ -31,17 +45,18 @@ export async function buildApp(deps: AppDeps): Promise<ServiceApp> {
     checks: { postgres: () => deps.pool.query('SELECT 1') },
   });
   await app.register(internalAuthPlugin, { secret: deps.internalTokenSecret, kinds: ['api'] });
-  await app.register(layoutServiceRoutes, { pool: deps.pool, authorize: deps.authorize });
+  const changes = attachDocumentChangeBus(app, deps.tenantBus);
+  await app.register(layoutServiceRoutes, { pool: deps.pool, authorize: deps.authorize, changes });
   return app;
 }
 
 /** The API routes of the service (separate from {@link buildApp} so OpenAPI can wrap them). */
 export async function layoutServiceRoutes(
   app: FastifyInstance,
-  deps: Pick<AppDeps, 'pool' | 'authorize'>,
+  deps: Pick<AppDeps, 'pool' | 'authorize'> & { changes?: DocumentChangeBus },
 ): Promise<void> {
   await app.register(documentRoutes, {
-    repository: new DocumentRepository(deps.pool, layoutKind),
+    repository: new DocumentRepository(deps.pool, layoutKind, deps.changes),
     authorize: deps.authorize ?? allowAll,
   });
   await app.register(exportRoutes, { pool: deps.pool });

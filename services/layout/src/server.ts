@@ -2,6 +2,7 @@ import { loadConfigOrExit } from '@rt/config';
 import { authorizeThroughRouter } from '@rt/confluence';
 import { createPgPool, createRegionalClient } from '@rt/db';
 import { serve } from '@rt/http';
+import { createRedis } from '@rt/queue';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 
@@ -9,6 +10,10 @@ const config = loadConfigOrExit(loadConfig);
 const connection = { url: config.region.databaseUrl, poolSize: config.dbPoolSize };
 const db = createRegionalClient(connection);
 const pool = createPgPool(connection);
+// The tenant-change bus: one connection publishes document-changed notices, one listens. The
+// publisher fails at once while Redis is away instead of holding a write's answer.
+const redis = createRedis(config.region.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+const subscriber = createRedis(config.region.redisUrl);
 // Writes are checked against the tenant's Confluence through this region's router.
 const authorize = authorizeThroughRouter(config.routerInternalUrl);
 const app = await buildApp({
@@ -16,6 +21,7 @@ const app = await buildApp({
   internalTokenSecret: config.internalTokenSecret,
   db,
   pool,
+  tenantBus: { publisher: redis, subscriber, ...config.documentCache },
   logLevel: config.logLevel,
 });
 await serve(app, {
@@ -25,5 +31,7 @@ await serve(app, {
   onShutdown: async () => {
     await db.$disconnect();
     await pool.end();
+    redis.disconnect();
+    subscriber.disconnect();
   },
 });

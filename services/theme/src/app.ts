@@ -2,9 +2,12 @@ import { internalAuthPlugin } from '@rt/auth';
 import type { AuthorizeSeam } from '@rt/confluence';
 import type { PgPool, RegionalDb } from '@rt/db';
 import {
+  attachDocumentChangeBus,
+  type DocumentChangeBus,
   DocumentRepository,
   documentBodyGuard,
   documentRoutes,
+  type TenantBusConnections,
   ThemeAssignments,
   ThemeImages,
   ThemeTokens,
@@ -29,6 +32,11 @@ export interface AppDeps {
    * everything when omitted (tests of other concerns).
    */
   authorize?: AuthorizeSeam;
+  /**
+   * This region's Redis for the tenant-change bus: enables the read cache and its invalidation
+   * across replicas. Without it every read goes to the database.
+   */
+  tenantBus?: TenantBusConnections;
   logLevel?: string;
   logger?: FastifyBaseLogger;
 }
@@ -45,17 +53,23 @@ export async function buildApp(deps: AppDeps): Promise<ServiceApp> {
     checks: { postgres: () => deps.pool.query('SELECT 1') },
   });
   await app.register(internalAuthPlugin, { secret: deps.internalTokenSecret, kinds: ['api'] });
-  await app.register(themeServiceRoutes, { pool: deps.pool, db: deps.db, authorize: deps.authorize });
+  const changes = attachDocumentChangeBus(app, deps.tenantBus);
+  await app.register(themeServiceRoutes, {
+    pool: deps.pool,
+    db: deps.db,
+    authorize: deps.authorize,
+    changes,
+  });
   return app;
 }
 
 /** The API routes of the service (separate from {@link buildApp} so OpenAPI can wrap them). */
 export async function themeServiceRoutes(
   app: FastifyInstance,
-  deps: Pick<AppDeps, 'pool' | 'db' | 'authorize'>,
+  deps: Pick<AppDeps, 'pool' | 'db' | 'authorize'> & { changes?: DocumentChangeBus },
 ): Promise<void> {
   const authorize: AuthorizeSeam = deps.authorize ?? (async () => undefined);
-  const themes = new DocumentRepository(deps.pool, themeKind);
+  const themes = new DocumentRepository(deps.pool, themeKind, deps.changes);
   const assignments = new ThemeAssignments(deps.pool, themes);
   await app.register(documentRoutes, {
     repository: themes,
@@ -70,12 +84,13 @@ export async function themeServiceRoutes(
     },
   });
   await app.register(defaultThemeRoutes, { assignments, authorize });
-  await app.register(spaceThemeRoutes, { assignments, authorize });
+  await app.register(spaceThemeRoutes, { assignments, authorize, cache: themes.cache });
   await app.register(settingsRoutes, { db: deps.db, authorize });
   await app.register(themeTransferRoutes, {
     db: deps.db,
     authorize,
     schemas: { tokens: ThemeTokens, images: ThemeImages },
     guardTheme: (theme) => documentBodyGuard(themeKind)({ body: theme } as FastifyRequest),
+    committed: (tenantId) => themes.committed(tenantId),
   });
 }

@@ -83,6 +83,8 @@ beforeAll(async () => {
     // The create route's schemas and guard: an import is validated like a create.
     schemas: { tokens: ThemeTokens, images: ThemeImages },
     guardTheme: (theme) => documentBodyGuard(themeKind)({ body: theme } as FastifyRequest),
+    // No read cache in this app: nothing to invalidate.
+    committed: async () => undefined,
     readAsset: async (tenantId, sha256) => {
       const bytes = stored.get(`${tenantId}/${sha256}`);
       if (!bytes) throw new Error('missing object');

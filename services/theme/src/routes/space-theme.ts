@@ -1,9 +1,14 @@
 import {
   type Authorize,
+  contentEtag,
+  type DocumentReadCache,
   documentSchemas,
   errorResponses,
+  IfNoneMatchHeaders,
+  NotModified,
   renderDocument,
   SpaceKey,
+  sendCachedRead,
   type ThemeAssignments,
   themeKind,
   Uuid,
@@ -21,9 +26,9 @@ const Assignment = Type.Object({ spaceKey: Type.String(), themeId: Uuid });
  */
 export async function spaceThemeRoutes(
   app: FastifyInstance,
-  options: { assignments: ThemeAssignments; authorize: Authorize },
+  options: { assignments: ThemeAssignments; authorize: Authorize; cache?: DocumentReadCache },
 ): Promise<void> {
-  const { assignments, authorize } = options;
+  const { assignments, authorize, cache } = options;
   const { Document } = documentSchemas(themeKind);
   const path = '/api/v1/spaces/:spaceKey/theme';
   const tags = ['themes'];
@@ -82,27 +87,41 @@ export async function spaceThemeRoutes(
     {
       schema: {
         tags,
-        summary: "The theme that applies to a space: its own, else the tenant's default",
+        summary: "The theme that applies to a space: its own, else the tenant's default (conditional)",
         params: Params,
+        headers: IfNoneMatchHeaders,
         response: {
-          200: Type.Object({
-            spaceKey: Type.String(),
-            source: Type.Union([Type.Literal('space'), Type.Literal('default')]),
-            theme: Document,
-          }),
+          200: {
+            ...Type.Object({
+              spaceKey: Type.String(),
+              source: Type.Union([Type.Literal('space'), Type.Literal('default')]),
+              theme: Document,
+            }),
+            headers: { ETag: { type: 'string', description: 'digest of the answer' } },
+          },
+          304: NotModified,
           ...errorResponses(400, 401, 404),
         },
       },
     },
     async (request, reply) => {
       const { spaceKey } = request.params as { spaceKey: string };
-      const resolved = await assignments.resolveForSpace(request.tenant.tenantId, spaceKey);
-      if (!resolved) throw new NotFound('theme for this space', 'THEME_NOT_RESOLVED');
-      return reply
-        .type('application/json')
-        .send(
-          `{"spaceKey":${JSON.stringify(spaceKey)},"source":"${resolved.source}","theme":${renderDocument(resolved.theme)}}`,
-        );
+      const tenantId = request.tenant.tenantId;
+      // Cached with the tenant's themes: any theme write, default change or (un)assignment of
+      // the tenant drops it, as does a tenant-level change.
+      return sendCachedRead(
+        request,
+        reply,
+        cache,
+        { tenantId, kind: 'theme', key: `space\u0000${spaceKey}` },
+        async () => {
+          const resolved = await assignments.resolveForSpace(tenantId, spaceKey);
+          if (!resolved) return null;
+          const body = `{"spaceKey":${JSON.stringify(spaceKey)},"source":"${resolved.source}","theme":${renderDocument(resolved.theme)}}`;
+          return { etag: contentEtag(body), body };
+        },
+        () => new NotFound('theme for this space', 'THEME_NOT_RESOLVED'),
+      );
     },
   );
 }

@@ -35,6 +35,11 @@ export interface ThemeTransferOptions {
    * (depth, size): e.g. `(theme) => documentBodyGuard(themeKind)({ body: theme } as FastifyRequest)`.
    */
   guardTheme?: (theme: unknown) => Promise<void> | void;
+  /**
+   * Called after an imported or copied theme has committed, so cached theme lists are dropped
+   * here and in the other replicas (`DocumentRepository.committed` of the theme repository).
+   */
+  committed: (tenantId: string) => Promise<void>;
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -184,7 +189,7 @@ export async function themeTransferRoutes(
       ),
     ];
     const schemaVersion = Number((input.tokens as { schemaVersion?: unknown }).schemaVersion ?? 1) || 1;
-    return db.$transaction(async (tx) => {
+    const inserted = await db.$transaction(async (tx) => {
       if (assetIds.length > 0) {
         // FOR KEY SHARE: the asset service cannot delete an asset between this check and the
         // reference rows below (its DELETE waits, then fails on their foreign key).
@@ -223,6 +228,8 @@ export async function themeTransferRoutes(
       }
       return theme;
     });
+    await options.committed(tenantId);
+    return inserted;
   };
 
   app.get(

@@ -1,0 +1,138 @@
+import {
+  publishDocumentChanged,
+  type RedisPublisher,
+  type RedisSubscriber,
+  subscribeTenantBus,
+  type TenantBusSubscription,
+} from '@rt/directory';
+import type { DocumentType } from './document-kind.js';
+import { DocumentReadCache, type DocumentReadCacheOptions } from './read-cache.js';
+
+/** How long start-up waits for the bus before serving without the cache. */
+const SUBSCRIBE_WAIT_MS = 3000;
+
+const KINDS: ReadonlySet<string> = new Set<DocumentType>(['layout', 'theme']);
+
+/** Options of {@link DocumentChangeBus}. */
+export interface DocumentChangeBusOptions extends DocumentReadCacheOptions {
+  /** This region's Redis, to publish document-changed notices on. */
+  publisher: RedisPublisher;
+  /** Channel prefix (tests: `redisTestPrefix()`; production: ''). */
+  prefix?: string;
+  /** Where a failed publish is reported. */
+  logger?: { warn(obj: object, msg: string): void };
+}
+
+/**
+ * The read cache of one process together with its invalidation: the writer's own write drops
+ * the process's copies synchronously ({@link committed}, called after COMMIT and before the
+ * answer), and a document-changed notice on the tenant-change bus (`@rt/directory`) drops them
+ * in every other replica of the region. Tenant-changed notices (migration commit, deletion,
+ * uninstall) drop everything of the tenant. The cache serves only while its subscription is
+ * live; the entries' maximum age bounds the damage of a notice lost in a failed publish.
+ */
+export class DocumentChangeBus {
+  readonly cache: DocumentReadCache;
+  private subscription: TenantBusSubscription | undefined;
+  private closed = false;
+
+  constructor(private readonly options: DocumentChangeBusOptions) {
+    this.cache = new DocumentReadCache(options);
+    // Nothing is served before the subscription runs: notices could not reach us yet.
+    this.cache.setLive(false);
+  }
+
+  /**
+   * A write of `kind` for `tenantId` has committed: drop this process's copies now, then tell
+   * the other replicas. A failed publish is logged, not thrown — the write stands; the other
+   * replicas' entries expire by age.
+   */
+  async committed(tenantId: string, kind: DocumentType): Promise<void> {
+    this.cache.invalidate(tenantId, kind);
+    try {
+      await publishDocumentChanged(this.options.publisher, { tenantId, kind }, this.options.prefix);
+    } catch (err) {
+      this.options.logger?.warn({ err, tenantId, kind }, 'document-changed notice not published');
+    }
+  }
+
+  /** Starts listening on a connection in subscriber mode; resolves once subscribed. */
+  async subscribe(subscriber: RedisSubscriber): Promise<void> {
+    const subscription = await subscribeTenantBus(
+      subscriber,
+      {
+        tenantChanged: (tenantId) => this.cache.invalidate(tenantId),
+        documentChanged: ({ tenantId, kind }) => {
+          // An unknown kind is not ignored: the whole tenant goes (never keep what may be stale).
+          this.cache.invalidate(tenantId, KINDS.has(kind) ? (kind as DocumentType) : undefined);
+        },
+        liveness: (live) => this.cache.setLive(live),
+      },
+      this.options.prefix,
+    );
+    if (this.closed) {
+      await subscription.close();
+      return;
+    }
+    this.subscription = subscription;
+    this.cache.setLive(subscription.live);
+  }
+
+  /** Stops listening (the cache stops serving). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.subscription?.close();
+    this.subscription = undefined;
+    this.cache.setLive(false);
+  }
+}
+
+/** The connections a service gives its {@link DocumentChangeBus}. */
+export interface TenantBusConnections extends DocumentReadCacheOptions {
+  /** This region's Redis (commands): notices are published here. */
+  publisher: RedisPublisher;
+  /** A second connection to the same Redis, used only in subscriber mode. */
+  subscriber: RedisSubscriber;
+  /** Channel prefix (tests: `redisTestPrefix()`; production: ''). */
+  prefix?: string;
+}
+
+/** The lifecycle hooks of the Fastify app that owns a bus. */
+interface HookTarget {
+  addHook(name: 'onReady' | 'onClose', hook: () => Promise<void>): unknown;
+  log: { warn(obj: object, msg: string): void };
+}
+
+/**
+ * Creates a service's {@link DocumentChangeBus}: subscribed when the app is ready, closed with
+ * it. Without connections there is no cache at all (reads always go to the database): a cache
+ * that no notice can reach would serve another replica's replaced versions.
+ */
+export function attachDocumentChangeBus(
+  app: HookTarget,
+  connections: TenantBusConnections | undefined,
+): DocumentChangeBus | undefined {
+  if (!connections) return undefined;
+  const bus = new DocumentChangeBus({ ...connections, logger: app.log });
+  app.addHook('onReady', async () => {
+    const subscribed = bus.subscribe(connections.subscriber).then(
+      () => true,
+      (err) => {
+        app.log.warn({ err }, 'tenant-change bus not subscribed; reads go to the database');
+        return false;
+      },
+    );
+    // Start-up waits a little for Redis, not forever: until the subscription runs, reads simply
+    // go to the database (the cache is not live).
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), SUBSCRIBE_WAIT_MS);
+    });
+    if (!(await Promise.race([subscribed, waited]))) {
+      app.log.warn({}, 'tenant-change bus not subscribed yet; the read cache serves once it is');
+    }
+    clearTimeout(timer);
+  });
+  app.addHook('onClose', () => bus.close());
+  return bus;
+}

@@ -1,0 +1,259 @@
+import type { DocumentType } from './document-kind.js';
+
+/** One cached representation: what a GET answers, ready to send. */
+export interface CachedRepresentation {
+  /** Strong entity tag, quoted. */
+  etag: string;
+  /** The JSON body as sent; null when the read found nothing (cached "absent"). */
+  body: string | null;
+}
+
+/** Limits of a {@link DocumentReadCache}. */
+export interface DocumentReadCacheOptions {
+  /** Most representations kept (default 10 000). */
+  maxEntries?: number;
+  /** Most bytes of bodies and keys kept, approximately (default 32 MiB). */
+  maxBytes?: number;
+  /**
+   * Age after which an entry is reloaded (default 60 s): the backstop for a notice lost in a
+   * failed publish while every subscription stayed up. Invalidation does not wait for it.
+   */
+  maxAgeMs?: number;
+  /** Clock (tests). */
+  now?: () => number;
+}
+
+interface Entry {
+  tenantId: string;
+  kind: DocumentType;
+  key: string;
+  value: CachedRepresentation;
+  bytes: number;
+  storedAt: number;
+}
+
+/** Fixed overhead counted per entry (objects, map slots), so tiny bodies still cost something. */
+const ENTRY_OVERHEAD_BYTES = 160;
+/** Tenants whose last invalidation is remembered before the memory is folded into one floor. */
+const MAX_REMEMBERED_INVALIDATIONS = 10_000;
+
+/**
+ * Per-process cache of document reads (a document by id, a page of a list, a space's resolved
+ * theme), owned by `@rt/documents` and used by the layout and theme services.
+ *
+ * - **Tenant first.** Entries live in a map per tenant, then per document kind, then per key;
+ *   a lookup starts from the tenant id of the verified token, so no key of one tenant can ever
+ *   reach another's entries (there is no flat key in which ids could collide).
+ * - **Invalidation.** {@link invalidate} drops a tenant's entries of a kind (a write of that
+ *   kind) or all of them (a tenant-level change). A read that started before an invalidation
+ *   must not store what it read: it takes a {@link ticket} before loading and {@link store}
+ *   refuses tickets older than the tenant's last invalidation.
+ * - **Liveness.** While the tenant-change bus is down ({@link setLive} false) nothing is served
+ *   or stored: another replica's write could not reach this one.
+ * - **Bounded.** Least recently used entries go first beyond `maxEntries` or `maxBytes`; an
+ *   entry older than `maxAgeMs` is reloaded.
+ */
+export class DocumentReadCache {
+  private readonly tenants = new Map<string, Map<DocumentType, Map<string, Entry>>>();
+  /** Every entry in least-recently-used-first order (a Set keeps insertion order). */
+  private readonly lru = new Set<Entry>();
+  private readonly maxEntries: number;
+  private readonly maxBytes: number;
+  private readonly maxAgeMs: number;
+  private readonly now: () => number;
+  private bytes = 0;
+  private live = true;
+  /** Monotonic clock of invalidations; tickets are readings of it. */
+  private clock = 0;
+  /** tenant → clock value of its last invalidation. */
+  private readonly invalidatedAt = new Map<string, number>();
+  /** Tickets below this are refused for every tenant (a clear, or forgotten invalidations). */
+  private floor = 0;
+  /** Loads in flight, per tenant then kind + key, with the ticket they started with. */
+  private readonly inflight = new Map<
+    string,
+    Map<string, { ticket: number; promise: Promise<CachedRepresentation> }>
+  >();
+  /** Counters for tests and metrics. */
+  readonly stats = {
+    hits: 0,
+    misses: 0,
+    joined: 0,
+    stores: 0,
+    refused: 0,
+    evictions: 0,
+    invalidations: 0,
+  };
+
+  constructor(options: DocumentReadCacheOptions = {}) {
+    this.maxEntries = Math.max(1, options.maxEntries ?? 10_000);
+    this.maxBytes = Math.max(1024, options.maxBytes ?? 32 * 1024 * 1024);
+    this.maxAgeMs = options.maxAgeMs ?? 60_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Entries and approximate bytes held now. */
+  get size(): { entries: number; bytes: number } {
+    return { entries: this.lru.size, bytes: this.bytes };
+  }
+
+  /** Whether the cache serves and stores (false while the bus is down). */
+  get isLive(): boolean {
+    return this.live;
+  }
+
+  /** The cached representation of `key`, or undefined. */
+  get(tenantId: string, kind: DocumentType, key: string): CachedRepresentation | undefined {
+    if (!this.live) return undefined;
+    const entry = this.tenants.get(tenantId)?.get(kind)?.get(key);
+    if (!entry || entry.tenantId !== tenantId || this.now() - entry.storedAt > this.maxAgeMs) {
+      if (entry) this.remove(entry);
+      this.stats.misses++;
+      return undefined;
+    }
+    this.stats.hits++;
+    this.lru.delete(entry);
+    this.lru.add(entry);
+    return entry.value;
+  }
+
+  /**
+   * The cached representation, else the result of `loader` — shared by every request for the
+   * same key that arrives while it runs, so a burst of reads after a write costs one query.
+   * A request never joins a load that started before the tenant's last invalidation (it would
+   * miss the writer's own change); such a request starts its own.
+   */
+  async read(
+    tenantId: string,
+    kind: DocumentType,
+    key: string,
+    loader: () => Promise<CachedRepresentation>,
+  ): Promise<CachedRepresentation> {
+    const cached = this.get(tenantId, kind, key);
+    if (cached) return cached;
+    if (!this.live) return loader();
+    const flightKey = `${kind}\u0000${key}`;
+    let flights = this.inflight.get(tenantId);
+    const running = flights?.get(flightKey);
+    if (running && running.ticket >= this.invalidationMark(tenantId)) {
+      this.stats.joined++;
+      return running.promise;
+    }
+    const ticket = this.ticket();
+    const promise = loader().then((value) => {
+      this.store(tenantId, kind, key, value, ticket);
+      return value;
+    });
+    const flight = { ticket, promise };
+    if (!flights) {
+      flights = new Map();
+      this.inflight.set(tenantId, flights);
+    }
+    flights.set(flightKey, flight);
+    const settle = () => {
+      const current = this.inflight.get(tenantId);
+      if (current?.get(flightKey) === flight) {
+        current.delete(flightKey);
+        if (current.size === 0) this.inflight.delete(tenantId);
+      }
+    };
+    promise.then(settle, settle);
+    return promise;
+  }
+
+  /** Tickets below this are stale for the tenant. */
+  private invalidationMark(tenantId: string): number {
+    return Math.max(this.floor, this.invalidatedAt.get(tenantId) ?? 0);
+  }
+
+  /** Take before loading from the database; pass to {@link store}. */
+  ticket(): number {
+    return this.clock;
+  }
+
+  /** Keeps a loaded representation unless the tenant was invalidated since `ticket`. */
+  store(
+    tenantId: string,
+    kind: DocumentType,
+    key: string,
+    value: CachedRepresentation,
+    ticket: number,
+  ): void {
+    if (!this.live || ticket < this.invalidationMark(tenantId)) {
+      this.stats.refused++;
+      return;
+    }
+    const bytes = ENTRY_OVERHEAD_BYTES + key.length + value.etag.length + (value.body?.length ?? 0);
+    if (bytes > this.maxBytes / 4) return; // one huge document must not flush everything else
+    let kinds = this.tenants.get(tenantId);
+    if (!kinds) {
+      kinds = new Map();
+      this.tenants.set(tenantId, kinds);
+    }
+    let entries = kinds.get(kind);
+    if (!entries) {
+      entries = new Map();
+      kinds.set(kind, entries);
+    }
+    const previous = entries.get(key);
+    if (previous) this.remove(previous);
+    const entry: Entry = { tenantId, kind, key, value, bytes, storedAt: this.now() };
+    entries.set(key, entry);
+    this.lru.add(entry);
+    this.bytes += bytes;
+    this.stats.stores++;
+    while (this.lru.size > this.maxEntries || this.bytes > this.maxBytes) {
+      const oldest = this.lru.values().next().value as Entry;
+      this.remove(oldest);
+      this.stats.evictions++;
+    }
+  }
+
+  /** Drops the tenant's entries of `kind`, or all of the tenant's entries without a kind. */
+  invalidate(tenantId: string, kind?: DocumentType): void {
+    this.stats.invalidations++;
+    this.clock++;
+    this.invalidatedAt.set(tenantId, this.clock);
+    if (this.invalidatedAt.size > MAX_REMEMBERED_INVALIDATIONS) {
+      // Forget individual tenants: every read in flight now is refused, which is always safe.
+      this.invalidatedAt.clear();
+      this.floor = this.clock + 1;
+      this.clock++;
+    }
+    const kinds = this.tenants.get(tenantId);
+    if (!kinds) return;
+    const doomed =
+      kind === undefined ? [...kinds.values()] : [kinds.get(kind)].filter((m) => m !== undefined);
+    for (const entries of doomed) for (const entry of [...entries.values()]) this.remove(entry);
+  }
+
+  /** Drops everything and refuses every read in flight. */
+  clear(): void {
+    this.clock++;
+    this.floor = this.clock;
+    this.invalidatedAt.clear();
+    this.tenants.clear();
+    this.lru.clear();
+    this.bytes = 0;
+  }
+
+  /**
+   * Switches serving on or off with the bus: going down clears at once (a notice may be missed
+   * from now on); coming back clears again, since reads stored in between may already be stale.
+   */
+  setLive(live: boolean): void {
+    this.clear();
+    this.live = live;
+  }
+
+  private remove(entry: Entry): void {
+    const kinds = this.tenants.get(entry.tenantId);
+    const entries = kinds?.get(entry.kind);
+    if (entries?.get(entry.key) === entry) {
+      entries.delete(entry.key);
+      if (entries.size === 0) kinds?.delete(entry.kind);
+      if (kinds?.size === 0) this.tenants.delete(entry.tenantId);
+    }
+    if (this.lru.delete(entry)) this.bytes -= entry.bytes;
+  }
+}

@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { contentEtag, DocumentReadCache, etagOf, ifNoneMatchHits, parseIfMatch } from '../src/index.js';
+
+const rep = (body: string) => ({ etag: contentEtag(body), body });
+
+describe('DocumentReadCache', () => {
+  it('never answers one tenant with another tenant’s entry of the same key', () => {
+    const cache = new DocumentReadCache();
+    cache.store('tenant-a', 'layout', 'id\u0000x', rep('{"of":"a"}'), cache.ticket());
+    expect(cache.get('tenant-a', 'layout', 'id\u0000x')?.body).toBe('{"of":"a"}');
+    expect(cache.get('tenant-b', 'layout', 'id\u0000x')).toBeUndefined();
+    // Ids that would collide in a flat "tenant:key" string stay apart.
+    cache.store('a:id', 'layout', 'x', rep('{"of":"a:id"}'), cache.ticket());
+    expect(cache.get('a', 'layout', 'id:x')).toBeUndefined();
+    expect(cache.get('tenant-a', 'theme', 'id\u0000x')).toBeUndefined();
+  });
+
+  it('refuses a read that started before an invalidation of its tenant, not of another', () => {
+    const cache = new DocumentReadCache();
+    const before = cache.ticket();
+    cache.invalidate('tenant-a', 'layout');
+    cache.store('tenant-a', 'layout', 'k', rep('old'), before);
+    expect(cache.get('tenant-a', 'layout', 'k')).toBeUndefined();
+    cache.store('tenant-b', 'layout', 'k', rep('b'), before);
+    expect(cache.get('tenant-b', 'layout', 'k')?.body).toBe('b');
+    cache.store('tenant-a', 'layout', 'k', rep('new'), cache.ticket());
+    expect(cache.get('tenant-a', 'layout', 'k')?.body).toBe('new');
+  });
+
+  it('drops a kind of a tenant, or the whole tenant', () => {
+    const cache = new DocumentReadCache();
+    for (const kind of ['layout', 'theme'] as const) {
+      for (const tenant of ['a', 'b'])
+        cache.store(tenant, kind, 'k', rep(`${tenant}${kind}`), cache.ticket());
+    }
+    cache.invalidate('a', 'layout');
+    expect(cache.get('a', 'layout', 'k')).toBeUndefined();
+    expect(cache.get('a', 'theme', 'k')?.body).toBe('atheme');
+    cache.invalidate('a');
+    expect(cache.get('a', 'theme', 'k')).toBeUndefined();
+    expect(cache.get('b', 'layout', 'k')?.body).toBe('blayout');
+    expect(cache.size.entries).toBe(2);
+  });
+
+  it('stays within its entry and byte limits, evicting the least recently used', () => {
+    const cache = new DocumentReadCache({ maxEntries: 3, maxBytes: 1024 * 1024 });
+    for (const k of ['1', '2', '3']) cache.store('t', 'layout', k, rep(k), cache.ticket());
+    cache.get('t', 'layout', '1'); // 2 is now the least recently used
+    cache.store('t', 'layout', '4', rep('4'), cache.ticket());
+    expect(cache.get('t', 'layout', '2')).toBeUndefined();
+    expect(cache.get('t', 'layout', '1')?.body).toBe('1');
+    expect(cache.size.entries).toBe(3);
+
+    const small = new DocumentReadCache({ maxEntries: 1000, maxBytes: 64 * 1024 });
+    for (let i = 0; i < 200; i++) small.store(`t${i}`, 'layout', 'k', rep('x'.repeat(4000)), small.ticket());
+    expect(small.size.bytes).toBeLessThanOrEqual(64 * 1024);
+    expect(small.size.entries).toBeLessThan(20);
+    expect(small.get('t199', 'layout', 'k')).toBeDefined();
+  });
+
+  it('serves nothing while the bus is down and forgets what it held', () => {
+    const cache = new DocumentReadCache();
+    cache.store('t', 'layout', 'k', rep('v'), cache.ticket());
+    const during = cache.ticket();
+    cache.setLive(false);
+    expect(cache.get('t', 'layout', 'k')).toBeUndefined();
+    cache.store('t', 'layout', 'k', rep('v'), cache.ticket());
+    cache.setLive(true);
+    expect(cache.get('t', 'layout', 'k')).toBeUndefined();
+    cache.store('t', 'layout', 'k', rep('v'), during);
+    expect(cache.get('t', 'layout', 'k')).toBeUndefined();
+  });
+
+  it('reloads an entry past its maximum age', () => {
+    let now = 0;
+    const cache = new DocumentReadCache({ maxAgeMs: 1000, now: () => now });
+    cache.store('t', 'layout', 'k', rep('v'), cache.ticket());
+    now = 1000;
+    expect(cache.get('t', 'layout', 'k')).toBeDefined();
+    now = 1001;
+    expect(cache.get('t', 'layout', 'k')).toBeUndefined();
+    expect(cache.size.entries).toBe(0);
+  });
+});
+
+describe('entity tags', () => {
+  it('If-None-Match uses the weak comparison and understands lists and *', () => {
+    expect(ifNoneMatchHits('"3"', '"3"')).toBe(true);
+    expect(ifNoneMatchHits('W/"3"', '"3"')).toBe(true);
+    expect(ifNoneMatchHits('"1", "2" ,W/"3"', '"3"')).toBe(true);
+    expect(ifNoneMatchHits('*', '"3"')).toBe(true);
+    expect(ifNoneMatchHits('"3-default"', '"3"')).toBe(false);
+    expect(ifNoneMatchHits('3', '"3"')).toBe(false);
+    expect(ifNoneMatchHits(undefined, '"3"')).toBe(false);
+  });
+
+  it('a default theme has its own ETag, which If-Match still accepts for that version', () => {
+    expect(etagOf(3)).toBe('"3"');
+    expect(etagOf(3, true)).toBe('"3-default"');
+    expect(parseIfMatch('"3-default"')).toEqual({ any: false, versions: [3] });
+  });
+
+  it('content ETags differ for different bodies and agree for equal ones', () => {
+    expect(contentEtag('{"a":1}')).toBe(contentEtag('{"a":1}'));
+    expect(contentEtag('{"a":1}')).not.toBe(contentEtag('{"a":2}'));
+    expect(contentEtag('x')).toMatch(/^"c[A-Za-z0-9_-]{27}"$/);
+  });
+});
+
+describe('DocumentReadCache.read', () => {
+  it('shares one load between concurrent reads, but not across an invalidation', async () => {
+    const cache = new DocumentReadCache();
+    let loads = 0;
+    const release: (() => void)[] = [];
+    const loader = () =>
+      new Promise<{ etag: string; body: string }>((resolve) => {
+        const n = ++loads;
+        release.push(() => resolve(rep(`v${n}`)));
+      });
+    const first = cache.read('t', 'layout', 'k', loader);
+    const joined = cache.read('t', 'layout', 'k', loader);
+    expect(loads).toBe(1);
+    // A write commits: a read arriving now must not get the load that began before it.
+    cache.invalidate('t', 'layout');
+    const after = cache.read('t', 'layout', 'k', loader);
+    expect(loads).toBe(2);
+    for (const r of release) r();
+    expect((await first).body).toBe('v1');
+    expect((await joined).body).toBe('v1');
+    expect((await after).body).toBe('v2');
+    // Only the load that started after the invalidation was kept.
+    expect(cache.get('t', 'layout', 'k')?.body).toBe('v2');
+    expect(cache.stats.joined).toBe(1);
+  });
+
+  it('never shares a load between tenants', async () => {
+    const cache = new DocumentReadCache();
+    const a = cache.read('a', 'layout', 'k', async () => rep('of a'));
+    const b = cache.read('b', 'layout', 'k', async () => rep('of b'));
+    expect((await a).body).toBe('of a');
+    expect((await b).body).toBe('of b');
+  });
+});
