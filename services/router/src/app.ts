@@ -21,6 +21,7 @@ import {
 } from './plugins/operations.js';
 import { securityPlugin } from './plugins/security.js';
 import { descriptorRoutes } from './routes/descriptor.js';
+import { forgeLifecycleRoutes } from './routes/forge-lifecycle.js';
 import { lifecycleRoutes } from './routes/lifecycle.js';
 import { proxyRoutes } from './routes/proxy.js';
 
@@ -108,6 +109,13 @@ export async function buildApp(deps: AppDeps): Promise<RouterServiceApp> {
     assertBaseUrl: deps.assertBaseUrl,
   });
   const signInternalToken = createInternalTokenSigner(config.internalTokenSecret);
+  const forgeVerifier = new ForgeTokenVerifier(
+    config.forgeJwksUrl,
+    config.forgeAppId && config.forgeEnvironment
+      ? { appId: config.forgeAppId, environment: config.forgeEnvironment }
+      : undefined,
+    config.jwtLeewaySeconds,
+  );
 
   if (deps.subscribers?.length) {
     let unsubscribe: (() => Promise<void>) | undefined;
@@ -132,7 +140,7 @@ export async function buildApp(deps: AppDeps): Promise<RouterServiceApp> {
   });
   await app.register(authenticatePlugin, {
     connect: new ConnectTokenVerifier(tenantDirectory, config.jwtLeewaySeconds),
-    forge: new ForgeTokenVerifier(config.forgeJwksUrl, config.forgeAppId, config.jwtLeewaySeconds),
+    forge: forgeVerifier,
     directory: tenantDirectory,
     registry,
     internalTokenSecret: config.internalTokenSecret,
@@ -148,6 +156,8 @@ export async function buildApp(deps: AppDeps): Promise<RouterServiceApp> {
     registry,
     hooks: deps.hooks ?? {},
   });
+  // Forge (Connect on Forge): life-cycle events over FIT; the residency hooks are proxy routes.
+  await app.register(forgeLifecycleRoutes, { forge: forgeVerifier, registry, hooks: deps.hooks ?? {} });
   await app.register(proxyRoutes, {
     region: config.region.id,
     regions: config.regions,

@@ -24,14 +24,24 @@ export interface RequestAuth {
   forwardedFrom?: string;
   /** Client IP the entry router saw (forwarded hops only; access log only). */
   clientIp?: string;
+  /**
+   * Forge only: the app system token Atlassian sent with this very invocation
+   * (`x-forge-oauth-system`), for the permission check against `app.apiBaseUrl`. Never taken
+   * from a request that was not authenticated by a FIT (or a hop signed for a Forge request).
+   */
+  forgeSystemToken?: string;
 }
+
+/** Header in which Forge sends the app system token along with a FIT. */
+export const FORGE_SYSTEM_TOKEN_HEADER = 'x-forge-oauth-system';
 
 /**
  * Which credentials a route takes: `api` — the front end (Connect JWT with context or computed
  * qsh, or a Forge Invocation Token); `atlassian` — Atlassian calling the app (`dare-migration`):
- * Connect JWT with the computed qsh only.
+ * Connect JWT with the computed qsh only; `forge-callback` — Forge calling the app's remote
+ * (the `migration:dataResidency` hooks): a Forge Invocation Token only.
  */
-export type AuthKind = 'api' | 'atlassian';
+export type AuthKind = 'api' | 'atlassian' | 'forge-callback';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -53,7 +63,12 @@ export interface AuthenticateOptions {
   region: string;
 }
 
-const assertUsable = (tenant: TenantRecord) => {
+const systemTokenOf = (request: FastifyRequest): string | undefined => {
+  const value = request.headers[FORGE_SYSTEM_TOKEN_HEADER];
+  return typeof value === 'string' && value ? value : undefined;
+};
+
+const assertUsable = (tenant: Pick<TenantRecord, 'state'>) => {
   if (tenant.state === 'disabled') throw AuthErrors.disabled();
   if (tenant.state === 'uninstalled') throw AuthErrors.uninstalled();
   if (tenant.state === 'deleted') throw AuthErrors.unknownTenant();
@@ -73,7 +88,11 @@ export const authenticatePlugin = fp<AuthenticateOptions>(
     const verifyInternal = createInternalTokenVerifier(opts.internalTokenSecret);
     app.decorateRequest('auth', null);
 
-    const forwarded = async (token: string, clientIp: string | undefined): Promise<RequestAuth> => {
+    const forwarded = async (
+      token: string,
+      clientIp: string | undefined,
+      request: FastifyRequest,
+    ): Promise<RequestAuth> => {
       let claims: InternalClaims;
       try {
         claims = verifyInternal(token);
@@ -84,29 +103,45 @@ export const authenticatePlugin = fp<AuthenticateOptions>(
       const tenant = await opts.directory.byId(claims.tid);
       if (!tenant) throw AuthErrors.unknownTenant();
       assertUsable(tenant);
+      const via = claims.via === 'forge' ? 'forge' : 'connect';
       return {
         tenant,
-        via: claims.via === 'forge' ? 'forge' : 'connect',
+        via,
         accountId: claims.sub,
         forwardedFrom: claims.rid,
         clientIp,
+        // The entry router verified the FIT and passed Atlassian's system token on with the hop.
+        forgeSystemToken: via === 'forge' ? systemTokenOf(request) : undefined,
       };
     };
 
-    const forge = async (token: string): Promise<RequestAuth> => {
+    const forge = async (token: string, request: FastifyRequest): Promise<RequestAuth> => {
       const claims = await opts.forge.verify(token);
       const { installationId, apiBaseUrl } = claims.app;
+      const cloudId = claims.context?.cloudId;
       let tenant = await opts.directory.byInstallationId(installationId);
-      if (!tenant) {
-        await opts.registry.ensureForgeTenant(installationId, apiBaseUrl ?? '');
-        tenant = await opts.directory.byInstallationId(installationId);
+      if (tenant) assertUsable(tenant);
+      const stale =
+        !tenant ||
+        (apiBaseUrl !== undefined && tenant.forgeApiBaseUrl !== apiBaseUrl) ||
+        (cloudId !== undefined && tenant.cloudId !== cloudId);
+      if (stale) {
+        // First call of an installation: the site's tenant (by cloudId: installed through
+        // Connect, or reinstalled) is linked, or a tenant is created in this region.
+        const linked = await opts.registry.linkForge(
+          { installationId, cloudId, apiBaseUrl },
+          { installEvent: false },
+        );
+        assertUsable(linked.tenant);
+        tenant = await opts.directory.byId(linked.tenant.id);
         if (!tenant) throw AuthErrors.unknownTenant();
+        assertUsable(tenant);
       }
-      assertUsable(tenant);
       return {
-        tenant,
+        tenant: tenant!,
         via: 'forge',
         accountId: typeof claims.principal === 'string' ? claims.principal : undefined,
+        forgeSystemToken: systemTokenOf(request),
       };
     };
 
@@ -116,14 +151,25 @@ export const authenticatePlugin = fp<AuthenticateOptions>(
       const hop = request.headers[FORWARDED_HEADER];
       if (typeof hop === 'string') {
         const clientIp = request.headers[CLIENT_IP_HEADER];
-        request.auth = await forwarded(hop, typeof clientIp === 'string' ? clientIp : undefined);
+        request.auth = await forwarded(hop, typeof clientIp === 'string' ? clientIp : undefined, request);
         return;
       }
       const authorization = request.headers.authorization;
       if (authorization && /^Bearer\s/i.test(authorization)) {
-        if (kind !== 'api') throw AuthErrors.invalid('Atlassian callbacks use Connect JWT');
-        request.auth = await forge(authorization.slice(7).trim());
+        if (kind === 'atlassian') throw AuthErrors.invalid('Atlassian callbacks use Connect JWT');
+        request.auth = await forge(authorization.slice(7).trim(), request);
+        // Forge's residency service calls the hooks as no user; a user's FIT is not one of its calls.
+        if (kind === 'forge-callback' && request.auth.accountId) {
+          throw AuthErrors.invalid('Forge callbacks are invoked by no user');
+        }
         return;
+      }
+      // Forge's residency hooks come with a FIT, never a Connect JWT.
+      // https://developer.atlassian.com/platform/forge/remote/remote-realm-migration/
+      if (kind === 'forge-callback') {
+        throw authorization
+          ? AuthErrors.invalid('Forge callbacks use a Forge Invocation Token')
+          : AuthErrors.missing();
       }
       const token = connectTokenOf(authorization, request.url);
       if (!token) throw AuthErrors.missing();

@@ -2,11 +2,19 @@ import { Transform, type TransformCallback } from 'node:stream';
 import replyFrom from '@fastify/reply-from';
 import type { InternalClaims } from '@rt/auth';
 import type { RegionTable } from '@rt/config';
+import { FORGE_TOKEN_HEADER } from '@rt/confluence';
 import { AppError, PayloadTooLarge, ServiceUnavailable } from '@rt/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RouterConfig } from '../config.js';
 import type { TenantDirectory } from '../directory/tenant-directory.js';
-import { type AuthKind, CLIENT_IP_HEADER, FORWARDED_HEADER, relocating } from '../plugins/authenticate.js';
+import { FORGE_PATHS } from '../forge/manifest.js';
+import {
+  type AuthKind,
+  CLIENT_IP_HEADER,
+  FORGE_SYSTEM_TOKEN_HEADER,
+  FORWARDED_HEADER,
+  relocating,
+} from '../plugins/authenticate.js';
 import type { RouterApp } from '../types.js';
 
 type ServiceName = keyof RouterConfig['services'];
@@ -16,7 +24,13 @@ type ServiceName = keyof RouterConfig['services'];
  * `/api/v1/export` is served by the layout service, `/api/v1/spaces/*` and `/api/v1/settings` by
  * the theme service.
  */
-export const PROXY_ROUTES: ReadonlyArray<{ prefix: string; service: ServiceName; auth: AuthKind }> = [
+export const PROXY_ROUTES: ReadonlyArray<{
+  prefix: string;
+  service: ServiceName;
+  auth: AuthKind;
+  /** The service's path for this prefix, when it differs from the public one. */
+  upstreamPrefix?: string;
+}> = [
   { prefix: '/api/v1/layouts', service: 'layout', auth: 'api' },
   { prefix: '/api/v1/export', service: 'layout', auth: 'api' },
   { prefix: '/api/v1/themes', service: 'theme', auth: 'api' },
@@ -24,6 +38,13 @@ export const PROXY_ROUTES: ReadonlyArray<{ prefix: string; service: ServiceName;
   { prefix: '/api/v1/settings', service: 'theme', auth: 'api' },
   { prefix: '/api/v1/assets', service: 'asset', auth: 'api' },
   { prefix: '/dare-migration', service: 'migration', auth: 'atlassian' },
+  // Forge's `migration:dataResidency` hooks (FIT only) drive the same state machine as Connect's.
+  {
+    prefix: FORGE_PATHS.residency,
+    service: 'migration',
+    auth: 'forge-callback',
+    upstreamPrefix: '/dare-migration',
+  },
 ];
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -41,6 +62,9 @@ const STRIP_HEADERS = [
   'x-real-ip',
   FORWARDED_HEADER,
   CLIENT_IP_HEADER,
+  // Set below from the verified request only, never passed on from the client.
+  FORGE_SYSTEM_TOKEN_HEADER,
+  FORGE_TOKEN_HEADER,
 ];
 
 /** Options of {@link proxyRoutes}. */
@@ -171,6 +195,7 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
           for (const h of STRIP_HEADERS) delete headers[h];
           headers[FORWARDED_HEADER] = hop;
           headers[CLIENT_IP_HEADER] = request.ip;
+          if (auth.forgeSystemToken) headers[FORGE_SYSTEM_TOKEN_HEADER] = auth.forgeSystemToken;
           headers['x-request-id'] = String(request.id);
           return headers;
         },
@@ -193,7 +218,11 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
       sub: auth.accountId,
       via: auth.via,
     });
-    return reply.from(`${opts.services[service]}${pathOf(request.url)}`, {
+    const publicPath = pathOf(request.url);
+    const { prefix, upstreamPrefix } = request.routeOptions.config;
+    const upstreamPath =
+      upstreamPrefix && prefix ? `${upstreamPrefix}${publicPath.slice(prefix.length)}` : publicPath;
+    return reply.from(`${opts.services[service]}${upstreamPath}`, {
       queryString: queryWithoutJwt,
       retryDelay: () => null,
       onError,
@@ -201,6 +230,9 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
         for (const h of STRIP_HEADERS) delete headers[h];
         headers.authorization = `Bearer ${token}`;
         headers['x-request-id'] = String(request.id);
+        // The service hands it back with its permission question; the router then calls
+        // `app.apiBaseUrl` with it (a Forge tenant has no shared secret to sign with).
+        if (auth.forgeSystemToken) headers[FORGE_TOKEN_HEADER] = auth.forgeSystemToken;
         return headers;
       },
     });
@@ -214,6 +246,8 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
         config: {
           auth: route.auth,
           service: route.service,
+          prefix: route.prefix,
+          upstreamPrefix: route.upstreamPrefix,
         },
         handler,
       });
@@ -225,5 +259,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Regional service a proxied route goes to. */
     service?: string;
+    /** Public prefix of a proxied route and, where it differs, the service's own. */
+    prefix?: string;
+    upstreamPrefix?: string;
   }
 }
