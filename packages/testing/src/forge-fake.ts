@@ -82,11 +82,26 @@ export class FakeForge {
     this.environment = options.environment ?? { ...FAKE_FORGE_ENVIRONMENT };
   }
 
-  /** Starts the JWKS server (a free loopback port unless `port`/`host` say otherwise). */
-  async start(options: { host?: string; port?: number } = {}): Promise<this> {
+  /**
+   * Starts the JWKS server (a free loopback port unless `port`/`host` say otherwise). With
+   * `mintEndpoint` (the local stack's FIT signer) it also answers `POST /fit` with
+   * `{"token": …}` for a JSON body of {@link MintParams} — loopback development only.
+   */
+  async start(options: { host?: string; port?: number; mintEndpoint?: boolean } = {}): Promise<this> {
     this.pair = await generateKeyPair('RS256', { extractable: true });
     this.jwk = { ...(await exportJWK(this.pair.publicKey)), kid: this.kid, alg: 'RS256', use: 'sig' };
-    this.server = createServer((_req, res) => {
+    this.server = createServer((req, res) => {
+      if (options.mintEndpoint && req.method === 'POST' && req.url === '/fit') {
+        void this.mintFromRequest(req).then(
+          (token) =>
+            res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token })),
+          (err: Error) =>
+            res
+              .writeHead(400, { 'content-type': 'application/json' })
+              .end(JSON.stringify({ error: err.message })),
+        );
+        return;
+      }
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [this.jwk] }));
     });
     const host = options.host ?? '127.0.0.1';
@@ -101,6 +116,24 @@ export class FakeForge {
   /** JWKS URL to configure as FORGE_JWKS_URL. */
   get jwksUrl(): string {
     return `${this.url}/.well-known/jwks.json`;
+  }
+
+  private async mintFromRequest(req: NodeJS.ReadableStream): Promise<string> {
+    let text = '';
+    for await (const chunk of req) {
+      text += chunk.toString();
+      if (text.length > 16_384) throw new Error('body too large');
+    }
+    const body = JSON.parse(text || '{}') as Partial<MintParams>;
+    if (typeof body.installationId !== 'string' || !body.installationId)
+      throw new Error('installationId is required');
+    const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+    return this.mintInvocationToken({
+      installationId: body.installationId,
+      cloudId: str(body.cloudId),
+      apiBaseUrl: str(body.apiBaseUrl),
+      accountId: str(body.accountId),
+    });
   }
 
   /** Mints a Forge Invocation Token. */
