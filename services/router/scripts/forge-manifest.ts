@@ -3,7 +3,7 @@
  * environment). `--check` fails instead of writing when the file is stale.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { manifestPaths, readManifestEnv, renderForgeManifest } from '../src/forge/manifest-file.js';
+import { manifestPaths, readManifestEnv, renderForgeManifest } from './manifest-file.js';
 
 const env = { ...readManifestEnv(readFileSync(manifestPaths.env, 'utf8')), ...pickDefined(process.env) };
 const text = renderForgeManifest(env);

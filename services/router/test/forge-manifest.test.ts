@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { validate } from '@forge/manifest';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { manifestPaths, readManifestEnv, renderForgeManifest } from '../scripts/manifest-file.js';
 import { FORGE_LIFECYCLE_EVENT_TYPES, FORGE_PATHS } from '../src/forge/manifest.js';
-import { manifestPaths, readManifestEnv, renderForgeManifest } from '../src/forge/manifest-file.js';
 
 const env = readManifestEnv(readFileSync(manifestPaths.env, 'utf8'));
 const committed = readFileSync(manifestPaths.manifest, 'utf8');

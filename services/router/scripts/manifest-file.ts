@@ -2,13 +2,13 @@ import { fileURLToPath } from 'node:url';
 import { type Env, parseEnv, parsePublicRegions } from '@rt/config';
 import { Type } from '@sinclair/typebox';
 import { stringify } from 'yaml';
-import { RouterEnvSchema } from '../config.js';
-import { forgeManifest } from './manifest.js';
+import { RouterEnvSchema } from '../src/config.js';
+import { forgeManifest } from '../src/forge/manifest.js';
 
 /** The checked-in manifest and the configuration it is generated from. */
 export const manifestPaths = {
-  manifest: fileURLToPath(new URL('../../../../forge/manifest.yml', import.meta.url)),
-  env: fileURLToPath(new URL('../../../../forge/manifest.env', import.meta.url)),
+  manifest: fileURLToPath(new URL('../../../forge/manifest.yml', import.meta.url)),
+  env: fileURLToPath(new URL('../../../forge/manifest.env', import.meta.url)),
 };
 
 /** Parses `NAME=value` lines (comments and blank lines skipped). */
