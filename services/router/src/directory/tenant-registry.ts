@@ -119,19 +119,27 @@ export class TenantRegistry {
             (payload.installationId
               ? await tx.tenant.findUnique({ where: { installationId: payload.installationId } })
               : null);
+          const released: string[] = [];
           if (payload.installationId) {
             // The installation id moves to this tenant (a stale row may still hold it).
-            await tx.tenant.updateMany({
+            const holders = await tx.tenant.findMany({
               where: {
                 installationId: payload.installationId,
                 ...(existing ? { NOT: { id: existing.id } } : {}),
               },
-              data: { installationId: null, revision: { increment: 1 } },
+              select: { id: true },
             });
+            for (const { id } of holders) {
+              await tx.tenant.update({
+                where: { id },
+                data: { installationId: null, revision: { increment: 1 } },
+              });
+              released.push(id);
+            }
           }
           if (!existing) {
             const tenant = await tx.tenant.create({ data: { homeRegion: region, ...fields } });
-            return { tenant, created: true, reinstalled: false, cancelledDeletions: [] };
+            return { tenant, created: true, reinstalled: false, cancelledDeletions: [], released };
           }
           const pending = await tx.deletion.findMany({
             where: { tenantId: existing.id, state: 'pending' },
@@ -156,10 +164,17 @@ export class TenantRegistry {
           });
           const reinstalled =
             existing.state === 'uninstalled' || existing.state === 'deleted' || pending.length > 0;
-          return { tenant, created: false, reinstalled, cancelledDeletions: pending.map((d) => d.id) };
+          return {
+            tenant,
+            created: false,
+            reinstalled,
+            cancelledDeletions: pending.map((d) => d.id),
+            released,
+          };
         });
-        await this.changed(result.tenant.id);
-        return result;
+        const { released, ...outcome } = result;
+        for (const id of [result.tenant.id, ...released]) await this.changed(id);
+        return outcome;
       } catch (err) {
         // Two concurrent first installs of one clientKey: the loser retries as an update.
         if (isUniqueViolation(err) && attempt < 2) continue;
