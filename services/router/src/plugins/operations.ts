@@ -85,7 +85,7 @@ export async function permissionsPlugin(
     internalTokenSecret: opts.internalTokenSecret,
     resolveTenant: async (tenantId: string, forgeToken?: string) => {
       const t = await opts.directory.byId(tenantId);
-      if (!t || t.state !== 'active') return null;
+      if (t?.state !== 'active') return null;
       if (forgeToken) {
         // Forge's system token is good for the site's API gateway (`app.apiBaseUrl`, recorded
         // from a verified FIT), not for the site URL a Connect install names.
