@@ -75,6 +75,15 @@ export interface DeploymentConfig {
   readonly operatorOidcIssuer: string;
   readonly operatorJwksUrl: string;
   readonly regions: readonly RegionConfig[];
+  /**
+   * The Forge app and environment the routers serve (`FORGE_APP_ID`, `FORGE_ENVIRONMENT_TYPE`,
+   * `FORGE_ENVIRONMENT_ID`); absent: Forge calls are refused. Same app id as forge/manifest.yml.
+   */
+  readonly forge?: {
+    readonly appId: string;
+    readonly environmentType: 'PRODUCTION' | 'STAGING' | 'DEVELOPMENT';
+    readonly environmentId: string;
+  };
   /** Stack/resource name prefix, so a second deployment (staging) can live in the same account. */
   readonly prefix: string;
 }
@@ -118,6 +127,26 @@ export function loadDeploymentConfig(
     operatorOidcIssuer: contextString(node, 'rt:operatorOidcIssuer'),
     operatorJwksUrl: contextString(node, 'rt:operatorJwksUrl'),
     regions,
+    ...forgeContext(node),
     prefix: contextString(node, 'rt:prefix', 'rt'),
   };
+}
+
+/** `rt:forgeAppId` with `rt:forgeEnvironmentType` and `rt:forgeEnvironmentId` (all or none). */
+function forgeContext(node: Node): Pick<DeploymentConfig, 'forge'> {
+  const appId = contextString(node, 'rt:forgeAppId', '');
+  if (appId === '') return {};
+  if (!/^ari:cloud:ecosystem::app\/[A-Za-z0-9-]+$/.test(appId))
+    throw new Error(`rt:forgeAppId must be an app ARI (ari:cloud:ecosystem::app/<uuid>), got ${appId}`);
+  const environmentType = contextString(node, 'rt:forgeEnvironmentType');
+  if (
+    environmentType !== 'PRODUCTION' &&
+    environmentType !== 'STAGING' &&
+    environmentType !== 'DEVELOPMENT'
+  ) {
+    throw new Error(
+      `rt:forgeEnvironmentType must be PRODUCTION, STAGING or DEVELOPMENT, got ${environmentType}`,
+    );
+  }
+  return { forge: { appId, environmentType, environmentId: contextString(node, 'rt:forgeEnvironmentId') } };
 }

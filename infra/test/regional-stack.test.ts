@@ -11,6 +11,7 @@ import {
   statementsOfRole,
   synthesise,
   taskDefinitionOf,
+  testContext,
 } from './synth.js';
 
 let synth: Synthesised;
@@ -278,6 +279,11 @@ describe.each(regionIds)('regional stack %s', (regionId) => {
     expect(router.get('THEME_URL')).toBe('http://theme:8080');
     expect(router.get('ASSET_URL')).toBe('http://asset:8080');
     expect(router.get('MIGRATION_URL')).toBe('http://residency-migration:8080');
+    // Only the router verifies Forge Invocation Tokens: app and environment from context.
+    expect(router.get('FORGE_APP_ID')).toBe(testContext['rt:forgeAppId']);
+    expect(router.get('FORGE_ENVIRONMENT_TYPE')).toBe('PRODUCTION');
+    expect(router.get('FORGE_ENVIRONMENT_ID')).toBe(testContext['rt:forgeEnvironmentId']);
+    expect(environmentOf(t, 'layout').has('FORGE_APP_ID')).toBe(false);
   });
 
   it('sets the env contract, with secrets only from Secrets Manager', () => {

@@ -15,6 +15,9 @@ export const testContext: Record<string, string> = {
   'rt:imageTag': 'test',
   'rt:operatorOidcIssuer': 'https://login.example.test/',
   'rt:operatorJwksUrl': 'https://login.example.test/jwks.json',
+  'rt:forgeAppId': 'ari:cloud:ecosystem::app/00000000-0000-4000-8000-000000000001',
+  'rt:forgeEnvironmentType': 'PRODUCTION',
+  'rt:forgeEnvironmentId': 'ari:cloud:ecosystem::environment/00000000-0000-4000-8000-000000000001/e1',
 };
 
 export interface Synthesised {

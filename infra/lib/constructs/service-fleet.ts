@@ -282,6 +282,13 @@ export class ServiceFleet extends Construct {
     if (spec.public) {
       // Access log lines (the only ones with an IP) go to stdout → the 14-day access-log group.
       environment.ACCESS_LOG_SINK = 'stdout';
+      // Forge Invocation Tokens must name this app and environment (the router checks both).
+      const forge = props.config.forge;
+      if (forge) {
+        environment.FORGE_APP_ID = forge.appId;
+        environment.FORGE_ENVIRONMENT_TYPE = forge.environmentType;
+        environment.FORGE_ENVIRONMENT_ID = forge.environmentId;
+      }
     }
     if (spec.asksRouterForPermissions) {
       environment.ROUTER_INTERNAL_URL = `http://${routerInternalDnsName}:${containerPort}`;

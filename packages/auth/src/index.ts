@@ -3,6 +3,7 @@ export { type InternalAuthOptions, internalAuthPlugin } from './internal-auth-pl
 export {
   createInternalTokenSigner,
   createInternalTokenVerifier,
+  forgeTokenDigest,
   INTERNAL_TOKEN_ISSUER,
   INTERNAL_TOKEN_TTL_SECONDS,
   type InternalClaims,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Unauthorized } from '@rt/http';
 import { createSigner, createVerifier } from 'fast-jwt';
 
@@ -9,10 +10,12 @@ export const INTERNAL_TOKEN_TTL_SECONDS = 60;
 /**
  * What a public route admits, bound to the route (never derived from the path): `api` — the
  * front end (Connect context/computed JWT, Forge Invocation Token); `atlassian-callback` —
- * Atlassian calling the app (lifecycle, `dare-migration` hooks); `ops` — operators;
- * `internal` — services calling the router (permission checks).
+ * Atlassian calling the app with a Connect JWT (lifecycle, `dare-migration` hooks);
+ * `forge-callback` — Forge calling the app's remote with a Forge Invocation Token and no user
+ * (life-cycle events, `migration:dataResidency` hooks); `ops` — operators; `internal` — services
+ * calling the router (permission checks).
  */
-export type RouteKind = 'api' | 'atlassian-callback' | 'ops' | 'internal';
+export type RouteKind = 'api' | 'atlassian-callback' | 'forge-callback' | 'ops' | 'internal';
 
 /**
  * Why a token was minted. Each purpose has its own audience, so a token minted for one can never
@@ -51,7 +54,17 @@ export interface InternalClaims {
    * access log (the only place an address is written).
    */
   cip?: string;
+  /**
+   * Forge requests only: digest ({@link forgeTokenDigest}) of the app system token Atlassian sent
+   * with the invocation (`x-forge-oauth-system`). The token itself travels beside this one; the
+   * digest binds it to the verified request, so a copy from anywhere else is never used.
+   */
+  fst?: string;
 }
+
+/** SHA-256 (base64url) of a Forge system token, as carried in {@link InternalClaims.fst}. */
+export const forgeTokenDigest = (token: string): string =>
+  createHash('sha256').update(token).digest('base64url');
 
 /** The verified identity of a request inside a service. */
 export interface TenantContext {
@@ -69,7 +82,13 @@ export type InternalTokenSigner = (claims: InternalClaims) => string;
 /** Verifies an internal token of one purpose and kind set; throws when it is anything else. */
 export type InternalTokenVerifier = (token: string) => InternalClaims;
 
-const ROUTE_KINDS: ReadonlySet<string> = new Set<RouteKind>(['api', 'atlassian-callback', 'ops', 'internal']);
+const ROUTE_KINDS: ReadonlySet<string> = new Set<RouteKind>([
+  'api',
+  'atlassian-callback',
+  'forge-callback',
+  'ops',
+  'internal',
+]);
 
 /** Signs internal tokens of `purpose` (router; tests). */
 export function createInternalTokenSigner(secret: string, purpose: TokenPurpose): InternalTokenSigner {

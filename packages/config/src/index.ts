@@ -7,7 +7,15 @@ export {
 } from './common.js';
 export { type Env, EnvType, loadConfigOrExit, parseEnv, withAssembledUrls } from './env.js';
 export { ConfigError, type ConfigIssue } from './errors.js';
-export { parseRegions, Region, type RegionId, type RegionSettings, type RegionTable } from './regions.js';
+export {
+  type PublicRegionTable,
+  parsePublicRegions,
+  parseRegions,
+  Region,
+  type RegionId,
+  type RegionSettings,
+  type RegionTable,
+} from './regions.js';
 export {
   assertProductionSecrets,
   isProduction,

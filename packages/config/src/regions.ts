@@ -62,17 +62,7 @@ const regionEnv = (id: string) =>
  */
 export function parseRegions(rawEnv: Env): RegionTable {
   const env = withAssembledUrls(rawEnv);
-  const { REGIONS, REGION_ALIASES } = parseEnv(
-    Type.Object({
-      REGIONS: Type.String({ pattern: '^[A-Z]{2,8}(,[A-Z]{2,8})*$', default: 'EU,US' }),
-      REGION_ALIASES: Type.String({
-        pattern: '^([A-Z]{2,8}:[A-Z]{2,8}(,[A-Z]{2,8}:[A-Z]{2,8})*)?$',
-        default: 'DE:EU',
-      }),
-    }),
-    env,
-  );
-  const ids = [...new Set(REGIONS.split(','))];
+  const { ids, aliases } = parseRegionIds(env);
   const regions = ids.map((id): RegionSettings => {
     const v = parseEnv(regionEnv(id), env) as Record<string, string | undefined>;
     const awsRegion = v[`REGION_${id}_AWS_REGION`];
@@ -89,6 +79,62 @@ export function parseRegions(rawEnv: Env): RegionTable {
       baseUrl: v[`REGION_${id}_BASE_URL`]!.replace(/\/+$/, ''),
     };
   });
+  return regionTable(regions, aliases);
+}
+
+/** What Atlassian sees of the regions: ids, realm aliases and public base URLs. */
+export interface PublicRegionTable {
+  regions: Pick<RegionSettings, 'id' | 'baseUrl'>[];
+  aliases: Record<string, RegionId>;
+  resolveLocation(location: string): Pick<RegionSettings, 'id' | 'baseUrl'> | undefined;
+}
+
+/**
+ * Reads only `REGIONS`, `REGION_ALIASES` and `REGION_R_BASE_URL`: the part of the region
+ * configuration that the Connect descriptor and the Forge manifest publish, for tools that
+ * generate those files without any connection settings.
+ */
+export function parsePublicRegions(env: Env): PublicRegionTable {
+  const { ids, aliases } = parseRegionIds(env);
+  const regions = ids.map((id) => {
+    const v = parseEnv(Type.Object({ [`REGION_${id}_BASE_URL`]: EnvType.url() }), env) as Record<
+      string,
+      string
+    >;
+    return { id, baseUrl: v[`REGION_${id}_BASE_URL`]!.replace(/\/+$/, '') };
+  });
+  return regionTable(regions, aliases);
+}
+
+function regionTable<R extends { id: RegionId }>(regions: R[], aliases: Record<string, RegionId>) {
+  const byId = new Map(regions.map((r) => [r.id, r]));
+  return {
+    regions,
+    aliases,
+    get(id: RegionId): R {
+      const r = byId.get(id);
+      if (!r) throw new Error(`unknown region ${id}`);
+      return r;
+    },
+    resolveLocation(location: string): R | undefined {
+      const id = aliases[location.toUpperCase()];
+      return id ? byId.get(id) : undefined;
+    },
+  };
+}
+
+function parseRegionIds(env: Env): { ids: RegionId[]; aliases: Record<string, RegionId> } {
+  const { REGIONS, REGION_ALIASES } = parseEnv(
+    Type.Object({
+      REGIONS: Type.String({ pattern: '^[A-Z]{2,8}(,[A-Z]{2,8})*$', default: 'EU,US' }),
+      REGION_ALIASES: Type.String({
+        pattern: '^([A-Z]{2,8}:[A-Z]{2,8}(,[A-Z]{2,8}:[A-Z]{2,8})*)?$',
+        default: 'DE:EU',
+      }),
+    }),
+    env,
+  );
+  const ids = [...new Set(REGIONS.split(','))];
   const aliases: Record<string, RegionId> = Object.fromEntries(ids.map((id) => [id, id]));
   for (const pair of REGION_ALIASES ? REGION_ALIASES.split(',') : []) {
     const [from, to] = pair.split(':') as [string, string];
@@ -99,18 +145,5 @@ export function parseRegions(rawEnv: Env): RegionTable {
     }
     aliases[from] = to;
   }
-  const byId = new Map(regions.map((r) => [r.id, r]));
-  return {
-    regions,
-    aliases,
-    get(id) {
-      const r = byId.get(id);
-      if (!r) throw new Error(`unknown region ${id}`);
-      return r;
-    },
-    resolveLocation(location) {
-      const id = aliases[location.toUpperCase()];
-      return id ? byId.get(id) : undefined;
-    },
-  };
+  return { ids, aliases };
 }

@@ -1,4 +1,4 @@
-import { createInternalTokenVerifier, verifyInternalBearer } from '@rt/auth';
+import { createInternalTokenVerifier, forgeTokenDigest, verifyInternalBearer } from '@rt/auth';
 import { BadRequest, Unauthorized } from '@rt/http';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -59,6 +59,11 @@ export interface PermissionCheckRoutesOptions {
    * tenant is unknown or not usable.
    */
   resolveTenant: (tenantId: string, forgeToken: string | undefined) => Promise<ConfluenceTenant | null>;
+  /**
+   * Where the router's edge put the {@link FORGE_TOKEN_HEADER} a service sent (the edge removes
+   * router-owned headers from every request); default: the header itself.
+   */
+  relayedForgeToken?: (request: FastifyRequest) => string | undefined;
 }
 
 /**
@@ -92,11 +97,16 @@ export async function permissionCheckRoutes(
     async (request) => {
       const claims = verifyInternalBearer(request.headers.authorization, verify);
       if (!claims.sub) throw new BadRequest('NO_USER', 'the request has no Confluence user to check');
-      const forgeToken = request.headers[FORGE_TOKEN_HEADER];
-      const tenant = await options.resolveTenant(
-        claims.tid,
-        typeof forgeToken === 'string' && forgeToken ? forgeToken : undefined,
-      );
+      const header = request.headers[FORGE_TOKEN_HEADER];
+      const relayed = options.relayedForgeToken
+        ? options.relayedForgeToken(request)
+        : typeof header === 'string' && header
+          ? header
+          : undefined;
+      // Only the system token the router itself passed with this request: its digest is signed
+      // into the service token, so a copy from anywhere else is never used.
+      const forgeToken = relayed && claims.fst === forgeTokenDigest(relayed) ? relayed : undefined;
+      const tenant = await options.resolveTenant(claims.tid, forgeToken);
       if (!tenant) throw new Unauthorized('TENANT_UNKNOWN', 'tenant is unknown or not active');
       const q = request.body as PermissionQuestion;
       const allowed =

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createInternalTokenSigner, internalAuthPlugin } from '@rt/auth';
+import { createInternalTokenSigner, forgeTokenDigest, internalAuthPlugin } from '@rt/auth';
 import { createServiceApp, loggerOptions, type ServiceApp } from '@rt/http';
 import type { FastifyBaseLogger } from 'fastify';
 import pino from 'pino';
@@ -196,12 +196,26 @@ describe('through the router endpoint: service authorize → router → Confluen
     await router?.close();
   });
 
-  const probe = (accountId: string | undefined, w: WriteRequest, extra: Record<string, string> = {}) =>
+  const probe = (
+    accountId: string | undefined,
+    w: WriteRequest,
+    extra: Record<string, string> = {},
+    /** The Forge system token the router signed into the service token (its digest). */
+    signedForgeToken?: string,
+  ) =>
     service.inject({
       method: 'POST',
       url: '/probe',
       headers: {
-        authorization: `Bearer ${sign({ tid: tenantId, reg: 'EU', rid: 'r-1', kind: 'api', sub: accountId, via: 'connect' })}`,
+        authorization: `Bearer ${sign({
+          tid: tenantId,
+          reg: 'EU',
+          rid: 'r-1',
+          kind: 'api',
+          sub: accountId,
+          via: signedForgeToken ? 'forge' : 'connect',
+          ...(signedForgeToken ? { fst: forgeTokenDigest(signedForgeToken) } : {}),
+        })}`,
         ...extra,
       },
       payload: w,
@@ -230,11 +244,18 @@ describe('through the router endpoint: service authorize → router → Confluen
   it('asks through the Forge gateway with the forwarded Forge token', async () => {
     const site = { resource: 'layout', action: 'create', scope: 'site' };
     const before = fake.calls.total;
-    const ok = await probe('acc-forge-check', site, { [FORGE_TOKEN_HEADER]: 'forge-system-token' });
+    const forge = { [FORGE_TOKEN_HEADER]: 'forge-system-token' };
+    const ok = await probe('acc-forge-check', site, forge, 'forge-system-token');
     expect(ok.statusCode).toBe(403); // unknown user: asked, answered "no"
     expect(fake.calls.total).toBe(before + 1);
     expect(fake.calls.rejected).toBe(0);
-    const stolen = await probe('acc-forge-other', site, { [FORGE_TOKEN_HEADER]: 'not-the-token' });
+    // A token Confluence does not accept: never an allow.
+    const stolen = await probe(
+      'acc-forge-other',
+      site,
+      { [FORGE_TOKEN_HEADER]: 'not-the-token' },
+      'not-the-token',
+    );
     expect(stolen.statusCode).toBe(503);
   });
 

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startDemoConfluence } from '@rt/confluence/fake';
 import { demoContextToken, demoSharedSecret, seedDemoTenant } from './demo.js';
+import { startLocalForgeSigner } from './forge-signer.js';
 import { PrerequisiteMissing } from './preflight.js';
 import { startStack } from './stack.js';
 import { loadStackConfig, routerUrl, SERVICES, serviceUrl } from './stack-config.js';
@@ -23,7 +24,9 @@ server, and per region the router plus layout, theme, asset, residency-migration
   --demo      install a demo tenant and print a token to try the API with
   --verbose   stream every service's log to the console (otherwise: .devstack/logs/)
 Environment: EU_ROUTER_PORT (8080), US_ROUTER_PORT (8090), S3_PORT (9000), DATABASE_ADMIN_URL,
-REDIS_URL, APP_BASE_URL, CONNECT_INSTALL_KEYS_URL, FORGE_JWKS_URL, REGION_<EU|US>_BASE_URL, LOG_LEVEL.
+REDIS_URL, APP_BASE_URL, CONNECT_INSTALL_KEYS_URL, FORGE_JWKS_URL, FORGE_APP_ID,
+FORGE_ENVIRONMENT_TYPE, FORGE_ENVIRONMENT_ID (without FORGE_JWKS_URL a local FIT signer runs on
+FORGE_SIGNER_PORT, 8071), REGION_<EU|US>_BASE_URL, LOG_LEVEL.
 `);
   process.exit(0);
 }
@@ -44,13 +47,17 @@ const shutdown = async (code: number) => {
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
+// Forge Invocation Tokens: Atlassian's JWKS when FORGE_JWKS_URL is set, else a local signer.
+const forgeSigner = config.forge.jwksUrl ? undefined : await startLocalForgeSigner(config);
 try {
   stack = await startStack(config, { root, echo: values.verbose, say });
 } catch (err) {
   if (err instanceof PrerequisiteMissing) say(`\n${err.message}`);
   else say(`\nthe stack failed to start: ${(err as Error).message}`);
+  await forgeSigner?.close();
   process.exit(1);
 }
+if (forgeSigner) stack.onStop(() => forgeSigner.close());
 
 for (const p of stack.processes) {
   void p.exited.then((code) => {
@@ -70,6 +77,14 @@ for (const region of config.regions) {
 }
 say(`  S3 (embedded)     ${stack.s3Endpoint}`);
 say(`  descriptor        ${config.appBaseUrl}/atlassian-connect.json`);
+if (forgeSigner) {
+  say(`  Forge FIT signer  ${forgeSigner.url} (app ${config.forge.appId}, ${config.forge.environmentType})`);
+  say(
+    `     mint a FIT     curl -d '{"installationId":"…","cloudId":"…","accountId":"…"}' ${forgeSigner.url}/fit`,
+  );
+} else {
+  say(`  Forge JWKS        ${config.forge.jwksUrl}`);
+}
 say(`  logs              ${config.stateDir}/logs/`);
 
 if (values.demo) {

@@ -37,8 +37,21 @@ export interface StackConfig {
   /** Base URL registered with Atlassian (descriptor `baseUrl`); defaults to the first router. */
   appBaseUrl: string;
   connectInstallKeysUrl?: string;
-  forgeJwksUrl?: string;
+  /**
+   * Forge: the JWKS of Forge Invocation Tokens and the app/environment they must name. Passed
+   * through from the environment; when `FORGE_JWKS_URL` is unset the CLI starts a local FIT
+   * signer and fills all four in.
+   */
+  forge: ForgeSettings;
   logLevel: string;
+}
+
+/** The Forge variables the routers read, as `npm start` passes them on. */
+export interface ForgeSettings {
+  jwksUrl?: string;
+  appId?: string;
+  environmentType?: string;
+  environmentId?: string;
 }
 
 const env = (name: string, fallback: string): string => process.env[name] || fallback;
@@ -104,7 +117,12 @@ export function loadStackConfig(root: string): StackConfig {
     secrets: localSecrets(stateDir),
     appBaseUrl: env('APP_BASE_URL', `http://${host}:${euPort}`),
     connectInstallKeysUrl: process.env.CONNECT_INSTALL_KEYS_URL,
-    forgeJwksUrl: process.env.FORGE_JWKS_URL,
+    forge: {
+      jwksUrl: process.env.FORGE_JWKS_URL || undefined,
+      appId: process.env.FORGE_APP_ID || undefined,
+      environmentType: process.env.FORGE_ENVIRONMENT_TYPE || undefined,
+      environmentId: process.env.FORGE_ENVIRONMENT_ID || undefined,
+    },
     logLevel: env('LOG_LEVEL', 'info'),
   };
 }
@@ -166,7 +184,10 @@ export function serviceEnv(
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   if (config.connectInstallKeysUrl) vars.CONNECT_INSTALL_KEYS_URL = config.connectInstallKeysUrl;
-  if (config.forgeJwksUrl) vars.FORGE_JWKS_URL = config.forgeJwksUrl;
+  if (config.forge.jwksUrl) vars.FORGE_JWKS_URL = config.forge.jwksUrl;
+  if (config.forge.appId) vars.FORGE_APP_ID = config.forge.appId;
+  if (config.forge.environmentType) vars.FORGE_ENVIRONMENT_TYPE = config.forge.environmentType;
+  if (config.forge.environmentId) vars.FORGE_ENVIRONMENT_ID = config.forge.environmentId;
   for (const r of config.regions) {
     vars[`REGION_${r.id}_DATABASE_URL`] = regionDatabaseUrl(config, r);
     vars[`REGION_${r.id}_REDIS_URL`] = redis(r);

@@ -29,6 +29,28 @@ describe('npm start', () => {
         );
       }
     }
+    // Without FORGE_JWKS_URL the stack runs a local FIT signer the routers trust (app and
+    // environment passed through as FORGE_APP_ID / FORGE_ENVIRONMENT_*).
+    const signer = `http://127.0.0.1:${ports.forgeSigner}`;
+    expect(stack.output()).toContain(`Forge FIT signer  ${signer}`);
+    const minted = await fetch(`${signer}/fit`, {
+      method: 'POST',
+      body: JSON.stringify({
+        installationId: 'ari:cloud:ecosystem::installation/local-1',
+        cloudId: 'local-1',
+        accountId: 'dev',
+      }),
+    });
+    const { token } = (await minted.json()) as { token: string };
+    const viaForge = await fetch(`${stack.euUrl}/api/v1/layouts`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(viaForge.status).toBe(200);
+    const forged = await fetch(`${stack.euUrl}/api/v1/layouts`, {
+      headers: { authorization: `Bearer ${token.slice(0, -4)}AAAA` },
+    });
+    expect(forged.status).toBe(401);
+
     const unauthenticated = await fetch(`http://127.0.0.1:${ports.eu + 1}/api/v1/layouts`);
     expect(unauthenticated.status).toBe(401);
     expect(((await unauthenticated.json()) as { code: string }).code).toBe('INTERNAL_TOKEN_MISSING');

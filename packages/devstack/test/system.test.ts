@@ -4,10 +4,14 @@ import { mkdirSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { startFakeConfluence } from '@rt/confluence/fake';
 import { ApiError, createRefinedToolkitClient } from '@rt/contracts';
+import { createDirectoryClient, createPgPool } from '@rt/db';
+import { runDeletion } from '@rt/deletion';
+import { publishTenantChanged } from '@rt/directory';
 import { exampleLayoutContent, exampleThemeTokens } from '@rt/documents';
 import { mintOperatorToken } from '@rt/ops';
+import { createRedis } from '@rt/queue';
 import { createS3Client, listTenantObjects } from '@rt/storage';
-import { FakeInstallKeys, mintConnectToken } from '@rt/testing';
+import { FakeForge, type FakeForgeInstallation, FakeInstallKeys, mintConnectToken } from '@rt/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, type SpawnedStack, spawnStack, waitReady } from './support/stack.js';
@@ -20,6 +24,15 @@ import { repoRoot, type SpawnedStack, spawnStack, waitReady } from './support/st
 const APP_KEY = 'com.refined.toolkit';
 const ARTIFACTS = new URL('../test-artifacts/', import.meta.url).pathname;
 const keys = new FakeInstallKeys();
+// Forge's side, with its own app and environment: `npm start` must pass FORGE_* through.
+const forge = new FakeForge({
+  appId: 'ari:cloud:ecosystem::app/5e0e2a7c-1b7f-4b57-9e51-5d3c9f1c0a77',
+  environment: {
+    type: 'STAGING',
+    id: 'ari:cloud:ecosystem::environment/5e0e2a7c-1b7f-4b57-9e51-5d3c9f1c0a77/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+  },
+});
+const FORGE_SYSTEM_TOKEN = 'forge-system-token-of-the-system-test';
 let kid: string;
 let stack: SpawnedStack;
 let directory: pg.Client;
@@ -35,16 +48,24 @@ beforeAll(async () => {
   process.env.AWS_SECRET_ACCESS_KEY ??= 'S3RVER';
   await keys.start();
   kid = await keys.addKey();
+  await forge.start();
   confluence = await startFakeConfluence({
     appKey: APP_KEY,
     sharedSecret,
+    forgeToken: FORGE_SYSTEM_TOKEN,
     users: [{ accountId: 'site-admin', siteAdmin: true }, { accountId: 'reader' }],
   });
   stack = spawnStack({
     label: 'sys',
     demo: true,
     redisDbs: [14, 15],
-    env: { CONNECT_INSTALL_KEYS_URL: keys.url },
+    env: {
+      CONNECT_INSTALL_KEYS_URL: keys.url,
+      FORGE_JWKS_URL: forge.jwksUrl,
+      FORGE_APP_ID: forge.appId,
+      FORGE_ENVIRONMENT_TYPE: forge.environment.type,
+      FORGE_ENVIRONMENT_ID: forge.environment.id,
+    },
   });
   await stack.ready();
   for (const url of [stack.euUrl, stack.usUrl]) expect(await waitReady(url)).toMatch(/^200/);
@@ -64,6 +85,7 @@ afterAll(async () => {
   const code = await stack?.stop();
   await confluence?.close();
   await keys.close();
+  await forge.close();
   expect(code).toBe(0);
 }, 60_000);
 
@@ -505,4 +527,255 @@ describe('operator console against the real router and ops API', () => {
     const refused = await ops('viewer', 'POST', '/migrations', { clientKey: demoKey, targetRegion: 'EU' });
     expect(refused.status).toBe(403);
   }, 150_000);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Forge (Connect on Forge): the same stack reached through Forge only — life-cycle events,
+// product calls and residency hooks with Forge Invocation Tokens from the fake Forge platform.
+
+const FORGE_LIFECYCLE = '/forge/lifecycle';
+const FORGE_RESIDENCY = '/forge/dare-migration';
+
+/** A Forge invocation of the stack; `base` is the realm's remote (EU or US router). */
+async function forgeCall(
+  base: string,
+  installation: FakeForgeInstallation,
+  method: string,
+  path: string,
+  body?: unknown,
+  accountId = 'site-admin',
+): Promise<Response> {
+  const headers: Record<string, string> = await forge.headers(installation, { accountId });
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  return fetch(`${base}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+async function forgeHook(
+  base: string,
+  installation: FakeForgeInstallation,
+  name: 'schedule' | 'start' | 'status' | 'commit' | 'rollback',
+  body: { migrationId: string; location?: string; startTime?: string; endTime?: string },
+) {
+  return forge.send(base, await forge.residencyHook(FORGE_RESIDENCY, name, installation, body));
+}
+
+describe('Forge only (real stack): install → write → read → EU→US through the Forge hooks → uninstall → deletion', () => {
+  it('keeps every promise for a site that only ever speaks Forge', async () => {
+    const site: FakeForgeInstallation = {
+      installationId: `ari:cloud:ecosystem::installation/${randomUUID()}`,
+      cloudId: randomUUID(),
+      apiBaseUrl: confluence.forgeApiBaseUrl,
+      systemToken: FORGE_SYSTEM_TOKEN,
+    };
+    // Install: Forge calls the EU realm's remote; the event is retried by Atlassian — harmless.
+    for (let i = 0; i < 2; i++) {
+      const installed = await forge.send(
+        stack.euUrl,
+        await forge.lifecycleEvent(FORGE_LIFECYCLE, 'installed', site),
+      );
+      expect(installed.status, JSON.stringify(installed.body)).toBe(204);
+    }
+    const row = await directory.query('SELECT id, home_region, state FROM tenants WHERE cloud_id = $1', [
+      site.cloudId,
+    ]);
+    expect(row.rows).toHaveLength(1);
+    expect(row.rows[0]).toMatchObject({ home_region: 'EU', state: 'active' });
+    const tenantId: string = row.rows[0].id;
+
+    const asked = confluence.calls.user;
+    const rejected = confluence.calls.rejected;
+    // Write as a Confluence admin: the permission check goes through the system token to the
+    // site's apiBaseUrl (the fake Confluence); a reader is refused by the same check.
+    const layout = await json<{ id: string }>(
+      await forgeCall(stack.euUrl, site, 'POST', '/api/v1/layouts', {
+        name: 'Forge home',
+        scope: 'site',
+        content: exampleLayoutContent(),
+      }),
+      201,
+    );
+    const refused = await forgeCall(
+      stack.euUrl,
+      site,
+      'POST',
+      '/api/v1/layouts',
+      {
+        name: 'Nope',
+        scope: 'site',
+        content: exampleLayoutContent(),
+      },
+      'reader',
+    );
+    expect((await json<{ code: string }>(refused, 403)).code).toBe('NOT_PERMITTED');
+    // Both answers came from the site, called with the system token (this tenant has no secret).
+    expect(confluence.calls.user - asked).toBe(2);
+    expect(confluence.calls.rejected).toBe(rejected);
+
+    // Read (any user), through either router.
+    for (const base of [stack.euUrl, stack.usUrl]) {
+      const got = await json<{ name: string }>(
+        await forgeCall(base, site, 'GET', `/api/v1/layouts/${layout.id}`, undefined, 'reader'),
+        200,
+      );
+      expect(got.name).toBe('Forge home');
+    }
+
+    // Residency EU → US through the Forge hooks (FIT, no user), on the same state machine.
+    const migrationId = randomUUID();
+    const window = windowBody(migrationId);
+    expect((await forgeHook(stack.euUrl, site, 'schedule', window)).status).toBe(200);
+    expect((await forgeHook(stack.euUrl, site, 'start', window)).status).toBe(200);
+    let last: unknown;
+    for (const until = Date.now() + 60_000; Date.now() < until; await sleep(300)) {
+      last = await forgeHook(stack.euUrl, site, 'status', { migrationId });
+      if ((last as { body: { status?: string } }).body.status !== 'in-progress') break;
+    }
+    expect(last).toMatchObject({ status: 200, body: { status: 'ready-to-commit' } });
+    expect((await forgeHook(stack.euUrl, site, 'commit', { migrationId })).status).toBe(200);
+    const moved = await directory.query('SELECT home_region FROM tenants WHERE id = $1', [tenantId]);
+    expect(moved.rows[0].home_region).toBe('US');
+    const migration = await directory.query('SELECT state FROM migrations WHERE tenant_id = $1', [tenantId]);
+    expect(migration.rows.map((r) => r.state)).toEqual(['committed']);
+    // After the move Atlassian calls the US realm's remote; the data is there.
+    const afterMove = await json<{ name: string }>(
+      await forgeCall(stack.usUrl, site, 'GET', `/api/v1/layouts/${layout.id}`),
+      200,
+    );
+    expect(afterMove.name).toBe('Forge home');
+    await eventually(
+      'EU copy removed after commit',
+      async () => (await holdings('EU', tenantId)).total === 0,
+    );
+    expect((await holdings('US', tenantId)).rows.layouts).toBe(1);
+
+    // Uninstall (Forge calls the US remote now): access stops at once; deletion due in 30 days.
+    for (let i = 0; i < 2; i++) {
+      const gone = await forge.send(
+        stack.usUrl,
+        await forge.lifecycleEvent(FORGE_LIFECYCLE, 'uninstalled', site),
+      );
+      expect(gone.status).toBe(204);
+    }
+    const denied = await forgeCall(stack.usUrl, site, 'GET', '/api/v1/layouts');
+    expect((await json<{ code: string }>(denied, 403)).code).toBe('TENANT_UNINSTALLED');
+    const pending = await directory.query(
+      `SELECT id, due_at, uninstalled_at FROM deletions WHERE tenant_id = $1 AND state = 'pending'`,
+      [tenantId],
+    );
+    expect(pending.rows).toHaveLength(1);
+    const { id: deletionId, due_at: dueAt, uninstalled_at: uninstalledAt } = pending.rows[0];
+    expect(dueAt.getTime() - uninstalledAt.getTime()).toBe(30 * 24 * 3600 * 1000);
+
+    // The deletion job, with the clock injected: nothing happens before the due date, everything
+    // of the tenant goes after it (in every region), with a receipt.
+    const db = createDirectoryClient({ url: stack.databaseUrl(stack.databases.directory), poolSize: 1 });
+    const pools = {
+      EU: createPgPool({ url: stack.databaseUrl(stack.databases.eu), poolSize: 2 }),
+      US: createPgPool({ url: stack.databaseUrl(stack.databases.us), poolSize: 2 }),
+    };
+    const redis = [14, 15].map((n) => createRedis(`redis://127.0.0.1:6379/${n}`));
+    const clients = { EU: s3(), US: s3() };
+    try {
+      const ctx = (now: Date) => ({
+        now: () => now,
+        directory: db,
+        homeRegion: 'US',
+        regions: (['EU', 'US'] as const).map((id) => ({
+          id,
+          pool: pools[id],
+          s3: clients[id],
+          bucket: buckets[id],
+        })),
+        notifyTenantChanged: async (id: string) => {
+          for (const r of redis) await publishTenantChanged(r, id);
+        },
+      });
+      expect(await runDeletion(ctx(new Date(dueAt.getTime() - 60_000)), deletionId)).toEqual({
+        status: 'not-due',
+      });
+      expect((await holdings('US', tenantId)).total).toBeGreaterThan(0);
+      const done = await runDeletion(ctx(new Date(dueAt.getTime() + 60_000)), deletionId);
+      expect(done.status).toBe('done');
+    } finally {
+      await db.$disconnect();
+      await pools.EU.end();
+      await pools.US.end();
+      for (const r of redis) r.disconnect();
+      clients.EU.destroy();
+      clients.US.destroy();
+    }
+    expect((await holdings('US', tenantId)).total).toBe(0);
+    expect((await holdings('EU', tenantId)).total).toBe(0);
+    const after = await directory.query('SELECT state, shared_secret_enc FROM tenants WHERE id = $1', [
+      tenantId,
+    ]);
+    expect(after.rows[0]).toEqual({ state: 'deleted', shared_secret_enc: null });
+    const stillOut = await forgeCall(stack.usUrl, site, 'GET', '/api/v1/layouts');
+    expect([401, 403]).toContain(stillOut.status);
+  }, 120_000);
+
+  it('a site installed through Connect and then used through Forge keeps one set of data', async () => {
+    const clientKey = `mixed-${randomUUID()}`;
+    const cloudId = randomUUID();
+    const url = '/lifecycle/installed';
+    const token = await keys.mintInstallToken({ kid, clientKey, audience: stack.euUrl, method: 'POST', url });
+    const installed = await fetch(`${stack.euUrl}${url}`, {
+      method: 'POST',
+      headers: { authorization: `JWT ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        key: APP_KEY,
+        clientKey,
+        sharedSecret,
+        baseUrl: confluence.baseUrl,
+        productType: 'confluence',
+        eventType: 'installed',
+        cloudId,
+      }),
+    });
+    expect(installed.status, await installed.clone().text()).toBe(204);
+    const tenant = { clientKey, id: '' };
+    const viaConnect = await json<{ id: string }>(
+      await api(stack.euUrl, tenant, 'POST', '/api/v1/layouts', {
+        name: 'From Connect',
+        scope: 'site',
+        content: exampleLayoutContent(),
+      }),
+      201,
+    );
+    const site: FakeForgeInstallation = {
+      installationId: `ari:cloud:ecosystem::installation/${randomUUID()}`,
+      cloudId,
+      apiBaseUrl: confluence.forgeApiBaseUrl,
+      systemToken: FORGE_SYSTEM_TOKEN,
+    };
+    // Forge sees what Connect wrote, and writes into the same tenant.
+    const seen = await json<{ name: string }>(
+      await forgeCall(stack.euUrl, site, 'GET', `/api/v1/layouts/${viaConnect.id}`),
+      200,
+    );
+    expect(seen.name).toBe('From Connect');
+    const viaForge = await json<{ id: string }>(
+      await forgeCall(stack.euUrl, site, 'POST', '/api/v1/layouts', {
+        name: 'From Forge',
+        scope: 'site',
+        content: exampleLayoutContent(),
+      }),
+      201,
+    );
+    const both = await json<{ id: string }[] | { items: { id: string }[] }>(
+      await api(stack.euUrl, tenant, 'GET', '/api/v1/layouts'),
+      200,
+    );
+    const ids = (Array.isArray(both) ? both : both.items).map((l) => l.id);
+    expect(ids).toEqual(expect.arrayContaining([viaConnect.id, viaForge.id]));
+    const rows = await directory.query(
+      'SELECT client_key, installation_id FROM tenants WHERE cloud_id = $1',
+      [cloudId],
+    );
+    expect(rows.rows).toEqual([{ client_key: clientKey, installation_id: site.installationId }]);
+  }, 60_000);
 });

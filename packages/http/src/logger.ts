@@ -11,6 +11,8 @@ export const REDACT_PATHS = [
   'req.headers.cookie',
   'req.headers["x-forge-oauth-system"]',
   'req.headers["x-forge-oauth-user"]',
+  // The system token as the router passes it to the services (@rt/confluence FORGE_TOKEN_HEADER).
+  'req.headers["x-rt-forge-token"]',
   '*.sharedSecret',
   '*.secret',
   '*.token',

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as atlassianJwt from 'atlassian-jwt';
-import { exportJWK, exportSPKI, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
 
 /** qsh of a request as Atlassian computes it (method + canonical path + canonical query). */
 export function queryStringHash(method: string, url: string): string {
@@ -120,68 +120,4 @@ export function mintConnectToken(params: {
     ...params.overrides,
   };
   return atlassianJwt.encodeSymmetric(payload, params.sharedSecret, atlassianJwt.SymmetricAlgorithm.HS256);
-}
-
-/**
- * A stand-in for Forge's JWKS endpoint plus a minter of Forge Invocation Tokens (FIT), RS256,
- * `aud` = the app id, `app.installationId` identifying the installation.
- */
-export class FakeForge {
-  private pair?: RsaKeyPair;
-  private jwk?: JWK;
-  private server?: Server;
-  readonly kid = 'forge-test-key';
-  url = '';
-
-  async start(): Promise<this> {
-    this.pair = await generateKeyPair('RS256', { extractable: true });
-    this.jwk = { ...(await exportJWK(this.pair.publicKey)), kid: this.kid, alg: 'RS256', use: 'sig' };
-    this.server = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [this.jwk] }));
-    });
-    this.url = await listen(this.server);
-    return this;
-  }
-
-  /** JWKS URL to configure as FORGE_JWKS_URL. */
-  get jwksUrl(): string {
-    return `${this.url}/.well-known/jwks.json`;
-  }
-
-  async mintInvocationToken(params: {
-    appId: string;
-    installationId: string;
-    apiBaseUrl?: string;
-    accountId?: string;
-    expiresInSeconds?: number;
-    overrides?: Record<string, unknown>;
-  }): Promise<string> {
-    if (!this.pair) throw new Error('FakeForge not started');
-    const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({
-      app: {
-        id: params.appId,
-        installationId: params.installationId,
-        apiBaseUrl:
-          params.apiBaseUrl ?? 'https://api.atlassian.com/ex/confluence/00000000-0000-0000-0000-000000000000',
-        environment: { type: 'DEVELOPMENT', id: 'env-1' },
-        module: { type: 'xen:macro', key: 'refined-toolkit' },
-      },
-      context: {},
-      principal: params.accountId,
-      ...params.overrides,
-    })
-      .setProtectedHeader({ alg: 'RS256', kid: this.kid, typ: 'JWT' })
-      .setIssuer('forge/invocation-token')
-      .setAudience(params.appId)
-      .setIssuedAt(now)
-      .setNotBefore(now)
-      .setExpirationTime(now + (params.expiresInSeconds ?? 60))
-      .setJti(`jti-${now}-${Math.random()}`)
-      .sign(this.pair.privateKey);
-  }
-
-  async close(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
 }

@@ -6,9 +6,18 @@ export {
   type FakeConfluenceUser,
   startFakeConfluence,
 } from '@rt/confluence/fake';
-export { FakeForge, FakeInstallKeys, mintConnectToken, queryStringHash } from './atlassian.js';
+export { FakeInstallKeys, mintConnectToken, queryStringHash } from './atlassian.js';
 export { launchChromium } from './chromium.js';
 export { adminDatabaseUrl, createTestDatabase, type TestDatabase } from './database.js';
+export {
+  FAKE_FORGE_APP_ID,
+  FAKE_FORGE_ENVIRONMENT,
+  FakeForge,
+  type FakeForgeInstallation,
+  type FakeForgeOptions,
+  FORGE_LIFECYCLE_EVENTS,
+  type ForgeRequest,
+} from './forge-fake.js';
 export { redisTestPrefix, testRedisUrl } from './redis.js';
 export { type LocalS3, startLocalS3 } from './s3.js';
 export { assertServiceContract, internalToken } from './service-contract.js';

@@ -32,7 +32,10 @@ export async function buildApp(deps: AppDeps): Promise<ServiceApp> {
   });
   // Only a service token the router minted for a verified Atlassian callback (Connect JWT with the
   // computed qsh) reaches the hooks: a token of a front-end request can never move a tenant.
-  await app.register(internalAuthPlugin, { secret: deps.internalTokenSecret, kinds: ['atlassian-callback'] });
+  await app.register(internalAuthPlugin, {
+    secret: deps.internalTokenSecret,
+    kinds: ['atlassian-callback', 'forge-callback'],
+  });
   await app.register(dareMigrationRoutes, { coordinator: deps.coordinator });
   return app;
 }

@@ -24,6 +24,7 @@ import {
 import { securityPlugin } from './plugins/security.js';
 import { sourceLimitPlugin } from './plugins/source-limit.js';
 import { descriptorRoutes } from './routes/descriptor.js';
+import { forgeLifecycleRoutes } from './routes/forge-lifecycle.js';
 import { lifecycleRoutes } from './routes/lifecycle.js';
 import { proxyRoutes } from './routes/proxy.js';
 
@@ -117,6 +118,13 @@ export async function buildApp(deps: AppDeps): Promise<RouterServiceApp> {
   });
   const signServiceToken = createInternalTokenSigner(config.internalTokenSecret, 'service');
   const signForwardingToken = createInternalTokenSigner(config.internalTokenSecret, 'forwarding');
+  const forgeVerifier = new ForgeTokenVerifier(
+    config.forgeJwksUrl,
+    config.forgeAppId && config.forgeEnvironment
+      ? { appId: config.forgeAppId, environment: config.forgeEnvironment }
+      : undefined,
+    config.jwtLeewaySeconds,
+  );
 
   if (deps.subscribers?.length) {
     let unsubscribe: (() => Promise<void>) | undefined;
@@ -147,7 +155,7 @@ export async function buildApp(deps: AppDeps): Promise<RouterServiceApp> {
   });
   await app.register(authenticatePlugin, {
     connect: new ConnectTokenVerifier(tenantDirectory, config.jwtLeewaySeconds),
-    forge: new ForgeTokenVerifier(config.forgeJwksUrl, config.forgeAppId, config.jwtLeewaySeconds),
+    forge: forgeVerifier,
     directory: tenantDirectory,
     registry,
     internalTokenSecret: config.internalTokenSecret,
@@ -163,6 +171,8 @@ export async function buildApp(deps: AppDeps): Promise<RouterServiceApp> {
     registry,
     hooks: deps.hooks ?? {},
   });
+  // Forge (Connect on Forge): life-cycle events over FIT; the residency hooks are proxy routes.
+  await app.register(forgeLifecycleRoutes, { forge: forgeVerifier, registry, hooks: deps.hooks ?? {} });
   await app.register(proxyRoutes, {
     region: config.region.id,
     regions: config.regions,

@@ -1,4 +1,4 @@
-import { type CommonConfig, type Env, EnvType, parseCommonConfig, parseEnv } from '@rt/config';
+import { type CommonConfig, ConfigError, type Env, EnvType, parseCommonConfig, parseEnv } from '@rt/config';
 import { Type } from '@sinclair/typebox';
 
 /** Router-specific variables. */
@@ -9,8 +9,19 @@ export const RouterEnvSchema = Type.Object({
   CONNECT_INSTALL_KEYS_URL: EnvType.url({ default: 'https://connect-install-keys.atlassian.com' }),
   /** Forge Remote: JWKS of Forge Invocation Tokens. */
   FORGE_JWKS_URL: EnvType.url({ default: 'https://forge.cdn.prod.atlassian-dev.net/.well-known/jwks.json' }),
-  /** Forge app id (`ari:cloud:ecosystem::app/…`), the audience of Forge Invocation Tokens. */
-  FORGE_APP_ID: Type.Optional(Type.String({ minLength: 1 })),
+  /**
+   * Forge app id, the full app ARI (`ari:cloud:ecosystem::app/<uuid>`) as in the manifest's
+   * `app.id`: the `aud` and `app.id` of Forge Invocation Tokens. Unset: Forge calls are refused.
+   */
+  FORGE_APP_ID: Type.Optional(Type.String({ pattern: '^ari:cloud:ecosystem::app/[A-Za-z0-9-]+$' })),
+  /** Forge environment this deployment serves; a FIT of another environment is refused. */
+  FORGE_ENVIRONMENT_TYPE: Type.Optional(
+    Type.Union([Type.Literal('PRODUCTION'), Type.Literal('STAGING'), Type.Literal('DEVELOPMENT')]),
+  ),
+  /** Environment ARI (`ari:cloud:ecosystem::environment/<app uuid>/<env uuid>`), FIT `app.environment.id`. */
+  FORGE_ENVIRONMENT_ID: Type.Optional(
+    Type.String({ pattern: '^ari:cloud:ecosystem::environment/[A-Za-z0-9-]+/[A-Za-z0-9-]+$' }),
+  ),
   /**
    * 32-byte key, base64, for AES-256-GCM of tenant shared secrets at rest: padded as
    * `openssl rand -base64 32` prints it, or the 43 unpadded characters Secrets Manager generates.
@@ -64,6 +75,8 @@ export interface RouterConfig extends CommonConfig {
   connectInstallKeysUrl: string;
   forgeJwksUrl: string;
   forgeAppId?: string;
+  /** The Forge environment FITs must name (set whenever `forgeAppId` is). */
+  forgeEnvironment?: { type: 'PRODUCTION' | 'STAGING' | 'DEVELOPMENT'; id: string };
   encryptionKey: string;
   services: { layout: string; theme: string; asset: string; migration: string };
   maxMigrationDurationHours: number;
@@ -92,12 +105,25 @@ const parseTrustProxy = (value: string): boolean | number | string[] => {
 export function loadConfig(env: Env): RouterConfig {
   const common = parseCommonConfig(env, { regionalDatabase: false });
   const v = parseEnv(RouterEnvSchema, env);
+  // A FIT is only as specific as the environment it is checked against: with an app id, the
+  // environment is required too, so a development FIT can never drive production.
+  if (v.FORGE_APP_ID && (!v.FORGE_ENVIRONMENT_TYPE || !v.FORGE_ENVIRONMENT_ID)) {
+    throw new ConfigError(
+      (['FORGE_ENVIRONMENT_TYPE', 'FORGE_ENVIRONMENT_ID'] as const)
+        .filter((name) => !v[name])
+        .map((variable) => ({ variable, problem: 'is required when FORGE_APP_ID is set' })),
+    );
+  }
   return {
     ...common,
     appBaseUrl: v.APP_BASE_URL.replace(/\/+$/, ''),
     connectInstallKeysUrl: v.CONNECT_INSTALL_KEYS_URL.replace(/\/+$/, ''),
     forgeJwksUrl: v.FORGE_JWKS_URL,
     forgeAppId: v.FORGE_APP_ID,
+    forgeEnvironment:
+      v.FORGE_ENVIRONMENT_TYPE && v.FORGE_ENVIRONMENT_ID
+        ? { type: v.FORGE_ENVIRONMENT_TYPE, id: v.FORGE_ENVIRONMENT_ID }
+        : undefined,
     encryptionKey: v.ENCRYPTION_KEY,
     services: { layout: v.LAYOUT_URL, theme: v.THEME_URL, asset: v.ASSET_URL, migration: v.MIGRATION_URL },
     maxMigrationDurationHours: v.MAX_MIGRATION_DURATION_HOURS,

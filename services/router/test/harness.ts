@@ -3,7 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { createInternalTokenVerifier, type InternalClaims } from '@rt/auth';
 import { createDirectoryClient, createPgPool, type DirectoryDb, type PgPool } from '@rt/db';
 import { createRedis, type Redis } from '@rt/queue';
-import { createTestDatabase, FakeForge, FakeInstallKeys, redisTestPrefix, testRedisUrl } from '@rt/testing';
+import {
+  createTestDatabase,
+  FAKE_FORGE_ENVIRONMENT,
+  FakeForge,
+  FakeInstallKeys,
+  redisTestPrefix,
+  testRedisUrl,
+} from '@rt/testing';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { MemoryAccessLog } from '../src/access-log/access-log.js';
 import { type AppDeps, buildApp, type RouterServiceApp } from '../src/app.js';
@@ -28,7 +35,7 @@ export interface UpstreamStub {
 export async function startUpstream(name: string): Promise<UpstreamStub> {
   const verify = createInternalTokenVerifier(INTERNAL_SECRET, {
     purpose: 'service',
-    kinds: ['api', 'atlassian-callback'],
+    kinds: ['api', 'atlassian-callback', 'forge-callback'],
   });
   const app: FastifyInstance = Fastify();
   const calls: UpstreamStub['calls'] = [];
@@ -114,6 +121,8 @@ export function routerConfig(
     CONNECT_INSTALL_KEYS_URL: fx.keys.url,
     FORGE_JWKS_URL: fx.forge.jwksUrl,
     FORGE_APP_ID: FORGE_APP_ID,
+    FORGE_ENVIRONMENT_TYPE: FAKE_FORGE_ENVIRONMENT.type,
+    FORGE_ENVIRONMENT_ID: FAKE_FORGE_ENVIRONMENT.id,
     ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     LAYOUT_URL: services?.LAYOUT_URL ?? fx.upstream.url,
     THEME_URL: services?.THEME_URL ?? fx.upstream.url,

@@ -25,7 +25,7 @@ export interface SpawnStackOptions {
 /** A `npm start` process on its own ports, databases, Redis databases and state directory. */
 export interface SpawnedStack {
   process: ChildProcess;
-  ports: { eu: number; us: number; s3: number; demoConfluence: number };
+  ports: { eu: number; us: number; s3: number; demoConfluence: number; forgeSigner: number };
   euUrl: string;
   usUrl: string;
   stateDir: string;
@@ -81,7 +81,7 @@ export function spawnStack(options: SpawnStackOptions): SpawnedStack {
   const suffix = randomBytes(3).toString('hex');
   const stateDir = mkdtempSync(join(tmpdir(), `rt-stack-${options.label}-`));
   const eu = 18080 + Math.floor(Math.random() * 900);
-  const ports = { eu, us: eu + 10, s3: eu + 950, demoConfluence: eu + 960 };
+  const ports = { eu, us: eu + 10, s3: eu + 950, demoConfluence: eu + 960, forgeSigner: eu + 970 };
   const databases = {
     directory: `rt_t_${options.label}_dir_${suffix}`,
     eu: `rt_t_${options.label}_eu_${suffix}`,
@@ -94,6 +94,7 @@ export function spawnStack(options: SpawnStackOptions): SpawnedStack {
     US_ROUTER_PORT: String(ports.us),
     S3_PORT: String(ports.s3),
     DEMO_CONFLUENCE_PORT: String(ports.demoConfluence),
+    FORGE_SIGNER_PORT: String(ports.forgeSigner),
     STACK_STATE_DIR: stateDir,
     DIRECTORY_DATABASE: databases.directory,
     EU_DATABASE: databases.eu,

@@ -15,6 +15,8 @@ export const AuthErrors = {
   audience: () => new Unauthorized('AUDIENCE_MISMATCH', 'aud claim does not name this app'),
   issuer: () => new Unauthorized('ISSUER_MISMATCH', 'iss claim does not match the clientKey'),
   unknownKey: () => new Unauthorized('INSTALL_KEY_UNKNOWN', 'kid does not name an Atlassian install key'),
+  environment: () =>
+    new Unauthorized('FORGE_ENVIRONMENT_MISMATCH', 'the token is for another Forge app environment'),
   unknownTenant: () => new Unauthorized('TENANT_UNKNOWN', 'no installation for this token'),
   disabled: () => new Forbidden('TENANT_DISABLED', 'the app is disabled on this site'),
   uninstalled: () => new Forbidden('TENANT_UNINSTALLED', 'the app is not installed on this site'),

@@ -12,6 +12,10 @@ export interface TenantRecord {
   id: string;
   clientKey: string;
   installationId: string | null;
+  /** Atlassian site id (Connect `cloudId`, FIT `context.cloudId`), when known. */
+  cloudId: string | null;
+  /** Forge `app.apiBaseUrl`, where calls with the Forge system token go. */
+  forgeApiBaseUrl: string | null;
   platform: string;
   baseUrl: string;
   homeRegion: string;
@@ -48,6 +52,8 @@ interface TenantRow {
   id: string;
   client_key: string;
   installation_id: string | null;
+  cloud_id: string | null;
+  forge_api_base_url: string | null;
   platform: string;
   base_url: string;
   home_region: string;
@@ -66,7 +72,8 @@ const QUERIES: Record<LookupColumn, { name: string; text: string }> = Object.fro
     column,
     {
       name: `rt_router_tenant_by_${column}`,
-      text: `SELECT id, client_key, installation_id, platform, base_url, home_region, state::text AS state,
+      text: `SELECT id, client_key, installation_id, cloud_id, forge_api_base_url, platform, base_url,
+                    home_region, state::text AS state,
                     frozen_by_migration, revision, shared_secret_enc
                FROM tenants WHERE ${column} = $1`,
     },
@@ -205,6 +212,8 @@ export class TenantDirectory {
       id: row.id,
       clientKey: row.client_key,
       installationId: row.installation_id,
+      cloudId: row.cloud_id,
+      forgeApiBaseUrl: row.forge_api_base_url,
       platform: row.platform,
       baseUrl: row.base_url,
       homeRegion: row.home_region,

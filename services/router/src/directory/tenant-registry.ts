@@ -14,7 +14,26 @@ export interface InstallPayload {
   displayUrl?: string;
   productType: string;
   installationId?: string;
+  /** The site's id; links the Connect install to the site's Forge installation (one tenant). */
+  cloudId?: string;
 }
+
+/** A Forge installation as a verified Forge Invocation Token names it. */
+export interface ForgeInstallation {
+  installationId: string;
+  /** FIT `context.cloudId`: the site, the same before and after a reinstall. */
+  cloudId?: string;
+  /** FIT `app.apiBaseUrl`: the Atlassian API gateway of the site. */
+  apiBaseUrl?: string;
+}
+
+/** Outcome of {@link TenantRegistry.linkForge}. */
+export type ForgeLinkResult =
+  | ({ outcome: 'linked' } & InstallResult)
+  /** The installation was uninstalled: a late retry of its install event changes nothing. */
+  | { outcome: 'stale'; tenant: directory.Tenant }
+  /** First use (not an install event) of a site whose tenant is not active: nothing linked. */
+  | { outcome: 'inactive'; tenant: directory.Tenant };
 
 /**
  * Plug points for other parts of the system (the deletion job of issue 7 schedules and cancels
@@ -27,6 +46,13 @@ export interface LifecycleHooks {
   onUninstalled?(deletion: directory.Deletion): Promise<void> | void;
   /** A tenant with an uninstall behind it was installed again; its pending deletions were cancelled. */
   onReinstalled?(tenant: directory.Tenant, cancelledDeletions: string[]): Promise<void> | void;
+}
+
+/** Outcome of an uninstall: the tenant, its (first) pending deletion, whether this call created it. */
+export interface UninstallResult {
+  tenant: directory.Tenant;
+  deletion: directory.Deletion;
+  created: boolean;
 }
 
 /** Outcome of {@link TenantRegistry.install}. */
@@ -73,21 +99,47 @@ export class TenantRegistry {
     this.options.assertBaseUrl?.(payload.baseUrl);
     const sharedSecretEnc = new Uint8Array(secretBox.seal(payload.sharedSecret, payload.clientKey));
     const fields = {
+      clientKey: payload.clientKey,
       baseUrl: payload.baseUrl,
       displayUrl: payload.displayUrl ?? null,
       productType: payload.productType,
       installationId: payload.installationId ?? null,
+      ...(payload.cloudId ? { cloudId: payload.cloudId } : {}),
       sharedSecretEnc,
+      platform: 'connect',
     };
     for (let attempt = 0; ; attempt++) {
       try {
         const result = await db.$transaction(async (tx) => {
-          const existing = await tx.tenant.findUnique({ where: { clientKey: payload.clientKey } });
-          if (!existing) {
-            const tenant = await tx.tenant.create({
-              data: { clientKey: payload.clientKey, platform: 'connect', homeRegion: region, ...fields },
+          // One tenant per site: a site first seen through Forge (keyed by its installation) or
+          // reinstalled (same cloudId, new installation id) keeps its tenant and its data.
+          const existing =
+            (await tx.tenant.findUnique({ where: { clientKey: payload.clientKey } })) ??
+            (payload.cloudId ? await tx.tenant.findUnique({ where: { cloudId: payload.cloudId } }) : null) ??
+            (payload.installationId
+              ? await tx.tenant.findUnique({ where: { installationId: payload.installationId } })
+              : null);
+          const released: string[] = [];
+          if (payload.installationId) {
+            // The installation id moves to this tenant (a stale row may still hold it).
+            const holders = await tx.tenant.findMany({
+              where: {
+                installationId: payload.installationId,
+                ...(existing ? { NOT: { id: existing.id } } : {}),
+              },
+              select: { id: true },
             });
-            return { tenant, created: true, reinstalled: false, cancelledDeletions: [] };
+            for (const { id } of holders) {
+              await tx.tenant.update({
+                where: { id },
+                data: { installationId: null, revision: { increment: 1 } },
+              });
+              released.push(id);
+            }
+          }
+          if (!existing) {
+            const tenant = await tx.tenant.create({ data: { homeRegion: region, ...fields } });
+            return { tenant, created: true, reinstalled: false, cancelledDeletions: [], released };
           }
           const pending = await tx.deletion.findMany({
             where: { tenantId: existing.id, state: 'pending' },
@@ -112,10 +164,17 @@ export class TenantRegistry {
           });
           const reinstalled =
             existing.state === 'uninstalled' || existing.state === 'deleted' || pending.length > 0;
-          return { tenant, created: false, reinstalled, cancelledDeletions: pending.map((d) => d.id) };
+          return {
+            tenant,
+            created: false,
+            reinstalled,
+            cancelledDeletions: pending.map((d) => d.id),
+            released,
+          };
         });
-        await this.changed(result.tenant.id);
-        return result;
+        const { released, ...outcome } = result;
+        for (const id of [result.tenant.id, ...released]) await this.changed(id);
+        return outcome;
       } catch (err) {
         // Two concurrent first installs of one clientKey: the loser retries as an update.
         if (isUniqueViolation(err) && attempt < 2) continue;
@@ -129,13 +188,28 @@ export class TenantRegistry {
    * uninstalledAt + 30 days — kept in Postgres so a Redis loss never drops it. Idempotent: a
    * repeated callback keeps the first pending deletion. Returns null for an unknown tenant.
    */
-  async uninstall(
-    clientKey: string,
-  ): Promise<{ tenant: directory.Tenant; deletion: directory.Deletion; created: boolean } | null> {
+  uninstall(clientKey: string): Promise<UninstallResult | null> {
+    return this.uninstallWhere({ clientKey });
+  }
+
+  /**
+   * Forge `avi:forge:uninstalled:app`: the same as Connect's `uninstalled`, for the tenant that
+   * holds this installation now. Matched by installation id only, never by cloudId: after a
+   * reinstall the site has a new installation id, and a late retry of the old installation's
+   * uninstall event must not uninstall the site again.
+   */
+  uninstallForge(installationId: string): Promise<UninstallResult | null> {
+    return this.uninstallWhere({ installationId });
+  }
+
+  private async uninstallWhere(
+    where: { clientKey: string } | { installationId: string },
+  ): Promise<UninstallResult | null> {
     const { db } = this.options;
     const result = await db.$transaction(async (tx) => {
-      const existing = await tx.tenant.findUnique({ where: { clientKey } });
+      const existing = await tx.tenant.findUnique({ where });
       if (!existing || existing.state === 'deleted') return null;
+      const clientKey = existing.clientKey;
       const pending = await tx.deletion.findFirst({ where: { tenantId: existing.id, state: 'pending' } });
       if (pending && existing.state === 'uninstalled')
         return { tenant: existing, deletion: pending, created: false };
@@ -180,26 +254,108 @@ export class TenantRegistry {
   }
 
   /**
-   * Forge Remote: the first verified invocation of an installation creates its tenant (home =
-   * this region). The installation id doubles as clientKey; there is no shared secret.
+   * Forge: registers or links the tenant of an installation.
+   *
+   * - `installEvent` (`avi:forge:installed:app`, `avi:forge:upgraded:app`): like Connect's
+   *   `installed` — creates the tenant with home = this region (the realm's remote Atlassian
+   *   called), or links the site's tenant found by installation id or by cloudId (a site
+   *   installed through Connect, or reinstalled with a new installation id), re-activates it and
+   *   cancels its pending deletion. A repeated event is a no-op; a late retry for an installation
+   *   that was uninstalled since is `stale` (a real reinstall always has a new installation id).
+   * - otherwise (the first product call or residency hook of an installation): creates or links
+   *   only an active tenant; an uninstalled site's tenant is `inactive` and stays untouched.
+   *
+   * The installation id doubles as clientKey of a tenant first seen through Forge; it has no
+   * shared secret (Forge calls back with the system token Atlassian sends with each call).
+   * https://developer.atlassian.com/platform/forge/events-reference/life-cycle/
    */
-  async ensureForgeTenant(installationId: string, apiBaseUrl: string): Promise<void> {
+  async linkForge(
+    installation: ForgeInstallation,
+    options: { installEvent: boolean },
+  ): Promise<ForgeLinkResult> {
     const { db, region } = this.options;
-    this.options.assertBaseUrl?.(apiBaseUrl);
-    try {
-      const tenant = await db.tenant.create({
-        data: {
-          clientKey: installationId,
-          installationId,
-          platform: 'forge',
-          baseUrl: apiBaseUrl,
-          homeRegion: region,
-        },
-      });
-      // Also clears this router's memory of the installation as unknown.
-      await this.changed(tenant.id);
-    } catch (err) {
-      if (!isUniqueViolation(err)) throw err;
+    const { installationId, cloudId, apiBaseUrl } = installation;
+    if (apiBaseUrl) this.options.assertBaseUrl?.(apiBaseUrl);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const result = await db.$transaction(async (tx): Promise<ForgeLinkResult> => {
+          const byInstallation = await tx.tenant.findUnique({ where: { installationId } });
+          const existing =
+            byInstallation ?? (cloudId ? await tx.tenant.findUnique({ where: { cloudId } }) : null);
+          const ids = {
+            installationId,
+            ...(cloudId ? { cloudId } : {}),
+            ...(apiBaseUrl ? { forgeApiBaseUrl: apiBaseUrl } : {}),
+          };
+          if (!existing) {
+            const tenant = await tx.tenant.create({
+              data: {
+                clientKey: installationId,
+                platform: 'forge',
+                baseUrl: apiBaseUrl ?? '',
+                homeRegion: region,
+                ...ids,
+              },
+            });
+            return { outcome: 'linked', tenant, created: true, reinstalled: false, cancelledDeletions: [] };
+          }
+          const inactive = existing.state === 'uninstalled' || existing.state === 'deleted';
+          if (inactive && byInstallation) return { outcome: 'stale', tenant: existing };
+          if (!options.installEvent && existing.state !== 'active')
+            return { outcome: 'inactive', tenant: existing };
+          const pending = options.installEvent
+            ? await tx.deletion.findMany({
+                where: { tenantId: existing.id, state: 'pending' },
+                select: { id: true },
+              })
+            : [];
+          if (pending.length) {
+            await tx.deletion.updateMany({
+              where: { id: { in: pending.map((d) => d.id) }, state: 'pending' },
+              data: { state: 'cancelled', completedAt: this.now() },
+            });
+          }
+          const unchanged =
+            !inactive &&
+            pending.length === 0 &&
+            existing.installationId === installationId &&
+            (!cloudId || existing.cloudId === cloudId) &&
+            (!apiBaseUrl || existing.forgeApiBaseUrl === apiBaseUrl);
+          if (unchanged) {
+            return {
+              outcome: 'linked',
+              tenant: existing,
+              created: false,
+              reinstalled: false,
+              cancelledDeletions: [],
+            };
+          }
+          const tenant = await tx.tenant.update({
+            where: { id: existing.id },
+            data: {
+              ...ids,
+              ...(inactive ? { state: 'active', uninstalledAt: null } : {}),
+              // A deleted tenant's data is gone everywhere: it starts over in this region.
+              ...(existing.state === 'deleted' ? { homeRegion: region } : {}),
+              revision: { increment: 1 },
+            },
+          });
+          return {
+            outcome: 'linked',
+            tenant,
+            created: false,
+            reinstalled: inactive || pending.length > 0,
+            cancelledDeletions: pending.map((d) => d.id),
+          };
+        });
+        // Also clears every router's memory of the installation as unknown.
+        if (result.outcome === 'linked') await this.changed(result.tenant.id);
+        return result;
+      } catch (err) {
+        // Two concurrent first calls of one installation: the loser retries and finds the row.
+        if (isUniqueViolation(err) && attempt < 2) continue;
+        throw err;
+      }
     }
   }
 

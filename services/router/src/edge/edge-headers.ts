@@ -12,6 +12,31 @@ const ROUTER_OWNED = /^x-(rt|forge)-/;
 export const FORWARDED_HEADER = 'x-rt-forwarded';
 
 /**
+ * Header in which Forge sends the app system token along with a Forge Invocation Token.
+ * https://developer.atlassian.com/platform/forge/remote/essentials/
+ */
+export const FORGE_SYSTEM_TOKEN_HEADER = 'x-forge-oauth-system';
+
+/**
+ * Header in which the router hands a Forge system token to a service, and the service hands it
+ * back with its permission question (`@rt/confluence`'s `FORGE_TOKEN_HEADER`).
+ */
+export const RELAYED_FORGE_TOKEN_HEADER = 'x-rt-forge-token';
+
+/** Router-owned headers the edge took out of a request, none of them trusted by itself. */
+export interface TakenHeaders {
+  /** `x-rt-forwarded`: a credential the router verifies itself (forwarding audience, kind). */
+  forwardingToken?: string;
+  /**
+   * `x-forge-oauth-system`: used only beside a verified FIT, or beside a hop whose signed claims
+   * carry its digest.
+   */
+  forgeSystemToken?: string;
+  /** `x-rt-forge-token` (internal routes): used only when the service token carries its digest. */
+  relayedForgeToken?: string;
+}
+
+/**
  * Headers of which a request may carry exactly one: two `Authorization` headers (Node keeps the
  * first, a proxy in front may keep the last) or two framing headers are a smuggling attempt.
  */
@@ -22,6 +47,8 @@ const SINGLE_VALUED = [
   'transfer-encoding',
   'content-type',
   FORWARDED_HEADER,
+  FORGE_SYSTEM_TOKEN_HEADER,
+  RELAYED_FORGE_TOKEN_HEADER,
 ];
 
 /** 400 for headers that could be read two ways. */
@@ -46,16 +73,25 @@ export function assertSingleValued(rawHeaders: readonly string[]): void {
 }
 
 /**
- * Removes every router-owned header from what the client sent and returns the forwarding token
- * (`x-rt-forwarded`) if there was one: the only such header the router reads, and only as a
- * credential it verifies itself (forwarding audience, this region, the matched route's kind).
+ * Removes every router-owned header from what the client sent and returns the three the router
+ * reads — each only as something it checks itself: the forwarding token (forwarding audience,
+ * this region, the matched route's kind) and Forge system tokens (bound to a verified FIT or to
+ * the digest in a signed token). Nothing downstream ever sees the client's copies.
  */
-export function takeRouterOwnedHeaders(headers: IncomingHttpHeaders): string | undefined {
-  const hop = headers[FORWARDED_HEADER];
+export function takeRouterOwnedHeaders(headers: IncomingHttpHeaders): TakenHeaders {
+  const one = (name: string) => {
+    const value = headers[name];
+    return typeof value === 'string' && value ? value : undefined;
+  };
+  const taken: TakenHeaders = {
+    forwardingToken: one(FORWARDED_HEADER),
+    forgeSystemToken: one(FORGE_SYSTEM_TOKEN_HEADER),
+    relayedForgeToken: one(RELAYED_FORGE_TOKEN_HEADER),
+  };
   for (const name of Object.keys(headers)) {
     if (ROUTER_OWNED.test(name)) delete headers[name];
   }
-  return typeof hop === 'string' && hop ? hop : undefined;
+  return taken;
 }
 
 /** Headers never passed upstream: credentials, hop-by-hop, the client address, router-owned ones. */

@@ -9,6 +9,10 @@ declare module 'fastify' {
     target: CanonicalTarget;
     /** The forwarding token another region's router sent, taken out of the headers at the edge. */
     forwardingToken: string | undefined;
+    /** `x-forge-oauth-system` as sent, taken out of the headers (trusted only beside a FIT). */
+    forgeSystemToken: string | undefined;
+    /** `x-rt-forge-token` as sent, taken out of the headers (trusted only with its signed digest). */
+    relayedForgeToken: string | undefined;
   }
 }
 
@@ -22,9 +26,14 @@ export const edgePlugin = fp(
   async (app: FastifyInstance) => {
     app.decorateRequest('target', null as unknown as CanonicalTarget);
     app.decorateRequest('forwardingToken', undefined);
+    app.decorateRequest('forgeSystemToken', undefined);
+    app.decorateRequest('relayedForgeToken', undefined);
     app.addHook('onRequest', async (request) => {
       assertSingleValued(request.raw.rawHeaders);
-      request.forwardingToken = takeRouterOwnedHeaders(request.headers);
+      const taken = takeRouterOwnedHeaders(request.headers);
+      request.forwardingToken = taken.forwardingToken;
+      request.forgeSystemToken = taken.forgeSystemToken;
+      request.relayedForgeToken = taken.relayedForgeToken;
       request.target = parseTarget(request.raw.url ?? '');
     });
   },

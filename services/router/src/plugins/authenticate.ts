@@ -1,4 +1,4 @@
-import { createInternalTokenVerifier, type InternalClaims, type RouteKind } from '@rt/auth';
+import { createInternalTokenVerifier, forgeTokenDigest, type InternalClaims, type RouteKind } from '@rt/auth';
 import { ServiceUnavailable } from '@rt/http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -20,10 +20,21 @@ export interface RequestAuth {
   forwardedFrom?: string;
   /** Client IP the entry router saw (forwarded hops only; access log only). */
   clientIp?: string;
+  /**
+   * Forge only: the app system token Atlassian sent with this very invocation
+   * (`x-forge-oauth-system`), for the permission check against `app.apiBaseUrl`. Taken only from
+   * a request authenticated by a FIT, or from a hop whose signed claims carry its digest.
+   */
+  forgeSystemToken?: string;
 }
 
 /** Kinds of route whose credentials name a tenant and that may be forwarded between regions. */
-export type TenantRouteKind = Extract<RouteKind, 'api' | 'atlassian-callback'>;
+export type TenantRouteKind = Extract<RouteKind, 'api' | 'atlassian-callback' | 'forge-callback'>;
+const TENANT_ROUTE_KINDS: ReadonlySet<string> = new Set<TenantRouteKind>([
+  'api',
+  'atlassian-callback',
+  'forge-callback',
+]);
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -32,7 +43,8 @@ declare module 'fastify' {
     /**
      * The route is authenticated here with tenant credentials of its kind: `api` — Connect JWT
      * (context or computed qsh) or Forge Invocation Token; `atlassian-callback` — Connect JWT
-     * with the computed qsh only. Routes of other kinds authenticate in their own plugin.
+     * with the computed qsh only; `forge-callback` — a Forge Invocation Token with no user
+     * (Forge's residency hooks). Routes of other kinds authenticate in their own plugin.
      */
     tenantAuth?: boolean;
   }
@@ -52,7 +64,7 @@ export interface AuthenticateOptions {
   region: string;
 }
 
-const assertUsable = (tenant: TenantRecord) => {
+const assertUsable = (tenant: Pick<TenantRecord, 'state'>) => {
   if (tenant.state === 'disabled') throw AuthErrors.disabled();
   if (tenant.state === 'uninstalled') throw AuthErrors.uninstalled();
   if (tenant.state === 'deleted') throw AuthErrors.unknownTenant();
@@ -78,10 +90,18 @@ export const authenticatePlugin = fp<AuthenticateOptions>(
         purpose: 'forwarding',
         kinds: ['atlassian-callback'],
       }),
+      'forge-callback': createInternalTokenVerifier(opts.internalTokenSecret, {
+        purpose: 'forwarding',
+        kinds: ['forge-callback'],
+      }),
     } satisfies Record<TenantRouteKind, unknown>;
     app.decorateRequest('auth', null);
 
-    const forwarded = async (token: string, kind: TenantRouteKind): Promise<RequestAuth> => {
+    const forwarded = async (
+      token: string,
+      kind: TenantRouteKind,
+      request: FastifyRequest,
+    ): Promise<RequestAuth> => {
       let claims: InternalClaims;
       try {
         claims = verifyForwarding[kind](token);
@@ -92,29 +112,54 @@ export const authenticatePlugin = fp<AuthenticateOptions>(
       const tenant = await opts.directory.byId(claims.tid);
       if (!tenant) throw AuthErrors.unknownTenant();
       assertUsable(tenant);
+      const via = claims.via === 'forge' ? 'forge' : 'connect';
+      // Forge's residency hooks are Forge calls on both sides of the hop.
+      if (kind === 'forge-callback' && via !== 'forge') throw AuthErrors.invalid('not a Forge callback');
+      // The entry router verified the FIT and passed Atlassian's system token on beside the hop,
+      // its digest signed into the hop.
+      const systemToken = request.forgeSystemToken;
       return {
         tenant,
-        via: claims.via === 'forge' ? 'forge' : 'connect',
+        via,
         accountId: claims.sub,
         forwardedFrom: claims.rid,
         clientIp: claims.cip,
+        forgeSystemToken:
+          via === 'forge' && systemToken && claims.fst === forgeTokenDigest(systemToken)
+            ? systemToken
+            : undefined,
       };
     };
 
-    const forge = async (token: string): Promise<RequestAuth> => {
+    const forge = async (token: string, request: FastifyRequest): Promise<RequestAuth> => {
       const claims = await opts.forge.verify(token);
       const { installationId, apiBaseUrl } = claims.app;
+      const cloudId = claims.context?.cloudId;
       let tenant = await opts.directory.byInstallationId(installationId);
-      if (!tenant) {
-        await opts.registry.ensureForgeTenant(installationId, apiBaseUrl ?? '');
-        tenant = await opts.directory.byInstallationId(installationId);
+      if (tenant) assertUsable(tenant);
+      const stale =
+        !tenant ||
+        (apiBaseUrl !== undefined && tenant.forgeApiBaseUrl !== apiBaseUrl) ||
+        (cloudId !== undefined && tenant.cloudId !== cloudId);
+      if (stale) {
+        // First call of an installation: the site's tenant (by cloudId: installed through
+        // Connect, or reinstalled) is linked, or a tenant is created in this region.
+        const linked = await opts.registry.linkForge(
+          { installationId, cloudId, apiBaseUrl },
+          { installEvent: false },
+        );
+        assertUsable(linked.tenant);
+        tenant = await opts.directory.byId(linked.tenant.id);
         if (!tenant) throw AuthErrors.unknownTenant();
+        assertUsable(tenant);
       }
-      assertUsable(tenant);
       return {
-        tenant,
+        tenant: tenant!,
         via: 'forge',
         accountId: typeof claims.principal === 'string' ? claims.principal : undefined,
+        // Sent by Atlassian with this FIT-authenticated invocation (the edge took it out of the
+        // headers, so nothing downstream can read a client's copy).
+        forgeSystemToken: request.forgeSystemToken,
       };
     };
 
@@ -126,19 +171,30 @@ export const authenticatePlugin = fp<AuthenticateOptions>(
         if (request.forwardingToken) throw AuthErrors.invalid('this route is not forwarded between regions');
         return;
       }
-      const kind = config.kind;
-      if (kind !== 'api' && kind !== 'atlassian-callback') {
+      const kind = config.kind as TenantRouteKind;
+      if (!TENANT_ROUTE_KINDS.has(kind)) {
         throw new Error(`route ${request.routeOptions.url} authenticates tenants but has kind ${kind}`);
       }
       if (request.forwardingToken) {
-        request.auth = await forwarded(request.forwardingToken, kind);
+        request.auth = await forwarded(request.forwardingToken, kind, request);
         return;
       }
       const authorization = request.headers.authorization;
       if (authorization && /^Bearer\s/i.test(authorization)) {
-        if (kind !== 'api') throw AuthErrors.invalid('Atlassian callbacks use Connect JWT');
-        request.auth = await forge(authorization.slice(7).trim());
+        if (kind === 'atlassian-callback') throw AuthErrors.invalid('Atlassian callbacks use Connect JWT');
+        request.auth = await forge(authorization.slice(7).trim(), request);
+        // Forge's residency service calls the hooks as no user; a user's FIT is not one of its calls.
+        if (kind === 'forge-callback' && request.auth.accountId) {
+          throw AuthErrors.invalid('Forge callbacks are invoked by no user');
+        }
         return;
+      }
+      // Forge's residency hooks come with a FIT, never a Connect JWT.
+      // https://developer.atlassian.com/platform/forge/remote/remote-realm-migration/
+      if (kind === 'forge-callback') {
+        throw authorization
+          ? AuthErrors.invalid('Forge callbacks use a Forge Invocation Token')
+          : AuthErrors.missing();
       }
       const token = connectTokenOf(authorization, request.url);
       if (!token) throw AuthErrors.missing();

@@ -1,6 +1,7 @@
 import {
   confluenceTenantOf,
   type PermissionChecker,
+  PermissionCheckUnavailable,
   permissionCheckRoutes,
   type TenantAccess,
 } from '@rt/confluence';
@@ -82,11 +83,25 @@ export async function permissionsPlugin(
   await app.register(permissionCheckRoutes, {
     checker: opts.checker,
     internalTokenSecret: opts.internalTokenSecret,
+    relayedForgeToken: (request) => request.relayedForgeToken,
     resolveTenant: async (tenantId: string, forgeToken?: string) => {
       const t = await opts.directory.byId(tenantId);
-      if (!t || t.state !== 'active') return null;
+      if (t?.state !== 'active') return null;
+      if (forgeToken) {
+        // Forge's system token is good for the site's API gateway (`app.apiBaseUrl`, recorded
+        // from a verified FIT), not for the site URL a Connect install names.
+        // https://developer.atlassian.com/platform/forge/remote/essentials/
+        if (!t.forgeApiBaseUrl) throw new PermissionCheckUnavailable('no Forge API base URL for this site');
+        return confluenceTenantOf(
+          { id: t.id, baseUrl: t.forgeApiBaseUrl, sharedSecret: null },
+          {
+            appKey: opts.appKey,
+            forgeToken,
+          },
+        );
+      }
       const access: TenantAccess = { id: t.id, baseUrl: t.baseUrl, sharedSecret: t.sharedSecret };
-      return confluenceTenantOf(access, { appKey: opts.appKey, forgeToken });
+      return confluenceTenantOf(access, { appKey: opts.appKey });
     },
   });
 }

@@ -3,7 +3,12 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { AuthErrors } from '../auth/errors.js';
 import { type InstallKeys, verifyInstallToken } from '../auth/install-token.js';
-import type { LifecycleHooks, TenantRegistry } from '../directory/tenant-registry.js';
+import type {
+  InstallResult,
+  LifecycleHooks,
+  TenantRegistry,
+  UninstallResult,
+} from '../directory/tenant-registry.js';
 import type { RouterApp } from '../types.js';
 
 /**
@@ -21,6 +26,8 @@ const LifecyclePayload = Type.Object(
     productType: Type.String({ minLength: 1, maxLength: 64 }),
     eventType: Type.String({ minLength: 1, maxLength: 64 }),
     installationId: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    /** The site's id, shared with the site's Forge installation (one tenant per site). */
+    cloudId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' })),
   },
   { additionalProperties: true },
 );
@@ -55,6 +62,33 @@ const runHook = async (log: FastifyBaseLogger, name: string, fn: () => unknown) 
     log.error({ err, hook: name }, 'lifecycle hook failed');
   }
 };
+
+/**
+ * After an install (Connect `installed` or Forge `avi:forge:installed:app`) committed: a returning
+ * tenant's cancelled deletions leave the queue. Shared by both platforms so they cannot diverge.
+ */
+export async function afterInstall(result: InstallResult, hooks: LifecycleHooks, log: FastifyBaseLogger) {
+  log.info(
+    { tenantId: result.tenant.id, created: result.created, reinstalled: result.reinstalled },
+    'installed',
+  );
+  const hook = hooks.onReinstalled;
+  if (result.reinstalled && hook) {
+    await runHook(log, 'onReinstalled', () => hook(result.tenant, result.cancelledDeletions));
+  }
+}
+
+/** After an uninstall committed: the deletion due in 30 days is queued (once). Shared as above. */
+export async function afterUninstall(
+  result: UninstallResult | null,
+  hooks: LifecycleHooks,
+  log: FastifyBaseLogger,
+) {
+  if (!result) return; // unknown or already deleted: nothing to do, and Atlassian must not retry
+  log.info({ tenantId: result.tenant.id, deletionDueAt: result.deletion.dueAt }, 'uninstalled');
+  const hook = hooks.onUninstalled;
+  if (result.created && hook) await runHook(log, 'onUninstalled', () => hook(result.deletion));
+}
 
 /**
  * `POST /lifecycle/{installed,uninstalled,enabled,disabled}`: every callback carries an RS256
@@ -104,25 +138,13 @@ export async function lifecycleRoutes(app: RouterApp, opts: LifecycleRouteOption
           displayUrl: body.displayUrl,
           productType: body.productType,
           installationId: body.installationId,
+          cloudId: body.cloudId,
         });
-        log.info(
-          { tenantId: result.tenant.id, created: result.created, reinstalled: result.reinstalled },
-          'installed',
-        );
-        if (result.reinstalled && opts.hooks.onReinstalled) {
-          const hook = opts.hooks.onReinstalled;
-          await runHook(log, 'onReinstalled', () => hook(result.tenant, result.cancelledDeletions));
-        }
+        await afterInstall(result, opts.hooks, log);
         return;
       }
       case 'uninstalled': {
-        const result = await opts.registry.uninstall(body.clientKey);
-        if (!result) return; // unknown or already deleted: nothing to do, and Atlassian must not retry
-        log.info({ tenantId: result.tenant.id, deletionDueAt: result.deletion.dueAt }, 'uninstalled');
-        if (result.created && opts.hooks.onUninstalled) {
-          const hook = opts.hooks.onUninstalled;
-          await runHook(log, 'onUninstalled', () => hook(result.deletion));
-        }
+        await afterUninstall(await opts.registry.uninstall(body.clientKey), opts.hooks, log);
         return;
       }
       case 'enabled':

@@ -1,13 +1,19 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import replyFrom from '@fastify/reply-from';
-import type { InternalTokenSigner } from '@rt/auth';
+import { forgeTokenDigest, type InternalTokenSigner } from '@rt/auth';
 import type { RegionTable } from '@rt/config';
 import { AppError, PayloadTooLarge, ServiceUnavailable } from '@rt/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RouterConfig } from '../config.js';
 import type { TenantDirectory } from '../directory/tenant-directory.js';
 import { joinSegments, queryWithoutJwt } from '../edge/canonical-path.js';
-import { FORWARDED_HEADER, upstreamHeaders } from '../edge/edge-headers.js';
+import {
+  FORGE_SYSTEM_TOKEN_HEADER,
+  FORWARDED_HEADER,
+  RELAYED_FORGE_TOKEN_HEADER,
+  upstreamHeaders,
+} from '../edge/edge-headers.js';
+import { FORGE_PATHS } from '../forge/manifest.js';
 import { relocating, type TenantRouteKind } from '../plugins/authenticate.js';
 import type { RouterApp } from '../types.js';
 
@@ -20,12 +26,16 @@ export interface ProxyRoute {
   kind: TenantRouteKind;
   /** Takes image uploads (`UPLOAD_LIMIT_BYTES` instead of `BODY_LIMIT_BYTES`). */
   upload?: boolean;
+  /** The service's path for this prefix, when it differs from the public one. */
+  upstreamPrefix?: string;
 }
 
 /**
  * Public path prefix → regional service. Services register the same full paths.
  * `/api/v1/export` is served by the layout service, `/api/v1/spaces/*` and `/api/v1/settings` by
- * the theme service. `/dare-migration/*` are Atlassian's residency hooks (`atlassian-callback`).
+ * the theme service. `/dare-migration/*` are Atlassian's residency hooks for Connect
+ * (`atlassian-callback`); the Forge manifest's `migration:dataResidency` path drives the same
+ * hooks, the same state machine, with Forge Invocation Tokens (`forge-callback`).
  */
 export const PROXY_ROUTES: ReadonlyArray<ProxyRoute> = [
   { prefix: '/api/v1/layouts', service: 'layout', kind: 'api' },
@@ -35,6 +45,12 @@ export const PROXY_ROUTES: ReadonlyArray<ProxyRoute> = [
   { prefix: '/api/v1/settings', service: 'theme', kind: 'api' },
   { prefix: '/api/v1/assets', service: 'asset', kind: 'api', upload: true },
   { prefix: '/dare-migration', service: 'migration', kind: 'atlassian-callback' },
+  {
+    prefix: FORGE_PATHS.residency,
+    service: 'migration',
+    kind: 'forge-callback',
+    upstreamPrefix: '/dare-migration',
+  },
 ];
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -79,9 +95,7 @@ class BodyLimit extends Transform {
  * refused dot segments, empty segments and encoded separators; {@link joinSegments} refuses
  * them again, so no upstream parser can read a different path.
  */
-const upstreamPathOf = (request: FastifyRequest): string => {
-  const config = request.routeOptions.config;
-  const prefix = config.proxyPrefix!;
+const rebuiltPath = (request: FastifyRequest, prefix: string): string => {
   const rest = (request.params as { '*'?: string })['*'];
   if (rest === undefined) return prefix;
   const segments = rest.split('/');
@@ -89,6 +103,16 @@ const upstreamPathOf = (request: FastifyRequest): string => {
   if (trailingSlash) segments.pop();
   return segments.length ? `${prefix}${joinSegments(segments, trailingSlash)}` : `${prefix}/`;
 };
+
+/** The path on the regional service (its own prefix where it differs from the public one). */
+const upstreamPathOf = (request: FastifyRequest): string => {
+  const config = request.routeOptions.config;
+  return rebuiltPath(request, config.upstreamPrefix ?? config.proxyPrefix!);
+};
+
+/** The public path, rebuilt the same way (a hop to the home region's router). */
+const publicPathOf = (request: FastifyRequest): string =>
+  rebuiltPath(request, request.routeOptions.config.proxyPrefix!);
 
 /**
  * Proxies authenticated requests to the tenant's home region with @fastify/reply-from (undici
@@ -167,13 +191,19 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
         sub: auth.accountId,
         via: auth.via,
         cip: auth.clientIp ?? request.ip,
+        ...(auth.forgeSystemToken ? { fst: forgeTokenDigest(auth.forgeSystemToken) } : {}),
       });
-      return reply.from(`${home.baseUrl}${upstreamPathOf(request)}`, {
+      // The home router serves the same public route, so the hop keeps the public path.
+      return reply.from(`${home.baseUrl}${publicPathOf(request)}`, {
         queryString: () => queryWithoutJwt(request.target.query),
         retryDelay: () => null,
         onError,
         rewriteRequestHeaders: (_req, headers) =>
-          upstreamHeaders(headers, { [FORWARDED_HEADER]: hop, 'x-request-id': String(request.id) }) as never,
+          upstreamHeaders(headers, {
+            [FORWARDED_HEADER]: hop,
+            'x-request-id': String(request.id),
+            ...(auth.forgeSystemToken ? { [FORGE_SYSTEM_TOKEN_HEADER]: auth.forgeSystemToken } : {}),
+          }) as never,
       });
     }
 
@@ -194,6 +224,7 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
       kind,
       sub: auth.accountId,
       via: auth.via,
+      ...(auth.forgeSystemToken ? { fst: forgeTokenDigest(auth.forgeSystemToken) } : {}),
     });
     return reply.from(`${opts.services[service]}${upstreamPathOf(request)}`, {
       queryString: () => queryWithoutJwt(request.target.query),
@@ -203,6 +234,10 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
         upstreamHeaders(headers, {
           authorization: `Bearer ${token}`,
           'x-request-id': String(request.id),
+          // The service hands it back with its permission question; the router then calls
+          // `app.apiBaseUrl` with it (a Forge tenant has no shared secret to sign with). The
+          // digest in the service token binds it to this request.
+          ...(auth.forgeSystemToken ? { [RELAYED_FORGE_TOKEN_HEADER]: auth.forgeSystemToken } : {}),
         }) as never,
     });
   };
@@ -217,6 +252,7 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
           tenantAuth: true,
           service: route.service,
           proxyPrefix: route.prefix,
+          upstreamPrefix: route.upstreamPrefix,
           upload: route.upload ?? false,
         },
         handler,
@@ -231,6 +267,8 @@ declare module 'fastify' {
     service?: string;
     /** Path prefix of a proxied route (the upstream path is rebuilt from it). */
     proxyPrefix?: string;
+    /** The service's own prefix for the route, when it differs from the public one. */
+    upstreamPrefix?: string;
     /** Takes uploads (the larger body limit). */
     upload?: boolean;
   }

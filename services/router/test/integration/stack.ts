@@ -275,6 +275,8 @@ export async function startStack(label: string, options: StackOptions = {}): Pro
       CONNECT_INSTALL_KEYS_URL: keys.url,
       FORGE_JWKS_URL: 'http://127.0.0.1:9/jwks',
       FORGE_APP_ID: 'ari:cloud:ecosystem::app/00000000-test',
+      FORGE_ENVIRONMENT_TYPE: 'DEVELOPMENT',
+      FORGE_ENVIRONMENT_ID: 'ari:cloud:ecosystem::environment/00000000-test/00000000-env',
       ENCRYPTION_KEY: encryptionKey,
       LAYOUT_URL: urls.layout,
       THEME_URL: urls.theme,
