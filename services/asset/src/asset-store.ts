@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { DeleteObjectCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { PgPool } from '@rt/db';
+import { type PgPool, withTransaction } from '@rt/db';
 import { Conflict, NotFound, ServiceUnavailable } from '@rt/http';
 import { assetKey, assetLockKey } from '@rt/storage';
 import type { AssetSettings } from './config.js';
@@ -106,38 +106,32 @@ export class AssetStore {
     content: { path: string; sha256: string; size: number },
   ): Promise<IngestResult> {
     const key = assetKey(tenantId, content.sha256);
-    const client = await this.pool.connect();
     let uploaded = false;
     try {
-      await client.query('BEGIN');
-      await client.query(LOCK, [assetLockKey(tenantId, content.sha256)]);
-      // A repeated upload restarts the garbage-collection grace period: the uploader is about
-      // to reference the asset, so it must not be collected as "old and unused" meanwhile.
-      const existing = await client.query<AssetRow>(
-        `UPDATE assets SET created_at = now() WHERE tenant_id = $1 AND sha256 = $2 RETURNING ${COLUMNS}`,
-        [tenantId, content.sha256],
-      );
-      if (existing.rows[0]) {
-        await client.query('COMMIT');
-        return { asset: toRecord(existing.rows[0]), created: false };
-      }
-      await this.putObject(key, content.path, content.size, mediaType);
-      uploaded = true;
-      const inserted = await client.query<AssetRow>(
-        `INSERT INTO assets (tenant_id, sha256, media_type, size, width, height)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-        [tenantId, content.sha256, mediaType, content.size, width, height],
-      );
-      await client.query('COMMIT');
-      return { asset: toRecord(inserted.rows[0]!), created: true };
+      return await withTransaction(this.pool, async (client) => {
+        await client.query(LOCK, [assetLockKey(tenantId, content.sha256)]);
+        // A repeated upload restarts the garbage-collection grace period: the uploader is about
+        // to reference the asset, so it must not be collected as "old and unused" meanwhile.
+        const existing = await client.query<AssetRow>(
+          `UPDATE assets SET created_at = now() WHERE tenant_id = $1 AND sha256 = $2 RETURNING ${COLUMNS}`,
+          [tenantId, content.sha256],
+        );
+        if (existing.rows[0]) return { asset: toRecord(existing.rows[0]), created: false };
+        await this.putObject(key, content.path, content.size, mediaType);
+        uploaded = true;
+        const inserted = await client.query<AssetRow>(
+          `INSERT INTO assets (tenant_id, sha256, media_type, size, width, height)
+           VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
+          [tenantId, content.sha256, mediaType, content.size, width, height],
+        );
+        return { asset: toRecord(inserted.rows[0]!), created: true };
+      });
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      // Still no row for these bytes (the lock is released only now): the object is an orphan.
+      // Rolled back (the insert or the COMMIT failed), so still no row for these bytes: the
+      // uploaded object is an orphan.
       if (uploaded)
         await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })).catch(() => undefined);
       throw err;
-    } finally {
-      client.release();
     }
   }
 
@@ -247,9 +241,7 @@ export class AssetStore {
   /** Deletes an unused asset (row and object); 409 ASSET_IN_USE while a document references it. */
   async remove(tenantId: string, id: string): Promise<void> {
     const asset = await this.find(tenantId, id);
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await withTransaction(this.pool, async (client) => {
       await client.query(LOCK, [assetLockKey(tenantId, asset.sha256)]);
       const refs = await client.query<{ document_type: string; document_id: string }>(
         `SELECT document_type, document_id FROM asset_references
@@ -268,18 +260,13 @@ export class AssetStore {
         if ((err as { code?: string }).code === '23503') throw inUse([]);
         throw err;
       }
+      // The object goes before the row is committed: a failure here keeps both (retryable).
       await this.s3
         .send(new DeleteObjectCommand({ Bucket: this.bucket, Key: assetKey(tenantId, asset.sha256) }))
         .catch((err: unknown) => {
           throw storageUnavailable(err);
         });
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 }
 
