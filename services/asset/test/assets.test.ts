@@ -550,6 +550,25 @@ describe('storage failure', () => {
       await db.$disconnect();
     }
   });
+
+  it('deletes the uploaded object again when its row is not committed', async () => {
+    const tenant = randomUUID();
+    // The database refuses this tenant's row after the object has been uploaded.
+    await pool.query(`CREATE FUNCTION refuse_asset() RETURNS trigger LANGUAGE plpgsql AS
+      $$BEGIN RAISE EXCEPTION 'refused by test'; END$$`);
+    await pool.query(`CREATE TRIGGER refuse_asset BEFORE INSERT ON assets FOR EACH ROW
+      WHEN (NEW.tenant_id = '${tenant}'::uuid) EXECUTE FUNCTION refuse_asset()`);
+    try {
+      const rowsBefore = await rowCount();
+      const res = await upload(tenant, buildPng(7, 5), 'image/png');
+      expect(res.statusCode).toBe(500);
+      expect(await rowCount()).toBe(rowsBefore);
+      expect((await bucketKeys()).filter((k) => k.includes(tenant))).toEqual([]);
+    } finally {
+      await pool.query('DROP TRIGGER refuse_asset ON assets');
+      await pool.query('DROP FUNCTION refuse_asset()');
+    }
+  });
 });
 
 describe('over real HTTP', () => {
