@@ -142,15 +142,15 @@ async function startPermissionOracle(): Promise<{ url: string; server: Server }>
 function startService(port: number, config: Record<string, string>): { child: ChildProcess; build: string } {
   const dist = 'services/asset/dist/server.js';
   const fromSource = env.BENCH_SOURCE === '1' || !existsSync(dist);
+  // e.g. BENCH_SERVICE_ARGS=--cpu-prof to profile the service side only.
+  const extra = (env.BENCH_SERVICE_ARGS ?? '').split(' ').filter(Boolean);
   const args = fromSource
-    ? ['--conditions=development', '--import', 'tsx', 'services/asset/src/server.ts']
-    : [dist];
+    ? [...extra, '--conditions=development', '--import', 'tsx', 'services/asset/src/server.ts']
+    : [...extra, dist];
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
       ...process.env,
-      // e.g. BENCH_SERVICE_NODE_OPTIONS=--cpu-prof to profile the service side only.
-      NODE_OPTIONS: env.BENCH_SERVICE_NODE_OPTIONS ?? '',
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
       PORT: String(port),
