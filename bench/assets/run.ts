@@ -140,7 +140,8 @@ async function startPermissionOracle(): Promise<{ url: string; server: Server }>
 
 /** The asset service as a child process: the production build when present, else the source. */
 function startService(port: number, config: Record<string, string>): { child: ChildProcess; build: string } {
-  const dist = 'services/asset/dist/server.js';
+  // BENCH_SERVICE_ENTRY: another build of the service (e.g. of the previous commit), to compare.
+  const dist = env.BENCH_SERVICE_ENTRY ?? 'services/asset/dist/server.js';
   const fromSource = env.BENCH_SOURCE === '1' || !existsSync(dist);
   // e.g. BENCH_SERVICE_ARGS=--cpu-prof to profile the service side only.
   const extra = (env.BENCH_SERVICE_ARGS ?? '').split(' ').filter(Boolean);
@@ -157,7 +158,17 @@ function startService(port: number, config: Record<string, string>): { child: Ch
       ...config,
     },
   });
-  return { child, build: fromSource ? 'source (tsx)' : 'production (node dist)' };
+  return { child, build: fromSource ? 'source (tsx)' : `production (node ${dist})` };
+}
+
+/** CPU time (user + system) a process has used so far, in ms; null without a local child. */
+async function cpuMsOf(pid: number | undefined): Promise<number | null> {
+  if (!pid) return null;
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return Number.isFinite(ticks) ? ticks * 10 : null; // USER_HZ is 100 on Linux
 }
 
 /** Samples a process's RSS every 10 ms while `work` runs; returns the highest sample. */
@@ -230,7 +241,14 @@ async function main() {
       return (await res.json()) as { id: string; size: number; sha256: string };
     };
 
-    const runs: Array<Record<'directPut' | 'directGet' | 'upload' | 'download', number>> = [];
+    type Run =
+      | 'directPut'
+      | 'directGet'
+      | 'upload'
+      | 'download'
+      | 'uploadCpuMsPerMiB'
+      | 'downloadCpuMsPerMiB';
+    const runs: Array<Record<Run, number>> = [];
     for (let run = 0; run < RUNS; run++) {
       // Each service figure is measured right after its reference, so both see the same load.
       const images = Array.from({ length: IMAGES }, png1MiB);
@@ -245,6 +263,7 @@ async function main() {
         },
       );
       const ids: Array<{ id: string; size: number }> = [];
+      const cpuBeforeUpload = await cpuMsOf(pid);
       const serviceUpload = await timed(
         uploadImages,
         (b) => b.length,
@@ -253,6 +272,7 @@ async function main() {
           ids.push({ id: asset.id, size: asset.size });
         },
       );
+      const uploadCpuMs = ((await cpuMsOf(pid)) ?? 0) - (cpuBeforeUpload ?? 0);
       const directGet = await timed(
         images.map((body, i) => ({ size: body.length, key: `bench/direct/${run}/${i}` })),
         (x) => x.size,
@@ -261,6 +281,7 @@ async function main() {
           await out.Body!.transformToByteArray();
         },
       );
+      const cpuBeforeDownload = await cpuMsOf(pid);
       const serviceDownload = await timed(
         ids,
         (x) => x.size,
@@ -273,7 +294,11 @@ async function main() {
           createHash('sha256').update(bytes);
         },
       );
+      const downloadCpuMs = ((await cpuMsOf(pid)) ?? 0) - (cpuBeforeDownload ?? 0);
+      const totalMiB = (uploadImages.reduce((n, b) => n + b.length, 0) / MiB) as number;
       runs.push({
+        uploadCpuMsPerMiB: uploadCpuMs / totalMiB,
+        downloadCpuMsPerMiB: downloadCpuMs / totalMiB,
         directPut: directPut.mibPerSecond,
         directGet: directGet.mibPerSecond,
         upload: serviceUpload.mibPerSecond,
@@ -295,16 +320,17 @@ async function main() {
     }
 
     const m = (k: keyof (typeof runs)[number]) => median(runs.map((r) => r[k]));
-    const row = (name: string, service: number, direct: number) =>
-      `| ${name} | ${service.toFixed(1)} | ${direct.toFixed(1)} | ${(service / direct).toFixed(2)} |`;
+    // CPU per MiB is the figure least disturbed by other load on the machine.
+    const row = (name: string, service: number, direct: number, cpu: number) =>
+      `| ${name} | ${service.toFixed(1)} | ${direct.toFixed(1)} | ${(service / direct).toFixed(2)} | ${pid ? cpu.toFixed(1) : '-'} |`;
     const lines = [
       `asset service: ${build}; via ${env.ROUTER_URL ? 'router' : 'the asset service directly'}; ` +
         `${IMAGES} × ${(png1MiB().length / MiB).toFixed(2)} MiB per side, ${CONCURRENCY} in flight, median of ${RUNS}`,
       '',
-      '| path | service MiB/s | direct S3 MiB/s | ratio |',
-      '|---|---|---|---|',
-      row('upload', m('upload'), m('directPut')),
-      row('download', m('download'), m('directGet')),
+      '| path | service MiB/s | direct S3 MiB/s | ratio | service CPU ms/MiB |',
+      '|---|---|---|---|---|',
+      row('upload', m('upload'), m('directPut'), m('uploadCpuMsPerMiB')),
+      row('download', m('download'), m('directGet'), m('downloadCpuMsPerMiB')),
       '',
       `service RSS: idle ${mib(idleRss)} MiB, after the throughput runs ${mib(throughputRss)} MiB`,
       '4 concurrent ~10 MiB uploads per round (MiB): ' +

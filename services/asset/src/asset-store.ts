@@ -158,10 +158,12 @@ export class AssetStore {
 
   /** The tenant's asset, or NotFound (another tenant's asset looks exactly like a missing one). */
   async find(tenantId: string, id: string): Promise<AssetRecord> {
-    const { rows } = await this.pool.query<AssetRow>(
-      `SELECT ${COLUMNS} FROM assets WHERE id = $1 AND tenant_id = $2`,
-      [id, tenantId],
-    );
+    // A named statement: planned once per connection (every download starts with this lookup).
+    const { rows } = await this.pool.query<AssetRow>({
+      name: 'assets.find',
+      text: `SELECT ${COLUMNS} FROM assets WHERE id = $1 AND tenant_id = $2`,
+      values: [id, tenantId],
+    });
     if (!rows[0]) throw new NotFound('asset', 'ASSET_NOT_FOUND');
     return toRecord(rows[0]);
   }
