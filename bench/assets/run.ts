@@ -14,10 +14,10 @@
  * database is created and dropped).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { Agent, createServer as createHttpServer, request as httpRequest, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import { crc32, deflateSync } from 'node:zlib';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -205,6 +205,9 @@ async function main() {
   const oracle = await startPermissionOracle();
   const s3 = createS3Client({ awsRegion: 'eu-central-1', s3Endpoint: s3server.endpoint });
   let child: ChildProcess | undefined;
+  // node:http with keep-alive, like the S3 client of the reference (fetch costs the client
+  // noticeably more CPU, which this process shares with s3rver).
+  const agent = new Agent({ keepAlive: true, maxSockets: 50 });
   let build = 'router';
   try {
     let baseUrl = env.ROUTER_URL?.replace(/\/+$/, '');
@@ -231,14 +234,30 @@ async function main() {
     // Internal tokens live 60 s: mint one per request (cheap) unless a router credential is given.
     const authorization = () =>
       env.BENCH_AUTHORIZATION ?? `Bearer ${internalToken(secret, tenantId, 'EU', { sub: 'bench-admin' })}`;
-    const upload = async (body: Buffer) => {
-      const res = await fetch(`${baseUrl}/api/v1/assets`, {
-        method: 'POST',
-        headers: { authorization: authorization(), 'content-type': 'image/png' },
-        body,
+    const call = (method: string, path: string, headers: Record<string, string>, body?: Buffer) =>
+      new Promise<{ status: number; body: Buffer }>((resolve, reject) => {
+        const req = httpRequest(`${baseUrl}${path}`, { method, headers, agent }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+          res.on('error', reject);
+        });
+        req.on('error', reject);
+        req.end(body);
       });
-      if (res.status !== 201) throw new Error(`upload: ${res.status} ${await res.text()}`);
-      return (await res.json()) as { id: string; size: number; sha256: string };
+    const upload = async (body: Buffer) => {
+      const res = await call(
+        'POST',
+        '/api/v1/assets',
+        {
+          authorization: authorization(),
+          'content-type': 'image/png',
+          'content-length': String(body.length),
+        },
+        body,
+      );
+      if (res.status !== 201) throw new Error(`upload: ${res.status} ${res.body}`);
+      return JSON.parse(res.body.toString()) as { id: string; size: number; sha256: string };
     };
 
     type Run =
@@ -286,12 +305,8 @@ async function main() {
         ids,
         (x) => x.size,
         async ({ id, size: expected }) => {
-          const res = await fetch(`${baseUrl}/api/v1/assets/${id}`, {
-            headers: { authorization: authorization() },
-          });
-          const bytes = Buffer.from(await res.arrayBuffer());
-          if (res.status !== 200 || bytes.length !== expected) throw new Error(`download: ${res.status}`);
-          createHash('sha256').update(bytes);
+          const res = await call('GET', `/api/v1/assets/${id}`, { authorization: authorization() });
+          if (res.status !== 200 || res.body.length !== expected) throw new Error(`download: ${res.status}`);
         },
       );
       const downloadCpuMs = ((await cpuMsOf(pid)) ?? 0) - (cpuBeforeDownload ?? 0);
@@ -350,6 +365,7 @@ async function main() {
       ),
     );
   } finally {
+    agent.destroy();
     child?.kill('SIGTERM');
     s3.destroy();
     oracle.server.close();

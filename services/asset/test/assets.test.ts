@@ -1,9 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { deflateSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { createPgPool, createRegionalClient, type PgPool } from '@rt/db';
 import type { ServiceApp } from '@rt/http';
@@ -567,6 +568,48 @@ describe('storage failure', () => {
     } finally {
       await pool.query('DROP TRIGGER refuse_asset ON assets');
       await pool.query('DROP FUNCTION refuse_asset()');
+    }
+  });
+});
+
+describe('uploads larger than one read slice', () => {
+  it('stores them stripped and byte-exact, streamed from the spool file', async () => {
+    const db = createRegionalClient({ url: database.url, poolSize: 1 });
+    const large = await buildApp({
+      internalTokenSecret: secret,
+      db,
+      pool,
+      s3,
+      bucket,
+      assets: { maxBytes: 4 * 1024 * 1024 },
+      logLevel: 'silent',
+    });
+    try {
+      // Noise does not compress: the IDAT chunk spans several 256 KiB slices.
+      const width = 400;
+      const height = 900;
+      const raw = randomBytes((width * 3 + 1) * height);
+      for (let y = 0; y < height; y++) raw[y * (width * 3 + 1)] = 0;
+      const head = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+      const idat = pngChunk('IDAT', deflateSync(raw, { level: 0 }));
+      const end = pngChunk('IEND', Buffer.alloc(0));
+      const comment = pngChunk('tEXt', Buffer.from('Author\0someone'));
+      const clean = Buffer.concat([head, ihdr(width, height), idat, end]);
+      const dirty = Buffer.concat([head, ihdr(width, height), comment, idat, comment, end]);
+      expect(idat.length).toBeGreaterThan(1024 * 1024);
+
+      const res = await large.inject({
+        method: 'POST',
+        url: '/api/v1/assets',
+        headers: { ...auth(tenantA), 'content-type': 'image/png' },
+        payload: dirty,
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      expect(res.json()).toMatchObject({ size: clean.length, sha256: await sha256(clean), width, height });
+      expect((await objectBytes(assetKey(tenantA, await sha256(clean)))).equals(clean)).toBe(true);
+    } finally {
+      await large.close();
+      await db.$disconnect();
     }
   });
 });
