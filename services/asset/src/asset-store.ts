@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { type FileHandle, mkdtemp, open, rm } from 'node:fs/promises';
+import { type FileHandle, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -77,9 +77,10 @@ export class AssetStore {
 
   /** Validates, strips and stores an upload; identical bytes of one tenant are stored once. */
   async ingest(tenantId: string, declared: MediaType, body: Readable): Promise<IngestResult> {
-    const dir = await mkdtemp(join(this.settings.spoolDir ?? tmpdir(), 'rt-asset-'));
+    // One file per upload, named at random and created exclusively (see spool): no directory of
+    // its own, which saves two file-system calls per upload.
+    const uploadPath = join(this.settings.spoolDir ?? tmpdir(), `rt-asset-${randomUUID()}`);
     try {
-      const uploadPath = join(dir, 'upload');
       const size = await spool(body, uploadPath, this.settings.maxBytes);
       const file = await open(uploadPath, 'r');
       try {
@@ -92,7 +93,7 @@ export class AssetStore {
         await file.close();
       }
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await rm(uploadPath, { force: true });
     }
   }
 
@@ -141,18 +142,25 @@ export class AssetStore {
    * may retry, not an internal error.
    */
   private async putObject(key: string, content: StrippedContent, mediaType: MediaType): Promise<void> {
-    try {
-      await this.s3.send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: key,
-          Body: Readable.from(readSegments(content.file, content.segments), { objectMode: false }),
-          ContentType: mediaType,
-          ContentLength: content.size,
-        }),
-      );
-    } catch (err) {
-      throw storageUnavailable(err);
+    // The SDK does not retry a request whose body is a stream (it cannot replay it), so the
+    // retries of transient failures (a reset keep-alive connection, 5xx, SlowDown) are made
+    // here, each attempt with a fresh stream of the spool file.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.s3.send(
+          new PutObjectCommand({
+            Bucket: this.bucket,
+            Key: key,
+            Body: Readable.from(readSegments(content.file, content.segments), { objectMode: false }),
+            ContentType: mediaType,
+            ContentLength: content.size,
+          }),
+        );
+        return;
+      } catch (err) {
+        if (attempt >= PUT_ATTEMPTS || !transient(err)) throw storageUnavailable(err);
+        await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      }
     }
   }
 
@@ -269,6 +277,22 @@ export class AssetStore {
   }
 }
 
+/** Attempts of one PutObject (the first included). */
+const PUT_ATTEMPTS = 3;
+
+/** S3 error codes worth another attempt although their status is 4xx. */
+const TRANSIENT_CODES = new Set(['RequestTimeout', 'RequestTimeTooSkewed', 'SlowDown', 'Throttling']);
+
+/**
+ * A failure another attempt may not meet: no HTTP answer at all (connection reset, timeout), a
+ * 5xx, 429, or one of {@link TRANSIENT_CODES}. A 4xx such as NoSuchBucket or AccessDenied is final.
+ */
+function transient(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  const status = e.$metadata?.httpStatusCode;
+  return status === undefined || status >= 500 || status === 429 || TRANSIENT_CODES.has(e.name ?? '');
+}
+
 /** S3 did not answer as it should: retryable from the client's point of view. */
 function storageUnavailable(err: unknown): ServiceUnavailable {
   const e = new ServiceUnavailable(
@@ -314,7 +338,9 @@ function spool(body: Readable, path: string, maxBytes: number): Promise<number> 
   return new Promise((resolve, reject) => {
     // A large buffer: the socket is not paused whenever the disk lags, and queued chunks go out
     // in one writev. Bounded: at most this much of an upload is held in memory.
-    const out = createWriteStream(path, { highWaterMark: READ_SLICE * 4 });
+    // Private to this process (0600) and never an existing file ('wx'): the spool directory may be
+    // a shared /tmp, where a planted symlink must not redirect an upload.
+    const out = createWriteStream(path, { highWaterMark: READ_SLICE * 4, flags: 'wx', mode: 0o600 });
     let size = 0;
     let failed = false;
     const fail = (err: Error) => {

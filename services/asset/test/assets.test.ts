@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { type AddressInfo, connect, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -568,6 +568,55 @@ describe('storage failure', () => {
     } finally {
       await pool.query('DROP TRIGGER refuse_asset ON assets');
       await pool.query('DROP FUNCTION refuse_asset()');
+    }
+  });
+});
+
+describe('transient storage failure', () => {
+  it('puts the object again when a connection to S3 breaks mid-upload', async () => {
+    // A TCP hop in front of s3rver that cuts the first connection after its first bytes.
+    const target = new URL(s3server.endpoint);
+    let cut = 0;
+    const hop = createNetServer((socket) => {
+      socket.on('error', () => undefined);
+      if (cut === 0) {
+        cut++;
+        socket.once('data', () => socket.destroy());
+        return;
+      }
+      const upstream = connect(Number(target.port), target.hostname);
+      upstream.on('error', () => socket.destroy());
+      socket.pipe(upstream).pipe(socket);
+    });
+    await new Promise<void>((resolve) => hop.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(hop.address() as AddressInfo).port}`;
+    const flaky = createS3Client({ awsRegion: 'eu-central-1', s3Endpoint: endpoint });
+    const db = createRegionalClient({ url: database.url, poolSize: 1 });
+    const app2 = await buildApp({
+      internalTokenSecret: secret,
+      db,
+      pool,
+      s3: flaky,
+      bucket,
+      logLevel: 'silent',
+    });
+    try {
+      const tenant = randomUUID();
+      const res = await app2.inject({
+        method: 'POST',
+        url: '/api/v1/assets',
+        headers: { ...auth(tenant), 'content-type': 'image/png' },
+        payload: buildPng(11, 13),
+      });
+      expect(cut).toBe(1);
+      expect(res.statusCode, res.body).toBe(201);
+      const stored = await objectBytes(assetKey(tenant, res.json().sha256));
+      expect(stored.length).toBe(res.json().size);
+    } finally {
+      await app2.close();
+      flaky.destroy();
+      await db.$disconnect();
+      hop.close();
     }
   });
 });
