@@ -23,9 +23,30 @@ export function createDirectoryClient(options: DbConnectionOptions): DirectoryDb
   return new DirectoryPrismaClient({ adapter: adapter(options) });
 }
 
-/** Creates a Prisma client for a regional database using the `pg` driver adapter. */
+const regionalPools = new WeakMap<RegionalDb, pg.Pool>();
+
+/**
+ * Creates a Prisma client for a regional database using the `pg` driver adapter. The client runs
+ * on a `pg` pool of its own ({@link pgPoolOf}), ended by `$disconnect()`.
+ */
 export function createRegionalClient(options: DbConnectionOptions): RegionalDb {
-  return new RegionalPrismaClient({ adapter: adapter(options) });
+  const pool = createPgPool(options);
+  const client = new RegionalPrismaClient({
+    adapter: new PrismaPg(pool, { disposeExternalPool: true }),
+  });
+  regionalPools.set(client, pool);
+  return client;
+}
+
+/**
+ * The `pg` pool under a client made by {@link createRegionalClient}: code handed only the
+ * Prisma client can still run the raw-SQL write paths (e.g. `DocumentRepository`) on the same
+ * connections, without a second pool to size and close.
+ */
+export function pgPoolOf(db: RegionalDb): pg.Pool {
+  const pool = regionalPools.get(db);
+  if (!pool) throw new Error('pgPoolOf: the client was not made by createRegionalClient');
+  return pool;
 }
 
 /**

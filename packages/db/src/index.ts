@@ -1,6 +1,6 @@
 export type { Pool as PgPool, PoolClient as PgPoolClient } from 'pg';
 export type { DbConnectionOptions, DirectoryDb, RegionalDb } from './clients.js';
-export { createDirectoryClient, createPgPool, createRegionalClient } from './clients.js';
+export { createDirectoryClient, createPgPool, createRegionalClient, pgPoolOf } from './clients.js';
 export * as directory from './generated/directory/client.js';
 export * as regional from './generated/regional/client.js';
 export type { MigrateResult, MigrationFile, SchemaKind } from './migrate.js';

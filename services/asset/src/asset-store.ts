@@ -1,18 +1,16 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { type FileHandle, mkdtemp, open, rm } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { type FileHandle, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { DeleteObjectCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import { Readable } from 'node:stream';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { PgPool } from '@rt/db';
+import { type PgPool, withTransaction } from '@rt/db';
 import { Conflict, NotFound, ServiceUnavailable } from '@rt/http';
 import { assetKey, assetLockKey } from '@rt/storage';
 import type { AssetSettings } from './config.js';
-import { AssetRejected, inspectImage, type MediaType, type Segment } from './images/index.js';
+import { AssetRejected, inspectImage, type MediaType, READ_SLICE, type Segment } from './images/index.js';
 
 /** An asset's metadata row as the API shows it. */
 export interface AssetRecord {
@@ -66,8 +64,8 @@ const toRecord = (r: AssetRow): AssetRecord => ({
  *
  * Nothing reaches S3 or Postgres before the upload has been validated completely, so a refused
  * upload leaves no trace. Memory stays bounded whatever the size: the body is spooled to a
- * temporary file, parsers read headers through a small window, the stripped output is hashed
- * while written, and S3 receives it as a stream.
+ * temporary file, parsers read it through a window of {@link READ_SLICE} bytes, and the stripped
+ * output (kept ranges of that file) is hashed, then streamed to S3 in one PUT of known length.
  */
 export class AssetStore {
   constructor(
@@ -79,22 +77,23 @@ export class AssetStore {
 
   /** Validates, strips and stores an upload; identical bytes of one tenant are stored once. */
   async ingest(tenantId: string, declared: MediaType, body: Readable): Promise<IngestResult> {
-    const dir = await mkdtemp(join(this.settings.spoolDir ?? tmpdir(), 'rt-asset-'));
+    // One file per upload, named at random and created exclusively (see spool): no directory of
+    // its own, which saves two file-system calls per upload.
+    const uploadPath = join(this.settings.spoolDir ?? tmpdir(), `rt-asset-${randomUUID()}`);
     try {
-      const uploadPath = join(dir, 'upload');
       const size = await spool(body, uploadPath, this.settings.maxBytes);
       const file = await open(uploadPath, 'r');
-      let stored: { path: string; sha256: string; size: number };
-      let image: Awaited<ReturnType<typeof inspectImage>>;
       try {
-        image = await inspectImage(file, size, declared, this.settings);
-        stored = await writeSegments(file, image.segments, join(dir, 'stripped'));
+        const image = await inspectImage(file, size, declared, this.settings);
+        // The stripped output is never written out: it is the upload's kept ranges, hashed in
+        // one pass and streamed to S3 in a second (the key is its sha256, so it comes first).
+        const content = { file, segments: image.segments, ...(await digestSegments(file, image.segments)) };
+        return await this.store(tenantId, image.mediaType, image.width, image.height, content);
       } finally {
         await file.close();
       }
-      return await this.store(tenantId, image.mediaType, image.width, image.height, stored);
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await rm(uploadPath, { force: true });
     }
   }
 
@@ -103,74 +102,76 @@ export class AssetStore {
     mediaType: MediaType,
     width: number | null,
     height: number | null,
-    content: { path: string; sha256: string; size: number },
+    content: StrippedContent,
   ): Promise<IngestResult> {
     const key = assetKey(tenantId, content.sha256);
-    const client = await this.pool.connect();
     let uploaded = false;
     try {
-      await client.query('BEGIN');
-      await client.query(LOCK, [assetLockKey(tenantId, content.sha256)]);
-      // A repeated upload restarts the garbage-collection grace period: the uploader is about
-      // to reference the asset, so it must not be collected as "old and unused" meanwhile.
-      const existing = await client.query<AssetRow>(
-        `UPDATE assets SET created_at = now() WHERE tenant_id = $1 AND sha256 = $2 RETURNING ${COLUMNS}`,
-        [tenantId, content.sha256],
-      );
-      if (existing.rows[0]) {
-        await client.query('COMMIT');
-        return { asset: toRecord(existing.rows[0]), created: false };
-      }
-      await this.putObject(key, content.path, content.size, mediaType);
-      uploaded = true;
-      const inserted = await client.query<AssetRow>(
-        `INSERT INTO assets (tenant_id, sha256, media_type, size, width, height)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-        [tenantId, content.sha256, mediaType, content.size, width, height],
-      );
-      await client.query('COMMIT');
-      return { asset: toRecord(inserted.rows[0]!), created: true };
+      return await withTransaction(this.pool, async (client) => {
+        await client.query(LOCK, [assetLockKey(tenantId, content.sha256)]);
+        // A repeated upload restarts the garbage-collection grace period: the uploader is about
+        // to reference the asset, so it must not be collected as "old and unused" meanwhile.
+        const existing = await client.query<AssetRow>(
+          `UPDATE assets SET created_at = now() WHERE tenant_id = $1 AND sha256 = $2 RETURNING ${COLUMNS}`,
+          [tenantId, content.sha256],
+        );
+        if (existing.rows[0]) return { asset: toRecord(existing.rows[0]), created: false };
+        await this.putObject(key, content, mediaType);
+        uploaded = true;
+        const inserted = await client.query<AssetRow>(
+          `INSERT INTO assets (tenant_id, sha256, media_type, size, width, height)
+           VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
+          [tenantId, content.sha256, mediaType, content.size, width, height],
+        );
+        return { asset: toRecord(inserted.rows[0]!), created: true };
+      });
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      // Still no row for these bytes (the lock is released only now): the object is an orphan.
+      // Rolled back (the insert or the COMMIT failed), so still no row for these bytes: the
+      // uploaded object is an orphan.
       if (uploaded)
         await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key })).catch(() => undefined);
       throw err;
-    } finally {
-      client.release();
     }
   }
 
   /**
-   * Streams the stored file to S3 (multipart above 5 MiB, at most two parts in flight, so memory
-   * stays bounded). A storage failure is a 503 the client may retry, not an internal error.
+   * Streams the stripped output to S3 in one PutObject: a stream with a known length needs no
+   * buffering, whereas a multipart upload holds each part in memory (5 MiB and more each). One
+   * PUT takes up to 5 GiB (https://docs.aws.amazon.com/AmazonS3/latest/userguide/upload-objects.html),
+   * far above the upload cap (ASSET_MAX_BYTES ≤ 512 MiB). A storage failure is a 503 the client
+   * may retry, not an internal error.
    */
-  private async putObject(key: string, path: string, size: number, mediaType: MediaType): Promise<void> {
-    try {
-      await new Upload({
-        client: this.s3,
-        params: {
-          Bucket: this.bucket,
-          Key: key,
-          Body: createReadStream(path),
-          ContentType: mediaType,
-          ContentLength: size,
-        },
-        partSize: 5 * 1024 * 1024,
-        queueSize: 2,
-        leavePartsOnError: false,
-      }).done();
-    } catch (err) {
-      throw storageUnavailable(err);
+  private async putObject(key: string, content: StrippedContent, mediaType: MediaType): Promise<void> {
+    // The SDK does not retry a request whose body is a stream (it cannot replay it), so the
+    // retries of transient failures (a reset keep-alive connection, 5xx, SlowDown) are made
+    // here, each attempt with a fresh stream of the spool file.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.s3.send(
+          new PutObjectCommand({
+            Bucket: this.bucket,
+            Key: key,
+            Body: Readable.from(readSegments(content.file, content.segments), { objectMode: false }),
+            ContentType: mediaType,
+            ContentLength: content.size,
+          }),
+        );
+        return;
+      } catch (err) {
+        if (attempt >= PUT_ATTEMPTS || !transient(err)) throw storageUnavailable(err);
+        await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      }
     }
   }
 
   /** The tenant's asset, or NotFound (another tenant's asset looks exactly like a missing one). */
   async find(tenantId: string, id: string): Promise<AssetRecord> {
-    const { rows } = await this.pool.query<AssetRow>(
-      `SELECT ${COLUMNS} FROM assets WHERE id = $1 AND tenant_id = $2`,
-      [id, tenantId],
-    );
+    // A named statement: planned once per connection (every download starts with this lookup).
+    const { rows } = await this.pool.query<AssetRow>({
+      name: 'assets.find',
+      text: `SELECT ${COLUMNS} FROM assets WHERE id = $1 AND tenant_id = $2`,
+      values: [id, tenantId],
+    });
     if (!rows[0]) throw new NotFound('asset', 'ASSET_NOT_FOUND');
     return toRecord(rows[0]);
   }
@@ -247,9 +248,7 @@ export class AssetStore {
   /** Deletes an unused asset (row and object); 409 ASSET_IN_USE while a document references it. */
   async remove(tenantId: string, id: string): Promise<void> {
     const asset = await this.find(tenantId, id);
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await withTransaction(this.pool, async (client) => {
       await client.query(LOCK, [assetLockKey(tenantId, asset.sha256)]);
       const refs = await client.query<{ document_type: string; document_id: string }>(
         `SELECT document_type, document_id FROM asset_references
@@ -268,19 +267,30 @@ export class AssetStore {
         if ((err as { code?: string }).code === '23503') throw inUse([]);
         throw err;
       }
+      // The object goes before the row is committed: a failure here keeps both (retryable).
       await this.s3
         .send(new DeleteObjectCommand({ Bucket: this.bucket, Key: assetKey(tenantId, asset.sha256) }))
         .catch((err: unknown) => {
           throw storageUnavailable(err);
         });
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
+}
+
+/** Attempts of one PutObject (the first included). */
+const PUT_ATTEMPTS = 3;
+
+/** S3 error codes worth another attempt although their status is 4xx. */
+const TRANSIENT_CODES = new Set(['RequestTimeout', 'RequestTimeTooSkewed', 'SlowDown', 'Throttling']);
+
+/**
+ * A failure another attempt may not meet: no HTTP answer at all (connection reset, timeout), a
+ * 5xx, 429, or one of {@link TRANSIENT_CODES}. A 4xx such as NoSuchBucket or AccessDenied is final.
+ */
+function transient(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  const status = e.$metadata?.httpStatusCode;
+  return status === undefined || status >= 500 || status === 429 || TRANSIENT_CODES.has(e.name ?? '');
 }
 
 /** S3 did not answer as it should: retryable from the client's point of view. */
@@ -326,7 +336,11 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
  */
 function spool(body: Readable, path: string, maxBytes: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const out = createWriteStream(path);
+    // A large buffer: the socket is not paused whenever the disk lags, and queued chunks go out
+    // in one writev. Bounded: at most this much of an upload is held in memory.
+    // Private to this process (0600) and never an existing file ('wx'): the spool directory may be
+    // a shared /tmp, where a planted symlink must not redirect an upload.
+    const out = createWriteStream(path, { highWaterMark: READ_SLICE * 4, flags: 'wx', mode: 0o600 });
     let size = 0;
     let failed = false;
     const fail = (err: Error) => {
@@ -365,34 +379,46 @@ function spool(body: Readable, path: string, maxBytes: number): Promise<number> 
   });
 }
 
-/** Writes the stripped output (kept ranges + replacement bytes) to `path`, hashing it on the way. */
-async function writeSegments(
-  file: FileHandle,
-  segments: Segment[],
-  path: string,
-): Promise<{ path: string; sha256: string; size: number }> {
-  const hash = createHash('sha256');
-  let size = 0;
-  async function* content() {
-    for (const segment of segments) {
-      if (Buffer.isBuffer(segment)) {
-        yield segment;
-        continue;
-      }
-      if (segment.end <= segment.start) continue;
-      yield* file.createReadStream({ start: segment.start, end: segment.end - 1, autoClose: false });
+/** The stripped output of an upload: its kept ranges and replacement bytes, its digest and size. */
+interface StrippedContent {
+  file: FileHandle;
+  segments: Segment[];
+  sha256: string;
+  size: number;
+}
+
+/**
+ * The stripped output (kept ranges of `file` + replacement bytes), in slices of at most
+ * {@link READ_SLICE} bytes. Each slice is a new buffer unless `reuse` is given (for a consumer
+ * that is done with a slice before asking for the next, like a hash).
+ */
+async function* readSegments(file: FileHandle, segments: Segment[], reuse?: Buffer): AsyncGenerator<Buffer> {
+  for (const segment of segments) {
+    if (Buffer.isBuffer(segment)) {
+      if (segment.length > 0) yield segment;
+      continue;
+    }
+    for (let at = segment.start; at < segment.end; ) {
+      const want = Math.min(READ_SLICE, segment.end - at);
+      const buffer = reuse ?? Buffer.allocUnsafe(want);
+      const { bytesRead } = await file.read(buffer, 0, want, at);
+      if (bytesRead === 0) throw new Error('the spooled upload is shorter than its inspection');
+      yield buffer.subarray(0, bytesRead);
+      at += bytesRead;
     }
   }
-  await pipeline(
-    content(),
-    async function* (source: AsyncIterable<Buffer>) {
-      for await (const chunk of source) {
-        hash.update(chunk);
-        size += chunk.length;
-        yield chunk;
-      }
-    },
-    createWriteStream(path),
-  );
-  return { path, sha256: hash.digest('hex'), size };
+}
+
+/** sha256 and size of the stripped output, read through one reused buffer. */
+async function digestSegments(
+  file: FileHandle,
+  segments: Segment[],
+): Promise<{ sha256: string; size: number }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const slice of readSegments(file, segments, Buffer.allocUnsafe(READ_SLICE))) {
+    hash.update(slice);
+    size += slice.length;
+  }
+  return { sha256: hash.digest('hex'), size };
 }

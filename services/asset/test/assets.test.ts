@@ -1,9 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { type AddressInfo, connect, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { deflateSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { createPgPool, createRegionalClient, type PgPool } from '@rt/db';
 import type { ServiceApp } from '@rt/http';
@@ -547,6 +548,116 @@ describe('storage failure', () => {
       expect(await rowCount()).toBe(rowsBefore);
     } finally {
       await broken.close();
+      await db.$disconnect();
+    }
+  });
+
+  it('deletes the uploaded object again when its row is not committed', async () => {
+    const tenant = randomUUID();
+    // The database refuses this tenant's row after the object has been uploaded.
+    await pool.query(`CREATE FUNCTION refuse_asset() RETURNS trigger LANGUAGE plpgsql AS
+      $$BEGIN RAISE EXCEPTION 'refused by test'; END$$`);
+    await pool.query(`CREATE TRIGGER refuse_asset BEFORE INSERT ON assets FOR EACH ROW
+      WHEN (NEW.tenant_id = '${tenant}'::uuid) EXECUTE FUNCTION refuse_asset()`);
+    try {
+      const rowsBefore = await rowCount();
+      const res = await upload(tenant, buildPng(7, 5), 'image/png');
+      expect(res.statusCode).toBe(500);
+      expect(await rowCount()).toBe(rowsBefore);
+      expect((await bucketKeys()).filter((k) => k.includes(tenant))).toEqual([]);
+    } finally {
+      await pool.query('DROP TRIGGER refuse_asset ON assets');
+      await pool.query('DROP FUNCTION refuse_asset()');
+    }
+  });
+});
+
+describe('transient storage failure', () => {
+  it('puts the object again when a connection to S3 breaks mid-upload', async () => {
+    // A TCP hop in front of s3rver that cuts the first connection after its first bytes.
+    const target = new URL(s3server.endpoint);
+    let cut = 0;
+    const hop = createNetServer((socket) => {
+      socket.on('error', () => undefined);
+      if (cut === 0) {
+        cut++;
+        socket.once('data', () => socket.destroy());
+        return;
+      }
+      const upstream = connect(Number(target.port), target.hostname);
+      upstream.on('error', () => socket.destroy());
+      socket.pipe(upstream).pipe(socket);
+    });
+    await new Promise<void>((resolve) => hop.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(hop.address() as AddressInfo).port}`;
+    const flaky = createS3Client({ awsRegion: 'eu-central-1', s3Endpoint: endpoint });
+    const db = createRegionalClient({ url: database.url, poolSize: 1 });
+    const app2 = await buildApp({
+      internalTokenSecret: secret,
+      db,
+      pool,
+      s3: flaky,
+      bucket,
+      logLevel: 'silent',
+    });
+    try {
+      const tenant = randomUUID();
+      const res = await app2.inject({
+        method: 'POST',
+        url: '/api/v1/assets',
+        headers: { ...auth(tenant), 'content-type': 'image/png' },
+        payload: buildPng(11, 13),
+      });
+      expect(cut).toBe(1);
+      expect(res.statusCode, res.body).toBe(201);
+      const stored = await objectBytes(assetKey(tenant, res.json().sha256));
+      expect(stored.length).toBe(res.json().size);
+    } finally {
+      await app2.close();
+      flaky.destroy();
+      await db.$disconnect();
+      hop.close();
+    }
+  });
+});
+
+describe('uploads larger than one read slice', () => {
+  it('stores them stripped and byte-exact, streamed from the spool file', async () => {
+    const db = createRegionalClient({ url: database.url, poolSize: 1 });
+    const large = await buildApp({
+      internalTokenSecret: secret,
+      db,
+      pool,
+      s3,
+      bucket,
+      assets: { maxBytes: 4 * 1024 * 1024 },
+      logLevel: 'silent',
+    });
+    try {
+      // Noise does not compress: the IDAT chunk spans several 256 KiB slices.
+      const width = 400;
+      const height = 900;
+      const raw = randomBytes((width * 3 + 1) * height);
+      for (let y = 0; y < height; y++) raw[y * (width * 3 + 1)] = 0;
+      const head = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+      const idat = pngChunk('IDAT', deflateSync(raw, { level: 0 }));
+      const end = pngChunk('IEND', Buffer.alloc(0));
+      const comment = pngChunk('tEXt', Buffer.from('Author\0someone'));
+      const clean = Buffer.concat([head, ihdr(width, height), idat, end]);
+      const dirty = Buffer.concat([head, ihdr(width, height), comment, idat, comment, end]);
+      expect(idat.length).toBeGreaterThan(1024 * 1024);
+
+      const res = await large.inject({
+        method: 'POST',
+        url: '/api/v1/assets',
+        headers: { ...auth(tenantA), 'content-type': 'image/png' },
+        payload: dirty,
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      expect(res.json()).toMatchObject({ size: clean.length, sha256: await sha256(clean), width, height });
+      expect((await objectBytes(assetKey(tenantA, await sha256(clean)))).equals(clean)).toBe(true);
+    } finally {
+      await large.close();
       await db.$disconnect();
     }
   });

@@ -88,9 +88,9 @@ export async function themeServiceRoutes(
   await app.register(settingsRoutes, { db: deps.db, authorize });
   await app.register(themeTransferRoutes, {
     db: deps.db,
+    themes,
     authorize,
     schemas: { tokens: ThemeTokens, images: ThemeImages },
     guardTheme: (theme) => documentBodyGuard(themeKind)({ body: theme } as FastifyRequest),
-    committed: (tenantId) => themes.committed(tenantId),
   });
 }

@@ -8,7 +8,7 @@ import { PNG_SIGNATURE, stripPng } from './png.js';
 import { sanitizeSvg } from './svg.js';
 import { stripWebp } from './webp.js';
 
-export { ByteSource, type Segment } from './byte-source.js';
+export { ByteSource, READ_SLICE, type Segment } from './byte-source.js';
 export { AssetRejected, type RejectCode, RejectReason } from './errors.js';
 export type { ImageLimits } from './limits.js';
 

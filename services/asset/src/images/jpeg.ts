@@ -1,4 +1,4 @@
-import { type ByteSource, SegmentList } from './byte-source.js';
+import { type ByteSource, READ_SLICE, SegmentList } from './byte-source.js';
 import { AssetRejected } from './errors.js';
 import { checkPixels, type ImageLimits, type RasterResult } from './limits.js';
 
@@ -116,7 +116,7 @@ async function keepSegment(src: ByteSource, marker: number, pos: number, length:
 async function findNextMarker(src: ByteSource, from: number): Promise<number> {
   let pos = from;
   while (pos < src.size) {
-    const n = Math.min(64 * 1024, src.size - pos);
+    const n = Math.min(READ_SLICE, src.size - pos);
     const block = await src.bytes(pos, n);
     let i = block.indexOf(0xff);
     while (i !== -1) {

@@ -1,5 +1,5 @@
 import { crc32 } from 'node:zlib';
-import { type ByteSource, SegmentList } from './byte-source.js';
+import { type ByteSource, READ_SLICE, SegmentList } from './byte-source.js';
 import { AssetRejected } from './errors.js';
 import { checkPixels, type ImageLimits, type RasterResult } from './limits.js';
 
@@ -93,7 +93,7 @@ export async function stripPng(src: ByteSource, limits: ImageLimits): Promise<Ra
 async function verifyCrc(src: ByteSource, start: number, length: number, type: string): Promise<void> {
   let crc = 0;
   for (let at = start; at < start + length; ) {
-    const n = Math.min(64 * 1024, start + length - at);
+    const n = Math.min(READ_SLICE, start + length - at);
     crc = crc32(await src.bytes(at, n), crc);
     at += n;
   }

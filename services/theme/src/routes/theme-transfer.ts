@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { AuthorizeSeam } from '@rt/confluence';
-import type { RegionalDb } from '@rt/db';
+import { pgPoolOf, type RegionalDb } from '@rt/db';
+import { DocumentRepository, type StoredDocument, sendDocument, themeKind } from '@rt/documents';
 import { BadRequest, NotFound } from '@rt/http';
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 
 /** Identifies a theme file; bumped when its shape changes incompatibly. */
 export const THEME_FILE_FORMAT = 'refined-toolkit/theme';
@@ -13,7 +14,14 @@ export const MAX_INLINE_IMAGE_BYTES = 8 * 1024 * 1024;
 
 /** Options of {@link themeTransferRoutes}. */
 export interface ThemeTransferOptions {
+  /** Reads of themes and assets (export, the source of a copy, image resolution). */
   db: RegionalDb;
+  /**
+   * The theme repository the CRUD routes write through: imports and copies are created by its
+   * `create` (asset-reference checks, first revision, usages), so there is one write path for
+   * themes. Defaults to one over `db`'s own pool.
+   */
+  themes?: DocumentRepository;
   authorize: AuthorizeSeam;
   /**
    * The theme schemas the CRUD routes validate with (`ThemeTokens`, `ThemeImages` of
@@ -35,11 +43,6 @@ export interface ThemeTransferOptions {
    * (depth, size): e.g. `(theme) => documentBodyGuard(themeKind)({ body: theme } as FastifyRequest)`.
    */
   guardTheme?: (theme: unknown) => Promise<void> | void;
-  /**
-   * Called after an imported or copied theme has committed, so cached theme lists are dropped
-   * here and in the other replicas (`DocumentRepository.committed` of the theme repository).
-   */
-  committed: (tenantId: string) => Promise<void>;
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -98,39 +101,20 @@ const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) =>
 
 const sha256Of = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
-interface ThemeRow {
-  id: string;
-  name: string;
-  scope: string;
-  schemaVersion: number;
-  tokens: unknown;
-  images: unknown;
-  isDefault: boolean;
-  version: number;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
 type Images = Record<string, { $asset: string } | undefined>;
 
-/**
- * Export, import and copy of a single theme (the CRUD routes live with the documents module):
- * - `GET /api/v1/themes/:id/export?images=reference|inline` → a JSON file: the theme and a
- *   manifest of its images (id, sha256, type, size), with the bytes base64-encoded when inline;
- * - `POST /api/v1/themes/import?scope=` → a new theme from such a file, validated like a create;
- *   each image resolves to an asset of this tenant by id, else by sha256 (the same image
- *   uploaded here before), else from its inline bytes; otherwise 400 `UNKNOWN_ASSET`;
- * - `POST /api/v1/themes/:id/copy` → a new theme with the same tokens and images.
- * Writes go through `authorize` (actions `import` / `copy`, resource `theme`, the new scope).
- * New themes are never the default; each starts at version 1 with its first revision.
- */
-export async function themeTransferRoutes(
-  app: FastifyInstance,
-  options: ThemeTransferOptions,
-): Promise<void> {
-  const { db, authorize } = options;
+/** Sends a theme the transfer routes created, exactly like the create route does. */
+const sendCreated = (reply: FastifyReply, theme: StoredDocument) =>
+  sendDocument(reply.header('location', `${themeKind.basePath}/${theme.id}`), theme, 201);
+
+/** Approximate decoded size of a file's inline images (base64: 3 bytes per 4 characters). */
+const inlineBytesOf = (assets: FileAsset[]): number =>
+  assets.reduce((sum, a) => sum + (a.data ? Math.floor((a.data.length * 3) / 4) : 0), 0);
+
+/** The TypeBox schemas of the transfer routes (the theme parts are the CRUD routes' schemas). */
+function transferSchemas(schemas: ThemeTransferOptions['schemas']) {
   const ThemeBody = Type.Object(
-    { name: Name, scope: Scope, tokens: options.schemas.tokens, images: options.schemas.images },
+    { name: Name, scope: Scope, tokens: schemas.tokens, images: schemas.images },
     { additionalProperties: false },
   );
   const ThemeFile = Type.Object(
@@ -147,90 +131,196 @@ export async function themeTransferRoutes(
     name: Type.String(),
     scope: Type.String(),
     schemaVersion: Type.Integer(),
-    tokens: options.schemas.tokens,
-    images: options.schemas.images,
+    tokens: schemas.tokens,
+    images: schemas.images,
     isDefault: Type.Boolean(),
     version: Type.Integer(),
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
   });
   const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
-  const tags = ['themes'];
+  return { ThemeFile, Theme, IdParams };
+}
 
-  const render = (t: ThemeRow) => ({
-    id: t.id,
-    name: t.name,
-    scope: t.scope,
-    schemaVersion: t.schemaVersion,
-    tokens: t.tokens,
-    images: t.images,
-    isDefault: t.isDefault,
-    version: t.version,
-    createdAt: t.createdAt.toISOString(),
-    updatedAt: t.updatedAt.toISOString(),
-  });
+type ThemeFile = {
+  format: string;
+  formatVersion: number;
+  theme: { name: string; scope: string; tokens: unknown; images: unknown };
+  assets: FileAsset[];
+};
 
-  const requireTheme = async (tenantId: string, id: string) => {
-    const theme = await db.theme.findFirst({ where: { tenantId, id: id.toLowerCase() } });
+/**
+ * The steps of export, import and copy, each a named function over the route options (the
+ * routes below only parse, authorize and send).
+ */
+class ThemeTransfer {
+  private readonly db: RegionalDb;
+  private readonly themes: DocumentRepository;
+
+  constructor(private readonly options: ThemeTransferOptions) {
+    this.db = options.db;
+    this.themes = options.themes ?? new DocumentRepository(pgPoolOf(options.db), themeKind);
+  }
+
+  /** The theme row (Prisma: parsed JSON) or 404. */
+  async requireTheme(tenantId: string, id: string) {
+    const theme = await this.db.theme.findFirst({ where: { tenantId, id: id.toLowerCase() } });
     if (!theme) throw new NotFound('theme');
     return theme;
-  };
+  }
 
-  /** Inserts the theme, its first revision and its asset usages; assets are locked meanwhile. */
-  const insertTheme = async (
-    tenantId: string,
-    input: { name: string; scope: string; tokens: unknown; images: Images },
-  ): Promise<ThemeRow> => {
-    const assetIds = [
-      ...new Set(
-        Object.values(input.images)
-          .filter((r): r is { $asset: string } => !!r)
-          .map((r) => r.$asset.toLowerCase()),
-      ),
-    ];
-    const schemaVersion = Number((input.tokens as { schemaVersion?: unknown }).schemaVersion ?? 1) || 1;
-    const inserted = await db.$transaction(async (tx) => {
-      if (assetIds.length > 0) {
-        // FOR KEY SHARE: the asset service cannot delete an asset between this check and the
-        // reference rows below (its DELETE waits, then fails on their foreign key).
-        const found = await tx.$queryRaw<{ id: string }[]>`
-          SELECT id::text AS id FROM assets WHERE tenant_id = ${tenantId}::uuid AND id = ANY(${assetIds}::uuid[])
-          FOR KEY SHARE`;
-        const have = new Set(found.map((r) => r.id));
-        const missing = assetIds.filter((id) => !have.has(id));
-        if (missing.length > 0)
-          throw new BadRequest('UNKNOWN_ASSET', `unknown asset ${missing[0]}`, { missing });
-      }
-      const json = { tokens: input.tokens as object, images: input.images as object };
-      const theme = await tx.theme.create({
-        data: { tenantId, name: input.name, scope: input.scope, schemaVersion, ...json },
-      });
-      await tx.themeRevision.create({
-        data: {
-          tenantId,
-          themeId: theme.id,
-          version: 1,
-          name: input.name,
-          scope: input.scope,
-          schemaVersion,
-          ...json,
-        },
-      });
-      if (assetIds.length > 0) {
-        await tx.assetReference.createMany({
-          data: assetIds.map((assetId) => ({
-            tenantId,
-            assetId,
-            documentType: 'theme',
-            documentId: theme.id,
-          })),
-        });
-      }
-      return theme;
+  /** The file of a theme: the theme and a manifest of its images, inline if asked. */
+  async exportFile(tenantId: string, id: string, inline: boolean) {
+    if (inline && !this.options.readAsset) {
+      throw new BadRequest('INLINE_IMAGES_UNAVAILABLE', 'this service exports images by reference only');
+    }
+    const theme = await this.requireTheme(tenantId, id);
+    const manifest = await this.manifestOf(tenantId, (theme.images ?? {}) as Images, inline);
+    return {
+      name: theme.name,
+      file: {
+        format: THEME_FILE_FORMAT,
+        formatVersion: THEME_FILE_VERSION,
+        theme: { name: theme.name, scope: theme.scope, tokens: theme.tokens, images: theme.images },
+        assets: manifest,
+      },
+    };
+  }
+
+  /** The manifest of a theme's images, with their bytes when `inline`. */
+  private async manifestOf(tenantId: string, images: Images, inline: boolean): Promise<FileAsset[]> {
+    const ids = Object.values(images)
+      .filter((r): r is { $asset: string } => !!r)
+      .map((r) => r.$asset.toLowerCase());
+    const assets = ids.length
+      ? await this.db.asset.findMany({
+          where: { tenantId, id: { in: ids } },
+          select: { id: true, sha256: true, mediaType: true, size: true, width: true, height: true },
+          orderBy: { id: 'asc' },
+        })
+      : [];
+    const total = assets.reduce((sum, a) => sum + a.size, 0);
+    if (inline && total > MAX_INLINE_IMAGE_BYTES) {
+      throw new BadRequest('INLINE_TOO_LARGE', 'the images are too large to inline; export by reference');
+    }
+    const manifest: FileAsset[] = [];
+    const { readAsset } = this.options;
+    for (const a of assets) {
+      const data =
+        inline && readAsset ? Buffer.from(await readAsset(tenantId, a.sha256)).toString('base64') : undefined;
+      manifest.push({ ...a, ...(data !== undefined ? { data } : {}) });
+    }
+    return manifest;
+  }
+
+  /** A new theme from a file, in `scope`: its images resolved to this tenant's assets first. */
+  async importFile(tenantId: string, file: ThemeFile, scope: string) {
+    if (inlineBytesOf(file.assets) > MAX_INLINE_IMAGE_BYTES) {
+      throw new BadRequest('INLINE_TOO_LARGE', 'the inline images of this file are too large');
+    }
+    const images = await this.resolveImages(tenantId, file);
+    return this.themes.create(tenantId, {
+      name: file.theme.name,
+      scope,
+      fields: { tokens: file.theme.tokens, images },
     });
-    await options.committed(tenantId);
-    return inserted;
-  };
+  }
+
+  /** A new theme with the tokens and images of `source`. */
+  async copy(
+    tenantId: string,
+    source: { name: string; tokens: unknown; images: unknown },
+    target: { name?: string; scope: string },
+  ) {
+    return this.themes.create(tenantId, {
+      name: target.name ?? `${source.name.slice(0, 113)} (copy)`,
+      scope: target.scope,
+      fields: { tokens: source.tokens, images: source.images ?? {} },
+    });
+  }
+
+  /** The file's images by role, each pointing at an asset of this tenant. */
+  private async resolveImages(tenantId: string, file: ThemeFile): Promise<Images> {
+    const manifest = new Map(file.assets.map((a) => [a.id.toLowerCase(), a]));
+    const images: Images = {};
+    for (const [role, ref] of Object.entries(file.theme.images as Images)) {
+      if (!ref) continue;
+      images[role] = { $asset: await this.resolveImage(tenantId, role, ref.$asset.toLowerCase(), manifest) };
+    }
+    return images;
+  }
+
+  /**
+   * The asset id of an imported image in this tenant: the same id, else the same bytes
+   * (sha256) uploaded here before, else the file's inline bytes stored as a new asset;
+   * otherwise 400 `UNKNOWN_ASSET`.
+   */
+  private async resolveImage(
+    tenantId: string,
+    role: string,
+    assetId: string,
+    manifest: Map<string, FileAsset>,
+  ): Promise<string> {
+    const own = await this.db.asset.findFirst({ where: { tenantId, id: assetId }, select: { id: true } });
+    if (own) return own.id;
+    const listed = manifest.get(assetId);
+    if (listed) {
+      const same = await this.db.asset.findFirst({
+        where: { tenantId, sha256: listed.sha256 },
+        select: { id: true },
+      });
+      if (same) return same.id;
+      if (listed.data !== undefined) return this.storeInline(tenantId, role, listed, listed.data);
+    }
+    throw new BadRequest('UNKNOWN_ASSET', `the image of ${role} is not an asset of this site`, [
+      { path: `/theme/images/${role}/$asset`, assetId },
+    ]);
+  }
+
+  /** Stores an inline image through the asset service's seam, after checking its sha256. */
+  private async storeInline(
+    tenantId: string,
+    role: string,
+    listed: FileAsset,
+    data: string,
+  ): Promise<string> {
+    if (!this.options.storeAsset) {
+      throw new BadRequest('INLINE_IMAGES_UNAVAILABLE', 'inline images cannot be imported here; upload them');
+    }
+    const bytes = Buffer.from(data, 'base64');
+    if (sha256Of(bytes) !== listed.sha256) {
+      throw new BadRequest(
+        'ASSET_CHECKSUM_MISMATCH',
+        `the inline image of ${role} does not match its sha256`,
+        {
+          path: `/theme/images/${role}`,
+        },
+      );
+    }
+    return this.options.storeAsset(tenantId, { bytes, mediaType: listed.mediaType, sha256: listed.sha256 });
+  }
+}
+
+/**
+ * Export, import and copy of a single theme (the CRUD routes live with the documents module):
+ * - `GET /api/v1/themes/:id/export?images=reference|inline` → a JSON file: the theme and a
+ *   manifest of its images (id, sha256, type, size), with the bytes base64-encoded when inline;
+ * - `POST /api/v1/themes/import?scope=` → a new theme from such a file, validated like a create;
+ *   each image resolves to an asset of this tenant by id, else by sha256 (the same image
+ *   uploaded here before), else from its inline bytes; otherwise 400 `UNKNOWN_ASSET`;
+ * - `POST /api/v1/themes/:id/copy` → a new theme with the same tokens and images.
+ * Writes go through `authorize` (actions `import` / `copy`, resource `theme`, the new scope),
+ * then through the theme repository's `create`, like a create. New themes are never the
+ * default; each starts at version 1 with its first revision.
+ */
+export async function themeTransferRoutes(
+  app: FastifyInstance,
+  options: ThemeTransferOptions,
+): Promise<void> {
+  const { authorize } = options;
+  const transfer = new ThemeTransfer(options);
+  const { ThemeFile, Theme, IdParams } = transferSchemas(options.schemas);
+  const tags = ['themes'];
 
   app.get(
     '/api/v1/themes/:id/export',
@@ -247,43 +337,12 @@ export async function themeTransferRoutes(
       },
     },
     async (request, reply) => {
-      const { tenantId } = request.tenant;
       const { id } = request.params as { id: string };
       const inline = (request.query as { images?: string }).images === 'inline';
-      if (inline && !options.readAsset) {
-        throw new BadRequest('INLINE_IMAGES_UNAVAILABLE', 'this service exports images by reference only');
-      }
-      const theme = await requireTheme(tenantId, id);
-      const ids = Object.values((theme.images ?? {}) as Images)
-        .filter((r): r is { $asset: string } => !!r)
-        .map((r) => r.$asset.toLowerCase());
-      const assets = ids.length
-        ? await db.asset.findMany({
-            where: { tenantId, id: { in: ids } },
-            select: { id: true, sha256: true, mediaType: true, size: true, width: true, height: true },
-            orderBy: { id: 'asc' },
-          })
-        : [];
-      const total = assets.reduce((sum, a) => sum + a.size, 0);
-      if (inline && total > MAX_INLINE_IMAGE_BYTES) {
-        throw new BadRequest('INLINE_TOO_LARGE', 'the images are too large to inline; export by reference');
-      }
-      const manifest: FileAsset[] = [];
-      for (const a of assets) {
-        const data =
-          inline && options.readAsset
-            ? Buffer.from(await options.readAsset(tenantId, a.sha256)).toString('base64')
-            : undefined;
-        manifest.push({ ...a, ...(data !== undefined ? { data } : {}) });
-      }
-      const slug = theme.name.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 60) || 'theme';
+      const { name, file } = await transfer.exportFile(request.tenant.tenantId, id, inline);
+      const slug = name.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 60) || 'theme';
       reply.header('content-disposition', `attachment; filename="${slug}.theme.json"`);
-      return {
-        format: THEME_FILE_FORMAT,
-        formatVersion: THEME_FILE_VERSION,
-        theme: { name: theme.name, scope: theme.scope, tokens: theme.tokens, images: theme.images },
-        assets: manifest,
-      };
+      return file;
     },
   );
 
@@ -306,70 +365,12 @@ export async function themeTransferRoutes(
       },
     },
     async (request, reply) => {
-      const { tenantId } = request.tenant;
       const file = request.body as Static<typeof ThemeFile>;
       const scope = (request.query as { scope?: string }).scope ?? file.theme.scope;
       await authorize(request, { action: 'import', resource: 'theme', scope });
-
-      const manifest = new Map(file.assets.map((a) => [a.id.toLowerCase(), a]));
-      const inlineBytes = file.assets.reduce(
-        (sum, a) => sum + (a.data ? Math.floor((a.data.length * 3) / 4) : 0),
-        0,
-      );
-      if (inlineBytes > MAX_INLINE_IMAGE_BYTES) {
-        throw new BadRequest('INLINE_TOO_LARGE', 'the inline images of this file are too large');
-      }
-      const images: Images = {};
-      for (const [role, ref] of Object.entries(file.theme.images as Images)) {
-        if (!ref) continue;
-        images[role] = { $asset: await resolveImage(tenantId, role, ref.$asset.toLowerCase(), manifest) };
-      }
-      const theme = await insertTheme(tenantId, { ...file.theme, scope, images });
-      reply.header('location', `/api/v1/themes/${theme.id}`).header('etag', `"${theme.version}"`);
-      return reply.status(201).send(render(theme));
+      return sendCreated(reply, await transfer.importFile(request.tenant.tenantId, file, scope));
     },
   );
-
-  /** The asset id of an imported image in this tenant (see the route's description). */
-  const resolveImage = async (
-    tenantId: string,
-    role: string,
-    assetId: string,
-    manifest: Map<string, FileAsset>,
-  ): Promise<string> => {
-    const own = await db.asset.findFirst({ where: { tenantId, id: assetId }, select: { id: true } });
-    if (own) return own.id;
-    const listed = manifest.get(assetId);
-    if (listed) {
-      const same = await db.asset.findFirst({
-        where: { tenantId, sha256: listed.sha256 },
-        select: { id: true },
-      });
-      if (same) return same.id;
-      if (listed.data !== undefined) {
-        if (!options.storeAsset) {
-          throw new BadRequest(
-            'INLINE_IMAGES_UNAVAILABLE',
-            'inline images cannot be imported here; upload them',
-          );
-        }
-        const bytes = Buffer.from(listed.data, 'base64');
-        if (sha256Of(bytes) !== listed.sha256) {
-          throw new BadRequest(
-            'ASSET_CHECKSUM_MISMATCH',
-            `the inline image of ${role} does not match its sha256`,
-            {
-              path: `/theme/images/${role}`,
-            },
-          );
-        }
-        return options.storeAsset(tenantId, { bytes, mediaType: listed.mediaType, sha256: listed.sha256 });
-      }
-    }
-    throw new BadRequest('UNKNOWN_ASSET', `the image of ${role} is not an asset of this site`, [
-      { path: `/theme/images/${role}/$asset`, assetId },
-    ]);
-  };
 
   app.post(
     '/api/v1/themes/:id/copy',
@@ -389,18 +390,10 @@ export async function themeTransferRoutes(
       const { tenantId } = request.tenant;
       const { id } = request.params as { id: string };
       const body = (request.body ?? {}) as { name?: string; scope?: string };
-      const source = await requireTheme(tenantId, id);
+      const source = await transfer.requireTheme(tenantId, id);
       const scope = body.scope ?? source.scope;
       await authorize(request, { action: 'copy', resource: 'theme', scope });
-      const name = body.name ?? `${source.name.slice(0, 113)} (copy)`;
-      const theme = await insertTheme(tenantId, {
-        name,
-        scope,
-        tokens: source.tokens,
-        images: (source.images ?? {}) as Images,
-      });
-      reply.header('location', `/api/v1/themes/${theme.id}`).header('etag', `"${theme.version}"`);
-      return reply.status(201).send(render(theme));
+      return sendCreated(reply, await transfer.copy(tenantId, source, { name: body.name, scope }));
     },
   );
 }

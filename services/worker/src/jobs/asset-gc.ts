@@ -1,4 +1,5 @@
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { withTransaction } from '@rt/db';
 import type { JobPayload } from '@rt/queue';
 import { assetKey, assetLockKey } from '@rt/storage';
 import type { Queue } from 'bullmq';
@@ -69,33 +70,28 @@ export async function collectUnusedAssets(
 }
 
 async function deleteIfUnused(region: RegionHandle, asset: Candidate, cutoff: Date): Promise<boolean> {
-  const client = await region.pool.connect();
   try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
-      assetLockKey(asset.tenant_id, asset.sha256),
-    ]);
-    const deleted = await client.query(
-      `DELETE FROM assets a WHERE id = $1 AND tenant_id = $2 AND created_at < $3
-          AND NOT EXISTS (SELECT 1 FROM asset_references r WHERE r.asset_id = a.id)`,
-      [asset.id, asset.tenant_id, cutoff],
-    );
-    if (deleted.rowCount === 0) {
-      await client.query('ROLLBACK');
-      return false;
-    }
-    await region.s3.send(
-      new DeleteObjectCommand({ Bucket: region.bucket, Key: assetKey(asset.tenant_id, asset.sha256) }),
-    );
-    await client.query('COMMIT');
-    return true;
+    return await withTransaction(region.pool, async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+        assetLockKey(asset.tenant_id, asset.sha256),
+      ]);
+      const deleted = await client.query(
+        `DELETE FROM assets a WHERE id = $1 AND tenant_id = $2 AND created_at < $3
+            AND NOT EXISTS (SELECT 1 FROM asset_references r WHERE r.asset_id = a.id)`,
+        [asset.id, asset.tenant_id, cutoff],
+      );
+      // Re-uploaded or referenced since it was listed: nothing was deleted, nothing to commit.
+      if (deleted.rowCount === 0) return false;
+      // The object goes before the row is committed: a failure keeps both for the next run.
+      await region.s3.send(
+        new DeleteObjectCommand({ Bucket: region.bucket, Key: assetKey(asset.tenant_id, asset.sha256) }),
+      );
+      return true;
+    });
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
     // A reference inserted between the check and the delete: the foreign key refuses; keep it.
     if ((err as { code?: string }).code === '23503') return false;
     throw err;
-  } finally {
-    client.release();
   }
 }
 
