@@ -7,4 +7,10 @@ export {
 } from './common.js';
 export { type Env, EnvType, loadConfigOrExit, parseEnv, withAssembledUrls } from './env.js';
 export { ConfigError, type ConfigIssue } from './errors.js';
+export {
+  MAX_MIGRATION_DURATION,
+  MigrationEnvSchema,
+  type MigrationLimits,
+  migrationLimits,
+} from './migration.js';
 export { parseRegions, Region, type RegionId, type RegionSettings, type RegionTable } from './regions.js';

@@ -37,6 +37,8 @@ export interface StackConfig {
   /** Base URL registered with Atlassian (descriptor `baseUrl`); defaults to the first router. */
   appBaseUrl: string;
   connectInstallKeysUrl?: string;
+  /** Install keys of staging sites; defaults to `connectInstallKeysUrl` (one local fake for both). */
+  connectInstallKeysStagingUrl?: string;
   forgeJwksUrl?: string;
   logLevel: string;
 }
@@ -104,6 +106,8 @@ export function loadStackConfig(root: string): StackConfig {
     secrets: localSecrets(stateDir),
     appBaseUrl: env('APP_BASE_URL', `http://${host}:${euPort}`),
     connectInstallKeysUrl: process.env.CONNECT_INSTALL_KEYS_URL,
+    connectInstallKeysStagingUrl:
+      process.env.CONNECT_INSTALL_KEYS_STAGING_URL || process.env.CONNECT_INSTALL_KEYS_URL,
     forgeJwksUrl: process.env.FORGE_JWKS_URL,
     logLevel: env('LOG_LEVEL', 'info'),
   };
@@ -166,6 +170,8 @@ export function serviceEnv(
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   if (config.connectInstallKeysUrl) vars.CONNECT_INSTALL_KEYS_URL = config.connectInstallKeysUrl;
+  if (config.connectInstallKeysStagingUrl)
+    vars.CONNECT_INSTALL_KEYS_STAGING_URL = config.connectInstallKeysStagingUrl;
   if (config.forgeJwksUrl) vars.FORGE_JWKS_URL = config.forgeJwksUrl;
   for (const r of config.regions) {
     vars[`REGION_${r.id}_DATABASE_URL`] = regionDatabaseUrl(config, r);

@@ -1,7 +1,7 @@
-import type { RegionTable } from '@rt/config';
+import type { MigrationLimits, RegionTable } from '@rt/config';
 import type { DirectoryDb } from '@rt/db';
 import { createRedis, type Redis } from '@rt/queue';
-import { MigrationCoordinator, type MigrationLimits } from './coordinator.js';
+import { MigrationCoordinator } from './coordinator.js';
 import { publishTenantChanged } from './invalidation.js';
 import { MigrationJobs } from './jobs.js';
 

@@ -1,10 +1,13 @@
+// Limits are owned by @rt/config (one schema for hooks, ops API, descriptor and manifest).
+export { MigrationEnvSchema, type MigrationLimits, migrationLimits } from '@rt/config';
 export {
   type CoordinatorDeps,
   type DareStatus,
+  MIGRATION_TIMING,
   type Migration,
   MigrationCoordinator,
-  type MigrationLimits,
   type MigrationProgress,
+  type MigrationProgressDetail,
   moveState,
   progressPercent,
   type ScheduleInput,
@@ -13,7 +16,6 @@ export { DareErrorCode, MigrationRefused, MigrationStateChanged } from './errors
 export { type CoordinatorRuntime, createCoordinatorRuntime } from './factory.js';
 export { publishTenantChanged, TENANT_CHANGED_CHANNEL } from './invalidation.js';
 export { MigrationJobs, type MigrationStep } from './jobs.js';
-export { MigrationEnvSchema, migrationLimits } from './limits.js';
 export {
   ABANDONED_STATES,
   ACTIVE_STATES,

@@ -4,6 +4,7 @@ import {
   ABANDONED_STATES,
   DareErrorCode,
   type Migration,
+  MigrationCoordinator,
   type MigrationProgress,
   MigrationStateChanged,
   moveState,
@@ -37,9 +38,22 @@ export class VerificationFailed extends Error {
 
 const VERIFIED_TTL_SECONDS = 7 * 24 * 3600;
 
-/** Writes Migration.progress at most every `intervalMs` (and always on `flush`). */
+/**
+ * Estimated seconds left in the current phase, from its rate so far (bytes when the phase moves
+ * bytes, else rows or objects); undefined until something has moved.
+ */
+export function estimateEtaSeconds(p: MigrationProgress, elapsedMs: number): number | undefined {
+  const counter = [p.bytes, p.rows, p.objects].find((c) => c && c.total > 0 && c.done > 0);
+  if (!counter || elapsedMs <= 0) return undefined;
+  if (counter.done >= counter.total) return 0;
+  return Math.ceil(((elapsedMs / counter.done) * (counter.total - counter.done)) / 1000);
+}
+
+/** Writes Migration.progress at most every `intervalMs` (and always on `flush`), with an ETA. */
 class ProgressReporter {
   private last = 0;
+  private phaseStartedAt = Date.now();
+  private baseline: { rows: number; bytes: number; objects: number } = { rows: 0, bytes: 0, objects: 0 };
   readonly state: MigrationProgress;
   constructor(
     private readonly deps: WorkerDeps,
@@ -50,10 +64,28 @@ class ProgressReporter {
     this.state = { ...initial };
   }
   async update(patch: Partial<MigrationProgress>, force = false): Promise<void> {
+    if (patch.phase && patch.phase !== this.state.phase) {
+      this.phaseStartedAt = Date.now();
+      this.baseline = { rows: -1, bytes: -1, objects: -1 };
+    }
     Object.assign(this.state, patch);
+    // What was already done when the phase began (pre-copied objects) does not count as speed.
+    for (const k of ['rows', 'bytes', 'objects'] as const) {
+      if (this.baseline[k] < 0 && this.state[k]) this.baseline[k] = this.state[k].done;
+    }
     const now = Date.now();
     if (!force && now - this.last < this.intervalMs) return;
     this.last = now;
+    const moved = (k: 'rows' | 'bytes' | 'objects') => {
+      const c = this.state[k];
+      return c
+        ? { done: c.done - Math.max(0, this.baseline[k]), total: c.total - Math.max(0, this.baseline[k]) }
+        : undefined;
+    };
+    this.state.etaSeconds = estimateEtaSeconds(
+      { bytes: moved('bytes'), rows: moved('rows'), objects: moved('objects') },
+      now - this.phaseStartedAt,
+    );
     await this.deps.directory.migration.update({
       where: { id: this.migrationId },
       data: { progress: { ...this.state, updatedAt: new Date(now).toISOString() } },
@@ -160,6 +192,8 @@ async function syncObjects(
 
 /** Pre-copy at schedule time: the tenant keeps working; only immutable objects are copied. */
 async function preCopy(deps: WorkerDeps, ctx: MigrationContext, m: Migration): Promise<void> {
+  // Queued only when due (a day before the window); a job that arrives early waits for the sweeper.
+  if (m.state === 'scheduled' && deps.now() < MigrationCoordinator.preCopyDueAt(m)) return;
   if (m.state === 'scheduled') m = await move(deps, m, 'pre_copying');
   if (m.state !== 'pre_copying') return;
   const started = Date.now();

@@ -95,6 +95,8 @@ export class MigrationEnv {
     options: {
       redisUrl?: string /** An S3 server run elsewhere (bench: its own process). */;
       s3Endpoint?: string;
+      /** Injected clock of the worker and the coordinator (tests that move time). */
+      now?: () => Date;
     } = {},
   ): Promise<MigrationEnv> {
     const env = new MigrationEnv();
@@ -126,6 +128,7 @@ export class MigrationEnv {
       prefix: redisTestPrefix(label),
     };
     env.deps = depsFromConfig(env.config);
+    if (options.now) env.deps.now = options.now;
     if (options.s3Endpoint) {
       for (const r of env.deps.regions.values()) await ensureBucket(r.s3, r.bucket, { create: true });
     }
@@ -146,6 +149,7 @@ export class MigrationEnv {
       jobs: this.jobs,
       publishTenantChanged: (tenantId) => publishTenantChanged(publishers, tenantId),
       limits,
+      now: this.deps.now,
     });
   }
 
