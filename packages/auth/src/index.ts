@@ -9,3 +9,10 @@ export {
   type InternalClaims,
   type TenantContext,
 } from './internal-token.js';
+export {
+  createRegionExportSigner,
+  createRegionExportVerifier,
+  REGION_EXPORT_AUDIENCE,
+  REGION_EXPORT_TTL_SECONDS,
+  type RegionExportClaims,
+} from './region-export-token.js';

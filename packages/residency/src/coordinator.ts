@@ -1,7 +1,7 @@
 import type { MigrationLimits, RegionSettings } from '@rt/config';
 import type { DirectoryDb, directory } from '@rt/db';
 import { DareErrorCode, MigrationRefused, MigrationStateChanged } from './errors.js';
-import type { MigrationJobs, MigrationStep } from './jobs.js';
+import { type MigrationJobs, type MigrationStep, stepRegion } from './jobs.js';
 import { ABANDONED_STATES, ACTIVE_STATES, canTransition, type MigrationState } from './states.js';
 
 /** A migration row of the directory. */
@@ -258,7 +258,7 @@ export class MigrationCoordinator {
       });
       return m;
     });
-    for (const m of superseded) await this.enqueue(m.id, 'rollback');
+    for (const m of superseded) await this.enqueue(m, 'rollback');
     // Pre-copy now when the window is near; otherwise the sweeper queues it when it is due.
     await this.ensureProgressing(created);
     return created;
@@ -314,7 +314,7 @@ export class MigrationCoordinator {
       await moveState(tx, m, 'frozen', now, { data: { deadlineAt, progress: { phase: 'frozen' } } });
     });
     await this.publish(m.tenantId);
-    await this.enqueue(m.id, 'copy');
+    await this.enqueue(m, 'copy');
     return (await this.get(m.id)) as Migration;
   }
 
@@ -490,19 +490,21 @@ export class MigrationCoordinator {
 
   /** Makes sure the job that moves this migration on exists (no-op when it does). */
   async ensureProgressing(m: Migration): Promise<void> {
-    for (const step of MigrationCoordinator.pendingSteps(m, this.now())) await this.enqueue(m.id, step);
+    for (const step of MigrationCoordinator.pendingSteps(m, this.now())) await this.enqueue(m, step);
   }
 
   /**
-   * The sweeper: enforces deadlines and re-enqueues the step of every unfinished migration
-   * whose source is `region` (the worker of the source region owns the migration). Repairs
-   * what a Redis loss dropped; Postgres is the truth.
+   * The sweeper: enforces deadlines and re-enqueues the steps of every unfinished migration
+   * from or to `region` (each step on the queue of the region that runs it, see `stepRegion`).
+   * Repairs what a Redis loss or a failed cross-region enqueue dropped; Postgres is the truth.
    */
   async sweep(region: string): Promise<number> {
     const open = await this.deps.directory.migration.findMany({
       where: {
-        sourceRegion: region,
-        OR: [{ state: { in: [...ACTIVE_STATES] } }, { cleanupDoneAt: null }],
+        AND: [
+          { OR: [{ sourceRegion: region }, { targetRegion: region }] },
+          { OR: [{ state: { in: [...ACTIVE_STATES] } }, { cleanupDoneAt: null }] },
+        ],
       },
       take: 500,
     });
@@ -532,9 +534,9 @@ export class MigrationCoordinator {
     }
   }
 
-  private async enqueue(id: string, step: MigrationStep): Promise<void> {
+  private async enqueue(m: Migration, step: MigrationStep): Promise<void> {
     try {
-      await this.deps.jobs.enqueue(id, step);
+      await this.deps.jobs.enqueue(m.id, step, stepRegion(m, step));
     } catch (err) {
       // The state is in Postgres; the sweeper (or the next status poll) enqueues it again.
       this.deps.onSideEffectError?.(err, `enqueue ${step}`);

@@ -15,7 +15,7 @@ export {
 export { DareErrorCode, MigrationRefused, MigrationStateChanged } from './errors.js';
 export { type CoordinatorRuntime, createCoordinatorRuntime } from './factory.js';
 export { publishTenantChanged, TENANT_CHANGED_CHANNEL } from './invalidation.js';
-export { MigrationJobs, type MigrationStep } from './jobs.js';
+export { MigrationJobs, type MigrationStep, stepRegion } from './jobs.js';
 export {
   ABANDONED_STATES,
   ACTIVE_STATES,

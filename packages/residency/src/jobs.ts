@@ -4,13 +4,33 @@ import { type JobPayload, JobProducer, type ProducerOptions } from '@rt/queue';
 export type MigrationStep = JobPayload<'migration'>['step'];
 
 /**
- * Enqueues migration steps. The job id is derived from migration + step, so enqueuing the same
+ * Which region's worker runs a step. The target region pulls (pre-copy, copy, verify) and
+ * deletes its own copy on rollback; the source region deletes its own copy after the commit. So
+ * every worker writes only its own region's database and bucket, and none holds another
+ * region's database credentials.
+ */
+export function stepRegion(m: { sourceRegion: string; targetRegion: string }, step: MigrationStep): string {
+  return step === 'cleanup-source' || step === 'commit' ? m.sourceRegion : m.targetRegion;
+}
+
+/**
+ * Enqueues migration steps on the queue of the region that runs them (each region's worker
+ * consumes its own Redis). The job id is derived from migration + step, so enqueuing the same
  * step twice (a retried hook, the sweeper after a Redis loss) is a no-op while the job exists.
  * BullMQ custom ids may not contain ':'.
  */
 export class MigrationJobs {
   private readonly producer: JobProducer<'migration'>;
-  constructor(options: ProducerOptions) {
+  private readonly remote = new Map<string, JobProducer<'migration'>>();
+
+  /**
+   * @param options this region's queue
+   * @param regions the queue of each region (a region missing here, or this one, uses `options`)
+   */
+  constructor(
+    options: ProducerOptions,
+    private readonly regions: Record<string, ProducerOptions> = {},
+  ) {
     this.producer = new JobProducer('migration', options);
   }
 
@@ -19,16 +39,34 @@ export class MigrationJobs {
     return `${migrationId}-${step}`;
   }
 
-  async enqueue(migrationId: string, step: MigrationStep): Promise<void> {
-    await this.producer.add(step, { migrationId, step }, { jobId: MigrationJobs.jobId(migrationId, step) });
+  /** Enqueues `step` on `region`'s queue (this region's when omitted or not configured). */
+  async enqueue(migrationId: string, step: MigrationStep, region?: string): Promise<void> {
+    await this.producerFor(region).add(
+      step,
+      { migrationId, step },
+      { jobId: MigrationJobs.jobId(migrationId, step) },
+    );
   }
 
-  /** The underlying BullMQ queue (bull-board, tests). */
+  /** The producer of a region's queue. */
+  producerFor(region?: string): JobProducer<'migration'> {
+    const options = region ? this.regions[region] : undefined;
+    if (!region || !options) return this.producer;
+    let p = this.remote.get(region);
+    if (!p) {
+      p = new JobProducer('migration', options);
+      this.remote.set(region, p);
+    }
+    return p;
+  }
+
+  /** This region's BullMQ queue (bull-board, tests). */
   get queue() {
     return this.producer.queue;
   }
 
   async close(): Promise<void> {
     await this.producer.close();
+    for (const p of this.remote.values()) await p.close();
   }
 }

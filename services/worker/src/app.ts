@@ -1,10 +1,13 @@
 import { createServiceApp, type ServiceApp } from '@rt/http';
 import { bucketReachable } from '@rt/storage';
 import type { WorkerDeps } from './deps.js';
+import { regionExportRoutes } from './migration/export.js';
 
 /**
- * The worker's small HTTP side: `/healthz`, `/readyz` (directory, Redis, every region's
- * Postgres and bucket) and `/metrics`. It serves no tenant data.
+ * The worker's small HTTP side: `/healthz`, `/readyz` (directory, Redis, its region's Postgres
+ * and bucket), `/metrics`, and the region-export endpoint of migrations (`migration/export.ts`):
+ * the only tenant data it serves, to the target region of a migration, behind a region-export
+ * token.
  */
 export async function buildApp(deps: WorkerDeps): Promise<ServiceApp> {
   const checks: Record<string, () => Promise<unknown>> = {
@@ -15,5 +18,9 @@ export async function buildApp(deps: WorkerDeps): Promise<ServiceApp> {
     checks[`postgres-${id}`] = () => r.pool.query('SELECT 1');
     checks[`s3-${id}`] = () => bucketReachable(r.s3, r.bucket);
   }
-  return createServiceApp({ name: 'worker', logger: deps.logger, checks });
+  const app = createServiceApp({ name: 'worker', logger: deps.logger, checks });
+  // The export endpoint other regions' workers pull a migrating tenant from (token-protected).
+  if (deps.migration?.exportSecret)
+    await app.register(regionExportRoutes, { deps, secret: deps.migration.exportSecret });
+  return app;
 }

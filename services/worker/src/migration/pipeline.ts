@@ -7,8 +7,10 @@ import {
   MigrationCoordinator,
   type MigrationProgress,
   MigrationStateChanged,
+  type MigrationStep,
   moveState,
   publishTenantChanged,
+  stepRegion,
 } from '@rt/residency';
 import type { Job } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
@@ -19,14 +21,12 @@ import {
   copyObject,
   copyObjectServerSide,
   deleteObjects,
-  expectedSha256,
   forEachLimited,
   type ListedObject,
   listObjects,
-  readObject,
   sha256Hex,
 } from './objects.js';
-import { checksumTenantRows, copyTenantRows, countRows, deleteTenantRows } from './rows.js';
+import { checksumTenantRows, deleteTenantRows, ExportStreamInvalid, importTenantRows } from './rows.js';
 
 /** The copy does not match the source: not retried, the migration fails with E9999. */
 export class VerificationFailed extends Error {
@@ -110,12 +110,17 @@ async function move(deps: WorkerDeps, m: Migration, to: Migration['state'], data
 }
 
 /**
- * Serialises every migration job of one tenant (pre-copy, copy, commit, cleanup, rollback) with
- * a Postgres session advisory lock on the source region's database. A worker killed with -9
- * loses its connection and so its lock; the stalled job then runs again elsewhere.
+ * Serialises the migration jobs of one tenant in one region with a Postgres session advisory
+ * lock on the database of the region that runs the step (each worker writes only its own). A
+ * worker killed with -9 loses its connection and so its lock; the stalled job then runs again.
  */
-async function withTenantLock<T>(ctx: MigrationContext, m: Migration, work: () => Promise<T>): Promise<T> {
-  const client = await ctx.region(m.sourceRegion).pool.connect();
+async function withTenantLock<T>(
+  ctx: MigrationContext,
+  m: Migration,
+  step: MigrationStep,
+  work: () => Promise<T>,
+): Promise<T> {
+  const client = await ctx.region(stepRegion(m, step)).pool.connect();
   const key = `rt-migration:${m.tenantId}`;
   try {
     await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
@@ -126,10 +131,21 @@ async function withTenantLock<T>(ctx: MigrationContext, m: Migration, work: () =
   }
 }
 
+/** A region's own bucket, as its worker writes it. */
 const bucketOf = (ctx: MigrationContext, region: string): Bucket => {
   const r = ctx.region(region);
   return { s3: r.s3, bucket: r.bucket };
 };
+
+/**
+ * The source bucket as the target region reaches it: through the TARGET's own S3 client
+ * (its credentials; IAM lets it read the source bucket's `tenants/*`), so CopyObject runs inside
+ * S3 and the bytes never pass through a worker.
+ */
+const sourceBucketOf = (ctx: MigrationContext, m: Migration): Bucket => ({
+  s3: ctx.region(m.targetRegion).s3,
+  bucket: ctx.bucketName(m.sourceRegion),
+});
 
 /**
  * Makes the target's object set equal to the source's: deletes stale target objects, copies
@@ -144,7 +160,7 @@ async function syncObjects(
   shouldStop: () => Promise<boolean>,
   known?: { src: Map<string, ListedObject>; proven: Set<string> },
 ): Promise<{ copied: number; bytesCopied: number; objects: number; bytes: number }> {
-  const source = bucketOf(ctx, m.sourceRegion);
+  const source = sourceBucketOf(ctx, m);
   const target = bucketOf(ctx, m.targetRegion);
   let src: Map<string, ListedObject>;
   let missing: [string, ListedObject][];
@@ -155,7 +171,10 @@ async function syncObjects(
     src = known.src;
     missing = [...src].filter(([key]) => !known.proven.has(key));
   } else {
-    const [s, dst] = await Promise.all([listObjects(source, m.tenantId), listObjects(target, m.tenantId)]);
+    const [s, dst] = await Promise.all([
+      ctx.source(m.sourceRegion, m.targetRegion).listObjects(m.id),
+      listObjects(target, m.tenantId),
+    ]);
     src = s;
     const stale = [...dst.keys()].filter((k) => !src.has(k));
     if (stale.length) await deleteObjects(target, m.tenantId, stale);
@@ -208,10 +227,14 @@ async function preCopy(deps: WorkerDeps, ctx: MigrationContext, m: Migration): P
   });
 }
 
-/** Copy (rows, then the objects not yet present) and verify, during the freeze. */
+/**
+ * Copy (rows, then the objects not yet present) and verify, during the freeze. Runs on the
+ * target region's worker: rows are pulled from the source region's export endpoint and imported
+ * in bulk, objects are copied inside S3.
+ */
 async function copyAndVerify(deps: WorkerDeps, ctx: MigrationContext, m: Migration): Promise<Migration> {
-  const source = ctx.region(m.sourceRegion);
   const target = ctx.region(m.targetRegion);
+  const source = ctx.source(m.sourceRegion, m.targetRegion);
   const timings: Record<string, number> = {};
   const progress = new ProgressReporter(deps, m.id, ctx.tuning.progressIntervalMs, {
     ...((m.progress as MigrationProgress | null) ?? {}),
@@ -220,22 +243,26 @@ async function copyAndVerify(deps: WorkerDeps, ctx: MigrationContext, m: Migrati
   if (m.state === 'frozen') m = await move(deps, m, 'copying');
   if (m.state === 'copying') {
     let t = Date.now();
-    // The source is frozen: list its objects while the rows are copied.
-    const sourceListing = listObjects(bucketOf(ctx, m.sourceRegion), m.tenantId);
+    // The source is frozen: its object listing is taken while the rows stream in.
+    const sourceListing = source.listObjects(m.id);
     sourceListing.catch(() => undefined);
-    const counts = await countRows(source.pool, m.tenantId);
-    const totalRows = Object.values(counts).reduce((a, b) => a + b, 0);
+    await progress.update({ phase: 'copy-rows', rows: { done: 0, total: 0 } }, true);
     let rowsDone = 0;
-    await progress.update({ phase: 'copy-rows', rows: { done: 0, total: totalRows } }, true);
-    await copyTenantRows(source.pool, target.pool, m.tenantId, {
-      batchSize: ctx.tuning.rowBatchSize,
-      shouldStop: stopped,
-      onRows: async (n) => {
+    const imported = await importTenantRows(target.pool, m.tenantId, source.rows(m.id), {
+      batchRows: ctx.tuning.rowBatchSize,
+      onRows: async (n, total) => {
         rowsDone += n;
-        await progress.update({ rows: { done: rowsDone, total: totalRows } });
+        await progress.update({ rows: { done: rowsDone, total } });
       },
     });
+    await progress.update({ rows: { done: imported.rows, total: imported.rows } }, true);
     timings.copyRowsMs = Date.now() - t;
+    // The source's checksums travel with the rows (same snapshot); kept for the verify step.
+    const fresh = (await reload(deps, m.id)) as Migration;
+    await deps.directory.migration.update({
+      where: { id: m.id },
+      data: { report: { ...reportOf(fresh), sourceRows: imported.sourceChecksums } as unknown as Json },
+    });
     if (await stopped()) return (await reload(deps, m.id)) as Migration;
     t = Date.now();
     await progress.update({ phase: 'copy-objects' }, true);
@@ -268,39 +295,42 @@ async function copyAndVerify(deps: WorkerDeps, ctx: MigrationContext, m: Migrati
     };
     m = await move(deps, fresh, 'ready_to_commit', {
       report,
-      progress: { ...progress.state, phase: 'ready', updatedAt: new Date(now).toISOString() },
+      progress: { ...progress.state, phase: 'ready', etaSeconds: 0, updatedAt: new Date(now).toISOString() },
     });
   }
   return m;
 }
 
 /**
- * Verification: per table, row count and sha256 of the canonical rows on both sides; the
- * object lists (key, size, ETag) on both sides; sha256 of every object whose copy this
- * migration did not itself prove (read from both sides); every asset row has its object.
+ * Verification, on the target, without a second full read of the source: per table, row count
+ * and sha256 of the canonical rows computed by the target's Postgres, compared with the source's
+ * (computed by the source's Postgres in the export snapshot); the object sets (keys, sizes) on
+ * both sides; every object proven against its content address — by this migration's copy
+ * (read back from the target), else copied again and proven now; every asset row has its object.
+ * ETags are not compared: with SSE-KMS they are not content hashes and differ between copies.
  */
 async function verify(deps: WorkerDeps, ctx: MigrationContext, m: Migration) {
-  const source = ctx.region(m.sourceRegion);
   const target = ctx.region(m.targetRegion);
   const mismatches: string[] = [];
-  const sb = bucketOf(ctx, m.sourceRegion);
+  const sb = sourceBucketOf(ctx, m);
   const tb = bucketOf(ctx, m.targetRegion);
-  const [srcRows, dstRows, src, dstListed] = await Promise.all([
-    checksumTenantRows(source.pool, m.tenantId),
+  const srcRows = (reportOf(m).sourceRows ?? {}) as Record<string, { count: number; sha256: string }>;
+  const [dstRows, src, dstListed] = await Promise.all([
     checksumTenantRows(target.pool, m.tenantId),
-    listObjects(sb, m.tenantId),
+    ctx.source(m.sourceRegion, m.targetRegion).listObjects(m.id),
     listObjects(tb, m.tenantId),
   ]);
+  if (!Object.keys(srcRows).length) mismatches.push('no source checksums recorded by the copy');
   // Objects in the target that the source no longer has (deleted between pre-copy and
   // freeze) are leftovers of this non-live copy: removed, then the sets must be equal.
   const extras = [...dstListed.keys()].filter((k) => !src.has(k));
   if (extras.length) await deleteObjects(tb, m.tenantId, extras);
   const dst = new Map([...dstListed].filter(([k]) => src.has(k)));
-  for (const [table, s] of Object.entries(srcRows)) {
-    const d = dstRows[table];
-    if (!d || d.count !== s.count || d.sha256 !== s.sha256) {
+  for (const [table, d] of Object.entries(dstRows)) {
+    const s = srcRows[table];
+    if (!s || d.count !== s.count || d.sha256 !== s.sha256) {
       mismatches.push(
-        `${table}: source ${s.count}/${s.sha256.slice(0, 12)} target ${d?.count}/${d?.sha256.slice(0, 12)}`,
+        `${table}: source ${s?.count}/${s?.sha256.slice(0, 12)} target ${d.count}/${d.sha256.slice(0, 12)}`,
       );
     }
   }
@@ -308,17 +338,16 @@ async function verify(deps: WorkerDeps, ctx: MigrationContext, m: Migration) {
     const d = dst.get(key);
     if (!d) mismatches.push(`object missing in target: ${key}`);
     else if (d.size !== o.size) mismatches.push(`object size differs: ${key}`);
-    else if (d.etag && o.etag && !d.etag.includes('-') && !o.etag.includes('-') && d.etag !== o.etag) {
-      mismatches.push(`object ETag differs: ${key}`);
-    }
   }
   const proven = new Set(await deps.redis.smembers(ctx.verifiedKey(m.id)));
   const unproven = [...src.keys()].filter((k) => dst.has(k) && !proven.has(k));
   await forEachLimited(unproven, ctx.tuning.objectConcurrency, async (key) => {
-    const [a, b] = await Promise.all([readObject(sb, key), readObject(tb, key)]);
-    const expected = expectedSha256(key) ?? sha256Hex(a);
-    if (sha256Hex(a) !== expected || sha256Hex(b) !== expected)
-      mismatches.push(`object sha256 differs: ${key}`);
+    try {
+      await copyObjectServerSide(sb, tb, key);
+    } catch (err) {
+      if (err instanceof CorruptObject) mismatches.push(`object sha256 differs: ${key}`);
+      else throw err;
+    }
   });
   const { rows: assetRows } = await target.pool.query<{ sha256: string }>(
     'SELECT sha256 FROM assets WHERE tenant_id = $1',
@@ -334,12 +363,12 @@ async function verify(deps: WorkerDeps, ctx: MigrationContext, m: Migration) {
     .map(([k, o]) => `${k} ${o.size}`)
     .join('\n');
   return {
-    rows: srcRows,
-    rowsTotal: Object.values(srcRows).reduce((a, t) => a + t.count, 0),
+    rows: dstRows,
+    rowsTotal: Object.values(dstRows).reduce((a, t) => a + t.count, 0),
     objects: src.size,
     bytes: [...src.values()].reduce((a, o) => a + o.size, 0),
     objectListSha256: sha256Hex(Buffer.from(listing)),
-    objectsHashedAtVerify: unproven.length,
+    objectsProvenAtVerify: unproven.length,
     staleTargetObjectsRemoved: extras.length,
   };
 }
@@ -394,7 +423,7 @@ export async function runMigrationStep(
   const ctx = migrationContext(deps);
   const first = await reload(deps, payload.migrationId);
   if (!first) return 'unknown migration';
-  return withTenantLock(ctx, first, async () => {
+  return withTenantLock(ctx, first, payload.step, async () => {
     let m = (await reload(deps, first.id)) as Migration;
     m = await ctx.coordinator.enforceDeadline(m);
     try {
@@ -425,7 +454,10 @@ export async function runMigrationStep(
     } catch (err) {
       if (err instanceof MigrationStateChanged) return 'state changed by another caller';
       const lastAttempt = !job || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      const permanent = err instanceof VerificationFailed || err instanceof CorruptObject;
+      const permanent =
+        err instanceof VerificationFailed ||
+        err instanceof CorruptObject ||
+        err instanceof ExportStreamInvalid;
       if (permanent || lastAttempt) {
         const current = (await reload(deps, m.id)) as Migration;
         deps.logger.error({ migrationId: m.id, err: (err as Error).message }, 'migration failed');
