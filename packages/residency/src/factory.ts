@@ -38,7 +38,7 @@ export function createCoordinatorRuntime(options: {
     queues[r.id] = { connection: c };
     return [c];
   });
-  const jobs = new MigrationJobs({ connection: options.redis }, queues);
+  const jobs = new MigrationJobs({ connection: options.redis }, queues, options.regionId);
   const coordinator = new MigrationCoordinator({
     directory: options.directory,
     resolveLocation: (location) => options.regions.resolveLocation(location),

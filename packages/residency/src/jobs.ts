@@ -25,11 +25,16 @@ export class MigrationJobs {
 
   /**
    * @param options this region's queue
-   * @param regions the queue of each region (a region missing here, or this one, uses `options`)
+   * @param regions the queue of each other region
+   * @param ownRegion this region's id; when given, a step for a region that is neither this one
+   *   nor in `regions` is not queued here (this region's worker could not run it) but left to
+   *   that region's sweeper, which queues it from the directory. Without it every step is queued
+   *   on `options` (a single-queue setup).
    */
   constructor(
     options: ProducerOptions,
     private readonly regions: Record<string, ProducerOptions> = {},
+    private readonly ownRegion?: string,
   ) {
     this.producer = new JobProducer('migration', options);
   }
@@ -41,6 +46,7 @@ export class MigrationJobs {
 
   /** Enqueues `step` on `region`'s queue (this region's when omitted or not configured). */
   async enqueue(migrationId: string, step: MigrationStep, region?: string): Promise<void> {
+    if (region && this.ownRegion && region !== this.ownRegion && !this.regions[region]) return;
     await this.producerFor(region).add(
       step,
       { migrationId, step },

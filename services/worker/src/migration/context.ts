@@ -59,7 +59,7 @@ export function migrationContext(deps: WorkerDeps): MigrationContext {
   const queues = Object.fromEntries(
     [...regionRedisById(deps)].map(([id, connection]) => [id, { connection, prefix: deps.queuePrefix }]),
   );
-  const jobs = new MigrationJobs({ connection: deps.redis, prefix: deps.queuePrefix }, queues);
+  const jobs = new MigrationJobs({ connection: deps.redis, prefix: deps.queuePrefix }, queues, deps.region);
   const secret = deps.migration?.exportSecret;
   const sign = secret ? createRegionExportSigner(secret) : undefined;
   const coordinator = new MigrationCoordinator({

@@ -423,6 +423,12 @@ export async function runMigrationStep(
   const ctx = migrationContext(deps);
   const first = await reload(deps, payload.migrationId);
   if (!first) return 'unknown migration';
+  // A step for a region whose database this worker does not hold is not ours to run (a queue
+  // shared by mistake): left alone, never failed — that region's sweeper queues it there.
+  if (!deps.regions.has(stepRegion(first, payload.step))) {
+    deps.logger.warn({ migrationId: first.id, step: payload.step }, 'migration step of another region');
+    return `not run here: ${payload.step} runs in ${stepRegion(first, payload.step)}`;
+  }
   return withTenantLock(ctx, first, payload.step, async () => {
     let m = (await reload(deps, first.id)) as Migration;
     m = await ctx.coordinator.enforceDeadline(m);
