@@ -191,10 +191,10 @@ async function syncObjects(
   );
   const verifiedKey = ctx.verifiedKey(m.id);
   let stop = false;
-  await forEachLimited(missing, ctx.tuning.objectConcurrency, async ([key]) => {
+  await forEachLimited(missing, ctx.tuning.objectConcurrency, async ([key, listed]) => {
     if (stop) return;
     const n = ctx.tuning.serverSideCopy
-      ? await copyObjectServerSide(source, target, key)
+      ? await copyObjectServerSide(source, target, key, listed.size)
       : await copyObject(source, target, key);
     await deps.redis.sadd(verifiedKey, key);
     done++;
@@ -343,7 +343,7 @@ async function verify(deps: WorkerDeps, ctx: MigrationContext, m: Migration) {
   const unproven = [...src.keys()].filter((k) => dst.has(k) && !proven.has(k));
   await forEachLimited(unproven, ctx.tuning.objectConcurrency, async (key) => {
     try {
-      await copyObjectServerSide(sb, tb, key);
+      await copyObjectServerSide(sb, tb, key, src.get(key)?.size);
     } catch (err) {
       if (err instanceof CorruptObject) mismatches.push(`object sha256 differs: ${key}`);
       else throw err;
