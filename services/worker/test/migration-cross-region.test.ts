@@ -137,33 +137,46 @@ describe('cross-region migration over HTTP and S3 only', () => {
       fetch(url(path, id), token ? { headers: { authorization: `Bearer ${token}` } } : {});
     const good = sign({ iss: 'EU', src: 'US', mid: m.id });
 
-    expect((await get('rows')).status).toBe(401);
+    const rows = (token?: string, id?: string) =>
+      fetch(url('rows', id), {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify({ tables: {} }),
+      });
+
+    expect((await rows()).status).toBe(401);
     // The router → service token is another purpose: refused even with the right shape.
     const internal = createInternalTokenSigner(env.config.exportSecret)({
       tid: t.tenantId,
       reg: 'US',
       rid: 'r',
     });
-    expect((await get('rows', internal)).status).toBe(401);
+    expect((await rows(internal)).status).toBe(401);
     expect(
-      (await get('rows', createRegionExportSigner('x'.repeat(40))({ iss: 'EU', src: 'US', mid: m.id })))
-        .status,
+      (await rows(createRegionExportSigner('x'.repeat(40))({ iss: 'EU', src: 'US', mid: m.id }))).status,
     ).toBe(401);
     // Bound to one migration and one direction.
     const other = '00000000-0000-4000-8000-000000000000';
-    expect((await get('rows', sign({ iss: 'EU', src: 'US', mid: other }), other)).status).toBe(404);
-    expect((await get('rows', sign({ iss: 'EU', src: 'US', mid: other }))).status).toBe(401);
-    expect((await get('rows', sign({ iss: 'US', src: 'US', mid: m.id }))).status).toBe(401);
-    expect((await get('rows', sign({ iss: 'EU', src: 'EU', mid: m.id }))).status).toBe(401);
-    // Rows only while the tenant is frozen; the object list from the pre-copy on.
-    const early = await get('rows', good);
-    expect(early.status).toBe(409);
-    expect(((await early.json()) as { code: string }).code).toBe('MIGRATION_NOT_EXPORTABLE');
+    expect((await rows(sign({ iss: 'EU', src: 'US', mid: other }), other)).status).toBe(404);
+    expect((await rows(sign({ iss: 'EU', src: 'US', mid: other }))).status).toBe(401);
+    expect((await rows(sign({ iss: 'US', src: 'US', mid: m.id }))).status).toBe(401);
+    expect((await rows(sign({ iss: 'EU', src: 'EU', mid: m.id }))).status).toBe(401);
     await env.waitFor(async () => (await coordinator.get(m.id))?.state === 'pre_copying' || undefined);
     const objects = await get('objects', good);
     expect(objects.status).toBe(200);
     expect(((await objects.json()) as { objects: unknown[] }).objects).toHaveLength(1);
+    const delta = await rows(good);
+    expect(delta.status).toBe(200);
+    const lines = (await delta.text()).trim().split('\n');
+    expect(JSON.parse(lines.at(-1) as string)).toHaveProperty('@checksums');
+    // Once the migration is over, nothing is served.
     await coordinator.rollback((await coordinator.get(m.id))!);
     expect((await get('objects', good)).status).toBe(409);
+    const after = await rows(good);
+    expect(after.status).toBe(409);
+    expect(((await after.json()) as { code: string }).code).toBe('MIGRATION_NOT_EXPORTABLE');
   });
 });

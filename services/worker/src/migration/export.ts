@@ -6,14 +6,16 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { WorkerDeps } from '../deps.js';
 import { listObjects } from './objects.js';
-import { exportTenantRows } from './rows.js';
+import { exportTenantRowDelta, type RowHashes } from './rows.js';
 
 /** Path prefix of the export endpoint (the public load balancer routes it to the worker). */
 export const REGION_EXPORT_PREFIX = '/region-export/v1';
 
-/** While the tenant is frozen its rows are consistent; objects are immutable, so earlier too. */
-const ROWS_STATES: readonly MigrationState[] = ['frozen', 'copying', 'verifying'];
-const OBJECT_STATES: readonly MigrationState[] = ['pre_copying', 'frozen', 'copying', 'verifying'];
+/**
+ * Rows are pre-copied while the tenant still works (one consistent snapshot, refreshed by the
+ * delta of the freeze); objects are immutable, so any time the migration needs them.
+ */
+const EXPORT_STATES: readonly MigrationState[] = ['pre_copying', 'frozen', 'copying', 'verifying'];
 
 const Params = Type.Object({ migrationId: Type.String({ format: 'uuid' }) });
 const ObjectList = Type.Object({
@@ -22,7 +24,8 @@ const ObjectList = Type.Object({
 
 /**
  * The source region's side of a cross-region migration: the target region's worker pulls the
- * tenant's rows (NDJSON, one snapshot) and object list from here over HTTPS, so no region ever
+ * tenant's rows (NDJSON, one snapshot, only what differs from the target's copy) and object list
+ * from here over HTTPS, so no region ever
  * needs another region's database credentials. A caller proves with a region-export token
  * (`@rt/auth`, own key and audience) that it is the migration's target region pulling this
  * migration; the tenant comes from the migration in the directory, never from the request, and
@@ -66,20 +69,31 @@ export async function regionExportRoutes(
     `${REGION_EXPORT_PREFIX}/migrations/:migrationId/objects`,
     { config: { public: true }, schema: { params: Params, response: { 200: ObjectList } } },
     async (request) => {
-      const migration = await authorize(request, request.params.migrationId, OBJECT_STATES);
+      const migration = await authorize(request, request.params.migrationId, EXPORT_STATES);
       const listed = await listObjects({ s3: own.s3, bucket: own.bucket }, migration.tenantId);
       return { objects: [...listed].map(([key, o]) => ({ key, size: o.size, etag: o.etag })) };
     },
   );
 
-  app.get(
+  // The body is what the target holds (row key → row hash per table); the answer is the delta.
+  app.post(
     `${REGION_EXPORT_PREFIX}/migrations/:migrationId/rows`,
-    { config: { public: true }, schema: { params: Params } },
+    {
+      config: { public: true },
+      bodyLimit: 256 * 1024 * 1024,
+      schema: {
+        params: Params,
+        body: Type.Object({
+          tables: Type.Record(Type.String({ maxLength: 64 }), Type.Record(Type.String(), Type.String())),
+        }),
+      },
+    },
     async (request, reply) => {
-      const migration = await authorize(request, request.params.migrationId, ROWS_STATES);
+      const migration = await authorize(request, request.params.migrationId, EXPORT_STATES);
       reply.header('content-type', 'application/x-ndjson');
       reply.header('cache-control', 'no-store');
-      return reply.send(Readable.from(exportTenantRows(own.pool, migration.tenantId)));
+      const held = request.body.tables as RowHashes;
+      return reply.send(Readable.from(exportTenantRowDelta(own.pool, migration.tenantId, held)));
     },
   );
 }

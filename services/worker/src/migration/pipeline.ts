@@ -26,7 +26,14 @@ import {
   listObjects,
   sha256Hex,
 } from './objects.js';
-import { checksumTenantRows, deleteTenantRows, ExportStreamInvalid, importTenantRows } from './rows.js';
+import {
+  type AppliedRows,
+  applyTenantRowDelta,
+  checksumTenantRows,
+  deleteTenantRows,
+  ExportStreamInvalid,
+  tenantRowHashes,
+} from './rows.js';
 
 /** The copy does not match the source: not retried, the migration fails with E9999. */
 export class VerificationFailed extends Error {
@@ -209,7 +216,40 @@ async function syncObjects(
   return { copied, bytesCopied, objects: src.size, bytes };
 }
 
-/** Pre-copy at schedule time: the tenant keeps working; only immutable objects are copied. */
+/**
+ * Brings the target's copy of the tenant's rows up to the source's: the target sends the key and
+ * hash of every row it holds, the source answers only new and changed rows and the keys of
+ * deleted ones (one snapshot), the target applies them in one transaction. Before the freeze
+ * this pre-copies everything; during the freeze it moves only what changed since.
+ */
+async function pullRows(
+  ctx: MigrationContext,
+  m: Migration,
+  onRows: (n: number, changes: number) => Promise<void>,
+): Promise<AppliedRows> {
+  const target = ctx.region(m.targetRegion);
+  const source = ctx.source(m.sourceRegion, m.targetRegion);
+  const apply = async (replace: boolean) =>
+    applyTenantRowDelta(
+      target.pool,
+      m.tenantId,
+      source.rows(m.id, replace ? {} : await tenantRowHashes(target.pool, m.tenantId)),
+      { batchRows: ctx.tuning.rowBatchSize, replace, onRows },
+    );
+  try {
+    return await apply(false);
+  } catch (err) {
+    // A unique index can collide in the middle of a delta (two rows trading a unique value);
+    // a fresh full copy cannot.
+    if ((err as { code?: string }).code === '23505') return apply(true);
+    throw err;
+  }
+}
+
+/**
+ * Pre-copy at schedule time, while the tenant keeps working: the objects (immutable), then the
+ * rows of one consistent snapshot, so the freeze moves only what changes after this.
+ */
 async function preCopy(deps: WorkerDeps, ctx: MigrationContext, m: Migration): Promise<void> {
   // Queued only when due (a day before the window); a job that arrives early waits for the sweeper.
   if (m.state === 'scheduled' && deps.now() < MigrationCoordinator.preCopyDueAt(m)) return;
@@ -219,11 +259,25 @@ async function preCopy(deps: WorkerDeps, ctx: MigrationContext, m: Migration): P
   const progress = new ProgressReporter(deps, m.id, ctx.tuning.progressIntervalMs, { phase: 'pre-copy' });
   const stillPreCopying = async () => (await reload(deps, m.id))?.state !== 'pre_copying';
   const stats = await syncObjects(deps, ctx, m, progress, stillPreCopying);
+  let rows: { upserted: number; deleted: number; ms: number } | undefined;
+  if (!(await stillPreCopying())) {
+    const t = Date.now();
+    let done = 0;
+    await progress.update({ phase: 'pre-copy-rows', rows: { done: 0, total: 0 } }, true);
+    const applied = await pullRows(ctx, m, async (n, changes) => {
+      done += n;
+      await progress.update({ rows: { done, total: changes } });
+    });
+    await progress.update({ rows: { done: applied.upserted, total: applied.upserted } }, true);
+    rows = { upserted: applied.upserted, deleted: applied.deleted, ms: Date.now() - t };
+  }
+  // A start that arrived meanwhile owns the progress from here on.
+  if (await stillPreCopying()) return;
   await progress.update({ phase: 'pre-copied' }, true);
   const fresh = (await reload(deps, m.id)) as Migration;
   await deps.directory.migration.update({
     where: { id: m.id },
-    data: { report: { ...reportOf(fresh), preCopy: { ...stats, ms: Date.now() - started } } },
+    data: { report: { ...reportOf(fresh), preCopy: { ...stats, rows, ms: Date.now() - started } } },
   });
 }
 
@@ -233,7 +287,6 @@ async function preCopy(deps: WorkerDeps, ctx: MigrationContext, m: Migration): P
  * in bulk, objects are copied inside S3.
  */
 async function copyAndVerify(deps: WorkerDeps, ctx: MigrationContext, m: Migration): Promise<Migration> {
-  const target = ctx.region(m.targetRegion);
   const source = ctx.source(m.sourceRegion, m.targetRegion);
   const timings: Record<string, number> = {};
   const progress = new ProgressReporter(deps, m.id, ctx.tuning.progressIntervalMs, {
@@ -248,15 +301,15 @@ async function copyAndVerify(deps: WorkerDeps, ctx: MigrationContext, m: Migrati
     sourceListing.catch(() => undefined);
     await progress.update({ phase: 'copy-rows', rows: { done: 0, total: 0 } }, true);
     let rowsDone = 0;
-    const imported = await importTenantRows(target.pool, m.tenantId, source.rows(m.id), {
-      batchRows: ctx.tuning.rowBatchSize,
-      onRows: async (n, total) => {
-        rowsDone += n;
-        await progress.update({ rows: { done: rowsDone, total } });
-      },
+    // Only the rows that changed since the pre-copy (all of them when there was none).
+    const imported = await pullRows(ctx, m, async (n, changes) => {
+      rowsDone += n;
+      await progress.update({ rows: { done: rowsDone, total: changes } });
     });
-    await progress.update({ rows: { done: imported.rows, total: imported.rows } }, true);
+    await progress.update({ rows: { done: imported.upserted, total: imported.upserted } }, true);
     timings.copyRowsMs = Date.now() - t;
+    timings.rowsChangedDuringFreeze = imported.upserted;
+    timings.rowsDeletedDuringFreeze = imported.deleted;
     // The source's checksums travel with the rows (same snapshot); kept for the verify step.
     const fresh = (await reload(deps, m.id)) as Migration;
     await deps.directory.migration.update({
