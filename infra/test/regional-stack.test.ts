@@ -291,7 +291,7 @@ describe.each(regionIds)('regional stack %s', (regionId) => {
     expect(exportRule?.Properties.Conditions).toEqual([
       { Field: 'path-pattern', PathPatternConfig: { Values: ['/region-export/*'] } },
     ]);
-    expect((exportRule?.Properties.Actions as { Type: string }[])[0]?.Type).toBe('forward');
+    expect(exportRule?.Properties.Actions).toMatchObject([{ Type: 'forward' }]);
     const worker = environmentOf(t, 'worker');
     expect(worker.get(`REGION_${other}_EXPORT_URL`)).toBe(`https://${other.toLowerCase()}.rt.example.test`);
     for (const key of worker.keys()) expect(key).not.toMatch(new RegExp(`^REGION_${other}_DATABASE`));
