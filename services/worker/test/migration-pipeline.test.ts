@@ -50,7 +50,7 @@ describe('migration pipeline EU → US', () => {
     expect((await env.snapshot('US', t.tenantId)).objects).toEqual(before.objects);
     expect((await env.snapshot('US', t.tenantId)).rowCount).toBe(t.rows);
 
-    // Writes before the start: the freeze must move exactly these (2 updates, 1 insert, 1 delete).
+    // Writes before the start: the freeze must move exactly these (4 updates, 1 insert, 1 delete).
     const { pool } = env.region('EU');
     await pool.query(
       `UPDATE layouts SET name = name || ' (edited)', version = version + 1
@@ -64,6 +64,11 @@ describe('migration pipeline EU → US', () => {
     await pool.query(
       `DELETE FROM layouts WHERE id = (SELECT id FROM layouts WHERE tenant_id = $1 AND name LIKE 'Layout %'
           AND NOT EXISTS (SELECT 1 FROM asset_references r WHERE r.document_id = layouts.id) ORDER BY id DESC LIMIT 1)`,
+      [t.tenantId],
+    );
+    // The default theme moves to another theme (a partial unique index allows one per tenant).
+    await pool.query(
+      `UPDATE themes SET is_default = (name = 'Theme 1') WHERE tenant_id = $1 AND name IN ('Theme 0', 'Theme 1')`,
       [t.tenantId],
     );
     const edited = await env.snapshot('EU', t.tenantId);
@@ -88,12 +93,12 @@ describe('migration pipeline EU → US', () => {
     expect(report.rowsTotal).toBe(edited.rowCount);
     expect(report.objects).toBe(t.objects);
     expect(report.bytes).toBe(t.bytes);
-    // Only the delta moved during the freeze: 2 changed + 1 new layout upserted; the deleted
-    // layout and its revision removed by key.
-    expect(report.durations).toMatchObject({ rowsChangedDuringFreeze: 3, rowsDeletedDuringFreeze: 2 });
+    // Only the delta moved during the freeze: 2 changed + 1 new layout and the 2 themes that
+    // traded the default flag upserted; the deleted layout and its revision removed by key.
+    expect(report.durations).toMatchObject({ rowsChangedDuringFreeze: 5, rowsDeletedDuringFreeze: 2 });
     expect(revisionsOfDeleted).toBe(1);
     expect(verified?.progress).toMatchObject({
-      rows: { done: 3, total: 3 },
+      rows: { done: 5, total: 5 },
       objects: { done: 30, total: 30 },
     });
     // Nothing is destructive before commit: EU is intact and the tenant still lives there.
