@@ -530,10 +530,13 @@ export async function runMigrationStep(
 }
 
 /**
- * Periodically re-enqueues the steps of unfinished migrations of this worker's region and
- * fails those past their deadline (Postgres is the truth; Redis may have lost the jobs).
+ * Periodically re-enqueues the steps of unfinished migrations from or to this worker's region
+ * and fails those past their deadline (Postgres is the truth; Redis may have lost the jobs). It
+ * is also how a step reaches this region when the process that started the migration holds no
+ * Redis of this region (on AWS each region's services hold only their own): a start in the
+ * source region is picked up here within one interval, so the interval is short.
  */
-export function startMigrationSweeper(deps: WorkerDeps, intervalMs = 15_000): { stop(): void } {
+export function startMigrationSweeper(deps: WorkerDeps, intervalMs = 5_000): { stop(): void } {
   const ctx = migrationContext(deps);
   const sweep = () =>
     ctx.coordinator
