@@ -5,7 +5,9 @@
  *
  *   npm run bench:migration            (loopback only; bounded by BENCH_TIMEOUT_S, default 900)
  *
- * Goals: end to end ≤ 1.0× baseline; freeze window (start → ready-to-commit) ≤ 5 s after pre-copy.
+ * The migration runs as on AWS: the target region's worker pulls rows from the source's export
+ * endpoint (pre-copy of everything, then the delta at the freeze) and copies objects inside S3.
+ * Goals: end to end ≤ 0.8× baseline; freeze window (start → ready-to-commit) ≤ 1 s after pre-copy.
  * Knobs: BENCH_LAYOUTS, BENCH_IMAGES, BENCH_IMAGE_BYTES, BENCH_CONCURRENCY (objects in flight,
  * default 16 like rclone's --transfers 16), BENCH_COPY=get-put (copy through the worker instead
  * of S3 CopyObject).
@@ -162,11 +164,14 @@ try {
   );
   console.log(`| migration freeze window (start → ready-to-commit, incl. verify) | ${ms(freezeMs)} |`);
   console.log(
-    `|  … rows copy / objects delta / verify (worker) | ${ms(d.copyRowsMs ?? 0)} / ${ms(d.copyObjectsMs ?? 0)} / ${ms(d.verifyMs ?? 0)} |`,
+    `|  … rows delta / objects delta / verify (worker) | ${ms(d.copyRowsMs ?? 0)} / ${ms(d.copyObjectsMs ?? 0)} / ${ms(d.verifyMs ?? 0)} |`,
   );
   console.log(`| **migration end to end (schedule → committed)** | **${ms(totalMs)}** |`);
-  console.log(`| ratio end to end / baseline | ${(totalMs / baselineMs).toFixed(2)}× (goal ≤ 1.0×) |`);
-  console.log(`| freeze window goal ≤ 5 s | ${freezeMs <= 5000 ? 'met' : 'NOT met'} |`);
+  console.log(`| ratio end to end / baseline | ${(totalMs / baselineMs).toFixed(2)}× (goal ≤ 0.8×) |`);
+  console.log(`| freeze window goal ≤ 1 s | ${freezeMs <= 1000 ? 'met' : 'NOT met'} |`);
+  console.log(
+    `| rows moved during the freeze (changed / deleted since the pre-copy) | ${d.rowsChangedDuringFreeze ?? 0} / ${d.rowsDeletedDuringFreeze ?? 0} |`,
+  );
   console.log(`| verified | rows ${report.rowsTotal}, objects ${report.objects}, bytes ${report.bytes} |`);
 } finally {
   await env.close();

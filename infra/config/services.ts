@@ -20,7 +20,10 @@ export interface ServiceSpec {
   readonly redis: boolean;
   /** Own-region asset bucket access. */
   readonly bucket: 'none' | 'read' | 'read-write';
-  /** Read access to every other region's bucket (migrations copy objects into the home region). */
+  /**
+   * Read access to the tenant objects (`tenants/*`) of every other region's bucket: the target
+   * region of a migration copies them into its own bucket with S3 CopyObject.
+   */
   readonly readsOtherRegionsBuckets: boolean;
   /** Needs `ENCRYPTION_KEY` (tenant shared secrets in the directory). */
   readonly encryptionKey: boolean;
@@ -31,6 +34,12 @@ export interface ServiceSpec {
    * Connect, `ROUTER_INTERNAL_URL`): the router alone holds the tenants' Confluence secrets.
    */
   readonly asksRouterForPermissions?: boolean;
+  /**
+   * Serves the region-export endpoint (`/region-export/*`) through the public ALB: another
+   * region's worker pulls a migrating tenant from it over HTTPS with a region-export token
+   * (`REGION_EXPORT_SECRET`), so no region needs another region's database credentials.
+   */
+  readonly servesRegionExport?: boolean;
 }
 
 /** Service Connect name of the router for the services' permission questions. */
@@ -116,6 +125,7 @@ export const services: readonly ServiceSpec[] = [
     readsOtherRegionsBuckets: true,
     encryptionKey: false,
     public: false,
+    servesRegionExport: true,
   },
 ];
 

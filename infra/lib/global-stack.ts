@@ -35,6 +35,7 @@ export interface GlobalStackProps extends StackProps {
 export class GlobalStack extends Stack {
   readonly directoryCredentials: secretsmanager.Secret;
   readonly encryptionKey: secretsmanager.Secret;
+  readonly regionExportKey: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: GlobalStackProps) {
     super(scope, id, props);
@@ -65,6 +66,15 @@ export class GlobalStack extends Stack {
       secretName: naming.encryptionKeySecretName(),
       description: 'ENCRYPTION_KEY: AES-256-GCM key (base64, 32 bytes) for tenant shared secrets',
       generateSecretString: { passwordLength: 43, excludePunctuation: true, includeSpace: false },
+      replicaRegions,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // Workers of every region sign and verify region-export tokens (migrations) with it.
+    this.regionExportKey = new secretsmanager.Secret(this, 'RegionExportKey', {
+      secretName: naming.regionExportKeySecretName(),
+      description: 'REGION_EXPORT_SECRET: signs the tokens a migration target presents to the source export',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
       replicaRegions,
       removalPolicy: RemovalPolicy.RETAIN,
     });

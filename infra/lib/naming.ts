@@ -66,6 +66,14 @@ export class Naming {
     return `${this.config.prefix}/global/encryption-key`;
   }
 
+  /**
+   * Key of the region-export tokens (`REGION_EXPORT_SECRET`) the workers of all regions share:
+   * a migration's target signs with it, the source's export endpoint verifies it.
+   */
+  regionExportKeySecretName(): string {
+    return `${this.config.prefix}/global/region-export-key`;
+  }
+
   /** Cloud Map namespace used by Service Connect inside one region. */
   serviceNamespace(region: RegionConfig): string {
     return `${region.id.toLowerCase()}.${this.config.prefix}.internal`;

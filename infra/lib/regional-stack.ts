@@ -139,6 +139,12 @@ export class RegionalStack extends Stack {
       naming.encryptionKeySecretName(),
     );
 
+    const regionExportKey = secretsmanager.Secret.fromSecretNameV2(
+      this,
+      'RegionExportKey',
+      naming.regionExportKeySecretName(),
+    );
+
     const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', {
       hostedZoneId: config.hostedZoneId,
       zoneName: config.domainName,
@@ -180,6 +186,7 @@ export class RegionalStack extends Stack {
       bucket: this.assets,
       internalTokenSecret,
       encryptionKey,
+      regionExportKey,
       certificate,
     });
 

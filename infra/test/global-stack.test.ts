@@ -29,6 +29,7 @@ describe('global stack', () => {
     expect(secrets.map((s) => s.Properties.Name).sort()).toEqual([
       'rt/global/directory-credentials',
       'rt/global/encryption-key',
+      'rt/global/region-export-key',
     ]);
     for (const secret of secrets) {
       expect(secret.Properties.ReplicaRegions).toEqual([{ Region: 'us-east-1' }]);

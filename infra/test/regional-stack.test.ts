@@ -243,9 +243,9 @@ describe.each(regionIds)('regional stack %s', (regionId) => {
       id.startsWith('ServicesrouterSecurityGroup'),
     );
     const toPort8080 = Object.values(groups).filter((g) => g.Properties.FromPort === 8080);
-    // 4 internal services from the router + router from the ALB + router from the 3 services
-    // that ask it for permissions.
-    expect(toPort8080.length).toBe(8);
+    // 4 internal services from the router + router and worker from the ALB + router from the 3
+    // services that ask it for permissions.
+    expect(toPort8080.length).toBe(9);
     const askers = ['layout', 'theme', 'asset'].map((n) =>
       Object.keys(resourcesOf(t, 'AWS::EC2::SecurityGroup')).find((id) =>
         id.startsWith(`Services${n}SecurityGroup`),
@@ -263,8 +263,9 @@ describe.each(regionIds)('regional stack %s', (regionId) => {
         ),
       ]).toContain(source);
     }
-    // Only the router's target group is attached to the public ALB.
-    expect(Object.keys(resourcesOf(t, 'AWS::ElasticLoadBalancingV2::TargetGroup'))).toHaveLength(1);
+    // The public ALB has two target groups: the router, and the worker for `/region-export/*`
+    // only (other regions pull migrating tenants from it).
+    expect(Object.keys(resourcesOf(t, 'AWS::ElasticLoadBalancingV2::TargetGroup'))).toHaveLength(2);
     const router = environmentOf(t, 'router');
     expect(router.get('LAYOUT_URL')).toBe('http://layout:8080');
     expect(router.get('ACCESS_LOG_SINK')).toBe('stdout');
@@ -284,6 +285,28 @@ describe.each(regionIds)('regional stack %s', (regionId) => {
     expect(router.get('FORGE_ENVIRONMENT_TYPE')).toBe('PRODUCTION');
     expect(router.get('FORGE_ENVIRONMENT_ID')).toBe(testContext['rt:forgeEnvironmentId']);
     expect(environmentOf(t, 'layout').has('FORGE_APP_ID')).toBe(false);
+  });
+
+  it('routes only /region-export/* to the worker, which holds the shared export key and no other database', () => {
+    const t = template(regionId);
+    const other = regionId === 'EU' ? 'US' : 'EU';
+    const rules = Object.values(resourcesOf(t, 'AWS::ElasticLoadBalancingV2::ListenerRule'));
+    const exportRule = rules.find((r) =>
+      JSON.stringify(r.Properties.Conditions).includes('/region-export/*'),
+    );
+    expect(exportRule?.Properties.Conditions).toEqual([
+      { Field: 'path-pattern', PathPatternConfig: { Values: ['/region-export/*'] } },
+    ]);
+    expect(exportRule?.Properties.Actions).toMatchObject([{ Type: 'forward' }]);
+    const worker = environmentOf(t, 'worker');
+    expect(worker.get(`REGION_${other}_EXPORT_URL`)).toBe(`https://${other.toLowerCase()}.rt.example.test`);
+    for (const key of worker.keys()) expect(key).not.toMatch(new RegExp(`^REGION_${other}_DATABASE`));
+    const secrets = secretNamesOf(t, 'worker');
+    expect(secrets).toContain('REGION_EXPORT_SECRET');
+    expect(secrets.filter((n) => n.startsWith(`REGION_${other}_`))).toEqual([]);
+    for (const spec of services.filter((s) => s.name !== 'worker')) {
+      expect(secretNamesOf(t, spec.name), spec.name).not.toContain('REGION_EXPORT_SECRET');
+    }
   });
 
   it('sets the env contract, with secrets only from Secrets Manager', () => {
@@ -332,11 +355,14 @@ describe.each(regionIds)('regional stack %s', (regionId) => {
       s3Statements(service).filter((s) => JSON.stringify(s.Resource).includes(`rt-assets-${other}-`));
     expect(crossRegion('asset')).toHaveLength(0);
     expect(crossRegion('residency-migration')).toHaveLength(0);
+    // The target of a migration may read the source bucket's tenant objects for CopyObject —
+    // nothing else: no listing, no write, no bucket-level action, no other prefix.
     const worker = crossRegion('worker');
     expect(worker).toHaveLength(1);
-    expect(worker[0]?.Action).toEqual(
-      expect.not.arrayContaining(['s3:PutObject', 's3:DeleteObject*', 's3:DeleteObject']),
-    );
+    expect(worker[0]?.Action).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging']);
+    const resources = [worker[0]?.Resource].flat();
+    expect(resources).toHaveLength(1);
+    expect(JSON.stringify(resources[0])).toMatch(new RegExp(`rt-assets-${other}-.*"/tenants/\\*"`));
     // residency-migration reads its own bucket only.
     for (const s of s3Statements('residency-migration')) {
       expect(JSON.stringify(s.Action)).not.toMatch(/Put|Delete/);

@@ -47,6 +47,8 @@ export interface ServiceFleetProps {
   readonly bucket: AssetBucket;
   readonly internalTokenSecret: secretsmanager.ISecret;
   readonly encryptionKey: secretsmanager.ISecret;
+  /** `REGION_EXPORT_SECRET`, shared by the workers of all regions (global, replicated). */
+  readonly regionExportKey: secretsmanager.ISecret;
   readonly certificate: acm.ICertificate;
 }
 
@@ -137,7 +139,7 @@ export class ServiceFleet extends Construct {
               removalPolicy: RemovalPolicy.DESTROY,
             });
       const { environment, secrets } = this.serviceEnvironment(spec, props, common);
-      const acceptsRequests = spec.public || spec.internalDnsName !== undefined;
+      const acceptsRequests = spec.public || spec.internalDnsName !== undefined || spec.servesRegionExport;
       taskDefinition.addContainer('app', {
         image: props.images.imageFor(spec),
         environment,
@@ -208,6 +210,19 @@ export class ServiceFleet extends Construct {
             contentType: 'application/json',
             messageBody: '{"code":"ROUTE_NOT_FOUND","message":"not found"}',
           }),
+        });
+      } else if (spec.servesRegionExport) {
+        // Other regions' workers pull migrating tenants over HTTPS through this region's ALB;
+        // only `/region-export/*` reaches the worker, and every request needs a region-export
+        // token (own key and audience, bound to one migration and direction, 60 s).
+        listener.addTargets('RegionExport', {
+          priority: 2,
+          conditions: [elbv2.ListenerCondition.pathPatterns(['/region-export/*'])],
+          port: containerPort,
+          protocol: elbv2.ApplicationProtocol.HTTP,
+          targets: [service],
+          healthCheck: { path: healthCheckPath, healthyHttpCodes: '200' },
+          deregistrationDelay: Duration.seconds(30),
         });
       } else if (spec.internalDnsName) {
         securityGroup.addIngressRule(
@@ -294,6 +309,13 @@ export class ServiceFleet extends Construct {
       environment.ROUTER_INTERNAL_URL = `http://${routerInternalDnsName}:${containerPort}`;
     }
     if (spec.encryptionKey) secrets.ENCRYPTION_KEY = fromSecret(props.encryptionKey);
+    if (spec.servesRegionExport) {
+      secrets.REGION_EXPORT_SECRET = fromSecret(props.regionExportKey);
+      // Where each other region's export endpoint answers: its public host (ALB rule above).
+      for (const other of props.config.regions.filter((o) => o.id !== r)) {
+        environment[`REGION_${other.id}_EXPORT_URL`] = props.naming.regionBaseUrl(other);
+      }
+    }
 
     if (spec.regionalDatabase) {
       const db = props.regionalDatabase;
@@ -333,14 +355,14 @@ export class ServiceFleet extends Construct {
     const others = props.config.regions.filter((other) => other.id !== props.region.id);
     if (others.length === 0) return;
     const stack = Stack.of(this);
+    // Exactly what an S3 CopyObject needs on the source: read the tenant objects. No listing
+    // (the source region lists its own bucket and sends the list over the export endpoint), no
+    // write or delete (each region deletes only its own copy).
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ReadOtherRegionBucketsForMigration',
-        actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:GetBucketLocation'],
-        resources: others.flatMap((other) => [
-          props.naming.assetBucketArn(other),
-          `${props.naming.assetBucketArn(other)}/tenants/*`,
-        ]),
+        actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging'],
+        resources: others.map((other) => `${props.naming.assetBucketArn(other)}/tenants/*`),
       }),
     );
     role.addToPrincipalPolicy(

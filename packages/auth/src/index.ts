@@ -16,3 +16,10 @@ export {
   type TokenPurpose,
   verifyInternalBearer,
 } from './internal-token.js';
+export {
+  createRegionExportSigner,
+  createRegionExportVerifier,
+  REGION_EXPORT_AUDIENCE,
+  REGION_EXPORT_TTL_SECONDS,
+  type RegionExportClaims,
+} from './region-export-token.js';

@@ -8,6 +8,12 @@ export {
 export { type Env, EnvType, loadConfigOrExit, parseEnv, withAssembledUrls } from './env.js';
 export { ConfigError, type ConfigIssue } from './errors.js';
 export {
+  MAX_MIGRATION_DURATION,
+  MigrationEnvSchema,
+  type MigrationLimits,
+  migrationLimits,
+} from './migration.js';
+export {
   type PublicRegionTable,
   parsePublicRegions,
   parseRegions,

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseCommonConfig, parseRegions, withAssembledUrls } from '../src/index.js';
+import {
+  ConfigError,
+  migrationLimits,
+  parseCommonConfig,
+  parseRegions,
+  withAssembledUrls,
+} from '../src/index.js';
 
 const base = {
   REGION: 'EU',
@@ -88,5 +94,25 @@ describe('configuration', () => {
       'postgresql://app:p%40ss%2Fword@db.internal:5432/rt?sslmode=require',
     );
     expect(env.REGION_EU_REDIS_URL).toBe('rediss://:tok@cache.internal:6379');
+  });
+});
+
+describe('migration limits (one owner for hooks, ops API, descriptor and manifest)', () => {
+  it('defaults to 1.5 hours, so the app moves together with Confluence', () => {
+    expect(migrationLimits({})).toEqual({ enabled: true, maxConcurrent: 5, maxDurationHours: 1.5 });
+  });
+
+  it('accepts 0.5 to 24 hours in half-hour steps', () => {
+    for (const v of ['0.5', '1', '1.5', '6', '23.5', '24']) {
+      expect(migrationLimits({ MAX_MIGRATION_DURATION_HOURS: v }).maxDurationHours).toBe(Number(v));
+    }
+  });
+
+  it('refuses anything else, naming the variable', () => {
+    for (const v of ['0', '0.25', '1.2', '24.5', '72', 'two']) {
+      expect(issuesOf(() => migrationLimits({ MAX_MIGRATION_DURATION_HOURS: v }))).toEqual([
+        'MAX_MIGRATION_DURATION_HOURS',
+      ]);
+    }
   });
 });

@@ -24,9 +24,10 @@ server, and per region the router plus layout, theme, asset, residency-migration
   --demo      install a demo tenant and print a token to try the API with
   --verbose   stream every service's log to the console (otherwise: .devstack/logs/)
 Environment: EU_ROUTER_PORT (8080), US_ROUTER_PORT (8090), S3_PORT (9000), DATABASE_ADMIN_URL,
-REDIS_URL, APP_BASE_URL, CONNECT_INSTALL_KEYS_URL, FORGE_JWKS_URL, FORGE_APP_ID,
-FORGE_ENVIRONMENT_TYPE, FORGE_ENVIRONMENT_ID (without FORGE_JWKS_URL a local FIT signer runs on
-FORGE_SIGNER_PORT, 8071), REGION_<EU|US>_BASE_URL, LOG_LEVEL.
+REDIS_URL, APP_BASE_URL, CONNECT_INSTALL_KEYS_URL, CONNECT_INSTALL_KEYS_STAGING_URL (default: the
+former), FORGE_JWKS_URL, FORGE_APP_ID, FORGE_ENVIRONMENT_TYPE, FORGE_ENVIRONMENT_ID (without
+FORGE_JWKS_URL a local FIT signer runs on FORGE_SIGNER_PORT, 8071), REGION_<EU|US>_BASE_URL,
+LOG_LEVEL.
 `);
   process.exit(0);
 }

@@ -33,7 +33,13 @@ export interface StackConfig {
   s3Port: number;
   directoryDatabase: string;
   regions: LocalRegion[];
-  secrets: { internalTokenSecret: string; encryptionKey: string; operatorTokenSecret: string };
+  secrets: {
+    internalTokenSecret: string;
+    encryptionKey: string;
+    operatorTokenSecret: string;
+    /** Key of the region-export tokens both regions' workers share (migrations). */
+    regionExportSecret: string;
+  };
   /** Base URL registered with Atlassian (descriptor `baseUrl`); defaults to the first router. */
   appBaseUrl: string;
   connectInstallKeysUrl?: string;
@@ -43,6 +49,8 @@ export interface StackConfig {
    * signer and fills all four in.
    */
   forge: ForgeSettings;
+  /** Install keys of staging sites; defaults to `connectInstallKeysUrl` (one local fake for both). */
+  connectInstallKeysStagingUrl?: string;
   logLevel: string;
 }
 
@@ -70,18 +78,24 @@ const int = (name: string, fallback: number, max = 65535): number => {
  */
 function localSecrets(stateDir: string): StackConfig['secrets'] {
   const file = join(stateDir, 'secrets.json');
+  let stored: Partial<StackConfig['secrets']> = {};
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    stored = JSON.parse(readFileSync(file, 'utf8'));
   } catch {
-    const secrets = {
-      internalTokenSecret: randomBytes(32).toString('base64url'),
-      encryptionKey: randomBytes(32).toString('base64'),
-      operatorTokenSecret: randomBytes(32).toString('base64url'),
-    };
+    // First start: every secret is generated below.
+  }
+  const secrets: StackConfig['secrets'] = {
+    internalTokenSecret: stored.internalTokenSecret ?? randomBytes(32).toString('base64url'),
+    encryptionKey: stored.encryptionKey ?? randomBytes(32).toString('base64'),
+    operatorTokenSecret: stored.operatorTokenSecret ?? randomBytes(32).toString('base64url'),
+    regionExportSecret: stored.regionExportSecret ?? randomBytes(32).toString('base64url'),
+  };
+  // A state directory from before a secret existed gets it added; the others stay as they were.
+  if (Object.keys(secrets).some((k) => !(k in stored))) {
     mkdirSync(stateDir, { recursive: true });
     writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-    return secrets;
   }
+  return secrets;
 }
 
 /** Reads the stack layout from the environment with the documented defaults. */
@@ -123,6 +137,8 @@ export function loadStackConfig(root: string): StackConfig {
       environmentType: process.env.FORGE_ENVIRONMENT_TYPE || undefined,
       environmentId: process.env.FORGE_ENVIRONMENT_ID || undefined,
     },
+    connectInstallKeysStagingUrl:
+      process.env.CONNECT_INSTALL_KEYS_STAGING_URL || process.env.CONNECT_INSTALL_KEYS_URL,
     logLevel: env('LOG_LEVEL', 'info'),
   };
 }
@@ -188,8 +204,19 @@ export function serviceEnv(
   if (config.forge.appId) vars.FORGE_APP_ID = config.forge.appId;
   if (config.forge.environmentType) vars.FORGE_ENVIRONMENT_TYPE = config.forge.environmentType;
   if (config.forge.environmentId) vars.FORGE_ENVIRONMENT_ID = config.forge.environmentId;
+  if (config.connectInstallKeysStagingUrl)
+    vars.CONNECT_INSTALL_KEYS_STAGING_URL = config.connectInstallKeysStagingUrl;
+  if (service === 'worker') {
+    // As on AWS, a worker holds only its own region's database: migrations pull from the other
+    // region's worker (export endpoint) and copy objects inside S3.
+    vars.REGION_EXPORT_SECRET = config.secrets.regionExportSecret;
+    for (const r of config.regions) {
+      if (r.id !== region.id) vars[`REGION_${r.id}_EXPORT_URL`] = serviceUrl(config, r, 'worker');
+    }
+  }
   for (const r of config.regions) {
-    vars[`REGION_${r.id}_DATABASE_URL`] = regionDatabaseUrl(config, r);
+    if (service !== 'worker' || r.id === region.id)
+      vars[`REGION_${r.id}_DATABASE_URL`] = regionDatabaseUrl(config, r);
     vars[`REGION_${r.id}_REDIS_URL`] = redis(r);
     vars[`REGION_${r.id}_S3_BUCKET`] = r.bucket;
     vars[`REGION_${r.id}_S3_ENDPOINT`] = `http://${config.host}:${config.s3Port}`;

@@ -110,4 +110,15 @@ describe('docker-compose.yml', () => {
     expect(eu.REGION_EU_REDIS_URL).toBe('redis://redis-eu:6379');
     expect(eu.REGION_EU_S3_BUCKET).not.toBe(eu.REGION_US_S3_BUCKET);
   });
+
+  it("gives a worker no other region's database: migrations cross over HTTP and S3", () => {
+    const eu = services['eu-worker']!.environment!;
+    const us = services['us-worker']!.environment!;
+    expect(eu.REGION_EU_DATABASE_URL).toContain('@postgres-eu:5432/rt_eu');
+    expect(eu.REGION_US_DATABASE_URL ?? '').toBe('');
+    expect(us.REGION_EU_DATABASE_URL ?? '').toBe('');
+    expect(eu.REGION_US_EXPORT_URL).toBe('http://us-worker:8080');
+    expect(us.REGION_EU_EXPORT_URL).toBe('http://eu-worker:8080');
+    expect(eu.REGION_EXPORT_SECRET).toBe(us.REGION_EXPORT_SECRET);
+  });
 });

@@ -1,23 +1,13 @@
-import type { RegionSettings } from '@rt/config';
+import type { MigrationLimits, RegionSettings } from '@rt/config';
 import type { DirectoryDb, directory } from '@rt/db';
 import { DareErrorCode, MigrationRefused, MigrationStateChanged } from './errors.js';
-import type { MigrationJobs, MigrationStep } from './jobs.js';
+import { type MigrationJobs, type MigrationStep, stepRegion } from './jobs.js';
 import { ABANDONED_STATES, ACTIVE_STATES, canTransition, type MigrationState } from './states.js';
 
 /** A migration row of the directory. */
 export type Migration = directory.Migration;
 type Tx = directory.Prisma.TransactionClient;
 type Json = directory.Prisma.InputJsonValue;
-
-/** Operational limits of migrations (configuration). */
-export interface MigrationLimits {
-  /** False answers every schedule with E0003 (migrations not supported). */
-  enabled: boolean;
-  /** Cap on migrations in an active state across all tenants (E0004 beyond it). */
-  maxConcurrent: number;
-  /** Atlassian's `maxMigrationDurationHours`: the copy must be ready within this after start. */
-  maxDurationHours: number;
-}
 
 /** What the coordinator needs; every piece is passed in (no I/O at construction). */
 export interface CoordinatorDeps {
@@ -50,7 +40,17 @@ export interface ScheduleInput {
 export type DareStatus =
   | { status: 'ready-to-commit' }
   | { status: 'failed'; errorResponseCode: string }
-  | { status: 'in-progress'; progress: number };
+  | { status: 'in-progress'; progress: number; detail: MigrationProgressDetail };
+
+/** What `/status` adds for people watching (Atlassian reads `status` and `progress` only). */
+export interface MigrationProgressDetail {
+  state: MigrationState;
+  phase?: string;
+  rows?: { done: number; total: number };
+  objects?: { done: number; total: number };
+  bytes?: { done: number; total: number };
+  etaSeconds?: number;
+}
 
 /** The `progress` JSON of a migration. */
 export interface MigrationProgress {
@@ -58,16 +58,36 @@ export interface MigrationProgress {
   rows?: { done: number; total: number };
   objects?: { done: number; total: number };
   bytes?: { done: number; total: number };
+  /** Estimated seconds until the current phase is done (from its rate so far). */
+  etaSeconds?: number;
   updatedAt?: string;
 }
 
 const ADVISORY_SCHEDULE_LOCK = 7_266_001;
 const HOUR_MS = 3_600_000;
 
-const minDate = (...dates: (Date | null | undefined)[]): Date | null => {
-  const valid = dates.filter((d): d is Date => d instanceof Date && !Number.isNaN(d.getTime()));
-  return valid.length ? new Date(Math.min(...valid.map((d) => d.getTime()))) : null;
-};
+/**
+ * Time rules of Atlassian's data-residency contract
+ * (https://developer.atlassian.com/cloud/confluence/data-residency/): `/schedule` announces a
+ * window (`startTime`…`endTime`) that may lie days ahead — apps declaring more than 90 minutes
+ * are scheduled with a lead time of days; `/start` opens the budget of
+ * `maxMigrationDurationHours` within which `/status` must reach `ready-to-commit`; any non-2xx
+ * status answer rolls the migration back. So no deadline is ever counted from the schedule call.
+ */
+export const MIGRATION_TIMING = {
+  /**
+   * Objects are pre-copied from this long before the window opens: early enough to leave only a
+   * small delta for the freeze, late enough not to copy (and keep a second copy of) a tenant days
+   * ahead of a window Atlassian may still move.
+   */
+  preCopyLeadMs: 24 * HOUR_MS,
+  /**
+   * A migration never started expires this long after its window closed (Atlassian retries
+   * `/start` with backoff and may call it after the window; until then it is honoured). Expiry
+   * releases its slot of the concurrency cap and deletes its pre-copied objects.
+   */
+  unstartedGraceMs: 24 * HOUR_MS,
+} as const;
 
 /** Completion of a migration in percent (0–100) from its progress counters. */
 export function progressPercent(state: MigrationState, progress: unknown): number {
@@ -121,6 +141,21 @@ export class MigrationCoordinator {
   private readonly now: () => Date;
   constructor(private readonly deps: CoordinatorDeps) {
     this.now = deps.now ?? (() => new Date());
+  }
+
+  /**
+   * The migration `/status` answers for when Atlassian omits `migrationId`: the tenant's
+   * migration in progress, else its most recently scheduled one (null when it has none).
+   */
+  async currentFor(tenantId: string): Promise<Migration | null> {
+    const active = await this.deps.directory.migration.findFirst({
+      where: { tenantId, state: { in: [...ACTIVE_STATES] } },
+      orderBy: { createdAt: 'desc' },
+    });
+    return (
+      active ??
+      this.deps.directory.migration.findFirst({ where: { tenantId }, orderBy: { createdAt: 'desc' } })
+    );
   }
 
   /** The migration with Atlassian's id for this tenant, or null. */
@@ -192,10 +227,9 @@ export class MigrationCoordinator {
         await moveState(tx, m, 'cancelled', now, { detail: { reason: 'superseded' } });
         superseded.push(m);
       }
-      const deadlineAt = minDate(
-        input.windowEnd,
-        new Date(now.getTime() + limits.maxDurationHours * HOUR_MS),
-      );
+      // Until /start the only deadline is the expiry of an unstarted migration (window end, or
+      // the schedule for operator migrations without a window, plus a grace period).
+      const deadlineAt = new Date((input.windowEnd ?? now).getTime() + MIGRATION_TIMING.unstartedGraceMs);
       const m = await tx.migration.create({
         data: {
           tenantId: input.tenantId,
@@ -224,10 +258,9 @@ export class MigrationCoordinator {
       });
       return m;
     });
-    for (const m of superseded) await this.enqueue(m.id, 'rollback');
-    if (created.sourceRegion !== created.targetRegion && created.state === 'scheduled') {
-      await this.enqueue(created.id, 'pre-copy');
-    }
+    for (const m of superseded) await this.enqueue(m, 'rollback');
+    // Pre-copy now when the window is near; otherwise the sweeper queues it when it is due.
+    await this.ensureProgressing(created);
     return created;
   }
 
@@ -250,10 +283,9 @@ export class MigrationCoordinator {
       return m;
     }
     const now = this.now();
-    const deadlineAt = minDate(
-      m.windowEnd,
-      new Date(now.getTime() + this.deps.limits.maxDurationHours * HOUR_MS),
-    );
+    // The budget of maxMigrationDurationHours starts now, whenever Atlassian starts (even after
+    // the announced window): Atlassian polls /status for that long after /start.
+    const deadlineAt = new Date(now.getTime() + this.deps.limits.maxDurationHours * HOUR_MS);
     if (m.sourceRegion === m.targetRegion) {
       await this.deps.directory.$transaction((tx) =>
         moveState(tx, m, 'ready_to_commit', now, {
@@ -282,7 +314,7 @@ export class MigrationCoordinator {
       await moveState(tx, m, 'frozen', now, { data: { deadlineAt, progress: { phase: 'frozen' } } });
     });
     await this.publish(m.tenantId);
-    await this.enqueue(m.id, 'copy');
+    await this.enqueue(m, 'copy');
     return (await this.get(m.id)) as Migration;
   }
 
@@ -296,7 +328,19 @@ export class MigrationCoordinator {
     }
     // Polling is frequent: a cheap moment to repair a lost job (Redis restart).
     await this.ensureProgressing(m);
-    return { status: 'in-progress', progress: progressPercent(m.state, m.progress) };
+    const p = (m.progress ?? {}) as MigrationProgress;
+    return {
+      status: 'in-progress',
+      progress: progressPercent(m.state, m.progress),
+      detail: {
+        state: m.state,
+        phase: p.phase,
+        rows: p.rows,
+        objects: p.objects,
+        bytes: p.bytes,
+        etaSeconds: p.etaSeconds,
+      },
+    };
   }
 
   /**
@@ -393,7 +437,10 @@ export class MigrationCoordinator {
     return failed;
   }
 
-  /** Fails a migration whose deadline passed before it became ready to commit. */
+  /**
+   * Fails a migration whose deadline passed before it became ready to commit: a started one
+   * after `maxMigrationDurationHours`, an unstarted one after its window plus the grace period.
+   */
   async enforceDeadline(m: Migration): Promise<Migration> {
     if (
       m.deadlineAt &&
@@ -401,16 +448,29 @@ export class MigrationCoordinator {
       ACTIVE_STATES.includes(m.state) &&
       m.state !== 'ready_to_commit'
     ) {
-      return this.fail(m, DareErrorCode.other, 'the migration window ended before the copy was verified');
+      const unstarted = m.state === 'scheduled' || m.state === 'pre_copying';
+      return this.fail(
+        m,
+        DareErrorCode.other,
+        unstarted
+          ? 'the migration was never started and its window is over'
+          : 'maxMigrationDurationHours passed before the copy was verified',
+      );
     }
     return m;
   }
 
-  /** The pipeline steps that should be queued for a migration in its current state. */
-  static pendingSteps(m: Migration): MigrationStep[] {
+  /** When the pre-copy of a scheduled migration may begin (at once when it has no window). */
+  static preCopyDueAt(m: Pick<Migration, 'windowStart'>): Date {
+    return new Date((m.windowStart?.getTime() ?? 0) - MIGRATION_TIMING.preCopyLeadMs);
+  }
+
+  /** The pipeline steps that should be queued for a migration in its current state at `now`. */
+  static pendingSteps(m: Migration, now: Date = new Date()): MigrationStep[] {
     if (m.sourceRegion === m.targetRegion) return [];
     switch (m.state) {
       case 'scheduled':
+        return now >= MigrationCoordinator.preCopyDueAt(m) ? ['pre-copy'] : [];
       case 'pre_copying':
         return ['pre-copy'];
       case 'frozen':
@@ -430,19 +490,21 @@ export class MigrationCoordinator {
 
   /** Makes sure the job that moves this migration on exists (no-op when it does). */
   async ensureProgressing(m: Migration): Promise<void> {
-    for (const step of MigrationCoordinator.pendingSteps(m)) await this.enqueue(m.id, step);
+    for (const step of MigrationCoordinator.pendingSteps(m, this.now())) await this.enqueue(m, step);
   }
 
   /**
-   * The sweeper: enforces deadlines and re-enqueues the step of every unfinished migration
-   * whose source is `region` (the worker of the source region owns the migration). Repairs
-   * what a Redis loss dropped; Postgres is the truth.
+   * The sweeper: enforces deadlines and re-enqueues the steps of every unfinished migration
+   * from or to `region` (each step on the queue of the region that runs it, see `stepRegion`).
+   * Repairs what a Redis loss or a failed cross-region enqueue dropped; Postgres is the truth.
    */
   async sweep(region: string): Promise<number> {
     const open = await this.deps.directory.migration.findMany({
       where: {
-        sourceRegion: region,
-        OR: [{ state: { in: [...ACTIVE_STATES] } }, { cleanupDoneAt: null }],
+        AND: [
+          { OR: [{ sourceRegion: region }, { targetRegion: region }] },
+          { OR: [{ state: { in: [...ACTIVE_STATES] } }, { cleanupDoneAt: null }] },
+        ],
       },
       take: 500,
     });
@@ -472,9 +534,9 @@ export class MigrationCoordinator {
     }
   }
 
-  private async enqueue(id: string, step: MigrationStep): Promise<void> {
+  private async enqueue(m: Migration, step: MigrationStep): Promise<void> {
     try {
-      await this.deps.jobs.enqueue(id, step);
+      await this.deps.jobs.enqueue(m.id, step, stepRegion(m, step));
     } catch (err) {
       // The state is in Postgres; the sweeper (or the next status poll) enqueues it again.
       this.deps.onSideEffectError?.(err, `enqueue ${step}`);

@@ -1,7 +1,7 @@
-import type { RegionTable } from '@rt/config';
+import type { MigrationLimits, RegionTable } from '@rt/config';
 import type { DirectoryDb } from '@rt/db';
 import { createRedis, type Redis } from '@rt/queue';
-import { MigrationCoordinator, type MigrationLimits } from './coordinator.js';
+import { MigrationCoordinator } from './coordinator.js';
 import { publishTenantChanged } from './invalidation.js';
 import { MigrationJobs } from './jobs.js';
 
@@ -27,15 +27,18 @@ export function createCoordinatorRuntime(options: {
   onSideEffectError?: (err: unknown, what: string) => void;
 }): CoordinatorRuntime {
   const own: Redis[] = [];
-  // Regions whose Redis this process is not given keep their routers' bounded cache TTL.
+  const queues: Record<string, { connection: Redis }> = {};
+  // Regions whose Redis this process is not given keep their routers' bounded cache TTL, and
+  // their migration steps are queued by their own sweeper (from the directory) instead.
   const broadcast = options.regions.regions.flatMap((r) => {
     if (r.id === options.regionId) return [options.redis];
     if (!r.redisUrl) return [];
     const c = createRedis(r.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
     own.push(c);
+    queues[r.id] = { connection: c };
     return [c];
   });
-  const jobs = new MigrationJobs({ connection: options.redis });
+  const jobs = new MigrationJobs({ connection: options.redis }, queues, options.regionId);
   const coordinator = new MigrationCoordinator({
     directory: options.directory,
     resolveLocation: (location) => options.regions.resolveLocation(location),

@@ -1,10 +1,13 @@
+// Limits are owned by @rt/config (one schema for hooks, ops API, descriptor and manifest).
+export { MigrationEnvSchema, type MigrationLimits, migrationLimits } from '@rt/config';
 export {
   type CoordinatorDeps,
   type DareStatus,
+  MIGRATION_TIMING,
   type Migration,
   MigrationCoordinator,
-  type MigrationLimits,
   type MigrationProgress,
+  type MigrationProgressDetail,
   moveState,
   progressPercent,
   type ScheduleInput,
@@ -12,8 +15,7 @@ export {
 export { DareErrorCode, MigrationRefused, MigrationStateChanged } from './errors.js';
 export { type CoordinatorRuntime, createCoordinatorRuntime } from './factory.js';
 export { publishTenantChanged, TENANT_CHANGED_CHANNEL } from './invalidation.js';
-export { MigrationJobs, type MigrationStep } from './jobs.js';
-export { MigrationEnvSchema, migrationLimits } from './limits.js';
+export { MigrationJobs, type MigrationStep, stepRegion } from './jobs.js';
 export {
   ABANDONED_STATES,
   ACTIVE_STATES,

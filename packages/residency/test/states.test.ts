@@ -50,4 +50,20 @@ describe('migration state machine', () => {
     );
     expect(MigrationCoordinator.pendingSteps({ ...m, targetRegion: 'EU', state: 'scheduled' })).toEqual([]);
   });
+
+  it('a scheduled migration pre-copies only from a day before its window', () => {
+    const now = new Date('2026-01-10T12:00:00Z');
+    const at = (hours: number) => new Date(now.getTime() + hours * 3_600_000);
+    const m = {
+      sourceRegion: 'EU',
+      targetRegion: 'US',
+      cleanupDoneAt: null,
+      state: 'scheduled',
+    } as Parameters<typeof MigrationCoordinator.pendingSteps>[0];
+    expect(MigrationCoordinator.pendingSteps({ ...m, windowStart: at(72) }, now)).toEqual([]);
+    expect(MigrationCoordinator.pendingSteps({ ...m, windowStart: at(25) }, now)).toEqual([]);
+    expect(MigrationCoordinator.pendingSteps({ ...m, windowStart: at(23) }, now)).toEqual(['pre-copy']);
+    expect(MigrationCoordinator.pendingSteps({ ...m, windowStart: at(-5) }, now)).toEqual(['pre-copy']);
+    expect(MigrationCoordinator.pendingSteps({ ...m, windowStart: null }, now)).toEqual(['pre-copy']);
+  });
 });

@@ -237,7 +237,12 @@ describe('dare-migration hooks', () => {
     const tenantId = await newTenant();
     await hook(app, tenantId, 'POST', 'schedule', window('m-late'));
     await hook(app, tenantId, 'POST', 'start', window('m-late'));
-    clock += 2 * 3_600_000;
+    // maxMigrationDurationHours (2 here) counts from /start.
+    clock += 2 * 3_600_000 - 60_000;
+    expect((await hook(app, tenantId, 'GET', 'status?migrationId=m-late')).json()).toMatchObject({
+      status: 'in-progress',
+    });
+    clock += 2 * 60_000;
     const status = await hook(app, tenantId, 'GET', 'status?migrationId=m-late');
     expect(status.json()).toEqual({ status: 'failed', errorResponseCode: 'E9999' });
     const t = await directory.tenant.findUniqueOrThrow({ where: { id: tenantId } });
@@ -246,6 +251,144 @@ describe('dare-migration hooks', () => {
       state: 'rolled_back',
     });
     clock = Date.now();
+  });
+
+  describe('schedules as Atlassian sends them (deadlines count from start, never from schedule)', () => {
+    const HOUR = 3_600_000;
+    const windowAt = (migrationId: string | number, startMs: number, endMs: number) => ({
+      startTime: new Date(startMs).toISOString(),
+      endTime: new Date(endMs).toISOString(),
+      location: 'US',
+      migrationId,
+    });
+    const stateOf = async (tenantId: string) =>
+      (await directory.migration.findFirstOrThrow({ where: { tenantId }, orderBy: { createdAt: 'desc' } }))
+        .state;
+    const t0 = Date.now();
+
+    it('scheduled three days ahead: waits without failing, pre-copies near the window, starts', async () => {
+      clock = t0;
+      const tenantId = await newTenant();
+      const body = windowAt('ahead-3d', t0 + 72 * HOUR, t0 + 74 * HOUR);
+      expect((await hook(app, tenantId, 'POST', 'schedule', body)).statusCode).toBe(200);
+      const m = await directory.migration.findFirstOrThrow({ where: { tenantId } });
+      // Nothing is copied days ahead, and the schedule call sets no short deadline.
+      expect(await jobs.queue.getJob(`${m.id}-pre-copy`)).toBeFalsy();
+      expect(m.deadlineAt?.getTime()).toBeGreaterThan(t0 + 74 * HOUR);
+      for (const h of [2, 24, 47]) {
+        clock = t0 + h * HOUR;
+        const s = await hook(app, tenantId, 'GET', 'status?migrationId=ahead-3d');
+        expect(s.json()).toMatchObject({
+          status: 'in-progress',
+          progress: 0,
+          detail: { state: 'scheduled' },
+        });
+        expect(await jobs.queue.getJob(`${m.id}-pre-copy`)).toBeFalsy();
+      }
+      // Within a day of the window the next poll (or the sweeper) queues the pre-copy.
+      clock = t0 + 49 * HOUR;
+      await hook(app, tenantId, 'GET', 'status?migrationId=ahead-3d');
+      expect(await jobs.queue.getJob(`${m.id}-pre-copy`)).toBeTruthy();
+      clock = t0 + 72 * HOUR;
+      const started = await hook(app, tenantId, 'POST', 'start', body);
+      expect(started.json()).toMatchObject({ state: 'frozen' });
+      const frozen = await directory.migration.findUniqueOrThrow({ where: { id: m.id } });
+      expect(frozen.deadlineAt?.getTime()).toBe(t0 + 74 * HOUR);
+      await hook(app, tenantId, 'POST', 'rollback', { migrationId: 'ahead-3d' });
+    });
+
+    it('scheduled 23 hours ahead: pre-copies at once and is still alive when the window opens', async () => {
+      clock = t0;
+      const tenantId = await newTenant();
+      const body = windowAt('ahead-23h', t0 + 23 * HOUR, t0 + 25 * HOUR);
+      await hook(app, tenantId, 'POST', 'schedule', body);
+      const m = await directory.migration.findFirstOrThrow({ where: { tenantId } });
+      expect(await jobs.queue.getJob(`${m.id}-pre-copy`)).toBeTruthy();
+      clock = t0 + 23 * HOUR + 5 * 60_000;
+      expect((await hook(app, tenantId, 'POST', 'start', body)).json()).toMatchObject({ state: 'frozen' });
+      clock += 2 * HOUR - 60_000;
+      expect((await hook(app, tenantId, 'GET', 'status?migrationId=ahead-23h')).json()).toMatchObject({
+        status: 'in-progress',
+      });
+      await hook(app, tenantId, 'POST', 'rollback', { migrationId: 'ahead-23h' });
+    });
+
+    it('window already over when scheduled: accepted, and a start still runs', async () => {
+      clock = t0;
+      const tenantId = await newTenant();
+      const body = windowAt('over', t0 - 3 * HOUR, t0 - HOUR);
+      expect((await hook(app, tenantId, 'POST', 'schedule', body)).statusCode).toBe(200);
+      const m = await directory.migration.findFirstOrThrow({ where: { tenantId } });
+      expect(await jobs.queue.getJob(`${m.id}-pre-copy`)).toBeTruthy();
+      expect((await hook(app, tenantId, 'POST', 'start', body)).json()).toMatchObject({ state: 'frozen' });
+      await hook(app, tenantId, 'POST', 'rollback', { migrationId: 'over' });
+    });
+
+    it('start after the window is honoured; a migration never started expires a day later', async () => {
+      clock = t0;
+      const late = await newTenant();
+      const body = windowAt('late-start', t0 + HOUR, t0 + 2 * HOUR);
+      await hook(app, late, 'POST', 'schedule', body);
+      clock = t0 + 7 * HOUR;
+      expect((await hook(app, late, 'POST', 'start', body)).json()).toMatchObject({ state: 'frozen' });
+      expect(await stateOf(late)).toBe('frozen');
+      await hook(app, late, 'POST', 'rollback', { migrationId: 'late-start' });
+
+      clock = t0;
+      const never = await newTenant();
+      await hook(app, never, 'POST', 'schedule', windowAt('never-started', t0 + HOUR, t0 + 2 * HOUR));
+      clock = t0 + 2 * HOUR + 23 * HOUR;
+      expect(await stateOf(never)).toBe('scheduled');
+      clock = t0 + 2 * HOUR + 25 * HOUR;
+      expect((await hook(app, never, 'GET', 'status?migrationId=never-started')).json()).toEqual({
+        status: 'failed',
+        errorResponseCode: 'E9999',
+      });
+      const t = await directory.tenant.findUniqueOrThrow({ where: { id: never } });
+      expect(t.frozenByMigration).toBeNull();
+      clock = Date.now();
+    });
+  });
+
+  it('migrationId as Atlassian sends it: a JSON number in bodies, a query parameter on status', async () => {
+    clock = Date.now();
+    const tenantId = await newTenant();
+    const numeric = { ...window('x'), migrationId: 12345 };
+    const scheduled = await hook(app, tenantId, 'POST', 'schedule', numeric);
+    expect(scheduled.statusCode).toBe(200);
+    expect(scheduled.json()).toMatchObject({ migrationId: '12345', state: 'scheduled' });
+    // The same migration whichever type the id arrives as.
+    expect(
+      (await hook(app, tenantId, 'POST', 'schedule', { ...numeric, migrationId: '12345' })).statusCode,
+    ).toBe(200);
+    expect(await directory.migration.count({ where: { tenantId } })).toBe(1);
+    expect((await hook(app, tenantId, 'POST', 'start', numeric)).json()).toMatchObject({ state: 'frozen' });
+    const status = await hook(app, tenantId, 'GET', 'status?migrationId=12345');
+    expect(status.statusCode).toBe(200);
+    expect(status.json()).toMatchObject({ status: 'in-progress' });
+    const rolled = await hook(app, tenantId, 'POST', 'rollback', { migrationId: 12345 });
+    expect(rolled.json()).toMatchObject({ migrationId: '12345', state: 'rolled_back' });
+  });
+
+  it('status without migrationId answers for the current, else the latest migration — always 200', async () => {
+    clock = Date.now();
+    const tenantId = await newTenant();
+    const none = await hook(app, tenantId, 'GET', 'status');
+    expect(none.statusCode).toBe(200);
+    expect(none.json()).toEqual({ status: 'failed', errorResponseCode: 'E0001' });
+    await hook(app, tenantId, 'POST', 'schedule', window('cur-1'));
+    await hook(app, tenantId, 'POST', 'start', window('cur-1'));
+    const current = await hook(app, tenantId, 'GET', 'status');
+    expect(current.statusCode).toBe(200);
+    expect(current.json()).toMatchObject({ status: 'in-progress' });
+    const m = await directory.migration.findFirstOrThrow({ where: { tenantId } });
+    await directory.migration.update({ where: { id: m.id }, data: { state: 'ready_to_commit' } });
+    expect((await hook(app, tenantId, 'GET', 'status?migrationId=')).json()).toEqual({
+      status: 'ready-to-commit',
+    });
+    await hook(app, tenantId, 'POST', 'rollback', { migrationId: 'cur-1' });
+    // Nothing in progress: the most recent one (rolled back) answers.
+    expect((await hook(app, tenantId, 'GET', 'status')).json()).toMatchObject({ status: 'failed' });
   });
 
   it('rejects malformed bodies with 400 and requires the internal token', async () => {

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { type Env, parseEnv, parsePublicRegions } from '@rt/config';
+import { type Env, migrationLimits, parseEnv, parsePublicRegions } from '@rt/config';
 import { Type } from '@sinclair/typebox';
 import { stringify } from 'yaml';
 import { RouterEnvSchema } from '../src/config.js';
@@ -26,7 +26,6 @@ export function readManifestEnv(text: string): Record<string, string> {
 const ManifestEnvSchema = Type.Object({
   APP_BASE_URL: RouterEnvSchema.properties.APP_BASE_URL,
   APP_KEY: RouterEnvSchema.properties.APP_KEY,
-  MAX_MIGRATION_DURATION_HOURS: RouterEnvSchema.properties.MAX_MIGRATION_DURATION_HOURS,
   FORGE_APP_ID: Type.String({ pattern: '^ari:cloud:ecosystem::app/[A-Za-z0-9-]+$' }),
 });
 
@@ -41,7 +40,8 @@ export function renderForgeManifest(env: Env): string {
     forgeAppId: v.FORGE_APP_ID,
     appKey: v.APP_KEY,
     appBaseUrl: v.APP_BASE_URL.replace(/\/+$/, ''),
-    maxMigrationDurationHours: v.MAX_MIGRATION_DURATION_HOURS,
+    // The same owner the descriptor and the residency hooks read (0.5–24 in half hours).
+    maxMigrationDurationHours: migrationLimits(env).maxDurationHours,
     regions: parsePublicRegions(env),
   });
   return HEADER + stringify(manifest, { lineWidth: 0 });

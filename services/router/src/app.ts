@@ -7,7 +7,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { type AccessLogWriter, DailyFileAccessLog, StreamAccessLog } from './access-log/access-log.js';
 import { ConnectTokenVerifier } from './auth/connect-jwt.js';
 import { ForgeTokenVerifier } from './auth/forge-token.js';
-import { InstallKeys } from './auth/install-token.js';
+import { InstallKeyServices } from './auth/install-token.js';
 import type { RouterConfig } from './config.js';
 import { TenantDirectory } from './directory/tenant-directory.js';
 import { type LifecycleHooks, TenantRegistry } from './directory/tenant-registry.js';
@@ -167,7 +167,7 @@ export async function buildApp(deps: AppDeps): Promise<RouterServiceApp> {
     appKey: config.appKey,
     audiences: [...new Set([config.appBaseUrl, config.region.baseUrl])],
     leewaySeconds: config.jwtLeewaySeconds,
-    keys: new InstallKeys(config.connectInstallKeysUrl),
+    keys: InstallKeyServices.fromUrls(config.connectInstallKeys),
     registry,
     hooks: deps.hooks ?? {},
   });

@@ -1,12 +1,23 @@
-import { type CommonConfig, ConfigError, type Env, EnvType, parseCommonConfig, parseEnv } from '@rt/config';
+import {
+  type CommonConfig,
+  ConfigError,
+  type Env,
+  EnvType,
+  migrationLimits,
+  parseCommonConfig,
+  parseEnv,
+} from '@rt/config';
 import { Type } from '@sinclair/typebox';
+import { INSTALL_KEY_SERVICES } from './auth/install-token.js';
 
 /** Router-specific variables. */
 export const RouterEnvSchema = Type.Object({
   /** The app's base URL as registered with Atlassian (Connect descriptor `baseUrl`). */
   APP_BASE_URL: EnvType.url(),
-  /** Atlassian's install-keys service; `/{kid}` answers the PEM public key. */
-  CONNECT_INSTALL_KEYS_URL: EnvType.url({ default: 'https://connect-install-keys.atlassian.com' }),
+  /** Atlassian's install-keys service of production sites; `/{kid}` answers the PEM public key. */
+  CONNECT_INSTALL_KEYS_URL: EnvType.url({ default: INSTALL_KEY_SERVICES.production }),
+  /** The install-keys service of Atlassian's staging sites (`*.jira-dev.com`, `*.atlassian-dev.net`). */
+  CONNECT_INSTALL_KEYS_STAGING_URL: EnvType.url({ default: INSTALL_KEY_SERVICES.staging }),
   /** Forge Remote: JWKS of Forge Invocation Tokens. */
   FORGE_JWKS_URL: EnvType.url({ default: 'https://forge.cdn.prod.atlassian-dev.net/.well-known/jwks.json' }),
   /**
@@ -32,8 +43,6 @@ export const RouterEnvSchema = Type.Object({
   THEME_URL: EnvType.url(),
   ASSET_URL: EnvType.url(),
   MIGRATION_URL: EnvType.url(),
-  /** Connect descriptor `dataResidency.maxMigrationDurationHours`. */
-  MAX_MIGRATION_DURATION_HOURS: Type.Integer({ minimum: 1, maximum: 72, default: 2 }),
   /** Comma-separated origins allowed by CORS (none by default). */
   CORS_ORIGINS: Type.String({ default: '' }),
   /** Connect app key (descriptor `key`); lifecycle payloads must name it. */
@@ -72,13 +81,15 @@ export const RouterEnvSchema = Type.Object({
 /** Typed router configuration. */
 export interface RouterConfig extends CommonConfig {
   appBaseUrl: string;
-  connectInstallKeysUrl: string;
+  /** Install-keys services of production and staging sites. */
+  connectInstallKeys: { production: string; staging: string };
   forgeJwksUrl: string;
   forgeAppId?: string;
   /** The Forge environment FITs must name (set whenever `forgeAppId` is). */
   forgeEnvironment?: { type: 'PRODUCTION' | 'STAGING' | 'DEVELOPMENT'; id: string };
   encryptionKey: string;
   services: { layout: string; theme: string; asset: string; migration: string };
+  /** Descriptor `dataResidency.maxMigrationDurationHours` (owned by @rt/config's migrationLimits). */
   maxMigrationDurationHours: number;
   corsOrigins: string[];
   appKey: string;
@@ -117,7 +128,10 @@ export function loadConfig(env: Env): RouterConfig {
   return {
     ...common,
     appBaseUrl: v.APP_BASE_URL.replace(/\/+$/, ''),
-    connectInstallKeysUrl: v.CONNECT_INSTALL_KEYS_URL.replace(/\/+$/, ''),
+    connectInstallKeys: {
+      production: v.CONNECT_INSTALL_KEYS_URL.replace(/\/+$/, ''),
+      staging: v.CONNECT_INSTALL_KEYS_STAGING_URL.replace(/\/+$/, ''),
+    },
     forgeJwksUrl: v.FORGE_JWKS_URL,
     forgeAppId: v.FORGE_APP_ID,
     forgeEnvironment:
@@ -126,7 +140,7 @@ export function loadConfig(env: Env): RouterConfig {
         : undefined,
     encryptionKey: v.ENCRYPTION_KEY,
     services: { layout: v.LAYOUT_URL, theme: v.THEME_URL, asset: v.ASSET_URL, migration: v.MIGRATION_URL },
-    maxMigrationDurationHours: v.MAX_MIGRATION_DURATION_HOURS,
+    maxMigrationDurationHours: migrationLimits(env).maxDurationHours,
     corsOrigins: v.CORS_ORIGINS.split(',')
       .map((s) => s.trim())
       .filter(Boolean),

@@ -1,5 +1,5 @@
 import { SecretBox } from '@rt/auth';
-import { mintConnectToken } from '@rt/testing';
+import { FakeInstallKeys, mintConnectToken } from '@rt/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouterConfig } from '../src/config.js';
 import {
@@ -20,7 +20,7 @@ describe('descriptor and lifecycle', () => {
 
   beforeAll(async () => {
     fx = await createFixture('lifecycle');
-    config = routerConfig(fx, 'EU', { MAX_MIGRATION_DURATION_HOURS: '4' });
+    config = routerConfig(fx, 'EU', { MAX_MIGRATION_DURATION_HOURS: '4.5' });
     app = await buildRouter(fx, config, {
       hooks: {
         onUninstalled: (d) => void uninstalled.push(d.id),
@@ -54,7 +54,7 @@ describe('descriptor and lifecycle', () => {
         disabled: '/lifecycle/disabled',
         'dare-migration': '/dare-migration',
       },
-      dataResidency: { maxMigrationDurationHours: 4 },
+      dataResidency: { maxMigrationDurationHours: 4.5 },
       scopes: ['READ'],
     });
     expect(Object.keys(d.modules).length).toBeGreaterThan(0);
@@ -167,6 +167,73 @@ describe('descriptor and lifecycle', () => {
     await postLifecycle(app, fx, 'installed', lifecyclePayload('site-c', 'installed'));
     await postLifecycle(app, fx, 'installed', lifecyclePayload('site-d', 'installed'));
     expect(fx.keys.fetches).toBe(before);
+  });
+
+  it('declares the default maxMigrationDurationHours of 1.5 (moves with Confluence)', async () => {
+    const plain = await buildRouter(fx, routerConfig(fx, 'EU'));
+    try {
+      const d = (await plain.inject({ method: 'GET', url: '/atlassian-connect.json' })).json();
+      expect(d.dataResidency).toEqual({ maxMigrationDurationHours: 1.5 });
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('verifies staging sites with the staging install keys, production sites with production keys', async () => {
+    const staging = await new FakeInstallKeys().start();
+    const stagingKid = await staging.addKey('staging-kid');
+    const router = await buildRouter(
+      fx,
+      routerConfig(fx, 'EU', { CONNECT_INSTALL_KEYS_STAGING_URL: staging.url }),
+    );
+    const install = async (keys: FakeInstallKeys, kid: string, clientKey: string, baseUrl: string) => {
+      const url = '/lifecycle/installed';
+      const token = await keys.mintInstallToken({
+        kid,
+        clientKey,
+        audience: 'https://app.example.test',
+        method: 'POST',
+        url,
+      });
+      return router.inject({
+        method: 'POST',
+        url,
+        headers: { authorization: `JWT ${token}` },
+        payload: { ...lifecyclePayload(clientKey, 'installed'), baseUrl, displayUrl: baseUrl },
+      });
+    };
+    try {
+      for (const host of ['stg-a.jira-dev.com', 'stg-b.atlassian-dev.net']) {
+        const before = { staging: staging.fetches, production: fx.keys.fetches };
+        const res = await install(staging, stagingKid, `ck-${host}`, `https://${host}/wiki`);
+        expect(res.statusCode).toBe(204);
+        expect(fx.keys.fetches).toBe(before.production);
+        expect(staging.fetches - before.staging).toBeLessThanOrEqual(1);
+      }
+      // A staging key does not sign a production site's install, nor a production key a staging one.
+      const forged = await install(
+        staging,
+        stagingKid,
+        'ck-prod-forged',
+        'https://prod-x.atlassian.net/wiki',
+      );
+      expect(forged.statusCode).toBe(401);
+      const crossed = await install(fx.keys, fx.kid, 'ck-stg-crossed', 'https://stg-c.jira-dev.com/wiki');
+      expect(crossed.statusCode).toBe(401);
+      const prod = await install(fx.keys, fx.kid, 'ck-prod-ok', 'https://prod-ok.atlassian.net/wiki');
+      expect(prod.statusCode).toBe(204);
+      // A look-alike host is not staging (the suffix must be a whole domain).
+      const lookalike = await install(staging, stagingKid, 'ck-evil', 'https://evil-jira-dev.com/wiki');
+      expect(lookalike.statusCode).not.toBe(204);
+      expect(
+        await fx.db.tenant.count({
+          where: { clientKey: { in: ['ck-prod-forged', 'ck-stg-crossed', 'ck-evil'] } },
+        }),
+      ).toBe(0);
+    } finally {
+      await router.close();
+      await staging.close();
+    }
   });
 
   it('rejects a payload for another app key with 400', async () => {

@@ -84,7 +84,6 @@ beforeAll(async () => {
     schemas: { tokens: ThemeTokens, images: ThemeImages },
     guardTheme: (theme) => documentBodyGuard(themeKind)({ body: theme } as FastifyRequest),
     // No read cache in this app: nothing to invalidate.
-    committed: async () => undefined,
     readAsset: async (tenantId, sha256) => {
       const bytes = stored.get(`${tenantId}/${sha256}`);
       if (!bytes) throw new Error('missing object');

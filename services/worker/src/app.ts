@@ -1,13 +1,16 @@
 import { createServiceApp, type ServiceApp } from '@rt/http';
 import { bucketReachable } from '@rt/storage';
 import type { WorkerDeps } from './deps.js';
+import { regionExportRoutes } from './migration/export.js';
 import { registerQueueMetrics } from './queue-metrics.js';
 import type { RunningWorkers } from './workers.js';
 
 /**
- * The worker's small HTTP side: `/healthz`, `/readyz` (directory, Redis, every region's
- * Postgres and bucket). Its metrics — per-queue job counts and run times included — are served
- * on the private METRICS_PORT. It serves no tenant data.
+ * The worker's small HTTP side: `/healthz`, `/readyz` (directory, Redis, its region's Postgres
+ * and bucket) and the region-export endpoint of migrations (`migration/export.ts`): the only
+ * tenant data it serves, to the target region of a migration, behind a region-export token. Its
+ * metrics — per-queue job counts and run times included — are served on the private
+ * METRICS_PORT.
  */
 export async function buildApp(
   deps: WorkerDeps,
@@ -26,5 +29,8 @@ export async function buildApp(
     const queueMetrics = registerQueueMetrics(instance.metrics, deps, running.workers);
     instance.addHook('onClose', () => queueMetrics.close());
   });
+  // The export endpoint other regions' workers pull a migrating tenant from (token-protected).
+  if (deps.migration?.exportSecret)
+    await app.register(regionExportRoutes, { deps, secret: deps.migration.exportSecret });
   return app;
 }

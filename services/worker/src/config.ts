@@ -1,4 +1,4 @@
-import { type CommonConfig, type Env, parseCommonConfig, parseEnv } from '@rt/config';
+import { type CommonConfig, ConfigError, type Env, EnvType, parseCommonConfig, parseEnv } from '@rt/config';
 import { Type } from '@sinclair/typebox';
 
 /** Worker-only variables. */
@@ -7,12 +7,39 @@ export const WorkerEnvSchema = Type.Object({
   ACCESS_LOG_DIR: Type.Optional(Type.String({ minLength: 1 })),
   /** Days an access-log file (the only place with IP addresses) is kept; the promise is 14. */
   ACCESS_LOG_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 14, default: 14 }),
+  /**
+   * Key of the region-export tokens (≥ 32 chars, the same in every region): this worker signs
+   * them to pull a migrating tenant from another region and verifies them on its own export
+   * endpoint. Unset: this worker neither serves nor pulls cross-region migrations.
+   */
+  REGION_EXPORT_SECRET: Type.Optional(EnvType.secret(32)),
 });
 
 /** Configuration of the worker: the common variables (it reaches every region) plus its own. */
 export interface WorkerConfig extends CommonConfig {
   accessLogDir?: string;
   accessLogRetentionDays: number;
+  /** Cross-region migration transport: the token key and each other region's export URL. */
+  migration: { exportSecret?: string; exportUrls: Record<string, string> };
+}
+
+/**
+ * `REGION_<R>_EXPORT_URL` of each other region: where its worker's export endpoint answers
+ * (on AWS the region's public host, whose load balancer routes `/region-export/*` to the worker;
+ * default `REGION_<R>_BASE_URL`).
+ */
+function exportUrls(env: Env, common: CommonConfig): Record<string, string> {
+  const urls: Record<string, string> = {};
+  const issues: { variable: string; problem: string }[] = [];
+  for (const r of common.regions.regions) {
+    if (r.id === common.region.id) continue;
+    const variable = `REGION_${r.id}_EXPORT_URL`;
+    const url = (env[variable] || r.baseUrl || '').replace(/\/+$/, '');
+    if (!/^https?:\/\/[^/]+/.test(url)) issues.push({ variable, problem: 'must be an http(s) URL' });
+    else urls[r.id] = url;
+  }
+  if (issues.length) throw new ConfigError(issues);
+  return urls;
 }
 
 /** Parses the environment; throws ConfigError naming each bad variable. */
@@ -23,5 +50,6 @@ export function loadConfig(env: Env): WorkerConfig {
     ...common,
     accessLogDir: own.ACCESS_LOG_DIR,
     accessLogRetentionDays: own.ACCESS_LOG_RETENTION_DAYS,
+    migration: { exportSecret: own.REGION_EXPORT_SECRET, exportUrls: exportUrls(env, common) },
   };
 }

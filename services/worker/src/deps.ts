@@ -18,8 +18,20 @@ export interface WorkerDeps {
   /** Region whose queues this worker consumes. */
   region: string;
   directory: DirectoryDb;
-  /** Every configured region (migrations and deletions span regions). */
+  /**
+   * Regions whose database and bucket this worker holds — on AWS only its own. Migrations reach
+   * other regions through their export endpoint and S3 server-side copy instead.
+   */
   regions: Map<string, RegionHandle>;
+  /** Settings of every configured region (bucket names, Redis), database or not; default: `regions`. */
+  regionTable?: RegionSettings[];
+  /** Cross-region migration transport (see `migration/export.ts`). */
+  migration?: {
+    /** Key of region-export tokens (`REGION_EXPORT_SECRET`); unset = no export served or pulled. */
+    exportSecret?: string;
+    /** Export endpoint of each other region (`REGION_<R>_EXPORT_URL`). */
+    exportUrls: Record<string, string>;
+  };
   redis: Redis;
   /** BullMQ key prefix (tests use a unique one). */
   queuePrefix?: string;
@@ -28,4 +40,9 @@ export interface WorkerDeps {
   now: () => Date;
   /** The router's access-log directory of this region (retention job); unset = not on this host. */
   accessLog?: { dir: string; retentionDays: number };
+}
+
+/** Settings of every region the worker knows (the region table, else the regions it holds). */
+export function allRegions(deps: WorkerDeps): RegionSettings[] {
+  return deps.regionTable ?? [...deps.regions.values()].map((r) => r.settings);
 }

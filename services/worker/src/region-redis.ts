@@ -1,9 +1,10 @@
 import { createRedis, type Redis } from '@rt/queue';
 import { publishTenantChanged } from '@rt/residency';
-import type { WorkerDeps } from './deps.js';
+import { allRegions, type WorkerDeps } from './deps.js';
 
 interface RegionConnections {
   all: Redis[];
+  byRegion: Map<string, Redis>;
   /** Opened here (other regions); this region's own connection belongs to the worker. */
   opened: Redis[];
 }
@@ -16,25 +17,41 @@ const connections = new WeakMap<WorkerDeps, RegionConnections>();
  * URL here is skipped — its routers fall back to their bounded cache TTL.
  */
 export function regionRedis(deps: WorkerDeps): Redis[] {
+  return connectionsOf(deps).all;
+}
+
+/** The same connections by region id (migration steps are queued on the region that runs them). */
+export function regionRedisById(deps: WorkerDeps): Map<string, Redis> {
+  return connectionsOf(deps).byRegion;
+}
+
+function connectionsOf(deps: WorkerDeps): RegionConnections {
   const existing = connections.get(deps);
-  if (existing) return existing.all;
-  const own = deps.regions.get(deps.region)?.settings.redisUrl;
+  if (existing) return existing;
+  const regions = allRegions(deps);
+  const own = regions.find((r) => r.id === deps.region)?.redisUrl;
   const opened: Redis[] = [];
-  const all = [...deps.regions.entries()].flatMap(([id, r]) => {
-    if (r.settings.redisUrl === own) return [deps.redis];
-    if (!r.settings.redisUrl) {
+  const byRegion = new Map<string, Redis>();
+  const all = regions.flatMap((r) => {
+    if (r.redisUrl === own) {
+      byRegion.set(r.id, deps.redis);
+      return [deps.redis];
+    }
+    if (!r.redisUrl) {
       deps.logger.warn(
-        { region: id },
+        { region: r.id },
         'no Redis configured for region; its routers expire the tenant by TTL',
       );
       return [];
     }
-    const c = createRedis(r.settings.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    const c = createRedis(r.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
     opened.push(c);
+    byRegion.set(r.id, c);
     return [c];
   });
-  connections.set(deps, { all, opened });
-  return all;
+  const c = { all: [...new Set(all)], byRegion, opened };
+  connections.set(deps, c);
+  return c;
 }
 
 /** Publishes a tenant change on every region's Redis; never throws (see `publishTenantChanged`). */

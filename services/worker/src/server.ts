@@ -13,13 +13,11 @@ import { startWorkers } from './workers.js';
 
 const config = loadConfigOrExit(loadConfig);
 const logger = createLogger('worker', config.logLevel);
-// The worker reaches every region whose database is configured (migrations and deletions span
-// regions); a region without one is reported at start and skipped.
+// The worker holds the databases configured for it — on AWS only its own region's. Migrations
+// reach other regions through their export endpoint and S3 server-side copy; deletions delete in
+// the regions whose database is here (a committed migration already removed the source copy).
 for (const r of config.regions.regions.filter((r) => !r.databaseUrl)) {
-  logger.warn(
-    { region: r.id },
-    `REGION_${r.id}_DATABASE_URL not set: this worker cannot migrate or delete data there`,
-  );
+  logger.info({ region: r.id }, `no database of region ${r.id} here: reached through its export endpoint`);
 }
 const regions = new Map<string, RegionHandle>(
   config.regions.regions.flatMap((settings) => {
@@ -42,6 +40,8 @@ const deps: WorkerDeps = {
   region: config.region.id,
   directory: createDirectoryClient({ url: config.directoryDatabaseUrl, poolSize: config.dbPoolSize }),
   regions,
+  regionTable: config.regions.regions,
+  migration: config.migration,
   redis: createRedis(config.region.redisUrl),
   logger,
   now: () => new Date(),

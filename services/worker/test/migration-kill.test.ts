@@ -96,6 +96,8 @@ describe('worker killed with -9 mid-migration', () => {
         [t.tenantId, sha, body.length],
       );
     }
+    // Every layout edited after the pre-copy: the freeze has a delta of 500 rows to move.
+    await pool.query("UPDATE layouts SET name = name || ' (edited)' WHERE tenant_id = $1", [t.tenantId]);
     const before = await env.snapshot('EU', t.tenantId);
 
     await env.coordinator.start(m);

@@ -42,13 +42,37 @@ describe('migration pipeline EU → US', () => {
       origin: 'atlassian',
       autoCommit: false,
     });
-    // Pre-copy runs while the tenant still works: objects reach the US bucket, no rows yet.
+    // Pre-copy runs while the tenant still works: objects and a snapshot of the rows reach US.
     await env.waitFor(async () => {
       const m = await env.directory.migration.findUnique({ where: { id: scheduled.id } });
       return (m?.progress as { phase?: string } | undefined)?.phase === 'pre-copied';
     });
     expect((await env.snapshot('US', t.tenantId)).objects).toEqual(before.objects);
-    expect((await env.snapshot('US', t.tenantId)).rowCount).toBe(0);
+    expect((await env.snapshot('US', t.tenantId)).rowCount).toBe(t.rows);
+
+    // Writes before the start: the freeze must move exactly these (4 updates, 1 insert, 1 delete).
+    const { pool } = env.region('EU');
+    await pool.query(
+      `UPDATE layouts SET name = name || ' (edited)', version = version + 1
+        WHERE id IN (SELECT id FROM layouts WHERE tenant_id = $1 ORDER BY id LIMIT 2)`,
+      [t.tenantId],
+    );
+    await pool.query(
+      `INSERT INTO layouts (tenant_id, name, scope, content, version) VALUES ($1, 'Late', 'site', '{}', 1)`,
+      [t.tenantId],
+    );
+    await pool.query(
+      `DELETE FROM layouts WHERE id = (SELECT id FROM layouts WHERE tenant_id = $1 AND name LIKE 'Layout %'
+          AND NOT EXISTS (SELECT 1 FROM asset_references r WHERE r.document_id = layouts.id) ORDER BY id DESC LIMIT 1)`,
+      [t.tenantId],
+    );
+    // The default theme moves to another theme (a partial unique index allows one per tenant).
+    await pool.query(
+      `UPDATE themes SET is_default = (name = 'Theme 1') WHERE tenant_id = $1 AND name IN ('Theme 0', 'Theme 1')`,
+      [t.tenantId],
+    );
+    const edited = await env.snapshot('EU', t.tenantId);
+    const revisionsOfDeleted = before.rows.layout_revisions!.count - edited.rows.layout_revisions!.count;
     expect(
       (await env.directory.tenant.findUniqueOrThrow({ where: { id: t.tenantId } })).frozenByMigration,
     ).toBeNull();
@@ -66,17 +90,21 @@ describe('migration pipeline EU → US', () => {
     expect(ready).toEqual({ status: 'ready-to-commit' });
     const verified = await env.coordinator.get(scheduled.id);
     const report = verified?.report as Record<string, unknown>;
-    expect(report.rowsTotal).toBe(t.rows);
+    expect(report.rowsTotal).toBe(edited.rowCount);
     expect(report.objects).toBe(t.objects);
     expect(report.bytes).toBe(t.bytes);
+    // Only the delta moved during the freeze: 2 changed + 1 new layout and the 2 themes that
+    // traded the default flag upserted; the deleted layout and its revision removed by key.
+    expect(report.durations).toMatchObject({ rowsChangedDuringFreeze: 5, rowsDeletedDuringFreeze: 2 });
+    expect(revisionsOfDeleted).toBe(1);
     expect(verified?.progress).toMatchObject({
-      rows: { done: t.rows, total: t.rows },
+      rows: { done: 5, total: 5 },
       objects: { done: 30, total: 30 },
     });
     // Nothing is destructive before commit: EU is intact and the tenant still lives there.
-    expect(await env.snapshot('EU', t.tenantId)).toEqual(before);
+    expect(await env.snapshot('EU', t.tenantId)).toEqual(edited);
     const usCopy = await env.snapshot('US', t.tenantId);
-    expect(usCopy).toEqual(before);
+    expect(usCopy).toEqual(edited);
 
     // Commit twice (Atlassian retries): the second is harmless.
     const committed = await env.coordinator.commit(verified!);

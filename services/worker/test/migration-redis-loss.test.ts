@@ -71,7 +71,6 @@ afterAll(async () => {
 describe('Redis lost mid-migration', () => {
   it('a restart with empty Redis: jobs are re-enqueued from Postgres and the copy completes identical', async () => {
     const t = await env.seedTenant('EU', { layouts: 400, themes: 2, assets: 10 });
-    const before = await env.snapshot('EU', t.tenantId);
     const m = await env.coordinator.schedule({
       tenantId: t.tenantId,
       externalId: 'redis-1',
@@ -85,6 +84,11 @@ describe('Redis lost mid-migration', () => {
         ((await env.coordinator.get(m.id))?.progress as { phase?: string } | undefined)?.phase ===
         'pre-copied',
     );
+    // Every layout edited after the pre-copy: the freeze has a delta of 400 rows to move.
+    await env
+      .region('EU')
+      .pool.query("UPDATE layouts SET name = name || ' (edited)' WHERE tenant_id = $1", [t.tenantId]);
+    const before = await env.snapshot('EU', t.tenantId);
     await env.coordinator.start(m);
     await env.waitFor(async () => {
       const p = (await env.coordinator.get(m.id))?.progress as { phase?: string; rows?: { done: number } };

@@ -11,7 +11,16 @@ import type { FastifyReply } from 'fastify';
  * non-2xx answer, so each hook is idempotent per migrationId.
  */
 
-const MigrationId = Type.String({ minLength: 1, maxLength: 200 });
+/**
+ * Atlassian's migrationId: its documented example is a number (`"migrationId": 12345` in JSON
+ * bodies, `?migrationId=12345` in the status query), so a JSON number and a string are both
+ * accepted and normalised to the string we store.
+ */
+const MigrationId = Type.Union([
+  Type.String({ minLength: 1, maxLength: 200 }),
+  Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+]);
+const idOf = (id: string | number): string => String(id);
 const Timestamp = Type.String({ minLength: 1, maxLength: 64, description: 'ISO 8601 time' });
 
 const WindowBody = Type.Object({
@@ -21,7 +30,8 @@ const WindowBody = Type.Object({
   migrationId: MigrationId,
 });
 const IdBody = Type.Object({ migrationId: MigrationId });
-const StatusQuery = Type.Object({ migrationId: MigrationId });
+/** `migrationId` is optional on `/status`: without it we answer for the tenant's current migration. */
+const StatusQuery = Type.Object({ migrationId: Type.Optional(Type.String({ maxLength: 200 })) });
 
 const Accepted = Type.Object({
   migrationId: Type.String(),
@@ -33,10 +43,25 @@ const Refused = Type.Object({
   code: Type.String(),
   message: Type.String(),
 });
+const Counter = Type.Object({ done: Type.Integer(), total: Type.Integer() });
 const StatusAnswer = Type.Union([
   Type.Object({ status: Type.Literal('ready-to-commit') }),
   Type.Object({ status: Type.Literal('failed'), errorResponseCode: Type.String() }),
-  Type.Object({ status: Type.Literal('in-progress'), progress: Type.Integer() }),
+  Type.Object({
+    status: Type.Literal('in-progress'),
+    progress: Type.Integer({ minimum: 0, maximum: 100 }),
+    /** For people watching the migration: phase, rows, objects, bytes done and the ETA. */
+    detail: Type.Optional(
+      Type.Object({
+        state: Type.String(),
+        phase: Type.Optional(Type.String()),
+        rows: Type.Optional(Counter),
+        objects: Type.Optional(Counter),
+        bytes: Type.Optional(Counter),
+        etaSeconds: Type.Optional(Type.Integer({ minimum: 0 })),
+      }),
+    ),
+  }),
 ]);
 const ErrorBody = Type.Object({ code: Type.String(), message: Type.String(), requestId: Type.String() });
 const responses = {
@@ -97,7 +122,7 @@ export async function dareMigrationRoutes(
         }
         const m = await coordinator.schedule({
           tenantId: request.tenant.tenantId,
-          externalId: migrationId,
+          externalId: idOf(migrationId),
           location,
           windowStart,
           windowEnd,
@@ -113,19 +138,24 @@ export async function dareMigrationRoutes(
     { schema: { body: WindowBody, response: responses } },
     async (request, reply) =>
       answer(reply, async () => {
-        const m = await coordinator.findByExternalId(request.tenant.tenantId, request.body.migrationId);
+        const m = await coordinator.findByExternalId(request.tenant.tenantId, idOf(request.body.migrationId));
         if (!m) throw notScheduled();
         return accepted(await coordinator.start(m));
       }),
   );
 
+  // Any non-2xx answer to a status poll makes Atlassian roll the migration back, so a
+  // well-formed call is always answered 200 — an unknown id is `failed`/E0001, not a 404.
   app.get(
     '/dare-migration/status',
     { schema: { querystring: StatusQuery, response: { 200: StatusAnswer } } },
-    async (request) =>
-      coordinator.status(
-        await coordinator.findByExternalId(request.tenant.tenantId, request.query.migrationId),
-      ),
+    async (request) => {
+      const { tenantId } = request.tenant;
+      const id = request.query.migrationId;
+      return coordinator.status(
+        id ? await coordinator.findByExternalId(tenantId, id) : await coordinator.currentFor(tenantId),
+      );
+    },
   );
 
   app.post(
@@ -133,7 +163,7 @@ export async function dareMigrationRoutes(
     { schema: { body: IdBody, response: responses } },
     async (request, reply) =>
       answer(reply, async () => {
-        const m = await coordinator.findByExternalId(request.tenant.tenantId, request.body.migrationId);
+        const m = await coordinator.findByExternalId(request.tenant.tenantId, idOf(request.body.migrationId));
         if (!m) throw notScheduled();
         return accepted(await coordinator.commit(m));
       }),
@@ -144,9 +174,9 @@ export async function dareMigrationRoutes(
     { schema: { body: IdBody, response: responses } },
     async (request, reply) =>
       answer(reply, async () => {
-        const m = await coordinator.findByExternalId(request.tenant.tenantId, request.body.migrationId);
+        const m = await coordinator.findByExternalId(request.tenant.tenantId, idOf(request.body.migrationId));
         // Nothing was scheduled, so nothing to roll back: harmless, and Atlassian stops retrying.
-        if (!m) return { migrationId: request.body.migrationId, state: 'rolled_back' };
+        if (!m) return { migrationId: idOf(request.body.migrationId), state: 'rolled_back' };
         return accepted(await coordinator.rollback(m, 'rolled_back', 'atlassian rollback'));
       }),
   );

@@ -58,6 +58,52 @@ export class InstallKeys {
   }
 }
 
+/**
+ * Atlassian's staging sites (`*.jira-dev.com`, `*.atlassian-dev.net`) sign installs with keys of
+ * the staging install-keys service, production sites with those of the production one. Our
+ * choice follows Atlassian's own Connect framework (atlassian-connect-express,
+ * `lib/middleware/verify-installation.js`, which switches on the site's host; `atlassian-jwt`'s
+ * `ConnectInstallKeysCdnUrl` names the same two services):
+ * https://developer.atlassian.com/cloud/confluence/security-for-connect-apps/#validating-installation-lifecycle-requests
+ */
+export const INSTALL_KEY_SERVICES = {
+  production: 'https://connect-install-keys.atlassian.com',
+  staging: 'https://cs-migrations--cdn.us-west-1.staging.public.atl-paas.net',
+} as const;
+
+const STAGING_SITE_HOST = /(^|\.)(jira-dev\.com|atlassian-dev\.net)$/i;
+
+/** True when a site base URL is one of Atlassian's staging sites. */
+export function isStagingSite(baseUrl: string): boolean {
+  try {
+    return STAGING_SITE_HOST.test(new URL(baseUrl).hostname);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The install-keys service of each Atlassian environment. Which one verifies a lifecycle call is
+ * decided by the site's host class (staging or not); the key server's URL always comes from our
+ * configuration, never from a payload — a payload can only pick between the two we trust.
+ */
+export class InstallKeyServices {
+  constructor(
+    private readonly production: InstallKeys,
+    private readonly staging: InstallKeys,
+  ) {}
+
+  /** Builds both from configured base URLs. */
+  static fromUrls(urls: { production: string; staging: string }): InstallKeyServices {
+    return new InstallKeyServices(new InstallKeys(urls.production), new InstallKeys(urls.staging));
+  }
+
+  /** The key service that signs installs of the site at `baseUrl`. */
+  forSite(baseUrl: string): InstallKeys {
+    return isStagingSite(baseUrl) ? this.staging : this.production;
+  }
+}
+
 /** What a signed-install token must prove. */
 export interface InstallTokenExpectation {
   /** Base URLs this router answers to (APP_BASE_URL and this region's REGION_<R>_BASE_URL). */

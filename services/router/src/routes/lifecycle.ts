@@ -2,7 +2,7 @@ import { BadRequest } from '@rt/http';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { AuthErrors } from '../auth/errors.js';
-import { type InstallKeys, verifyInstallToken } from '../auth/install-token.js';
+import { type InstallKeyServices, verifyInstallToken } from '../auth/install-token.js';
 import type {
   InstallResult,
   LifecycleHooks,
@@ -46,7 +46,8 @@ export interface LifecycleRouteOptions {
   /** Base URLs a signed-install token may name as `aud`. */
   audiences: string[];
   leewaySeconds: number;
-  keys: InstallKeys;
+  /** Production and staging install-keys services; the site's host picks one. */
+  keys: InstallKeyServices;
   registry: TenantRegistry;
   hooks: LifecycleHooks;
 }
@@ -98,7 +99,7 @@ export async function lifecycleRoutes(app: RouterApp, opts: LifecycleRouteOption
   const authenticate = async (request: FastifyRequest<{ Body: LifecyclePayload }>) => {
     const m = /^JWT\s+(\S+)$/i.exec(request.headers.authorization ?? '');
     if (!m?.[1]) throw AuthErrors.missing();
-    await verifyInstallToken(m[1], opts.keys, {
+    await verifyInstallToken(m[1], opts.keys.forSite(request.body.baseUrl), {
       audiences: opts.audiences,
       clientKey: request.body.clientKey,
       method: request.method,

@@ -1,7 +1,9 @@
+import { createRegionExportSigner } from '@rt/auth';
 import type { Redis } from '@rt/queue';
 import { MigrationCoordinator, MigrationJobs } from '@rt/residency';
-import type { RegionHandle, WorkerDeps } from '../deps.js';
-import { closeRegionRedis, publishToEveryRegion, regionRedis } from '../region-redis.js';
+import { allRegions, type RegionHandle, type WorkerDeps } from '../deps.js';
+import { closeRegionRedis, publishToEveryRegion, regionRedis, regionRedisById } from '../region-redis.js';
+import { SourceRegionClient } from './source-client.js';
 
 /** Knobs of the copy (tests make batches small to have something to interrupt). */
 export interface MigrationTuning {
@@ -29,7 +31,12 @@ export interface MigrationContext {
   /** One connection per region's Redis, for tenant-change broadcasts. */
   regionRedis: Redis[];
   tuning: MigrationTuning;
+  /** A region whose database and bucket this worker holds (the one a step writes to). */
   region(id: string): RegionHandle;
+  /** The export endpoint of a migration's source region, as seen from `self` (the target). */
+  source(id: string, self: string): SourceRegionClient;
+  /** The bucket name of any configured region (server-side copies read the source's). */
+  bucketName(id: string): string;
   /** Redis key of the set of object keys whose copy was hashed and proven in this migration. */
   verifiedKey(migrationId: string): string;
   close(): Promise<void>;
@@ -49,10 +56,15 @@ export function migrationContext(deps: WorkerDeps): MigrationContext {
   const existing = contexts.get(deps);
   if (existing) return existing;
   const regionRedisConnections = regionRedis(deps);
-  const jobs = new MigrationJobs({ connection: deps.redis, prefix: deps.queuePrefix });
+  const queues = Object.fromEntries(
+    [...regionRedisById(deps)].map(([id, connection]) => [id, { connection, prefix: deps.queuePrefix }]),
+  );
+  const jobs = new MigrationJobs({ connection: deps.redis, prefix: deps.queuePrefix }, queues, deps.region);
+  const secret = deps.migration?.exportSecret;
+  const sign = secret ? createRegionExportSigner(secret) : undefined;
   const coordinator = new MigrationCoordinator({
     directory: deps.directory,
-    resolveLocation: (location) => deps.regions.get(location.toUpperCase())?.settings,
+    resolveLocation: (location) => allRegions(deps).find((r) => r.id === location.toUpperCase()),
     jobs,
     publishTenantChanged: (tenantId) => publishToEveryRegion(deps, tenantId),
     // The worker never schedules; these limits only matter to the hooks and the ops API.
@@ -68,8 +80,19 @@ export function migrationContext(deps: WorkerDeps): MigrationContext {
     tuning: { ...DEFAULT_TUNING },
     region(id) {
       const r = deps.regions.get(id);
-      if (!r) throw new Error(`region ${id} is not configured in this worker`);
+      if (!r) throw new Error(`region ${id}'s database is not configured in this worker`);
       return r;
+    },
+    source(id, self) {
+      const url = deps.migration?.exportUrls[id];
+      if (!url || !sign)
+        throw new Error(`REGION_${id}_EXPORT_URL and REGION_EXPORT_SECRET are needed to migrate from ${id}`);
+      return new SourceRegionClient(url, sign, self, id);
+    },
+    bucketName(id) {
+      const r = allRegions(deps).find((s) => s.id === id);
+      if (!r) throw new Error(`region ${id} is not configured`);
+      return r.bucket;
     },
     verifiedKey: (id) => `${deps.queuePrefix ?? 'bull'}:rt-migration:verified:${id}`,
     async close() {

@@ -1,13 +1,16 @@
-import { countTenantRows, deleteTenantRows, type directory } from '@rt/db';
+import { deleteTenantRows, type directory } from '@rt/db';
 import type { JobPayload } from '@rt/queue';
 import {
   ABANDONED_STATES,
   DareErrorCode,
   type Migration,
+  MigrationCoordinator,
   type MigrationProgress,
   MigrationStateChanged,
+  type MigrationStep,
   moveState,
   publishTenantChanged,
+  stepRegion,
 } from '@rt/residency';
 import type { Job } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
@@ -18,14 +21,18 @@ import {
   copyObject,
   copyObjectServerSide,
   deleteObjects,
-  expectedSha256,
   forEachLimited,
   type ListedObject,
   listObjects,
-  readObject,
   sha256Hex,
 } from './objects.js';
-import { checksumTenantRows, copyTenantRows } from './rows.js';
+import {
+  type AppliedRows,
+  applyTenantRowDelta,
+  checksumTenantRows,
+  ExportStreamInvalid,
+  tenantRowHashes,
+} from './rows.js';
 
 /** The copy does not match the source: not retried, the migration fails with E9999. */
 export class VerificationFailed extends Error {
@@ -37,9 +44,22 @@ export class VerificationFailed extends Error {
 
 const VERIFIED_TTL_SECONDS = 7 * 24 * 3600;
 
-/** Writes Migration.progress at most every `intervalMs` (and always on `flush`). */
+/**
+ * Estimated seconds left in the current phase, from its rate so far (bytes when the phase moves
+ * bytes, else rows or objects); undefined until something has moved.
+ */
+export function estimateEtaSeconds(p: MigrationProgress, elapsedMs: number): number | undefined {
+  const counter = [p.bytes, p.rows, p.objects].find((c) => c && c.total > 0 && c.done > 0);
+  if (!counter || elapsedMs <= 0) return undefined;
+  if (counter.done >= counter.total) return 0;
+  return Math.ceil(((elapsedMs / counter.done) * (counter.total - counter.done)) / 1000);
+}
+
+/** Writes Migration.progress at most every `intervalMs` (and always on `flush`), with an ETA. */
 class ProgressReporter {
   private last = 0;
+  private phaseStartedAt = Date.now();
+  private baseline: { rows: number; bytes: number; objects: number } = { rows: 0, bytes: 0, objects: 0 };
   readonly state: MigrationProgress;
   constructor(
     private readonly deps: WorkerDeps,
@@ -50,10 +70,28 @@ class ProgressReporter {
     this.state = { ...initial };
   }
   async update(patch: Partial<MigrationProgress>, force = false): Promise<void> {
+    if (patch.phase && patch.phase !== this.state.phase) {
+      this.phaseStartedAt = Date.now();
+      this.baseline = { rows: -1, bytes: -1, objects: -1 };
+    }
     Object.assign(this.state, patch);
+    // What was already done when the phase began (pre-copied objects) does not count as speed.
+    for (const k of ['rows', 'bytes', 'objects'] as const) {
+      if (this.baseline[k] < 0 && this.state[k]) this.baseline[k] = this.state[k].done;
+    }
     const now = Date.now();
     if (!force && now - this.last < this.intervalMs) return;
     this.last = now;
+    const moved = (k: 'rows' | 'bytes' | 'objects') => {
+      const c = this.state[k];
+      return c
+        ? { done: c.done - Math.max(0, this.baseline[k]), total: c.total - Math.max(0, this.baseline[k]) }
+        : undefined;
+    };
+    this.state.etaSeconds = estimateEtaSeconds(
+      { bytes: moved('bytes'), rows: moved('rows'), objects: moved('objects') },
+      now - this.phaseStartedAt,
+    );
     await this.deps.directory.migration.update({
       where: { id: this.migrationId },
       data: { progress: { ...this.state, updatedAt: new Date(now).toISOString() } },
@@ -78,12 +116,17 @@ async function move(deps: WorkerDeps, m: Migration, to: Migration['state'], data
 }
 
 /**
- * Serialises every migration job of one tenant (pre-copy, copy, commit, cleanup, rollback) with
- * a Postgres session advisory lock on the source region's database. A worker killed with -9
- * loses its connection and so its lock; the stalled job then runs again elsewhere.
+ * Serialises the migration jobs of one tenant in one region with a Postgres session advisory
+ * lock on the database of the region that runs the step (each worker writes only its own). A
+ * worker killed with -9 loses its connection and so its lock; the stalled job then runs again.
  */
-async function withTenantLock<T>(ctx: MigrationContext, m: Migration, work: () => Promise<T>): Promise<T> {
-  const client = await ctx.region(m.sourceRegion).pool.connect();
+async function withTenantLock<T>(
+  ctx: MigrationContext,
+  m: Migration,
+  step: MigrationStep,
+  work: () => Promise<T>,
+): Promise<T> {
+  const client = await ctx.region(stepRegion(m, step)).pool.connect();
   const key = `rt-migration:${m.tenantId}`;
   try {
     await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
@@ -94,10 +137,21 @@ async function withTenantLock<T>(ctx: MigrationContext, m: Migration, work: () =
   }
 }
 
+/** A region's own bucket, as its worker writes it. */
 const bucketOf = (ctx: MigrationContext, region: string): Bucket => {
   const r = ctx.region(region);
   return { s3: r.s3, bucket: r.bucket };
 };
+
+/**
+ * The source bucket as the target region reaches it: through the TARGET's own S3 client
+ * (its credentials; IAM lets it read the source bucket's `tenants/*`), so CopyObject runs inside
+ * S3 and the bytes never pass through a worker.
+ */
+const sourceBucketOf = (ctx: MigrationContext, m: Migration): Bucket => ({
+  s3: ctx.region(m.targetRegion).s3,
+  bucket: ctx.bucketName(m.sourceRegion),
+});
 
 /**
  * Makes the target's object set equal to the source's: deletes stale target objects, copies
@@ -112,7 +166,7 @@ async function syncObjects(
   shouldStop: () => Promise<boolean>,
   known?: { src: Map<string, ListedObject>; proven: Set<string> },
 ): Promise<{ copied: number; bytesCopied: number; objects: number; bytes: number }> {
-  const source = bucketOf(ctx, m.sourceRegion);
+  const source = sourceBucketOf(ctx, m);
   const target = bucketOf(ctx, m.targetRegion);
   let src: Map<string, ListedObject>;
   let missing: [string, ListedObject][];
@@ -123,7 +177,10 @@ async function syncObjects(
     src = known.src;
     missing = [...src].filter(([key]) => !known.proven.has(key));
   } else {
-    const [s, dst] = await Promise.all([listObjects(source, m.tenantId), listObjects(target, m.tenantId)]);
+    const [s, dst] = await Promise.all([
+      ctx.source(m.sourceRegion, m.targetRegion).listObjects(m.id),
+      listObjects(target, m.tenantId),
+    ]);
     src = s;
     const stale = [...dst.keys()].filter((k) => !src.has(k));
     if (stale.length) await deleteObjects(target, m.tenantId, stale);
@@ -140,10 +197,10 @@ async function syncObjects(
   );
   const verifiedKey = ctx.verifiedKey(m.id);
   let stop = false;
-  await forEachLimited(missing, ctx.tuning.objectConcurrency, async ([key]) => {
+  await forEachLimited(missing, ctx.tuning.objectConcurrency, async ([key, listed]) => {
     if (stop) return;
     const n = ctx.tuning.serverSideCopy
-      ? await copyObjectServerSide(source, target, key)
+      ? await copyObjectServerSide(source, target, key, listed.size)
       : await copyObject(source, target, key);
     await deps.redis.sadd(verifiedKey, key);
     done++;
@@ -158,26 +215,78 @@ async function syncObjects(
   return { copied, bytesCopied, objects: src.size, bytes };
 }
 
-/** Pre-copy at schedule time: the tenant keeps working; only immutable objects are copied. */
+/**
+ * Brings the target's copy of the tenant's rows up to the source's: the target sends the key and
+ * hash of every row it holds, the source answers only new and changed rows and the keys of
+ * deleted ones (one snapshot), the target applies them in one transaction. Before the freeze
+ * this pre-copies everything; during the freeze it moves only what changed since.
+ */
+async function pullRows(
+  ctx: MigrationContext,
+  m: Migration,
+  onRows: (n: number, changes: number) => Promise<void>,
+): Promise<AppliedRows> {
+  const target = ctx.region(m.targetRegion);
+  const source = ctx.source(m.sourceRegion, m.targetRegion);
+  const apply = async (replace: boolean) =>
+    applyTenantRowDelta(
+      target.pool,
+      m.tenantId,
+      source.rows(m.id, replace ? {} : await tenantRowHashes(target.pool, m.tenantId)),
+      { batchRows: ctx.tuning.rowBatchSize, replace, onRows },
+    );
+  try {
+    return await apply(false);
+  } catch (err) {
+    // A unique index can collide in the middle of a delta (two rows trading a unique value);
+    // a fresh full copy cannot.
+    if ((err as { code?: string }).code === '23505') return apply(true);
+    throw err;
+  }
+}
+
+/**
+ * Pre-copy at schedule time, while the tenant keeps working: the objects (immutable), then the
+ * rows of one consistent snapshot, so the freeze moves only what changes after this.
+ */
 async function preCopy(deps: WorkerDeps, ctx: MigrationContext, m: Migration): Promise<void> {
+  // Queued only when due (a day before the window); a job that arrives early waits for the sweeper.
+  if (m.state === 'scheduled' && deps.now() < MigrationCoordinator.preCopyDueAt(m)) return;
   if (m.state === 'scheduled') m = await move(deps, m, 'pre_copying');
   if (m.state !== 'pre_copying') return;
   const started = Date.now();
   const progress = new ProgressReporter(deps, m.id, ctx.tuning.progressIntervalMs, { phase: 'pre-copy' });
   const stillPreCopying = async () => (await reload(deps, m.id))?.state !== 'pre_copying';
   const stats = await syncObjects(deps, ctx, m, progress, stillPreCopying);
+  let rows: { upserted: number; deleted: number; ms: number } | undefined;
+  if (!(await stillPreCopying())) {
+    const t = Date.now();
+    let done = 0;
+    await progress.update({ phase: 'pre-copy-rows', rows: { done: 0, total: 0 } }, true);
+    const applied = await pullRows(ctx, m, async (n, changes) => {
+      done += n;
+      await progress.update({ rows: { done, total: changes } });
+    });
+    await progress.update({ rows: { done: applied.upserted, total: applied.upserted } }, true);
+    rows = { upserted: applied.upserted, deleted: applied.deleted, ms: Date.now() - t };
+  }
+  // A start that arrived meanwhile owns the progress from here on.
+  if (await stillPreCopying()) return;
   await progress.update({ phase: 'pre-copied' }, true);
   const fresh = (await reload(deps, m.id)) as Migration;
   await deps.directory.migration.update({
     where: { id: m.id },
-    data: { report: { ...reportOf(fresh), preCopy: { ...stats, ms: Date.now() - started } } },
+    data: { report: { ...reportOf(fresh), preCopy: { ...stats, rows, ms: Date.now() - started } } },
   });
 }
 
-/** Copy (rows, then the objects not yet present) and verify, during the freeze. */
+/**
+ * Copy (rows, then the objects not yet present) and verify, during the freeze. Runs on the
+ * target region's worker: rows are pulled from the source region's export endpoint and imported
+ * in bulk, objects are copied inside S3.
+ */
 async function copyAndVerify(deps: WorkerDeps, ctx: MigrationContext, m: Migration): Promise<Migration> {
-  const source = ctx.region(m.sourceRegion);
-  const target = ctx.region(m.targetRegion);
+  const source = ctx.source(m.sourceRegion, m.targetRegion);
   const timings: Record<string, number> = {};
   const progress = new ProgressReporter(deps, m.id, ctx.tuning.progressIntervalMs, {
     ...((m.progress as MigrationProgress | null) ?? {}),
@@ -186,22 +295,26 @@ async function copyAndVerify(deps: WorkerDeps, ctx: MigrationContext, m: Migrati
   if (m.state === 'frozen') m = await move(deps, m, 'copying');
   if (m.state === 'copying') {
     let t = Date.now();
-    // The source is frozen: list its objects while the rows are copied.
-    const sourceListing = listObjects(bucketOf(ctx, m.sourceRegion), m.tenantId);
+    // The source is frozen: its object listing is taken while the rows stream in.
+    const sourceListing = source.listObjects(m.id);
     sourceListing.catch(() => undefined);
-    const counts = await countTenantRows(source.pool, m.tenantId);
-    const totalRows = Object.values(counts).reduce((a, b) => a + b, 0);
+    await progress.update({ phase: 'copy-rows', rows: { done: 0, total: 0 } }, true);
     let rowsDone = 0;
-    await progress.update({ phase: 'copy-rows', rows: { done: 0, total: totalRows } }, true);
-    await copyTenantRows(source.pool, target.pool, m.tenantId, {
-      batchSize: ctx.tuning.rowBatchSize,
-      shouldStop: stopped,
-      onRows: async (n) => {
-        rowsDone += n;
-        await progress.update({ rows: { done: rowsDone, total: totalRows } });
-      },
+    // Only the rows that changed since the pre-copy (all of them when there was none).
+    const imported = await pullRows(ctx, m, async (n, changes) => {
+      rowsDone += n;
+      await progress.update({ rows: { done: rowsDone, total: changes } });
     });
+    await progress.update({ rows: { done: imported.upserted, total: imported.upserted } }, true);
     timings.copyRowsMs = Date.now() - t;
+    timings.rowsChangedDuringFreeze = imported.upserted;
+    timings.rowsDeletedDuringFreeze = imported.deleted;
+    // The source's checksums travel with the rows (same snapshot); kept for the verify step.
+    const fresh = (await reload(deps, m.id)) as Migration;
+    await deps.directory.migration.update({
+      where: { id: m.id },
+      data: { report: { ...reportOf(fresh), sourceRows: imported.sourceChecksums } as unknown as Json },
+    });
     if (await stopped()) return (await reload(deps, m.id)) as Migration;
     t = Date.now();
     await progress.update({ phase: 'copy-objects' }, true);
@@ -234,39 +347,42 @@ async function copyAndVerify(deps: WorkerDeps, ctx: MigrationContext, m: Migrati
     };
     m = await move(deps, fresh, 'ready_to_commit', {
       report,
-      progress: { ...progress.state, phase: 'ready', updatedAt: new Date(now).toISOString() },
+      progress: { ...progress.state, phase: 'ready', etaSeconds: 0, updatedAt: new Date(now).toISOString() },
     });
   }
   return m;
 }
 
 /**
- * Verification: per table, row count and sha256 of the canonical rows on both sides; the
- * object lists (key, size, ETag) on both sides; sha256 of every object whose copy this
- * migration did not itself prove (read from both sides); every asset row has its object.
+ * Verification, on the target, without a second full read of the source: per table, row count
+ * and sha256 of the canonical rows computed by the target's Postgres, compared with the source's
+ * (computed by the source's Postgres in the export snapshot); the object sets (keys, sizes) on
+ * both sides; every object proven against its content address — by this migration's copy
+ * (read back from the target), else copied again and proven now; every asset row has its object.
+ * ETags are not compared: with SSE-KMS they are not content hashes and differ between copies.
  */
 async function verify(deps: WorkerDeps, ctx: MigrationContext, m: Migration) {
-  const source = ctx.region(m.sourceRegion);
   const target = ctx.region(m.targetRegion);
   const mismatches: string[] = [];
-  const sb = bucketOf(ctx, m.sourceRegion);
+  const sb = sourceBucketOf(ctx, m);
   const tb = bucketOf(ctx, m.targetRegion);
-  const [srcRows, dstRows, src, dstListed] = await Promise.all([
-    checksumTenantRows(source.pool, m.tenantId),
+  const srcRows = (reportOf(m).sourceRows ?? {}) as Record<string, { count: number; sha256: string }>;
+  const [dstRows, src, dstListed] = await Promise.all([
     checksumTenantRows(target.pool, m.tenantId),
-    listObjects(sb, m.tenantId),
+    ctx.source(m.sourceRegion, m.targetRegion).listObjects(m.id),
     listObjects(tb, m.tenantId),
   ]);
+  if (!Object.keys(srcRows).length) mismatches.push('no source checksums recorded by the copy');
   // Objects in the target that the source no longer has (deleted between pre-copy and
   // freeze) are leftovers of this non-live copy: removed, then the sets must be equal.
   const extras = [...dstListed.keys()].filter((k) => !src.has(k));
   if (extras.length) await deleteObjects(tb, m.tenantId, extras);
   const dst = new Map([...dstListed].filter(([k]) => src.has(k)));
-  for (const [table, s] of Object.entries(srcRows)) {
-    const d = dstRows[table];
-    if (!d || d.count !== s.count || d.sha256 !== s.sha256) {
+  for (const [table, d] of Object.entries(dstRows)) {
+    const s = srcRows[table];
+    if (!s || d.count !== s.count || d.sha256 !== s.sha256) {
       mismatches.push(
-        `${table}: source ${s.count}/${s.sha256.slice(0, 12)} target ${d?.count}/${d?.sha256.slice(0, 12)}`,
+        `${table}: source ${s?.count}/${s?.sha256.slice(0, 12)} target ${d.count}/${d.sha256.slice(0, 12)}`,
       );
     }
   }
@@ -274,17 +390,16 @@ async function verify(deps: WorkerDeps, ctx: MigrationContext, m: Migration) {
     const d = dst.get(key);
     if (!d) mismatches.push(`object missing in target: ${key}`);
     else if (d.size !== o.size) mismatches.push(`object size differs: ${key}`);
-    else if (d.etag && o.etag && !d.etag.includes('-') && !o.etag.includes('-') && d.etag !== o.etag) {
-      mismatches.push(`object ETag differs: ${key}`);
-    }
   }
   const proven = new Set(await deps.redis.smembers(ctx.verifiedKey(m.id)));
   const unproven = [...src.keys()].filter((k) => dst.has(k) && !proven.has(k));
   await forEachLimited(unproven, ctx.tuning.objectConcurrency, async (key) => {
-    const [a, b] = await Promise.all([readObject(sb, key), readObject(tb, key)]);
-    const expected = expectedSha256(key) ?? sha256Hex(a);
-    if (sha256Hex(a) !== expected || sha256Hex(b) !== expected)
-      mismatches.push(`object sha256 differs: ${key}`);
+    try {
+      await copyObjectServerSide(sb, tb, key, src.get(key)?.size);
+    } catch (err) {
+      if (err instanceof CorruptObject) mismatches.push(`object sha256 differs: ${key}`);
+      else throw err;
+    }
   });
   const { rows: assetRows } = await target.pool.query<{ sha256: string }>(
     'SELECT sha256 FROM assets WHERE tenant_id = $1',
@@ -300,12 +415,12 @@ async function verify(deps: WorkerDeps, ctx: MigrationContext, m: Migration) {
     .map(([k, o]) => `${k} ${o.size}`)
     .join('\n');
   return {
-    rows: srcRows,
-    rowsTotal: Object.values(srcRows).reduce((a, t) => a + t.count, 0),
+    rows: dstRows,
+    rowsTotal: Object.values(dstRows).reduce((a, t) => a + t.count, 0),
     objects: src.size,
     bytes: [...src.values()].reduce((a, o) => a + o.size, 0),
     objectListSha256: sha256Hex(Buffer.from(listing)),
-    objectsHashedAtVerify: unproven.length,
+    objectsProvenAtVerify: unproven.length,
     staleTargetObjectsRemoved: extras.length,
   };
 }
@@ -360,7 +475,13 @@ export async function runMigrationStep(
   const ctx = migrationContext(deps);
   const first = await reload(deps, payload.migrationId);
   if (!first) return 'unknown migration';
-  return withTenantLock(ctx, first, async () => {
+  // A step for a region whose database this worker does not hold is not ours to run (a queue
+  // shared by mistake): left alone, never failed — that region's sweeper queues it there.
+  if (!deps.regions.has(stepRegion(first, payload.step))) {
+    deps.logger.warn({ migrationId: first.id, step: payload.step }, 'migration step of another region');
+    return `not run here: ${payload.step} runs in ${stepRegion(first, payload.step)}`;
+  }
+  return withTenantLock(ctx, first, payload.step, async () => {
     let m = (await reload(deps, first.id)) as Migration;
     m = await ctx.coordinator.enforceDeadline(m);
     try {
@@ -391,7 +512,10 @@ export async function runMigrationStep(
     } catch (err) {
       if (err instanceof MigrationStateChanged) return 'state changed by another caller';
       const lastAttempt = !job || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      const permanent = err instanceof VerificationFailed || err instanceof CorruptObject;
+      const permanent =
+        err instanceof VerificationFailed ||
+        err instanceof CorruptObject ||
+        err instanceof ExportStreamInvalid;
       if (permanent || lastAttempt) {
         const current = (await reload(deps, m.id)) as Migration;
         deps.logger.error({ migrationId: m.id, err: (err as Error).message }, 'migration failed');
@@ -405,10 +529,13 @@ export async function runMigrationStep(
 }
 
 /**
- * Periodically re-enqueues the steps of unfinished migrations of this worker's region and
- * fails those past their deadline (Postgres is the truth; Redis may have lost the jobs).
+ * Periodically re-enqueues the steps of unfinished migrations from or to this worker's region
+ * and fails those past their deadline (Postgres is the truth; Redis may have lost the jobs). It
+ * is also how a step reaches this region when the process that started the migration holds no
+ * Redis of this region (on AWS each region's services hold only their own): a start in the
+ * source region is picked up here within one interval, so the interval is short.
  */
-export function startMigrationSweeper(deps: WorkerDeps, intervalMs = 15_000): { stop(): void } {
+export function startMigrationSweeper(deps: WorkerDeps, intervalMs = 5_000): { stop(): void } {
   const ctx = migrationContext(deps);
   const sweep = () =>
     ctx.coordinator

@@ -19,6 +19,7 @@ import {
   type TestDatabase,
   testRedisUrl,
 } from '@rt/testing';
+import { buildApp } from '../../src/app.js';
 import type { RegionHandle, WorkerDeps } from '../../src/deps.js';
 import { listObjects } from '../../src/migration/objects.js';
 import { checksumTenantRows } from '../../src/migration/rows.js';
@@ -30,27 +31,40 @@ export interface WorkerTestConfig {
   redisUrl: string;
   prefix: string;
   tuning?: { rowBatchSize?: number; objectConcurrency?: number; progressIntervalMs?: number };
+  /** Key of region-export tokens, and each region's export endpoint (the env's export servers). */
+  exportSecret: string;
+  exportUrls: Record<string, string>;
 }
 
 /** Builds worker deps from a test config (in-process tests and the child-process entry). */
 export function depsFromConfig(config: WorkerTestConfig, region = 'EU'): WorkerDeps {
+  // Only regions whose database URL the config holds get a handle, as in server.ts.
   const regions = new Map<string, RegionHandle>(
-    config.regions.map((settings) => [
-      settings.id,
-      {
-        settings,
-        db: createRegionalClient({ url: settings.databaseUrl!, poolSize: 2 }),
-        pool: createPgPool({ url: settings.databaseUrl!, poolSize: 6 }),
-        s3: createS3Client(settings),
-        bucket: settings.bucket,
-      },
-    ]),
+    config.regions.flatMap((settings) =>
+      settings.databaseUrl
+        ? [
+            [
+              settings.id,
+              {
+                settings,
+                db: createRegionalClient({ url: settings.databaseUrl, poolSize: 2 }),
+                pool: createPgPool({ url: settings.databaseUrl, poolSize: 6 }),
+                s3: createS3Client(settings),
+                bucket: settings.bucket,
+              },
+            ] as const,
+          ]
+        : [],
+    ),
   );
+  const own = config.regions.find((r) => r.id === region);
   return {
     region,
     directory: createDirectoryClient({ url: config.directoryUrl, poolSize: 4 }),
     regions,
-    redis: createRedis(config.redisUrl),
+    regionTable: config.regions,
+    migration: { exportSecret: config.exportSecret, exportUrls: config.exportUrls },
+    redis: createRedis(own?.redisUrl ?? config.redisUrl),
     queuePrefix: config.prefix,
     logger: createLogger('worker-test', process.env.TEST_LOG_LEVEL ?? 'silent'),
     now: () => new Date(),
@@ -95,6 +109,10 @@ export class MigrationEnv {
     options: {
       redisUrl?: string /** An S3 server run elsewhere (bench: its own process). */;
       s3Endpoint?: string;
+      /** The US region's own Redis (default: the same as EU; separate queues need another). */
+      usRedisUrl?: string;
+      /** Injected clock of the worker and the coordinator (tests that move time). */
+      now?: () => Date;
     } = {},
   ): Promise<MigrationEnv> {
     const env = new MigrationEnv();
@@ -114,7 +132,7 @@ export class MigrationEnv {
       id,
       awsRegion: id === 'EU' ? 'eu-central-1' : 'us-east-1',
       databaseUrl: url,
-      redisUrl,
+      redisUrl: id === 'US' ? (options.usRedisUrl ?? redisUrl) : redisUrl,
       bucket: buckets[id],
       s3Endpoint: s3.endpoint,
       baseUrl: `https://${id.toLowerCase()}.example.test`,
@@ -124,8 +142,15 @@ export class MigrationEnv {
       regions: [region('EU', eu.url), region('US', us.url)],
       redisUrl,
       prefix: redisTestPrefix(label),
+      exportSecret: randomBytes(24).toString('hex'),
+      exportUrls: {},
     };
     env.deps = depsFromConfig(env.config);
+    if (options.now) env.deps.now = options.now;
+    // Each region's export endpoint (the worker's HTTP side), as the other region reaches it.
+    for (const id of ['EU', 'US'] as const) {
+      env.config.exportUrls[id] = await env.serveExport({ ...env.deps, region: id });
+    }
     if (options.s3Endpoint) {
       for (const r of env.deps.regions.values()) await ensureBucket(r.s3, r.bucket, { create: true });
     }
@@ -146,7 +171,16 @@ export class MigrationEnv {
       jobs: this.jobs,
       publishTenantChanged: (tenantId) => publishTenantChanged(publishers, tenantId),
       limits,
+      now: this.deps.now,
     });
+  }
+
+  /** Serves a worker's HTTP side (with the region-export endpoint) on a free port; its URL. */
+  async serveExport(deps: WorkerDeps): Promise<string> {
+    const app = await buildApp(deps);
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    this.onClose(() => app.close());
+    return url;
   }
 
   get directory(): DirectoryDb {

@@ -1,0 +1,99 @@
+import { Readable } from 'node:stream';
+import { createRegionExportVerifier } from '@rt/auth';
+import { Conflict, NotFound, type ServiceApp, Unauthorized } from '@rt/http';
+import type { MigrationState } from '@rt/residency';
+import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import type { WorkerDeps } from '../deps.js';
+import { listObjects } from './objects.js';
+import { exportTenantRowDelta, type RowHashes } from './rows.js';
+
+/** Path prefix of the export endpoint (the public load balancer routes it to the worker). */
+export const REGION_EXPORT_PREFIX = '/region-export/v1';
+
+/**
+ * Rows are pre-copied while the tenant still works (one consistent snapshot, refreshed by the
+ * delta of the freeze); objects are immutable, so any time the migration needs them.
+ */
+const EXPORT_STATES: readonly MigrationState[] = ['pre_copying', 'frozen', 'copying', 'verifying'];
+
+const Params = Type.Object({ migrationId: Type.String({ format: 'uuid' }) });
+const ObjectList = Type.Object({
+  objects: Type.Array(Type.Object({ key: Type.String(), size: Type.Integer(), etag: Type.String() })),
+});
+
+/**
+ * The source region's side of a cross-region migration: the target region's worker pulls the
+ * tenant's rows (NDJSON, one snapshot, only what differs from the target's copy) and object list
+ * from here over HTTPS, so no region ever
+ * needs another region's database credentials. A caller proves with a region-export token
+ * (`@rt/auth`, own key and audience) that it is the migration's target region pulling this
+ * migration; the tenant comes from the migration in the directory, never from the request, and
+ * only this region's data of that tenant is served, only while the migration is in a state that
+ * needs it.
+ */
+export async function regionExportRoutes(
+  app: ServiceApp,
+  opts: { deps: WorkerDeps; secret: string },
+): Promise<void> {
+  const { deps } = opts;
+  const verify = createRegionExportVerifier(opts.secret);
+  const own = deps.regions.get(deps.region);
+  if (!own) throw new Error(`region-export: this worker has no database for its own region ${deps.region}`);
+
+  const authorize = async (
+    request: FastifyRequest,
+    migrationId: string,
+    states: readonly MigrationState[],
+  ) => {
+    const m = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+    if (!m?.[1]) throw new Unauthorized('REGION_TOKEN_MISSING', 'a region-export token is required');
+    let claims: ReturnType<typeof verify>;
+    try {
+      claims = verify(m[1]);
+    } catch {
+      throw new Unauthorized('REGION_TOKEN_INVALID', 'the region-export token is invalid or expired');
+    }
+    if (claims.mid !== migrationId || claims.src !== deps.region || claims.iss === deps.region)
+      throw new Unauthorized('REGION_TOKEN_INVALID', 'the token is for another migration or region');
+    const migration = await deps.directory.migration.findUnique({ where: { id: migrationId } });
+    // Another region's migration, or a direction the directory does not record, looks missing.
+    if (!migration || migration.sourceRegion !== deps.region || migration.targetRegion !== claims.iss)
+      throw new NotFound('migration', 'MIGRATION_NOT_FOUND');
+    if (!states.includes(migration.state))
+      throw new Conflict('MIGRATION_NOT_EXPORTABLE', `migration is ${migration.state}`);
+    return migration;
+  };
+
+  app.get(
+    `${REGION_EXPORT_PREFIX}/migrations/:migrationId/objects`,
+    { config: { public: true }, schema: { params: Params, response: { 200: ObjectList } } },
+    async (request) => {
+      const migration = await authorize(request, request.params.migrationId, EXPORT_STATES);
+      const listed = await listObjects({ s3: own.s3, bucket: own.bucket }, migration.tenantId);
+      return { objects: [...listed].map(([key, o]) => ({ key, size: o.size, etag: o.etag })) };
+    },
+  );
+
+  // The body is what the target holds (row key → row hash per table); the answer is the delta.
+  app.post(
+    `${REGION_EXPORT_PREFIX}/migrations/:migrationId/rows`,
+    {
+      config: { public: true },
+      bodyLimit: 256 * 1024 * 1024,
+      schema: {
+        params: Params,
+        body: Type.Object({
+          tables: Type.Record(Type.String({ maxLength: 64 }), Type.Record(Type.String(), Type.String())),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const migration = await authorize(request, request.params.migrationId, EXPORT_STATES);
+      reply.header('content-type', 'application/x-ndjson');
+      reply.header('cache-control', 'no-store');
+      const held = request.body.tables as RowHashes;
+      return reply.send(Readable.from(exportTenantRowDelta(own.pool, migration.tenantId, held)));
+    },
+  );
+}
