@@ -9,7 +9,13 @@ export const isProduction = (env: Env): boolean => env.NODE_ENV === 'production'
  * bits, not a placeholder) and none may share its value with another secret: a key known to one
  * component must not open another's door (an operator key that also signs internal tokens).
  */
-export const KEY_SECRETS = ['INTERNAL_TOKEN_SECRET', 'OPERATOR_TOKEN_SECRET', 'ENCRYPTION_KEY'] as const;
+export const KEY_SECRETS = [
+  'INTERNAL_TOKEN_SECRET',
+  'OPERATOR_TOKEN_SECRET',
+  'ENCRYPTION_KEY',
+  'REGION_EXPORT_SECRET',
+  'SOURCE_HASH_KEY',
+] as const;
 
 /** Estimated strength a generated key has at least (`openssl rand -base64 32` has 256 bits). */
 export const MIN_SECRET_BITS = 128;

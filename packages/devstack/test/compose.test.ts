@@ -26,7 +26,13 @@ interface ComposeService {
 }
 
 /** The secrets `.env.example` asks for, generated the way it tells operators to. */
-const SECRETS = ['POSTGRES_PASSWORD', 'S3_SECRET_KEY', 'INTERNAL_TOKEN_SECRET', 'ENCRYPTION_KEY'];
+const SECRETS = [
+  'POSTGRES_PASSWORD',
+  'S3_SECRET_KEY',
+  'INTERNAL_TOKEN_SECRET',
+  'ENCRYPTION_KEY',
+  'REGION_EXPORT_SECRET',
+];
 
 /** An env file as an operator writes it: `.env.example` with every secret generated. */
 function generatedEnvFile(): string {
@@ -35,6 +41,7 @@ function generatedEnvFile(): string {
     S3_SECRET_KEY: randomBytes(32).toString('base64'),
     INTERNAL_TOKEN_SECRET: randomBytes(32).toString('base64'),
     ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    REGION_EXPORT_SECRET: randomBytes(32).toString('hex'),
   };
   const example = readFileSync(join(root, '.env.example'), 'utf8');
   const file = join(mkdtempSync(join(tmpdir(), 'rt-compose-')), 'generated.env');
