@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { deflateSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { createPgPool, createRegionalClient, type PgPool } from '@rt/db';
-import type { ServiceApp } from '@rt/http';
+import { Forbidden, type ServiceApp } from '@rt/http';
 import { assetKey, createS3Client } from '@rt/storage';
 import {
   createTestDatabase,
@@ -728,5 +728,49 @@ describe('over real HTTP', () => {
     } as RequestInit);
     expect(streamed.status).toBe(413);
     expect(((await streamed.json()) as { code: string }).code).toBe('ASSET_TOO_LARGE');
+  });
+});
+
+describe('an upload refused before its body is read', () => {
+  it('answers the refusal to a client still streaming the body, over a real connection', async () => {
+    // The router streams uploads through; the service refuses some (no permission) before it
+    // reads the body. The refusal must reach the router as an answer, not as a reset connection
+    // (which the router can only report as 502 UPSTREAM_UNAVAILABLE).
+    const db = createRegionalClient({ url: database.url, poolSize: 1 });
+    const refusing = await buildApp({
+      internalTokenSecret: secret,
+      db,
+      pool,
+      s3,
+      bucket,
+      authorize: async () => {
+        throw new Forbidden('NOT_PERMITTED', 'only Confluence administrators may upload site images');
+      },
+      logLevel: 'silent',
+    });
+    const base = await refusing.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const chunk = Buffer.alloc(64 * 1024);
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          if (sent >= 3 * 1024 * 1024) return controller.close();
+          sent += chunk.length;
+          await new Promise((r) => setImmediate(r));
+          controller.enqueue(chunk);
+        },
+      });
+      const res = await fetch(`${base}/api/v1/assets`, {
+        method: 'POST',
+        headers: { ...auth(randomUUID()), 'content-type': 'image/png' },
+        body,
+        duplex: 'half',
+      } as RequestInit);
+      expect(res.status).toBe(403);
+      expect((await res.json()).code).toBe('NOT_PERMITTED');
+    } finally {
+      await refusing.close();
+      await db.$disconnect();
+    }
   });
 });

@@ -96,6 +96,9 @@ export function takeRouterOwnedHeaders(headers: IncomingHttpHeaders): TakenHeade
 
 /** Headers never passed upstream: credentials, hop-by-hop, the client address, router-owned ones. */
 const NEVER_UPSTREAM = new Set([
+  // `Expect: 100-continue` (curl sends it for bodies over 1 MiB) is answered by this router's own
+  // HTTP server; passed on, undici refuses the request and the client would get a 502.
+  'expect',
   'authorization',
   'cookie',
   'forwarded',

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { isApiError } from '@rt/contracts';
 import { exampleLayoutContent, exampleThemeTokens } from '@rt/documents';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -141,6 +142,35 @@ describe('every public endpoint through the EU router, tenant installed by the l
       headers: { 'if-match': '"1"' },
     });
     expect(del.status).toBe(204);
+  });
+
+  it('assets: an upload sent with Expect: 100-continue (as curl does past 1 MiB) reaches the service', async () => {
+    const png = buildPng(20, 12, 2);
+    for (const region of ['EU', 'US'] as const) {
+      const url = new URL('/api/v1/assets?scope=site', stack.regions[region].routerUrl);
+      const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpRequest(url, {
+          method: 'POST',
+          headers: {
+            authorization: `JWT ${acme.token(USERS.siteAdmin)}`,
+            'content-type': 'image/png',
+            'content-length': String(png.length),
+            expect: '100-continue',
+          },
+        });
+        req.on('continue', () => req.end(png));
+        req.on('response', (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => {
+            body += c;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject);
+      });
+      expect(answer.status, `${region}: ${answer.body}`).toBeLessThan(300);
+    }
   });
 
   it('assets: upload, byte-exact download, presigned URL, 409 while a layout uses it, export', async () => {
