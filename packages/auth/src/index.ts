@@ -17,9 +17,13 @@ export {
   verifyInternalBearer,
 } from './internal-token.js';
 export {
+  createRegionDeletionSigner,
+  createRegionDeletionVerifier,
   createRegionExportSigner,
   createRegionExportVerifier,
+  REGION_DELETION_AUDIENCE,
   REGION_EXPORT_AUDIENCE,
   REGION_EXPORT_TTL_SECONDS,
+  type RegionDeletionClaims,
   type RegionExportClaims,
 } from './region-export-token.js';
