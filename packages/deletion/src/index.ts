@@ -1,11 +1,17 @@
 export { type DeletionCliClient, type DeletionCliOutput, deletionCommands } from './cli.js';
 export {
+  checkRegionDeletion,
   type DeletionContext,
   type DeletionOutcome,
   type DeletionReceipt,
   type DeletionRegion,
+  deleteTenantInRegion,
   deleteTenantObjects,
+  emptyRegionReceipt,
+  type RegionDeletionCheck,
   type RegionReceipt,
+  RegionsNotDeleted,
+  type RemoteDeletionRegion,
   receiptOf,
   runDeletion,
   TENANT_CHANGED_CHANNEL,
