@@ -8,9 +8,11 @@ export const WorkerEnvSchema = Type.Object({
   /** Days an access-log file (the only place with IP addresses) is kept; the promise is 14. */
   ACCESS_LOG_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 14, default: 14 }),
   /**
-   * Key of the region-export tokens (≥ 32 chars, the same in every region): this worker signs
-   * them to pull a migrating tenant from another region and verifies them on its own export
-   * endpoint. Unset: this worker neither serves nor pulls cross-region migrations.
+   * Key of the region-export and region-deletion tokens (≥ 32 chars, the same in every region):
+   * this worker signs them to pull a migrating tenant from another region or to have another
+   * region delete a tenant homed here, and verifies them on its own endpoints. Unset: this worker
+   * neither serves nor pulls cross-region migrations, and a deletion of a tenant homed here stays
+   * `running` while a region whose database it does not hold is configured.
    */
   REGION_EXPORT_SECRET: Type.Optional(EnvType.secret(32)),
 });

@@ -25,7 +25,7 @@ export interface WorkerDeps {
   regions: Map<string, RegionHandle>;
   /** Settings of every configured region (bucket names, Redis), database or not; default: `regions`. */
   regionTable?: RegionSettings[];
-  /** Cross-region migration transport (see `migration/export.ts`). */
+  /** Cross-region transport of migrations and deletions (`migration/export.ts`, `region-deletion.ts`). */
   migration?: {
     /** Key of region-export tokens (`REGION_EXPORT_SECRET`); unset = no export served or pulled. */
     exportSecret?: string;

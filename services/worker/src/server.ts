@@ -14,8 +14,8 @@ import { startWorkers } from './workers.js';
 const config = loadConfigOrExit(loadConfig);
 const logger = createLogger('worker', config.logLevel);
 // The worker holds the databases configured for it — on AWS only its own region's. Migrations
-// reach other regions through their export endpoint and S3 server-side copy; deletions delete in
-// the regions whose database is here (a committed migration already removed the source copy).
+// reach other regions through their export endpoint and S3 server-side copy; a deletion deletes
+// in the regions whose database is here and asks every other region's worker to delete there.
 for (const r of config.regions.regions.filter((r) => !r.databaseUrl)) {
   logger.info({ region: r.id }, `no database of region ${r.id} here: reached through its export endpoint`);
 }

@@ -1,5 +1,6 @@
 import { type DeletionContext, type DeletionOutcome, runDeletion } from '@rt/deletion';
 import type { WorkerDeps } from '../deps.js';
+import { remoteDeletionRegions } from '../region-deletion.js';
 import { publishToEveryRegion } from '../region-redis.js';
 import type { JobHandler } from './index.js';
 
@@ -15,11 +16,16 @@ export function tenantChangedPublisher(deps: WorkerDeps): (tenantId: string) => 
   };
 }
 
-/** The deletion context of this worker: every region, owning the tenants homed in its own. */
+/**
+ * The deletion context of this worker, owning the tenants homed in its own region: it deletes in
+ * the regions whose database it holds, and asks every other configured region's worker to delete
+ * there (`region-deletion.ts`).
+ */
 export function deletionContext(deps: WorkerDeps, options: { batchSize?: number } = {}): DeletionContext {
   return {
     directory: deps.directory,
     regions: [...deps.regions].map(([id, r]) => ({ id, pool: r.pool, s3: r.s3, bucket: r.bucket })),
+    remoteRegions: remoteDeletionRegions(deps),
     homeRegion: deps.region,
     now: deps.now,
     notifyTenantChanged: tenantChangedPublisher(deps),
