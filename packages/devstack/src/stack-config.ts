@@ -208,7 +208,8 @@ export function serviceEnv(
     vars.CONNECT_INSTALL_KEYS_STAGING_URL = config.connectInstallKeysStagingUrl;
   if (service === 'worker') {
     // As on AWS, a worker holds only its own region's database: migrations pull from the other
-    // region's worker (export endpoint) and copy objects inside S3.
+    // region's worker (export endpoint) and copy objects inside S3; deletions ask the other
+    // region's worker to delete there (deletion endpoint).
     vars.REGION_EXPORT_SECRET = config.secrets.regionExportSecret;
     for (const r of config.regions) {
       if (r.id !== region.id) vars[`REGION_${r.id}_EXPORT_URL`] = serviceUrl(config, r, 'worker');
