@@ -767,7 +767,7 @@ describe('an upload refused before its body is read', () => {
         duplex: 'half',
       } as RequestInit);
       expect(res.status).toBe(403);
-      expect((await res.json()).code).toBe('NOT_PERMITTED');
+      expect(((await res.json()) as { code: string }).code).toBe('NOT_PERMITTED');
     } finally {
       await refusing.close();
       await db.$disconnect();
