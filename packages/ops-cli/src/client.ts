@@ -25,6 +25,8 @@ export interface MigrationDetail {
     rows?: { done: number; total: number };
     objects?: { done: number; total: number };
     bytes?: { done: number; total: number };
+    /** Estimated seconds until the current phase is done. */
+    etaSeconds?: number;
   };
   report: Record<string, unknown> | null;
   events: { fromState: string | null; toState: string; at: string }[];

@@ -1,2 +1,2 @@
 export { type MigrationDetail, OpsApiError, OpsClient } from './client.js';
-export { buildProgram, type CliIo, formatReport } from './program.js';
+export { buildProgram, type CliIo, duration, formatReport } from './program.js';

@@ -50,12 +50,20 @@ export function formatReport(m: MigrationDetail): string[] {
   return lines;
 }
 
+/** `75s` → `1m15s`: the ETA of the current phase as people read it. */
+export const duration = (seconds: number): string => {
+  const s = Math.max(0, Math.round(seconds));
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+};
+
 /** Follows a migration until it ends (or is ready, without auto-commit), with a progress bar. */
 async function follow(io: CliIo, client: OpsClient, id: string): Promise<MigrationDetail> {
   const bar = io.interactive
-    ? new SingleBar({ format: ' {bar} {percentage}% | {phase} | rows {rows} | objects {objects} | {bytes}' })
+    ? new SingleBar({
+        format: ' {bar} {percentage}% | {phase} | rows {rows} | objects {objects} | {bytes} | ETA {eta}',
+      })
     : undefined;
-  bar?.start(100, 0, { phase: 'starting', rows: '-', objects: '-', bytes: '-' });
+  bar?.start(100, 0, { phase: 'starting', rows: '-', objects: '-', bytes: '-', eta: '-' });
   let last = '';
   for (;;) {
     const m = await client.showMigration(id);
@@ -65,11 +73,14 @@ async function follow(io: CliIo, client: OpsClient, id: string): Promise<Migrati
       rows: p.rows ? `${p.rows.done}/${p.rows.total}` : '-',
       objects: p.objects ? `${p.objects.done}/${p.objects.total}` : '-',
       bytes: p.bytes ? `${mb(p.bytes.done)}/${mb(p.bytes.total)}` : '-',
+      eta: typeof p.etaSeconds === 'number' ? duration(p.etaSeconds) : '-',
     };
     if (bar) bar.update(m.percent, payload);
     else if (`${m.state}${payload.phase}` !== last) {
       last = `${m.state}${payload.phase}`;
-      io.out(`${m.percent}% ${m.state} ${payload.phase} rows ${payload.rows} objects ${payload.objects}`);
+      io.out(
+        `${m.percent}% ${m.state} ${payload.phase} rows ${payload.rows} objects ${payload.objects} eta ${payload.eta}`,
+      );
     }
     if (DONE_STATES.has(m.state) || (m.state === 'ready_to_commit' && !m.autoCommit)) {
       bar?.update(m.state === 'committed' || m.state === 'ready_to_commit' ? 100 : m.percent, payload);

@@ -5,7 +5,7 @@ import { createRedis, type Redis } from '@rt/queue';
 import { MigrationCoordinator, MigrationJobs } from '@rt/residency';
 import { createTestDatabase, redisTestPrefix, type TestDatabase, testRedisUrl } from '@rt/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildProgram } from '../src/index.js';
+import { buildProgram, duration } from '../src/index.js';
 
 const secret = 'c'.repeat(40);
 let database: TestDatabase;
@@ -110,5 +110,16 @@ describe('ops CLI', () => {
     await expect(program.parseAsync(['token', 'mint', '--role', 'admin'], { from: 'user' })).rejects.toThrow(
       /local stack/,
     );
+  });
+});
+
+describe('the progress line', () => {
+  it('shows the ETA of the current phase as people read it', () => {
+    expect([duration(0), duration(42.4), duration(75), duration(3600)]).toEqual([
+      '0s',
+      '42s',
+      '1m15s',
+      '60m00s',
+    ]);
   });
 });
