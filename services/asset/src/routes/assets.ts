@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
 import multipart from '@fastify/multipart';
+import type { Authorize } from '@rt/auth';
 import { type ServiceApp, ServiceUnavailable, UnsupportedMediaType } from '@rt/http';
 import { Type } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
 import type { AssetRecord, AssetStore } from '../asset-store.js';
 import { AssetRejected, MEDIA_TYPES, type MediaType } from '../images/index.js';
 import {
@@ -30,10 +30,10 @@ export interface AssetRoutesOptions {
   store: AssetStore;
   maxBytes: number;
   /** Permission check of uploads and deletions (Confluence-backed in production). */
-  authorize?: AssetAuthorize;
+  authorize: Authorize;
 }
 
-/** What an asset write asks permission for. */
+/** What an asset write asks permission for (the asset case of `@rt/auth`'s `WriteRequest`). */
 export interface AssetWrite {
   action: 'upload' | 'delete';
   resource: 'asset';
@@ -41,16 +41,13 @@ export interface AssetWrite {
   scope: string;
 }
 
-/** Resolves to allow; throws 403 NOT_PERMITTED / 503 to refuse. */
-export type AssetAuthorize = (request: FastifyRequest, what: AssetWrite) => Promise<void>;
-
 /**
  * `/api/v1/assets`: upload, download, presigned URL, listing with usages, deletion. Every query
  * is scoped by the tenant of the verified internal token.
  */
 export async function assetRoutes(
   app: ServiceApp,
-  { store, maxBytes, authorize = async () => undefined }: AssetRoutesOptions,
+  { store, maxBytes, authorize }: AssetRoutesOptions,
 ): Promise<void> {
   // The raw body of an upload is handed over as a stream (this plugin only): it is spooled and
   // validated by the store, never buffered here.
@@ -83,7 +80,7 @@ export async function assetRoutes(
           action: 'upload',
           resource: 'asset',
           scope: typeof scope === 'string' ? scope : 'site',
-        });
+        } satisfies AssetWrite);
       },
       schema: {
         querystring: Type.Object({
@@ -183,7 +180,7 @@ export async function assetRoutes(
     '/api/v1/assets/:id',
     {
       onRequest: async (request) =>
-        authorize(request, { action: 'delete', resource: 'asset', scope: 'site' }),
+        authorize(request, { action: 'delete', resource: 'asset', scope: 'site' } satisfies AssetWrite),
       schema: {
         params: AssetParams,
         response: { 204: Type.Null(), ...errors, 409: ErrorResponse, 503: ErrorResponse },

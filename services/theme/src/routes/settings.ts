@@ -1,4 +1,4 @@
-import type { AuthorizeSeam } from '@rt/confluence';
+import type { Authorize } from '@rt/auth';
 import type { RegionalDb } from '@rt/db';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
@@ -6,8 +6,8 @@ import type { FastifyInstance } from 'fastify';
 /** Options of {@link settingsRoutes}. */
 export interface SettingsRoutesOptions {
   db: RegionalDb;
-  /** The permission check (`createConfluenceAuthorize` of `@rt/confluence`). */
-  authorize: AuthorizeSeam;
+  /** The permission check (`authorizeThroughRouter` of `@rt/confluence` in production). */
+  authorize: Authorize;
 }
 
 /** Site settings of a tenant; a tenant without a row has the defaults. */

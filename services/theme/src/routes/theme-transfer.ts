@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AuthorizeSeam } from '@rt/confluence';
+import type { Authorize } from '@rt/auth';
 import { pgPoolOf, type RegionalDb } from '@rt/db';
 import { DocumentRepository, type StoredDocument, sendDocument, themeKind } from '@rt/documents';
 import { BadRequest, NotFound } from '@rt/http';
@@ -22,7 +22,7 @@ export interface ThemeTransferOptions {
    * themes. Defaults to one over `db`'s own pool.
    */
   themes?: DocumentRepository;
-  authorize: AuthorizeSeam;
+  authorize: Authorize;
   /**
    * The theme schemas the CRUD routes validate with (`ThemeTokens`, `ThemeImages` of
    * `@rt/documents`), so an import is validated exactly like a create.
