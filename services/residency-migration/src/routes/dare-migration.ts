@@ -79,7 +79,11 @@ const parseTime = (value: string): Date | undefined => {
   return Number.isNaN(d.getTime()) ? undefined : d;
 };
 
-/** Answers a refusal with Atlassian's `errorResponseCode` (and our stable `code`). */
+/**
+ * Answers a refusal in Atlassian's shape: `errorResponseCode` (and our stable `code`) beside
+ * `status: "failed"`. This is the hooks' contract with Atlassian, not our error body, so it is
+ * the one place a {@link MigrationRefused} is not answered by `@rt/http`'s error handler.
+ */
 async function answer<T>(reply: FastifyReply, work: () => Promise<T>): Promise<T | FastifyReply> {
   try {
     return await work();
