@@ -4,7 +4,7 @@ import {
   forgeTokenDigest,
   verifyInternalBearer,
 } from '@rt/auth';
-import { BadRequest, Unauthorized } from '@rt/http';
+import { BadRequest, ErrorBody, Unauthorized } from '@rt/http';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authorizeWrite, type PermissionOracle } from './authorize-write.js';
@@ -35,13 +35,6 @@ export const PermissionQuestion = Type.Union([
 export type PermissionQuestion = Static<typeof PermissionQuestion>;
 
 const PermissionAnswer = Type.Object({ allowed: Type.Boolean() });
-const ErrorBody = Type.Object({
-  code: Type.String(),
-  message: Type.String(),
-  requestId: Type.String(),
-  details: Type.Optional(Type.Unknown()),
-});
-
 /** The {@link PermissionOracle} of one tenant and user, answered by a {@link PermissionChecker}. */
 export function checkerOracle(
   checker: PermissionChecker,

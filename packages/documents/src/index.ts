@@ -61,7 +61,6 @@ export {
   AssetRef,
   DocumentName,
   DocumentScope,
-  ErrorBody,
   errorResponses,
   HttpUrl,
   IdParams,

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import multipart from '@fastify/multipart';
 import type { Authorize } from '@rt/auth';
-import { type ServiceApp, ServiceUnavailable, UnsupportedMediaType } from '@rt/http';
+import { ErrorBody, type ServiceApp, ServiceUnavailable, UnsupportedMediaType } from '@rt/http';
 import { Type } from '@sinclair/typebox';
 import type { AssetRecord, AssetStore } from '../asset-store.js';
 import { AssetRejected, MEDIA_TYPES, type MediaType } from '../images/index.js';
@@ -9,7 +9,6 @@ import {
   AssetList,
   AssetParams,
   Binary,
-  ErrorResponse,
   ListQuery,
   PresignedUrl,
   RawImageBody,
@@ -23,7 +22,7 @@ import {
 export const ASSET_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox";
 const IMMUTABLE = 'private, max-age=31536000, immutable';
 
-const errors = { 400: ErrorResponse, 404: ErrorResponse };
+const errors = { 400: ErrorBody, 404: ErrorBody };
 
 /** Options of {@link assetRoutes}. */
 export interface AssetRoutesOptions {
@@ -94,10 +93,10 @@ export async function assetRoutes(
           200: UploadResponse,
           201: UploadResponse,
           ...errors,
-          413: ErrorResponse,
-          415: ErrorResponse,
-          422: ErrorResponse,
-          503: ErrorResponse,
+          413: ErrorBody,
+          415: ErrorBody,
+          422: ErrorBody,
+          503: ErrorBody,
         },
       },
     },
@@ -129,7 +128,7 @@ export async function assetRoutes(
 
   app.get(
     '/api/v1/assets',
-    { schema: { querystring: ListQuery, response: { 200: AssetList, 400: ErrorResponse } } },
+    { schema: { querystring: ListQuery, response: { 200: AssetList, 400: ErrorBody } } },
     async (request) => {
       const page = await store.list(request.tenant.tenantId, request.query.limit, request.query.cursor);
       return {
@@ -145,7 +144,7 @@ export async function assetRoutes(
       schema: {
         params: AssetParams,
         headers: Type.Object({ 'if-none-match': Type.Optional(Type.String()) }),
-        response: { 200: Binary, 304: Type.Null(), ...errors, 503: ErrorResponse },
+        response: { 200: Binary, 304: Type.Null(), ...errors, 503: ErrorBody },
       },
     },
     async (request, reply) => {
@@ -183,7 +182,7 @@ export async function assetRoutes(
         authorize(request, { action: 'delete', resource: 'asset', scope: 'site' } satisfies AssetWrite),
       schema: {
         params: AssetParams,
-        response: { 204: Type.Null(), ...errors, 409: ErrorResponse, 503: ErrorResponse },
+        response: { 204: Type.Null(), ...errors, 409: ErrorBody, 503: ErrorBody },
       },
     },
     async (request, reply) => {

@@ -1,4 +1,4 @@
-import type { ServiceApp } from '@rt/http';
+import { ErrorBody, type ServiceApp } from '@rt/http';
 import { type Migration, type MigrationCoordinator, MigrationRefused } from '@rt/residency';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
@@ -63,7 +63,6 @@ const StatusAnswer = Type.Union([
     ),
   }),
 ]);
-const ErrorBody = Type.Object({ code: Type.String(), message: Type.String(), requestId: Type.String() });
 const responses = {
   200: Accepted,
   400: Type.Union([Refused, ErrorBody]),
