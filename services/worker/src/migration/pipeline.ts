@@ -9,7 +9,6 @@ import {
   MigrationStateChanged,
   type MigrationStep,
   moveState,
-  publishTenantChanged,
   stepRegion,
 } from '@rt/residency';
 import type { Job } from 'bullmq';
@@ -425,9 +424,11 @@ async function verify(deps: WorkerDeps, ctx: MigrationContext, m: Migration) {
   };
 }
 
-/** After the commit: tell every region's routers, make sure the source copy gets deleted. */
+/**
+ * After the commit: make sure the source copy gets deleted. The routers were told by the
+ * coordinator's commit (it publishes the tenant change once, after its transaction).
+ */
 async function afterCommit(ctx: MigrationContext, m: Migration): Promise<void> {
-  await publishTenantChanged(ctx.regionRedis, m.tenantId);
   await ctx.coordinator.ensureProgressing(m);
 }
 
