@@ -8,9 +8,10 @@ export {
   MigrationCoordinator,
   type MigrationProgress,
   type MigrationProgressDetail,
-  moveState,
   progressPercent,
   type ScheduleInput,
+  WORKER_PHASES,
+  type WorkerPhase,
 } from './coordinator.js';
 export { DareErrorCode, MigrationRefused, MigrationStateChanged } from './errors.js';
 export { type CoordinatorRuntime, createCoordinatorRuntime } from './factory.js';

@@ -1,6 +1,14 @@
 import { createServiceApp } from '@rt/http';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MigrationRefused, MigrationStateChanged } from '../src/index.js';
+import {
+  type CoordinatorDeps,
+  type Migration,
+  MigrationCoordinator,
+  MigrationRefused,
+  MigrationStateChanged,
+  WORKER_PHASES,
+  type WorkerPhase,
+} from '../src/index.js';
 
 // The domain refusals are AppErrors, so `@rt/http`'s one error handler answers them: no route
 // translates them itself (the dare-migration hooks keep Atlassian's shape on purpose).
@@ -28,5 +36,17 @@ describe('migration refusals through the one error handler', () => {
     const res = await app.inject({ method: 'GET', url: '/raced' });
     expect(res.statusCode).toBe(409);
     expect(res.json()).toMatchObject({ code: 'MIGRATION_STATE_CHANGED' });
+  });
+});
+
+describe('MigrationCoordinator.advance', () => {
+  it('moves only into the phases the worker runs; freeze, commit and unfreeze have their own methods', async () => {
+    // No directory is reached: the refusal comes before any transaction.
+    const coordinator = new MigrationCoordinator({} as CoordinatorDeps);
+    const m = { id: 'm-1', state: 'ready_to_commit' } as Migration;
+    await expect(coordinator.advance(m, 'committed' as WorkerPhase)).rejects.toBeInstanceOf(
+      MigrationStateChanged,
+    );
+    expect(WORKER_PHASES).toEqual(['pre_copying', 'copying', 'verifying', 'ready_to_commit']);
   });
 });
