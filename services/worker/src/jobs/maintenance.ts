@@ -1,5 +1,4 @@
 import type { JobPayload } from '@rt/queue';
-import type { WorkerDeps } from '../deps.js';
 import { accessLogRetention } from './access-log-retention.js';
 import { assetGc } from './asset-gc.js';
 import { deletionSweep } from './deletion-sweep.js';
