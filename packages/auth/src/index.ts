@@ -1,3 +1,9 @@
+export {
+  type Authorize,
+  allowAllWritesForTests,
+  requireAuthorize,
+  type WriteRequest,
+} from './authorize.js';
 export { SecretBox } from './crypto.js';
 export { type InternalAuthOptions, internalAuthPlugin } from './internal-auth-plugin.js';
 export {

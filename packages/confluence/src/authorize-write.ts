@@ -1,21 +1,10 @@
+import type { WriteRequest } from '@rt/auth';
 import { NotPermitted } from './errors.js';
 
 /** What Confluence is asked about the calling user (bound to one tenant and one user). */
 export interface PermissionOracle {
   isConfluenceAdmin(): Promise<boolean>;
   isSpaceAdmin(spaceKey: string): Promise<boolean>;
-}
-
-/** Kinds of things a write changes. */
-export type WriteResource = 'layout' | 'theme' | 'space-theme' | 'asset' | 'settings';
-
-/** A write about to happen (reads never ask). */
-export interface WriteRequest {
-  /** `create`, `update`, `delete`, `restore`, `set-default-theme`, `import`, `copy`, `upload`… */
-  action: string;
-  resource: WriteResource | string;
-  /** `site` or `space:<KEY>`: where the document applies (after the write, and before it). */
-  scope: string;
 }
 
 /** Options of {@link authorizeWrite}. */

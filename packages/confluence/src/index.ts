@@ -9,8 +9,6 @@ export {
   type AuthorizeWriteOptions,
   authorizeWrite,
   type PermissionOracle,
-  type WriteRequest,
-  type WriteResource,
 } from './authorize-write.js';
 export {
   type ConfluenceConfig,
@@ -31,7 +29,6 @@ export {
 } from './confluence-client.js';
 export { BaseUrlNotAllowed, NotPermitted, PermissionCheckUnavailable } from './errors.js';
 export {
-  type AuthorizeSeam,
   authorizeThroughRouter,
   type ConfluenceAuthorizeOptions,
   checkerOracle,

@@ -1,8 +1,13 @@
-import { createInternalTokenVerifier, forgeTokenDigest, verifyInternalBearer } from '@rt/auth';
-import { BadRequest, Unauthorized } from '@rt/http';
+import {
+  type Authorize,
+  createInternalTokenVerifier,
+  forgeTokenDigest,
+  verifyInternalBearer,
+} from '@rt/auth';
+import { BadRequest, ErrorBody, Unauthorized } from '@rt/http';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { authorizeWrite, type PermissionOracle, type WriteRequest } from './authorize-write.js';
+import { authorizeWrite, type PermissionOracle } from './authorize-write.js';
 import type { ConfluenceTenant } from './confluence-client.js';
 import { PermissionCheckUnavailable } from './errors.js';
 import type { PermissionChecker } from './permission-checker.js';
@@ -30,13 +35,6 @@ export const PermissionQuestion = Type.Union([
 export type PermissionQuestion = Static<typeof PermissionQuestion>;
 
 const PermissionAnswer = Type.Object({ allowed: Type.Boolean() });
-const ErrorBody = Type.Object({
-  code: Type.String(),
-  message: Type.String(),
-  requestId: Type.String(),
-  details: Type.Optional(Type.Unknown()),
-});
-
 /** The {@link PermissionOracle} of one tenant and user, answered by a {@link PermissionChecker}. */
 export function checkerOracle(
   checker: PermissionChecker,
@@ -175,9 +173,6 @@ export function routerPermissionOracle(
   };
 }
 
-/** What the services' `authorize` seam passes (structurally `@rt/documents`' AuthorizationRequest). */
-export type AuthorizeSeam = (request: FastifyRequest, what: WriteRequest) => Promise<void>;
-
 /** Options of {@link createConfluenceAuthorize}. */
 export interface ConfluenceAuthorizeOptions {
   /** The oracle of a request: {@link routerPermissionOracle} in services. */
@@ -190,7 +185,7 @@ export interface ConfluenceAuthorizeOptions {
  * The `authorize(request, {action, resource, scope})` dependency of the layout, theme, asset
  * services' `buildApp`: the rules of {@link authorizeWrite} with the user from the internal token.
  */
-export function createConfluenceAuthorize(options: ConfluenceAuthorizeOptions): AuthorizeSeam {
+export function createConfluenceAuthorize(options: ConfluenceAuthorizeOptions): Authorize {
   // One oracle per request, so a write checked twice (old and new scope) asks each question once.
   const oracles = new WeakMap<FastifyRequest, PermissionOracle>();
   return async (request, what) => {
@@ -214,7 +209,7 @@ export function createConfluenceAuthorize(options: ConfluenceAuthorizeOptions): 
 export function authorizeThroughRouter(
   routerUrl: string,
   allowSpaceThemes: (tenantId: string) => Promise<boolean> = async () => false,
-): AuthorizeSeam {
+): Authorize {
   return createConfluenceAuthorize({
     oracleFor: (request) => routerPermissionOracle(request, { routerUrl }),
     allowSpaceThemes,

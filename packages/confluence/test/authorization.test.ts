@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createInternalTokenSigner, forgeTokenDigest, internalAuthPlugin } from '@rt/auth';
+import { createInternalTokenSigner, forgeTokenDigest, internalAuthPlugin, type WriteRequest } from '@rt/auth';
 import { createServiceApp, loggerOptions, type ServiceApp } from '@rt/http';
 import type { FastifyBaseLogger } from 'fastify';
 import pino from 'pino';
@@ -16,7 +16,6 @@ import {
   PermissionChecker,
   permissionCheckRoutes,
   routerPermissionOracle,
-  type WriteRequest,
 } from '../src/index.js';
 
 const appKey = 'com.example.refined-toolkit';

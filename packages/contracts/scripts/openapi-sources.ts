@@ -25,13 +25,20 @@ const apiPaths = (prefix: string) => (path: string) => path.startsWith(prefix);
 // Clients that never connect: only route schemas are read.
 const UNUSED_DB = 'postgresql://openapi@127.0.0.1:1/unused';
 const unusedPool = () => createPgPool({ url: UNUSED_DB, poolSize: 1 });
+// The permission check is required by every service's routes; here routes are only described.
+const neverAuthorized = async (): Promise<void> => {
+  throw new Error('OpenAPI collection never serves a request');
+};
 
 export const openApiSources: OpenApiSource[] = [
   // Public API (/api/v1): the layout, theme and asset services (the router proxies the same paths).
   {
     name: 'layouts',
     include: apiPaths('/api/v1/'),
-    build: () => collectingApp((app) => app.register(layoutServiceRoutes, { pool: unusedPool() })),
+    build: () =>
+      collectingApp((app) =>
+        app.register(layoutServiceRoutes, { pool: unusedPool(), authorize: neverAuthorized }),
+      ),
   },
   {
     name: 'themes',
@@ -40,6 +47,7 @@ export const openApiSources: OpenApiSource[] = [
       collectingApp((app) =>
         app.register(themeServiceRoutes, {
           pool: unusedPool(),
+          authorize: neverAuthorized,
           db: createRegionalClient({ url: UNUSED_DB, poolSize: 1 }),
         }),
       ),
@@ -51,6 +59,7 @@ export const openApiSources: OpenApiSource[] = [
       collectingApp((app) =>
         app.register(assetServiceRoutes, {
           pool: unusedPool(),
+          authorize: neverAuthorized,
           s3: createS3Client({ awsRegion: 'eu-central-1', s3Endpoint: 'http://127.0.0.1:1' }),
           bucket: 'unused',
           settings: {

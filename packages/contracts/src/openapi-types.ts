@@ -529,7 +529,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -607,7 +607,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -621,7 +621,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -635,7 +635,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -649,7 +649,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -663,7 +663,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -677,7 +677,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -722,7 +722,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Default Response */
+            /** @description Error */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -736,7 +736,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -750,7 +750,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -784,7 +784,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Default Response */
+            /** @description Error */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -798,7 +798,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -812,7 +812,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -826,7 +826,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -866,7 +866,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -880,7 +880,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3164,7 +3164,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3206,7 +3206,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3220,7 +3220,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3234,7 +3234,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3248,7 +3248,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3262,7 +3262,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4683,7 +4683,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4697,7 +4697,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4711,7 +4711,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4725,7 +4725,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4739,7 +4739,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4753,7 +4753,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5063,7 +5063,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5077,7 +5077,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5091,7 +5091,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5593,7 +5593,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5607,7 +5607,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5621,7 +5621,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5635,7 +5635,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5649,7 +5649,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5663,7 +5663,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5718,7 +5718,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5732,7 +5732,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5746,7 +5746,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6008,7 +6008,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6022,7 +6022,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6036,7 +6036,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6050,7 +6050,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6064,7 +6064,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6142,7 +6142,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6156,7 +6156,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6170,7 +6170,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6184,7 +6184,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6198,7 +6198,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6212,7 +6212,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -6280,7 +6280,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6294,7 +6294,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6308,7 +6308,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6322,7 +6322,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6336,7 +6336,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6404,7 +6404,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6418,7 +6418,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6432,7 +6432,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6446,7 +6446,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6460,7 +6460,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6528,7 +6528,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6542,7 +6542,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6556,7 +6556,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6570,7 +6570,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6584,7 +6584,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6638,7 +6638,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6652,7 +6652,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6666,7 +6666,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6680,7 +6680,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6694,7 +6694,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6771,7 +6771,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6785,7 +6785,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6799,7 +6799,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6813,7 +6813,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6827,7 +6827,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Default Response */
+            /** @description Error */
             409: {
                 headers: {
                     [name: string]: unknown;

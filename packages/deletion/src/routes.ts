@@ -153,8 +153,9 @@ export const registerDeletionRoutes: FastifyPluginAsyncTypebox<DeletionRoutesDep
         return reply.status(202).send(result);
       } catch (err) {
         if (err instanceof TenantNotFound) {
+          // Answered 404 TENANT_NOT_FOUND by the error handler; only the audit outcome differs.
           await deps.audit(request, { action: 'deletion.purge', target: clientKey, outcome: 'not_found' });
-          throw new NotFound('tenant', 'TENANT_NOT_FOUND');
+          throw err;
         }
         await deps.audit(request, {
           action: 'deletion.purge',

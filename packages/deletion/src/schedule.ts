@@ -1,4 +1,5 @@
 import type { DirectoryDb, directory } from '@rt/db';
+import { NotFound } from '@rt/http';
 import type { JobProducer } from '@rt/queue';
 
 /** The promise to customers: data is deleted this many days after uninstall. */
@@ -157,11 +158,10 @@ export async function cancelDeletion(
   return cancelled;
 }
 
-/** The tenant asked for an operator purge does not exist. */
-export class TenantNotFound extends Error {
-  readonly code = 'TENANT_NOT_FOUND';
-  constructor(clientKey: string) {
-    super(`no tenant with clientKey ${clientKey}`);
+/** The tenant asked for an operator purge does not exist: 404 `TENANT_NOT_FOUND`. */
+export class TenantNotFound extends NotFound {
+  constructor(readonly clientKey: string) {
+    super('tenant', 'TENANT_NOT_FOUND');
     this.name = 'TenantNotFound';
   }
 }

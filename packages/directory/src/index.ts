@@ -11,6 +11,7 @@ export {
 } from './tenant-bus.js';
 export {
   publishTenantChanged,
+  publishTenantChangedToRegions,
   type RedisPublisher,
   TENANT_CHANGED_CHANNEL,
   tenantChangedChannel,

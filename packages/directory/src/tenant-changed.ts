@@ -31,3 +31,29 @@ export function tenantChangedChannel(prefix = ''): string {
 export function publishTenantChanged(redis: RedisPublisher, tenantId: string, prefix = ''): Promise<number> {
   return redis.publish(tenantChangedChannel(prefix), tenantId);
 }
+
+/**
+ * Tells the routers of every region: publishes the tenant change on each given Redis (one per
+ * region, since each region's routers listen on their own Redis). Never throws: a router's
+ * cache also expires on its own, so a failed publish delays, never corrupts. Counts how many
+ * regions were reached and how many failed (for the caller's log).
+ */
+export async function publishTenantChangedToRegions(
+  connections: Iterable<RedisPublisher>,
+  tenantId: string,
+  prefix = '',
+): Promise<{ published: number; failed: number }> {
+  let published = 0;
+  let failed = 0;
+  await Promise.all(
+    [...new Set(connections)].map(async (redis) => {
+      try {
+        await publishTenantChanged(redis, tenantId, prefix);
+        published++;
+      } catch {
+        failed++;
+      }
+    }),
+  );
+  return { published, failed };
+}

@@ -1,5 +1,5 @@
 export { recordAssetReferences, verifyAssetReferences } from './asset-references.js';
-export { type AuthorizationRequest, type Authorize, allowAll, type DocumentAction } from './authorize.js';
+export type { AuthorizationRequest, DocumentAction } from './authorize.js';
 export { parseDocumentCacheConfig } from './cache-config.js';
 export { assertVersionMatches, etagOf, type IfMatch, parseIfMatch } from './concurrency.js';
 export {
@@ -61,7 +61,6 @@ export {
   AssetRef,
   DocumentName,
   DocumentScope,
-  ErrorBody,
   errorResponses,
   HttpUrl,
   IdParams,

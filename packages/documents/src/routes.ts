@@ -1,9 +1,8 @@
-// Brings in the `request.tenant` declaration (set by internalAuthPlugin).
-import type {} from '@rt/auth';
+// Also brings in the `request.tenant` declaration (set by internalAuthPlugin).
+import type { Authorize } from '@rt/auth';
 import { BadRequest, NotFound, PayloadTooLarge } from '@rt/http';
 import { type TObject, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type Authorize, allowAll } from './authorize.js';
 import { etagOf, type IfMatch, parseIfMatch } from './concurrency.js';
 import { contentEtag, IfNoneMatchHeaders, NotModified, sendCachedRead } from './conditional.js';
 import { decodeCursor } from './cursor.js';
@@ -23,8 +22,8 @@ import {
 /** Options of {@link documentRoutes}. */
 export interface DocumentRoutesOptions {
   repository: DocumentRepository;
-  /** Permission check before each write (issue 10); defaults to {@link allowAll}. */
-  authorize?: Authorize;
+  /** Permission check before each write: required, so a kind registered without one fails closed. */
+  authorize: Authorize;
   /**
    * Kind-specific rule on a change of an existing document (update or restore), run before the
    * write; throws an `AppError` to refuse (e.g. the default theme must stay site-wide).
@@ -175,7 +174,7 @@ const toInput = (kind: DocumentKind, body: Record<string, unknown>): DocumentInp
  */
 export async function documentRoutes(app: FastifyInstance, options: DocumentRoutesOptions): Promise<void> {
   const { repository } = options;
-  const authorize = options.authorize ?? allowAll;
+  const { authorize } = options;
   const kind = repository.kind;
   const s = documentSchemas(kind);
   const base = kind.basePath;

@@ -1,14 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type { ErrorBody } from './error-body.js';
 import { AppError } from './errors.js';
-
-/** The JSON body of every error response. */
-export interface ErrorBody {
-  code: string;
-  message: string;
-  details?: unknown;
-  requestId: string;
-}
 
 // Fastify's own error codes for bad input → our stable codes. Bad input is never a 5xx.
 const FASTIFY_CODES: Record<string, { status: number; code: string }> = {

@@ -1,4 +1,5 @@
-export { type ErrorBody, errorHandlerPlugin } from './error-handler.js';
+export { ErrorBody } from './error-body.js';
+export { errorHandlerPlugin } from './error-handler.js';
 export {
   AppError,
   BadRequest,

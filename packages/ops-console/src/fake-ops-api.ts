@@ -1,11 +1,11 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { ErrorBody } from '@rt/http';
 import {
   MigrationDetail,
   type MigrationEventView,
   MigrationView,
   Nullable,
-  ErrorBody as OpsErrorBody,
   TenantSize,
   TenantView,
 } from '@rt/ops';
@@ -21,8 +21,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
  * Not for production: tokens are HS256 with a test secret, nothing is persisted.
  */
 
-// The shapes the real operator API answers with (`@rt/ops`), so the console is tested against them.
-const ErrorBody = OpsErrorBody;
+// The shapes the real operator API answers with (`@rt/ops`, `@rt/http`), so the console is tested against them.
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 
 const DeletionView = Type.Object({

@@ -21,7 +21,6 @@ export {
 export { type OpsQueuesOptions, opsQueuesPlugin } from './queues-plugin.js';
 export { AuditEntryView, type OpsAuditRoutesOptions, opsAuditRoutes } from './routes/audit.js';
 export {
-  ErrorBody,
   MigrationDetail,
   MigrationEventView,
   MigrationView,

@@ -1,15 +1,8 @@
+import { ErrorBody } from '@rt/http';
 import { type TSchema, Type } from '@sinclair/typebox';
 
 /** Nullable helper for response schemas. */
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
-
-/** Error body of the shared error handler. */
-export const ErrorBody = Type.Object({
-  code: Type.String(),
-  message: Type.String(),
-  details: Type.Optional(Type.Unknown()),
-  requestId: Type.String(),
-});
 
 /** Error responses every ops route may give. */
 export const errorResponses = {

@@ -1,7 +1,8 @@
 import { createDirectoryClient, type DirectoryDb } from '@rt/db';
+import { publishTenantChangedToRegions } from '@rt/directory';
 import { createServiceApp, type ServiceApp } from '@rt/http';
 import { createRedis, type Redis } from '@rt/queue';
-import { MigrationCoordinator, MigrationJobs, publishTenantChanged } from '@rt/residency';
+import { MigrationCoordinator, MigrationJobs } from '@rt/residency';
 import { createTestDatabase, FakeForge, redisTestPrefix, type TestDatabase, testRedisUrl } from '@rt/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintOperatorToken, type OperatorRole, opsPlugin, opsQueuesPlugin } from '../src/index.js';
@@ -43,7 +44,7 @@ beforeAll(async () => {
         ? { id: l, awsRegion: 'x', databaseUrl: 'x', redisUrl: 'x', bucket: 'x', baseUrl: 'https://x.test' }
         : undefined,
     jobs,
-    publishTenantChanged: (id) => publishTenantChanged([redis], id),
+    publishTenantChanged: (id) => publishTenantChangedToRegions([redis], id),
     limits: { enabled: true, maxConcurrent: 10, maxDurationHours: 2 },
   });
   // As the router will do it: one line each.

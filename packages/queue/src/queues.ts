@@ -37,7 +37,6 @@ export const Queues = {
         Type.Literal('deletion-sweep'),
         Type.Literal('access-log-retention'),
         Type.Literal('asset-gc'),
-        Type.Literal('migration-deadline'),
       ]),
       region: Type.Optional(RegionId),
     }),

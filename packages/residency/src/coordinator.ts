@@ -100,12 +100,17 @@ export function progressPercent(state: MigrationState, progress: unknown): numbe
   return Math.floor((fractions.reduce((a, b) => a + b, 0) / fractions.length) * 99);
 }
 
+/** The states the worker moves a migration into as it copies; see {@link MigrationCoordinator.advance}. */
+export const WORKER_PHASES = ['pre_copying', 'copying', 'verifying', 'ready_to_commit'] as const;
+export type WorkerPhase = (typeof WORKER_PHASES)[number];
+
 /**
  * Moves a migration from its current state to `to` inside a transaction, records the
  * timestamped event, and fails with {@link MigrationStateChanged} when another caller moved it
- * first (compare-and-set on the state).
+ * first (compare-and-set on the state). Only the coordinator calls it: every state change of a
+ * migration goes through one of its methods.
  */
-export async function moveState(
+async function moveState(
   tx: Tx,
   m: Migration,
   to: MigrationState,
@@ -141,6 +146,25 @@ export class MigrationCoordinator {
   private readonly now: () => Date;
   constructor(private readonly deps: CoordinatorDeps) {
     this.now = deps.now ?? (() => new Date());
+  }
+
+  /**
+   * Advances a migration the worker is running to its next phase (`pre_copying`, `copying`,
+   * `verifying`, `ready_to_commit`), with the progress or report written in the same
+   * transaction; returns it as stored. The other states have their own methods (start, commit,
+   * rollback, fail), which also freeze, flip or unfreeze the tenant and tell the routers.
+   * Fails with {@link MigrationStateChanged} when another caller moved it first.
+   */
+  async advance(
+    m: Migration,
+    to: WorkerPhase,
+    options: { detail?: Json; data?: directory.Prisma.MigrationUpdateManyMutationInput } = {},
+  ): Promise<Migration> {
+    if (!WORKER_PHASES.includes(to)) {
+      throw new MigrationStateChanged(m.id, `moved by the worker to ${to}`);
+    }
+    await this.deps.directory.$transaction((tx) => moveState(tx, m, to, this.now(), options));
+    return (await this.get(m.id)) as Migration;
   }
 
   /**

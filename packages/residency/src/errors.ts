@@ -1,3 +1,5 @@
+import { AppError } from '@rt/http';
+
 /**
  * Atlassian's data-residency error codes (Connect `dare-migration` lifecycle):
  * https://developer.atlassian.com/cloud/confluence/data-residency/
@@ -18,25 +20,32 @@ export const DareErrorCode = {
 /** One of Atlassian's error response codes. */
 export type DareErrorCode = (typeof DareErrorCode)[keyof typeof DareErrorCode];
 
-/** A migration request refused with one of Atlassian's codes (and an HTTP status for our APIs). */
-export class MigrationRefused extends Error {
+/**
+ * A migration request refused with one of Atlassian's codes. `@rt/http`'s error handler answers
+ * it as `{code: "MIGRATION_REFUSED_E000x", details: {errorResponseCode}}` (the ops API); the
+ * `dare-migration` hooks answer it in Atlassian's own shape instead.
+ */
+export class MigrationRefused extends AppError {
   constructor(
     readonly errorResponseCode: DareErrorCode,
     message: string,
-    readonly statusCode = 409,
+    statusCode = 409,
   ) {
-    super(message);
+    super(statusCode, `MIGRATION_REFUSED_${errorResponseCode}`, message, { errorResponseCode });
     this.name = 'MigrationRefused';
   }
 }
 
-/** Another caller changed the migration between our read and our write (optimistic check). */
-export class MigrationStateChanged extends Error {
+/**
+ * Another caller changed the migration between our read and our write (optimistic check): 409
+ * `MIGRATION_STATE_CHANGED`, the caller may read the migration again and retry.
+ */
+export class MigrationStateChanged extends AppError {
   constructor(
     readonly migrationId: string,
     readonly expected: string,
   ) {
-    super(`migration ${migrationId} is no longer ${expected}`);
+    super(409, 'MIGRATION_STATE_CHANGED', `migration ${migrationId} is no longer ${expected}`);
     this.name = 'MigrationStateChanged';
   }
 }

@@ -1,8 +1,8 @@
 import type { MigrationLimits, RegionTable } from '@rt/config';
 import type { DirectoryDb } from '@rt/db';
+import { publishTenantChangedToRegions } from '@rt/directory';
 import { createRedis, type Redis } from '@rt/queue';
 import { MigrationCoordinator } from './coordinator.js';
-import { publishTenantChanged } from './invalidation.js';
 import { MigrationJobs } from './jobs.js';
 
 /** A coordinator with its connections, as a service (or the router, for the ops API) runs it. */
@@ -43,7 +43,7 @@ export function createCoordinatorRuntime(options: {
     directory: options.directory,
     resolveLocation: (location) => options.regions.resolveLocation(location),
     jobs,
-    publishTenantChanged: (tenantId) => publishTenantChanged(broadcast, tenantId),
+    publishTenantChanged: (tenantId) => publishTenantChangedToRegions(broadcast, tenantId),
     limits: options.limits,
     onSideEffectError: options.onSideEffectError,
   });

@@ -8,13 +8,13 @@ export {
   MigrationCoordinator,
   type MigrationProgress,
   type MigrationProgressDetail,
-  moveState,
   progressPercent,
   type ScheduleInput,
+  WORKER_PHASES,
+  type WorkerPhase,
 } from './coordinator.js';
 export { DareErrorCode, MigrationRefused, MigrationStateChanged } from './errors.js';
 export { type CoordinatorRuntime, createCoordinatorRuntime } from './factory.js';
-export { publishTenantChanged, TENANT_CHANGED_CHANNEL } from './invalidation.js';
 export { MigrationJobs, type MigrationStep, stepRegion } from './jobs.js';
 export {
   ABANDONED_STATES,

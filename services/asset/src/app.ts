@@ -1,12 +1,12 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { internalAuthPlugin } from '@rt/auth';
+import { type Authorize, internalAuthPlugin, requireAuthorize } from '@rt/auth';
 import type { PgPool, RegionalDb } from '@rt/db';
 import { createServiceApp, type ServiceApp } from '@rt/http';
 import { bucketReachable } from '@rt/storage';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { AssetStore } from './asset-store.js';
 import { type AssetSettings, defaultAssetSettings } from './config.js';
-import { type AssetAuthorize, assetRoutes } from './routes/assets.js';
+import { assetRoutes } from './routes/assets.js';
 
 /** Everything the asset service needs, created by server.ts (or a test). */
 export interface AppDeps {
@@ -16,8 +16,11 @@ export interface AppDeps {
   /** S3 client and bucket of this region. */
   s3: S3Client;
   bucket: string;
-  /** Permission check of uploads and deletions; allows everything when omitted (tests). */
-  authorize?: AssetAuthorize;
+  /**
+   * Permission check of uploads and deletions (Confluence-backed in production, see server.ts).
+   * Required: there is no allow-all default, so the service fails closed.
+   */
+  authorize: Authorize;
   /** Size/pixel caps and URL lifetime (defaults when omitted). */
   assets?: Partial<AssetSettings>;
   logLevel?: string;
@@ -26,6 +29,7 @@ export interface AppDeps {
 
 /** Builds the asset service (no I/O here: connections are passed in). */
 export async function buildApp(deps: AppDeps): Promise<ServiceApp> {
+  const authorize = requireAuthorize(deps.authorize, 'asset');
   const settings: AssetSettings = { ...defaultAssetSettings(), ...deps.assets };
   const app = createServiceApp({
     name: 'asset',
@@ -42,7 +46,7 @@ export async function buildApp(deps: AppDeps): Promise<ServiceApp> {
     s3: deps.s3,
     bucket: deps.bucket,
     settings,
-    authorize: deps.authorize,
+    authorize,
   });
   return app;
 }

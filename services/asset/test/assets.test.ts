@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { deflateSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { allowAllWritesForTests } from '@rt/auth';
 import { createPgPool, createRegionalClient, type PgPool } from '@rt/db';
 import { Forbidden, type ServiceApp } from '@rt/http';
 import { assetKey, createS3Client } from '@rt/storage';
@@ -49,6 +50,7 @@ beforeAll(async () => {
     internalTokenSecret: secret,
     db,
     pool,
+    authorize: allowAllWritesForTests,
     s3,
     bucket,
     assets: { maxBytes: MAX_BYTES, maxPixels: 4_000_000, maxSvgBytes: 64 * 1024, urlTtlSeconds: 60 },
@@ -530,6 +532,7 @@ describe('storage failure', () => {
       internalTokenSecret: secret,
       db,
       pool,
+      authorize: allowAllWritesForTests,
       s3,
       bucket: 'rt-no-such-bucket',
       logLevel: 'silent',
@@ -596,6 +599,7 @@ describe('transient storage failure', () => {
       internalTokenSecret: secret,
       db,
       pool,
+      authorize: allowAllWritesForTests,
       s3: flaky,
       bucket,
       logLevel: 'silent',
@@ -628,6 +632,7 @@ describe('uploads larger than one read slice', () => {
       internalTokenSecret: secret,
       db,
       pool,
+      authorize: allowAllWritesForTests,
       s3,
       bucket,
       assets: { maxBytes: 4 * 1024 * 1024 },
@@ -673,6 +678,7 @@ describe('over real HTTP', () => {
       internalTokenSecret: secret,
       db,
       pool,
+      authorize: allowAllWritesForTests,
       s3,
       bucket,
       assets: { maxBytes: MAX_BYTES, spoolDir },

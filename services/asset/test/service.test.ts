@@ -1,3 +1,4 @@
+import { allowAllWritesForTests } from '@rt/auth';
 import { createPgPool, createRegionalClient } from '@rt/db';
 import type { ServiceApp } from '@rt/http';
 import { createS3Client } from '@rt/storage';
@@ -9,7 +10,7 @@ import {
   type TestDatabase,
 } from '@rt/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/app.js';
+import { type AppDeps, buildApp } from '../src/app.js';
 
 const secret = 's'.repeat(40);
 let database: TestDatabase;
@@ -27,6 +28,7 @@ beforeAll(async () => {
     internalTokenSecret: secret,
     db,
     pool,
+    authorize: allowAllWritesForTests,
     s3,
     bucket: 'rt-test-assets',
     logLevel: 'silent',
@@ -50,6 +52,11 @@ describe('asset service skeleton', () => {
     await assertServiceContract(app, { secret, probePath: '/api/v1/assets' });
   });
 
+  it('does not start without a permission check: there is no allow-all default', async () => {
+    const withoutAuthorize = { internalTokenSecret: secret, logLevel: 'silent' } as AppDeps;
+    await expect(buildApp(withoutAuthorize)).rejects.toThrow(/authorize/);
+  });
+
   it('reports not-ready when its bucket is missing', async () => {
     const s3 = createS3Client({ awsRegion: 'eu-central-1', s3Endpoint: s3server.endpoint });
     const db = createRegionalClient({ url: database.url, poolSize: 1 });
@@ -58,6 +65,7 @@ describe('asset service skeleton', () => {
       internalTokenSecret: secret,
       db,
       pool,
+      authorize: allowAllWritesForTests,
       s3,
       bucket: 'no-such-bucket',
       logLevel: 'silent',

@@ -1,8 +1,6 @@
-import { internalAuthPlugin } from '@rt/auth';
+import { type Authorize, internalAuthPlugin, requireAuthorize } from '@rt/auth';
 import type { PgPool, RegionalDb } from '@rt/db';
 import {
-  type Authorize,
-  allowAll,
   attachDocumentChangeBus,
   type DocumentChangeBus,
   DocumentRepository,
@@ -21,8 +19,11 @@ export interface AppDeps {
   db: RegionalDb;
   /** Raw pool of the same database: documents are read and written through it (hot path). */
   pool: PgPool;
-  /** Permission check before each write; allows everything until issue 10 plugs Confluence in. */
-  authorize?: Authorize;
+  /**
+   * Permission check before each write (Confluence-backed in production, see server.ts).
+   * Required: there is no allow-all default, so the service fails closed.
+   */
+  authorize: Authorize;
   /**
    * This region's Redis for the tenant-change bus: enables the read cache and its invalidation
    * across replicas. Without it every read goes to the database.
@@ -38,6 +39,7 @@ export interface AppDeps {
  * and assets are read from the same regional database).
  */
 export async function buildApp(deps: AppDeps): Promise<ServiceApp> {
+  const authorize = requireAuthorize(deps.authorize, 'layout');
   const app = createServiceApp({
     name: 'layout',
     logLevel: deps.logLevel,
@@ -46,7 +48,7 @@ export async function buildApp(deps: AppDeps): Promise<ServiceApp> {
   });
   await app.register(internalAuthPlugin, { secret: deps.internalTokenSecret, kinds: ['api'] });
   const changes = attachDocumentChangeBus(app, deps.tenantBus);
-  await app.register(layoutServiceRoutes, { pool: deps.pool, authorize: deps.authorize, changes });
+  await app.register(layoutServiceRoutes, { pool: deps.pool, authorize, changes });
   return app;
 }
 
@@ -57,7 +59,7 @@ export async function layoutServiceRoutes(
 ): Promise<void> {
   await app.register(documentRoutes, {
     repository: new DocumentRepository(deps.pool, layoutKind, deps.changes),
-    authorize: deps.authorize ?? allowAll,
+    authorize: deps.authorize,
   });
   await app.register(exportRoutes, { pool: deps.pool });
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { WriteRequest } from '@rt/auth';
 import { createPgPool, createRegionalClient, type PgPool } from '@rt/db';
-import { type AuthorizationRequest, exampleLayoutContent, REVISIONS_KEPT } from '@rt/documents';
+import { exampleLayoutContent, REVISIONS_KEPT } from '@rt/documents';
 import { Forbidden, type ServiceApp } from '@rt/http';
 import { createTestDatabase, internalToken, type TestDatabase } from '@rt/testing';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -15,7 +16,7 @@ let app: ServiceApp;
 let pool: PgPool;
 let close: () => Promise<void>;
 /** Permission checks the app asked for; a scope listed in `refused` is refused. */
-const authorizations: AuthorizationRequest[] = [];
+const authorizations: WriteRequest[] = [];
 const refused = new Set<string>();
 
 beforeAll(async () => {

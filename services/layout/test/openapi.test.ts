@@ -1,5 +1,5 @@
 import swagger from '@fastify/swagger';
-import { internalAuthPlugin } from '@rt/auth';
+import { allowAllWritesForTests, internalAuthPlugin } from '@rt/auth';
 import { createPgPool } from '@rt/db';
 import { createServiceApp } from '@rt/http';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ describe('OpenAPI', () => {
     const app = createServiceApp({ name: 'layout', logLevel: 'silent' });
     await app.register(swagger, { openapi: { info: { title: 'layout', version: '1' } } });
     await app.register(internalAuthPlugin, { secret: 's'.repeat(40), kinds: ['api'] });
-    await app.register(layoutServiceRoutes, { pool });
+    await app.register(layoutServiceRoutes, { pool, authorize: allowAllWritesForTests });
     await app.ready();
     const document = app.swagger() as unknown as {
       paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;

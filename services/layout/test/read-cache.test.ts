@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { allowAllWritesForTests } from '@rt/auth';
 import { createPgPool, createRegionalClient, type PgPool } from '@rt/db';
 import { publishTenantChanged } from '@rt/directory';
 import { exampleLayoutContent } from '@rt/documents';
@@ -45,6 +46,7 @@ async function replica(): Promise<Replica> {
     internalTokenSecret: secret,
     db,
     pool,
+    authorize: allowAllWritesForTests,
     logLevel: 'silent',
     tenantBus: { publisher, subscriber, prefix },
   });
@@ -253,6 +255,7 @@ describe('layout read cache across two replicas', () => {
       internalTokenSecret: secret,
       db,
       pool,
+      authorize: allowAllWritesForTests,
       logLevel: 'silent',
       tenantBus: { publisher, subscriber, prefix },
     });

@@ -1,7 +1,8 @@
 import { createDirectoryClient, type DirectoryDb } from '@rt/db';
+import { TENANT_CHANGED_CHANNEL } from '@rt/directory';
 import type { ServiceApp } from '@rt/http';
 import { createRedis, type Redis } from '@rt/queue';
-import { type MigrationJobs, TENANT_CHANGED_CHANNEL } from '@rt/residency';
+import type { MigrationJobs } from '@rt/residency';
 import {
   createTestDatabase,
   internalToken,

@@ -1,12 +1,8 @@
 import type { RegionSettings } from '@rt/config';
 import type { DirectoryDb } from '@rt/db';
+import { publishTenantChangedToRegions } from '@rt/directory';
 import type { Redis } from '@rt/queue';
-import {
-  MigrationCoordinator,
-  MigrationJobs,
-  type MigrationLimits,
-  publishTenantChanged,
-} from '@rt/residency';
+import { MigrationCoordinator, MigrationJobs, type MigrationLimits } from '@rt/residency';
 
 const region = (id: string): RegionSettings => ({
   id,
@@ -32,7 +28,7 @@ export function testCoordinator(
     directory,
     resolveLocation: (l) => regions.find((r) => r.id === aliases[l.toUpperCase()]),
     jobs,
-    publishTenantChanged: (tenantId) => publishTenantChanged([redis], tenantId),
+    publishTenantChanged: (tenantId) => publishTenantChangedToRegions([redis], tenantId),
     limits,
     now,
   });

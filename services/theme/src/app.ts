@@ -1,5 +1,4 @@
-import { internalAuthPlugin } from '@rt/auth';
-import type { AuthorizeSeam } from '@rt/confluence';
+import { type Authorize, internalAuthPlugin, requireAuthorize } from '@rt/auth';
 import type { PgPool, RegionalDb } from '@rt/db';
 import {
   attachDocumentChangeBus,
@@ -28,10 +27,10 @@ export interface AppDeps {
   /** Raw pool of the same database: documents are read and written through it (hot path). */
   pool: PgPool;
   /**
-   * Permission check before each write (Confluence-backed in production, see server.ts); allows
-   * everything when omitted (tests of other concerns).
+   * Permission check before each write (Confluence-backed in production, see server.ts).
+   * Required: there is no allow-all default, so the service fails closed.
    */
-  authorize?: AuthorizeSeam;
+  authorize: Authorize;
   /**
    * This region's Redis for the tenant-change bus: enables the read cache and its invalidation
    * across replicas. Without it every read goes to the database.
@@ -46,6 +45,7 @@ export interface AppDeps {
  * revisions, default) and `/api/v1/spaces/:spaceKey/theme`.
  */
 export async function buildApp(deps: AppDeps): Promise<ServiceApp> {
+  const authorize = requireAuthorize(deps.authorize, 'theme');
   const app = createServiceApp({
     name: 'theme',
     logLevel: deps.logLevel,
@@ -57,7 +57,7 @@ export async function buildApp(deps: AppDeps): Promise<ServiceApp> {
   await app.register(themeServiceRoutes, {
     pool: deps.pool,
     db: deps.db,
-    authorize: deps.authorize,
+    authorize,
     changes,
   });
   return app;
@@ -68,7 +68,7 @@ export async function themeServiceRoutes(
   app: FastifyInstance,
   deps: Pick<AppDeps, 'pool' | 'db' | 'authorize'> & { changes?: DocumentChangeBus },
 ): Promise<void> {
-  const authorize: AuthorizeSeam = deps.authorize ?? (async () => undefined);
+  const { authorize } = deps;
   const themes = new DocumentRepository(deps.pool, themeKind, deps.changes);
   const assignments = new ThemeAssignments(deps.pool, themes);
   await app.register(documentRoutes, {

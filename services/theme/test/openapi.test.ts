@@ -1,5 +1,5 @@
 import swagger from '@fastify/swagger';
-import { internalAuthPlugin } from '@rt/auth';
+import { allowAllWritesForTests, internalAuthPlugin } from '@rt/auth';
 import { createPgPool, createRegionalClient } from '@rt/db';
 import { createServiceApp } from '@rt/http';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ describe('OpenAPI', () => {
     await app.register(swagger, { openapi: { info: { title: 'theme', version: '1' } } });
     await app.register(internalAuthPlugin, { secret: 's'.repeat(40), kinds: ['api'] });
     await app.register(themeServiceRoutes, {
+      authorize: allowAllWritesForTests,
       pool,
       db: createRegionalClient({ url: 'postgresql://u@127.0.0.1:1/unused', poolSize: 1 }),
     });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { allowAllWritesForTests } from '@rt/auth';
 import { createPgPool, createRegionalClient } from '@rt/db';
 import { exampleThemeTokens } from '@rt/documents';
 import type { ServiceApp } from '@rt/http';
@@ -39,6 +40,7 @@ async function replica(): Promise<Replica> {
     internalTokenSecret: secret,
     db,
     pool,
+    authorize: allowAllWritesForTests,
     logLevel: 'silent',
     tenantBus: { publisher, subscriber, prefix },
   });

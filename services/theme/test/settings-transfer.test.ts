@@ -9,14 +9,7 @@ import {
 } from '@rt/confluence';
 import { FAKE_CONFLUENCE_MARKER, FakeConfluence } from '@rt/confluence/fake';
 import { createRegionalClient, type RegionalDb } from '@rt/db';
-import {
-  type Authorize,
-  documentBodyGuard,
-  exampleThemeTokens,
-  ThemeImages,
-  ThemeTokens,
-  themeKind,
-} from '@rt/documents';
+import { documentBodyGuard, exampleThemeTokens, ThemeImages, ThemeTokens, themeKind } from '@rt/documents';
 import { createServiceApp, type ServiceApp } from '@rt/http';
 import { createTestDatabase, internalToken, type TestDatabase } from '@rt/testing';
 import type { FastifyRequest } from 'fastify';
@@ -71,9 +64,6 @@ beforeAll(async () => {
       checkerOracle(checker, tenantOf(request.tenant.tenantId), request.tenant.accountId ?? ''),
     allowSpaceThemes: allowSpaceThemesOf(db),
   });
-  // The same function plugs into the documents module's seam (buildApp's `authorize`).
-  const seam: Authorize = authorize;
-  expect(typeof seam).toBe('function');
   app = createServiceApp({ name: 'theme', logLevel: 'silent' });
   await app.register(internalAuthPlugin, { secret, kinds: ['api'] });
   await app.register(settingsRoutes, { db, authorize });

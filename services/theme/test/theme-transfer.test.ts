@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { allowAllWritesForTests } from '@rt/auth';
 import { createPgPool, createRegionalClient, type PgPool } from '@rt/db';
 import { exampleThemeTokens } from '@rt/documents';
 import type { ServiceApp } from '@rt/http';
@@ -22,7 +23,13 @@ beforeAll(async () => {
   database = await createTestDatabase('regional', 'themetransferpath');
   const db = createRegionalClient({ url: database.url, poolSize: 2 });
   pool = createPgPool({ url: database.url, poolSize: 2 });
-  app = await buildApp({ internalTokenSecret: secret, db, pool, logLevel: 'silent' });
+  app = await buildApp({
+    internalTokenSecret: secret,
+    db,
+    pool,
+    authorize: allowAllWritesForTests,
+    logLevel: 'silent',
+  });
   close = async () => {
     await app.close();
     await db.$disconnect();

@@ -1,5 +1,5 @@
+import { publishTenantChangedToRegions } from '@rt/directory';
 import { createRedis, type Redis } from '@rt/queue';
-import { publishTenantChanged } from '@rt/residency';
 import { allRegions, type WorkerDeps } from './deps.js';
 
 interface RegionConnections {
@@ -54,9 +54,9 @@ function connectionsOf(deps: WorkerDeps): RegionConnections {
   return c;
 }
 
-/** Publishes a tenant change on every region's Redis; never throws (see `publishTenantChanged`). */
+/** Publishes a tenant change on every region's Redis; never throws (`@rt/directory`'s bus). */
 export function publishToEveryRegion(deps: WorkerDeps, tenantId: string) {
-  return publishTenantChanged(regionRedis(deps), tenantId);
+  return publishTenantChangedToRegions(regionRedis(deps), tenantId);
 }
 
 /** Disconnects the connections {@link regionRedis} opened. */

@@ -1,6 +1,7 @@
 import { createInternalTokenSigner, createRegionExportSigner } from '@rt/auth';
+import { publishTenantChangedToRegions } from '@rt/directory';
 import { createRedis, type Redis } from '@rt/queue';
-import { MigrationCoordinator, MigrationJobs, publishTenantChanged } from '@rt/residency';
+import { MigrationCoordinator, MigrationJobs } from '@rt/residency';
 import { testRedisUrl } from '@rt/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkerDeps } from '../src/deps.js';
@@ -51,7 +52,7 @@ beforeAll(async () => {
     directory: env.directory,
     resolveLocation: (l) => env.config.regions.find((r) => r.id === l),
     jobs,
-    publishTenantChanged: (tenantId) => publishTenantChanged([env.deps.redis, usRedis], tenantId),
+    publishTenantChanged: (tenantId) => publishTenantChangedToRegions([env.deps.redis, usRedis], tenantId),
     limits: { enabled: true, maxConcurrent: 5, maxDurationHours: 1.5 },
   });
 });

@@ -1,3 +1,4 @@
+import { ErrorBody } from '@rt/http';
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 
 /**
@@ -41,17 +42,6 @@ export type AssetRef = Static<typeof AssetRef>;
 
 /** An http(s) URL; `javascript:` and other schemes are refused because layouts render links. */
 export const HttpUrl = Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2048 });
-
-/** Body of every error response (see `@rt/http` error handler). */
-export const ErrorBody = Type.Object(
-  {
-    code: Type.String(),
-    message: Type.String(),
-    details: Type.Optional(Type.Unknown()),
-    requestId: Type.String(),
-  },
-  { description: 'Error' },
-);
 
 /** `{ id }` path parameters. */
 export const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });

@@ -1,14 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { DirectoryDb } from '@rt/db';
+import { ErrorBody } from '@rt/http';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-
-const ErrorBody = Type.Object({
-  code: Type.String(),
-  message: Type.String(),
-  details: Type.Optional(Type.Unknown()),
-  requestId: Type.String(),
-});
 
 /** One operator action as the console shows it (the audit row; ids are bigints, sent as strings). */
 export const AuditEntryView = Type.Object({

@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { AppError, NotFound } from '@rt/http';
-import { type Migration, MigrationRefused } from '@rt/residency';
+import { NotFound } from '@rt/http';
+import type { Migration } from '@rt/residency';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { OpsContext } from '../plugin.js';
@@ -20,20 +20,6 @@ const STATES = [
   'rolled_back',
   'cancelled',
 ] as const;
-
-/** A refusal of the migration rules as an HTTP error with a stable code. */
-async function refusalsAsHttp<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (err instanceof MigrationRefused) {
-      throw new AppError(err.statusCode, `MIGRATION_REFUSED_${err.errorResponseCode}`, err.message, {
-        errorResponseCode: err.errorResponseCode,
-      });
-    }
-    throw err;
-  }
-}
 
 /** Migration routes: start (migrator), list/show (viewer), cancel/commit (migrator). */
 export async function migrationRoutes(fastify: FastifyInstance, opts: OpsContext): Promise<void> {
@@ -70,18 +56,17 @@ export async function migrationRoutes(fastify: FastifyInstance, opts: OpsContext
       const { clientKey, targetRegion, autoCommit } = request.body;
       const tenant = await directory.tenant.findUnique({ where: { clientKey } });
       if (!tenant) throw new NotFound('tenant', 'TENANT_NOT_FOUND');
-      const started = await refusalsAsHttp(async () => {
-        // The same pipeline as Atlassian's hooks: schedule (pre-copy) then start at once.
-        const m = await coordinator.schedule({
-          tenantId: tenant.id,
-          externalId: null,
-          location: targetRegion,
-          origin: 'operator',
-          autoCommit,
-          requestedBy: request.operator?.subject,
-        });
-        return coordinator.start(m);
+      // The same pipeline as Atlassian's hooks: schedule (pre-copy) then start at once. A
+      // refusal (MigrationRefused) is answered by the error handler: MIGRATION_REFUSED_E000x.
+      const scheduled = await coordinator.schedule({
+        tenantId: tenant.id,
+        externalId: null,
+        location: targetRegion,
+        origin: 'operator',
+        autoCommit,
+        requestedBy: request.operator?.subject,
       });
+      const started = await coordinator.start(scheduled);
       return reply.status(202).send(await detail(started.id));
     },
   );
@@ -130,9 +115,7 @@ export async function migrationRoutes(fastify: FastifyInstance, opts: OpsContext
     },
     async (request) => {
       const m = await load(request.params.id);
-      await refusalsAsHttp(() =>
-        coordinator.rollback(m, 'cancelled', `cancelled by operator ${request.operator?.subject}`),
-      );
+      await coordinator.rollback(m, 'cancelled', `cancelled by operator ${request.operator?.subject}`);
       return detail(m.id);
     },
   );
@@ -145,7 +128,7 @@ export async function migrationRoutes(fastify: FastifyInstance, opts: OpsContext
     },
     async (request) => {
       const m = await load(request.params.id);
-      await refusalsAsHttp(() => coordinator.commit(m));
+      await coordinator.commit(m);
       return detail(m.id);
     },
   );

@@ -1,15 +1,14 @@
 import type { Readable } from 'node:stream';
 import multipart from '@fastify/multipart';
-import { type ServiceApp, ServiceUnavailable, UnsupportedMediaType } from '@rt/http';
+import type { Authorize } from '@rt/auth';
+import { ErrorBody, type ServiceApp, ServiceUnavailable, UnsupportedMediaType } from '@rt/http';
 import { Type } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
 import type { AssetRecord, AssetStore } from '../asset-store.js';
 import { AssetRejected, MEDIA_TYPES, type MediaType } from '../images/index.js';
 import {
   AssetList,
   AssetParams,
   Binary,
-  ErrorResponse,
   ListQuery,
   PresignedUrl,
   RawImageBody,
@@ -23,17 +22,17 @@ import {
 export const ASSET_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox";
 const IMMUTABLE = 'private, max-age=31536000, immutable';
 
-const errors = { 400: ErrorResponse, 404: ErrorResponse };
+const errors = { 400: ErrorBody, 404: ErrorBody };
 
 /** Options of {@link assetRoutes}. */
 export interface AssetRoutesOptions {
   store: AssetStore;
   maxBytes: number;
   /** Permission check of uploads and deletions (Confluence-backed in production). */
-  authorize?: AssetAuthorize;
+  authorize: Authorize;
 }
 
-/** What an asset write asks permission for. */
+/** What an asset write asks permission for (the asset case of `@rt/auth`'s `WriteRequest`). */
 export interface AssetWrite {
   action: 'upload' | 'delete';
   resource: 'asset';
@@ -41,16 +40,13 @@ export interface AssetWrite {
   scope: string;
 }
 
-/** Resolves to allow; throws 403 NOT_PERMITTED / 503 to refuse. */
-export type AssetAuthorize = (request: FastifyRequest, what: AssetWrite) => Promise<void>;
-
 /**
  * `/api/v1/assets`: upload, download, presigned URL, listing with usages, deletion. Every query
  * is scoped by the tenant of the verified internal token.
  */
 export async function assetRoutes(
   app: ServiceApp,
-  { store, maxBytes, authorize = async () => undefined }: AssetRoutesOptions,
+  { store, maxBytes, authorize }: AssetRoutesOptions,
 ): Promise<void> {
   // The raw body of an upload is handed over as a stream (this plugin only): it is spooled and
   // validated by the store, never buffered here.
@@ -83,7 +79,7 @@ export async function assetRoutes(
           action: 'upload',
           resource: 'asset',
           scope: typeof scope === 'string' ? scope : 'site',
-        });
+        } satisfies AssetWrite);
       },
       schema: {
         querystring: Type.Object({
@@ -97,10 +93,10 @@ export async function assetRoutes(
           200: UploadResponse,
           201: UploadResponse,
           ...errors,
-          413: ErrorResponse,
-          415: ErrorResponse,
-          422: ErrorResponse,
-          503: ErrorResponse,
+          413: ErrorBody,
+          415: ErrorBody,
+          422: ErrorBody,
+          503: ErrorBody,
         },
       },
     },
@@ -132,7 +128,7 @@ export async function assetRoutes(
 
   app.get(
     '/api/v1/assets',
-    { schema: { querystring: ListQuery, response: { 200: AssetList, 400: ErrorResponse } } },
+    { schema: { querystring: ListQuery, response: { 200: AssetList, 400: ErrorBody } } },
     async (request) => {
       const page = await store.list(request.tenant.tenantId, request.query.limit, request.query.cursor);
       return {
@@ -148,7 +144,7 @@ export async function assetRoutes(
       schema: {
         params: AssetParams,
         headers: Type.Object({ 'if-none-match': Type.Optional(Type.String()) }),
-        response: { 200: Binary, 304: Type.Null(), ...errors, 503: ErrorResponse },
+        response: { 200: Binary, 304: Type.Null(), ...errors, 503: ErrorBody },
       },
     },
     async (request, reply) => {
@@ -183,10 +179,10 @@ export async function assetRoutes(
     '/api/v1/assets/:id',
     {
       onRequest: async (request) =>
-        authorize(request, { action: 'delete', resource: 'asset', scope: 'site' }),
+        authorize(request, { action: 'delete', resource: 'asset', scope: 'site' } satisfies AssetWrite),
       schema: {
         params: AssetParams,
-        response: { 204: Type.Null(), ...errors, 409: ErrorResponse, 503: ErrorResponse },
+        response: { 204: Type.Null(), ...errors, 409: ErrorBody, 503: ErrorBody },
       },
     },
     async (request, reply) => {

@@ -1,14 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { MEDIA_TYPES } from '../images/index.js';
 
-/** The body of every error response (see @rt/http's error handler). */
-export const ErrorResponse = Type.Object({
-  code: Type.String(),
-  message: Type.String(),
-  details: Type.Optional(Type.Unknown()),
-  requestId: Type.String(),
-});
-
 export const MediaTypeSchema = Type.Union([
   Type.Literal('image/png'),
   Type.Literal('image/jpeg'),

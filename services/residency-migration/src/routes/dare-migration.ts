@@ -1,4 +1,4 @@
-import type { ServiceApp } from '@rt/http';
+import { ErrorBody, type ServiceApp } from '@rt/http';
 import { type Migration, type MigrationCoordinator, MigrationRefused } from '@rt/residency';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
@@ -63,7 +63,6 @@ const StatusAnswer = Type.Union([
     ),
   }),
 ]);
-const ErrorBody = Type.Object({ code: Type.String(), message: Type.String(), requestId: Type.String() });
 const responses = {
   200: Accepted,
   400: Type.Union([Refused, ErrorBody]),
@@ -79,7 +78,11 @@ const parseTime = (value: string): Date | undefined => {
   return Number.isNaN(d.getTime()) ? undefined : d;
 };
 
-/** Answers a refusal with Atlassian's `errorResponseCode` (and our stable `code`). */
+/**
+ * Answers a refusal in Atlassian's shape: `errorResponseCode` (and our stable `code`) beside
+ * `status: "failed"`. This is the hooks' contract with Atlassian, not our error body, so it is
+ * the one place a {@link MigrationRefused} is not answered by `@rt/http`'s error handler.
+ */
 async function answer<T>(reply: FastifyReply, work: () => Promise<T>): Promise<T | FastifyReply> {
   try {
     return await work();

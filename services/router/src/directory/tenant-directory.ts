@@ -1,6 +1,6 @@
 import type { SecretBox } from '@rt/auth';
 import type { PgPool } from '@rt/db';
-import { tenantChangedChannel } from '@rt/directory';
+import { subscribeTenantBus, type TenantBusSubscription } from '@rt/directory';
 import type { Redis } from '@rt/queue';
 import type { FastifyBaseLogger } from 'fastify';
 
@@ -147,30 +147,35 @@ export class TenantDirectory {
    * Redis). Resolves once subscribed; returns a function that unsubscribes.
    */
   async subscribe(subscribers: Redis[], prefix = ''): Promise<() => Promise<void>> {
-    const channel = tenantChangedChannel(prefix);
-    const onMessage = (ch: string, message: string) => {
-      if (ch === channel) this.invalidate(message);
-    };
-    // After a reconnect ioredis re-subscribes by itself, but messages sent meanwhile are lost.
-    let first = true;
-    const onReady = () => {
-      if (first) return;
-      this.options.logger?.warn('tenant-changed subscription reconnected; dropping the tenant cache');
-      this.clear();
+    const subscriptions: TenantBusSubscription[] = [];
+    const stop = async () => {
+      for (const s of subscriptions) await s.close();
     };
     for (const sub of subscribers) {
-      sub.on('message', onMessage);
-      sub.on('ready', onReady);
-      await sub.subscribe(channel);
-    }
-    first = false;
-    return async () => {
-      for (const sub of subscribers) {
-        sub.off('message', onMessage);
-        sub.off('ready', onReady);
-        await sub.unsubscribe(channel).catch(() => undefined);
+      // `@rt/directory`'s bus subscriber: it re-subscribes after a reconnect, but notices sent
+      // meanwhile are lost, so the cache is dropped when the subscription is live again.
+      let wasLive = false;
+      const subscription = await subscribeTenantBus(
+        sub,
+        {
+          tenantChanged: (tenantId) => this.invalidate(tenantId),
+          liveness: (live) => {
+            if (live && wasLive) {
+              this.options.logger?.warn('tenant-changed subscription reconnected; dropping the tenant cache');
+              this.clear();
+            }
+            wasLive ||= live;
+          },
+        },
+        prefix,
+      );
+      subscriptions.push(subscription);
+      if (!subscription.live) {
+        await stop();
+        throw new Error('could not subscribe to the tenant-changed channel');
       }
-    };
+    }
+    return stop;
   }
 
   private async lookup(column: LookupColumn, value: string): Promise<TenantRecord | null> {

@@ -1,4 +1,4 @@
-import { BadRequest } from '@rt/http';
+import { BadRequest, ErrorBody } from '@rt/http';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { AuthErrors } from '../auth/errors.js';
@@ -29,13 +29,6 @@ const ForgeEvent = Type.Object(
   { additionalProperties: true },
 );
 type ForgeEvent = Static<typeof ForgeEvent>;
-
-const ErrorBody = Type.Object({
-  code: Type.String(),
-  message: Type.String(),
-  requestId: Type.String(),
-  details: Type.Optional(Type.Unknown()),
-});
 
 /** Options of {@link forgeLifecycleRoutes}. */
 export interface ForgeLifecycleRouteOptions {

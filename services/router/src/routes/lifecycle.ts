@@ -1,4 +1,4 @@
-import { BadRequest } from '@rt/http';
+import { BadRequest, ErrorBody } from '@rt/http';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { AuthErrors } from '../auth/errors.js';
@@ -32,13 +32,6 @@ const LifecyclePayload = Type.Object(
   { additionalProperties: true },
 );
 type LifecyclePayload = Static<typeof LifecyclePayload>;
-
-const ErrorBody = Type.Object({
-  code: Type.String(),
-  message: Type.String(),
-  requestId: Type.String(),
-  details: Type.Optional(Type.Unknown()),
-});
 
 /** Options of {@link lifecycleRoutes}. */
 export interface LifecycleRouteOptions {

@@ -1,5 +1,5 @@
+import type { Authorize } from '@rt/auth';
 import {
-  type Authorize,
   documentSchemas,
   errorResponses,
   IdParams,

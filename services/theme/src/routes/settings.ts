@@ -1,13 +1,14 @@
-import type { AuthorizeSeam } from '@rt/confluence';
+import type { Authorize } from '@rt/auth';
 import type { RegionalDb } from '@rt/db';
+import { ErrorBody } from '@rt/http';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 
 /** Options of {@link settingsRoutes}. */
 export interface SettingsRoutesOptions {
   db: RegionalDb;
-  /** The permission check (`createConfluenceAuthorize` of `@rt/confluence`). */
-  authorize: AuthorizeSeam;
+  /** The permission check (`authorizeThroughRouter` of `@rt/confluence` in production). */
+  authorize: Authorize;
 }
 
 /** Site settings of a tenant; a tenant without a row has the defaults. */
@@ -19,12 +20,6 @@ export const SiteSettings = Type.Object(
   { additionalProperties: false, title: 'SiteSettings' },
 );
 
-const ErrorBody = Type.Object({
-  code: Type.String(),
-  message: Type.String(),
-  details: Type.Optional(Type.Unknown()),
-  requestId: Type.String(),
-});
 const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, ErrorBody]));
 
 /** Reads a tenant's `allowSpaceThemes` (false without a settings row): the rules' input. */

@@ -1,5 +1,5 @@
+import type { Authorize } from '@rt/auth';
 import {
-  type Authorize,
   contentEtag,
   type DocumentReadCache,
   documentSchemas,

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { AuthorizeSeam } from '@rt/confluence';
+import type { Authorize } from '@rt/auth';
 import { pgPoolOf, type RegionalDb } from '@rt/db';
 import { DocumentRepository, type StoredDocument, sendDocument, themeKind } from '@rt/documents';
-import { BadRequest, NotFound } from '@rt/http';
+import { BadRequest, ErrorBody, NotFound } from '@rt/http';
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 
@@ -22,7 +22,7 @@ export interface ThemeTransferOptions {
    * themes. Defaults to one over `db`'s own pool.
    */
   themes?: DocumentRepository;
-  authorize: AuthorizeSeam;
+  authorize: Authorize;
   /**
    * The theme schemas the CRUD routes validate with (`ThemeTokens`, `ThemeImages` of
    * `@rt/documents`), so an import is validated exactly like a create.
@@ -91,12 +91,6 @@ const FileAsset = Type.Object(
 );
 type FileAsset = Static<typeof FileAsset>;
 
-const ErrorBody = Type.Object({
-  code: Type.String(),
-  message: Type.String(),
-  details: Type.Optional(Type.Unknown()),
-  requestId: Type.String(),
-});
 const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, ErrorBody]));
 
 const sha256Of = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');

@@ -13,9 +13,10 @@ export type JobHandler<K extends QueueKey> = (
 ) => Promise<unknown>;
 
 /**
- * The handler of each queue. One file per job under `src/jobs/`; register it here.
+ * The handler of each queue. One file per job under `src/jobs/`; register it here. Every queue
+ * declared in `@rt/queue` has one: a queue declared without a handler does not compile.
  */
-export const jobHandlers: { [K in QueueKey]?: JobHandler<K> } = {
+export const jobHandlers: { [K in QueueKey]: JobHandler<K> } = {
   deletion: deletionJob,
   maintenance: maintenanceJob,
   migration: migrationJob,

@@ -1,5 +1,4 @@
 import type { JobPayload } from '@rt/queue';
-import type { WorkerDeps } from '../deps.js';
 import { accessLogRetention } from './access-log-retention.js';
 import { assetGc } from './asset-gc.js';
 import { deletionSweep } from './deletion-sweep.js';
@@ -8,8 +7,12 @@ import type { JobHandler } from './index.js';
 /** Name of a periodic housekeeping task (declared with the queue payload in @rt/queue). */
 export type MaintenanceTask = JobPayload<'maintenance'>['task'];
 
-/** One task per file under `src/jobs/`; register it here. */
-export const maintenanceTasks: Partial<Record<MaintenanceTask, JobHandler<'maintenance'>>> = {
+/**
+ * One task per file under `src/jobs/`; register it here. Every declared task has a handler (a
+ * task declared in `@rt/queue` without one does not compile). Migration deadlines are not a task
+ * here: the migration sweeper enforces them (`MigrationCoordinator.sweep`).
+ */
+export const maintenanceTasks: Record<MaintenanceTask, JobHandler<'maintenance'>> = {
   'asset-gc': assetGc,
   'deletion-sweep': deletionSweep,
   'access-log-retention': accessLogRetention,

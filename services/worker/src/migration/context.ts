@@ -1,8 +1,7 @@
 import { createRegionExportSigner } from '@rt/auth';
-import type { Redis } from '@rt/queue';
 import { MigrationCoordinator, MigrationJobs } from '@rt/residency';
 import { allRegions, type RegionHandle, type WorkerDeps } from '../deps.js';
-import { closeRegionRedis, publishToEveryRegion, regionRedis, regionRedisById } from '../region-redis.js';
+import { closeRegionRedis, publishToEveryRegion, regionRedisById } from '../region-redis.js';
 import { SourceRegionClient } from './source-client.js';
 
 /** Knobs of the copy (tests make batches small to have something to interrupt). */
@@ -28,8 +27,6 @@ export const DEFAULT_TUNING: MigrationTuning = {
 export interface MigrationContext {
   coordinator: MigrationCoordinator;
   jobs: MigrationJobs;
-  /** One connection per region's Redis, for tenant-change broadcasts. */
-  regionRedis: Redis[];
   tuning: MigrationTuning;
   /** A region whose database and bucket this worker holds (the one a step writes to). */
   region(id: string): RegionHandle;
@@ -55,7 +52,6 @@ export function configureMigrations(deps: WorkerDeps, tuning: Partial<MigrationT
 export function migrationContext(deps: WorkerDeps): MigrationContext {
   const existing = contexts.get(deps);
   if (existing) return existing;
-  const regionRedisConnections = regionRedis(deps);
   const queues = Object.fromEntries(
     [...regionRedisById(deps)].map(([id, connection]) => [id, { connection, prefix: deps.queuePrefix }]),
   );
@@ -76,7 +72,6 @@ export function migrationContext(deps: WorkerDeps): MigrationContext {
   const ctx: MigrationContext = {
     coordinator,
     jobs,
-    regionRedis: regionRedisConnections,
     tuning: { ...DEFAULT_TUNING },
     region(id) {
       const r = deps.regions.get(id);

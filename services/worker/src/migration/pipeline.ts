@@ -8,8 +8,6 @@ import {
   type MigrationProgress,
   MigrationStateChanged,
   type MigrationStep,
-  moveState,
-  publishTenantChanged,
   stepRegion,
 } from '@rt/residency';
 import type { Job } from 'bullmq';
@@ -108,11 +106,6 @@ const reportOf = (m: Migration): Record<string, unknown> =>
 
 async function reload(deps: WorkerDeps, id: string): Promise<Migration | null> {
   return deps.directory.migration.findUnique({ where: { id } });
-}
-
-async function move(deps: WorkerDeps, m: Migration, to: Migration['state'], data = {}, detail?: object) {
-  await deps.directory.$transaction((tx) => moveState(tx, m, to, deps.now(), { data, detail }));
-  return (await reload(deps, m.id)) as Migration;
 }
 
 /**
@@ -252,7 +245,7 @@ async function pullRows(
 async function preCopy(deps: WorkerDeps, ctx: MigrationContext, m: Migration): Promise<void> {
   // Queued only when due (a day before the window); a job that arrives early waits for the sweeper.
   if (m.state === 'scheduled' && deps.now() < MigrationCoordinator.preCopyDueAt(m)) return;
-  if (m.state === 'scheduled') m = await move(deps, m, 'pre_copying');
+  if (m.state === 'scheduled') m = await ctx.coordinator.advance(m, 'pre_copying');
   if (m.state !== 'pre_copying') return;
   const started = Date.now();
   const progress = new ProgressReporter(deps, m.id, ctx.tuning.progressIntervalMs, { phase: 'pre-copy' });
@@ -292,7 +285,7 @@ async function copyAndVerify(deps: WorkerDeps, ctx: MigrationContext, m: Migrati
     ...((m.progress as MigrationProgress | null) ?? {}),
   });
   const stopped = async () => (await reload(deps, m.id))?.state !== 'copying';
-  if (m.state === 'frozen') m = await move(deps, m, 'copying');
+  if (m.state === 'frozen') m = await ctx.coordinator.advance(m, 'copying');
   if (m.state === 'copying') {
     let t = Date.now();
     // The source is frozen: its object listing is taken while the rows stream in.
@@ -323,7 +316,9 @@ async function copyAndVerify(deps: WorkerDeps, ctx: MigrationContext, m: Migrati
     timings.copyObjectsMs = Date.now() - t;
     timings.objectsCopiedDuringFreeze = stats.copied;
     if (await stopped()) return (await reload(deps, m.id)) as Migration;
-    m = await move(deps, m, 'verifying', { progress: { ...progress.state, phase: 'verify' } });
+    m = await ctx.coordinator.advance(m, 'verifying', {
+      data: { progress: { ...progress.state, phase: 'verify' } },
+    });
   }
   if (m.state === 'verifying') {
     const t = Date.now();
@@ -345,9 +340,17 @@ async function copyAndVerify(deps: WorkerDeps, ctx: MigrationContext, m: Migrati
       },
       verifiedAt: new Date(now).toISOString(),
     };
-    m = await move(deps, fresh, 'ready_to_commit', {
-      report,
-      progress: { ...progress.state, phase: 'ready', etaSeconds: 0, updatedAt: new Date(now).toISOString() },
+    m = await ctx.coordinator.advance(fresh, 'ready_to_commit', {
+      data: {
+        // Fields left undefined (a duration not measured) are dropped when stored, as JSON.
+        report: report as unknown as Json,
+        progress: {
+          ...progress.state,
+          phase: 'ready',
+          etaSeconds: 0,
+          updatedAt: new Date(now).toISOString(),
+        },
+      },
     });
   }
   return m;
@@ -425,9 +428,11 @@ async function verify(deps: WorkerDeps, ctx: MigrationContext, m: Migration) {
   };
 }
 
-/** After the commit: tell every region's routers, make sure the source copy gets deleted. */
+/**
+ * After the commit: make sure the source copy gets deleted. The routers were told by the
+ * coordinator's commit (it publishes the tenant change once, after its transaction).
+ */
 async function afterCommit(ctx: MigrationContext, m: Migration): Promise<void> {
-  await publishTenantChanged(ctx.regionRedis, m.tenantId);
   await ctx.coordinator.ensureProgressing(m);
 }
 

@@ -2,15 +2,10 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { RegionSettings } from '@rt/config';
 import { createDirectoryClient, createPgPool, createRegionalClient, type DirectoryDb } from '@rt/db';
+import { publishTenantChangedToRegions } from '@rt/directory';
 import { createLogger } from '@rt/http';
 import { createRedis, type Redis } from '@rt/queue';
-import {
-  type Migration,
-  MigrationCoordinator,
-  MigrationJobs,
-  type MigrationLimits,
-  publishTenantChanged,
-} from '@rt/residency';
+import { type Migration, MigrationCoordinator, MigrationJobs, type MigrationLimits } from '@rt/residency';
 import { assetKey, createS3Client, ensureBucket } from '@rt/storage';
 import {
   createTestDatabase,
@@ -169,7 +164,7 @@ export class MigrationEnv {
       resolveLocation: (l) =>
         this.config.regions.find((r) => r.id === (l.toUpperCase() === 'DE' ? 'EU' : l.toUpperCase())),
       jobs: this.jobs,
-      publishTenantChanged: (tenantId) => publishTenantChanged(publishers, tenantId),
+      publishTenantChanged: (tenantId) => publishTenantChangedToRegions(publishers, tenantId),
       limits,
       now: this.deps.now,
     });
