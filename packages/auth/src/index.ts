@@ -7,6 +7,7 @@ export {
   INTERNAL_TOKEN_ISSUER,
   INTERNAL_TOKEN_TTL_SECONDS,
   type InternalClaims,
+  type InternalSignerOptions,
   type InternalTokenSigner,
   type InternalTokenVerifier,
   type InternalVerifierOptions,

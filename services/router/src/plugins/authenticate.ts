@@ -164,7 +164,7 @@ export const authenticatePlugin = fp<AuthenticateOptions>(
     };
 
     app.addHook('onRequest', async (request: FastifyRequest) => {
-      const config = request.routeOptions.config;
+      const config = request.routeConfig;
       if (!config?.tenantAuth) {
         // A forwarding token is a credential of tenant routes only; anywhere else it is refused
         // rather than ignored, so a hop can never land on an ops or internal route.
@@ -173,7 +173,7 @@ export const authenticatePlugin = fp<AuthenticateOptions>(
       }
       const kind = config.kind as TenantRouteKind;
       if (!TENANT_ROUTE_KINDS.has(kind)) {
-        throw new Error(`route ${request.routeOptions.url} authenticates tenants but has kind ${kind}`);
+        throw new Error(`route ${config.url} authenticates tenants but has kind ${kind}`);
       }
       if (request.forwardingToken) {
         request.auth = await forwarded(request.forwardingToken, kind, request);
