@@ -65,7 +65,7 @@ export class ConnectTokenVerifier {
     private readonly directory: TenantDirectory,
     private readonly leewaySeconds: number,
     private readonly now: () => number = Date.now,
-    private readonly maxVerified = 100_000,
+    private readonly maxVerified = 150_000,
   ) {}
 
   async verify(
@@ -134,6 +134,7 @@ export class ConnectTokenVerifier {
     } else if (qsh !== computeQsh(options.method, options.url)) {
       throw AuthErrors.qsh();
     }
+    if (tenant.state === 'deleted') throw AuthErrors.unknownTenant();
     if (tenant.state === 'disabled') throw AuthErrors.disabled();
     if (tenant.state === 'uninstalled') throw AuthErrors.uninstalled();
     return { tenant, claims };

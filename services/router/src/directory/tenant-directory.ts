@@ -108,7 +108,7 @@ export class TenantDirectory {
   /** Bumped by every invalidation: a load that started before one must not be cached. */
   private generation = 0;
   /** Cache statistics (for tests and metrics). */
-  readonly stats = { hits: 0, misses: 0, invalidations: 0 };
+  readonly stats = { hits: 0, misses: 0, invalidations: 0, revalidations: 0 };
 
   constructor(private readonly options: TenantDirectoryOptions) {
     this.now = options.now ?? Date.now;
@@ -239,6 +239,7 @@ export class TenantDirectory {
       this.options.logger?.warn({ err }, 'tenant revalidation failed; entries expire by their TTL');
       return;
     }
+    this.stats.revalidations++;
     const expiresAt = this.now() + this.options.ttlMs;
     for (const tenant of batch) {
       const keys = this.keysByTenant.get(tenant.id);

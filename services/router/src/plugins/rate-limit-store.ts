@@ -1,8 +1,9 @@
 import type { Redis } from '@rt/queue';
 
-/** What @fastify/rate-limit passes to a store's `incr` callback. */
-interface RateLimitResult {
+/** A key's count in its current window, this request included. */
+export interface RateLimitCount {
   current: number;
+  /** Milliseconds until the window ends. */
   ttl: number;
 }
 
@@ -13,6 +14,8 @@ interface WindowCount {
   pending: number;
   /** Increments sent to Redis whose reply has not come yet (still counted meanwhile). */
   flushing: number;
+  /** Redis acknowledged the key's expiry (set once per key and window, not on every flush). */
+  expirySet: boolean;
   windowEnd: number;
   redisKey: string;
   timeWindow: number;
@@ -29,9 +32,9 @@ export interface BatchedStoreOptions {
 }
 
 /**
- * A @fastify/rate-limit store that counts per key in fixed windows in Redis — shared by every
+ * Counts per key in fixed windows in Redis — shared by every
  * router instance of the region — without a Redis round trip per request: increments are
- * counted in memory and added to Redis in one pipeline (`INCRBY` + `PEXPIRE`) every `flushMs`;
+ * counted in memory and added to Redis in one pipeline (`INCRBY`, and `PEXPIRE` once per key) every `flushMs`;
  * the reply of INCRBY updates this instance's view of the region-wide count. A limit can thus be
  * overshot by at most what the other instances admitted within one flush interval — an
  * acceptable price for taking Redis off the hot path. Redis errors keep the local counts (they
@@ -64,12 +67,17 @@ export function batchedRedisStore(options: BatchedStoreOptions) {
     const t = now();
     if (t >= nextSweep) sweep(t);
     if (!dirty.length) return;
-    const batch: Array<[WindowCount, number]> = [];
+    const batch: Array<[WindowCount, number, number]> = [];
     const pipeline = options.redis.pipeline();
+    let command = 0;
     for (const c of dirty) {
-      batch.push([c, c.pending]);
+      batch.push([c, c.pending, command]);
       pipeline.incrby(c.redisKey, c.pending);
-      pipeline.pexpire(c.redisKey, c.timeWindow * 2);
+      command++;
+      if (!c.expirySet) {
+        pipeline.pexpire(c.redisKey, c.timeWindow * 2);
+        command++;
+      }
       c.flushing += c.pending;
       c.pending = 0;
     }
@@ -81,14 +89,15 @@ export function batchedRedisStore(options: BatchedStoreOptions) {
     };
     try {
       const results = await pipeline.exec();
-      batch.forEach(([c, flushed], i) => {
-        const [err, value] = results?.[i * 2] ?? [new Error('no reply'), null];
+      for (const [c, flushed, i] of batch) {
+        const [err, value] = results?.[i] ?? [new Error('no reply'), null];
         if (err) retry(c, flushed);
         else {
           c.flushing -= flushed;
           c.synced = Math.max(c.synced, Number(value));
+          if (!c.expirySet && results?.[i + 1] && !results[i + 1]![0]) c.expirySet = true;
         }
-      });
+      }
     } catch {
       for (const [c, flushed] of batch) retry(c, flushed);
     }
@@ -98,12 +107,9 @@ export function batchedRedisStore(options: BatchedStoreOptions) {
     }
   };
 
-  return class BatchedRedisStore {
-    incr(
-      key: string,
-      callback: (err: Error | null, result: RateLimitResult) => void,
-      timeWindow: number,
-    ): void {
+  return {
+    /** Counts one request of `key` in the current window of `timeWindow` ms; never waits. */
+    hit(key: string, timeWindow: number): RateLimitCount {
       const t = now();
       const windowStart = t - (t % timeWindow);
       const id = `${key}:${windowStart}`;
@@ -113,6 +119,7 @@ export function batchedRedisStore(options: BatchedStoreOptions) {
           synced: 0,
           pending: 0,
           flushing: 0,
+          expirySet: false,
           windowEnd: windowStart + timeWindow,
           redisKey: `${options.prefix}${id}`,
           timeWindow,
@@ -124,11 +131,7 @@ export function batchedRedisStore(options: BatchedStoreOptions) {
         timer = setTimeout(() => void flush(), flushMs);
         timer.unref();
       }
-      callback(null, { current: c.synced + c.flushing + c.pending, ttl: c.windowEnd - t });
-    }
-
-    child(): BatchedRedisStore {
-      return this;
-    }
+      return { current: c.synced + c.flushing + c.pending, ttl: c.windowEnd - t };
+    },
   };
 }

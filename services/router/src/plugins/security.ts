@@ -1,5 +1,4 @@
 import cors from '@fastify/cors';
-import rateLimit from '@fastify/rate-limit';
 import { AppError } from '@rt/http';
 import type { Redis } from '@rt/queue';
 import type { FastifyInstance } from 'fastify';
@@ -57,24 +56,29 @@ export const securityPlugin = fp<SecurityOptions>(
       exposedHeaders: ['ETag', 'Retry-After', 'X-Request-Id', 'Location'],
       maxAge: 600,
     });
-    await app.register(rateLimit, {
-      // One counter per tenant across all its routes. Only authenticated requests count; the
-      // entry router counts a forwarded request, the home router does not count it again.
-      global: true,
-      allowList: (request) => !request.auth || Boolean(request.auth.forwardedFrom),
-      hook: 'preHandler',
-      max: opts.rateLimitPerMinute,
-      timeWindow: 60_000,
-      store: batchedRedisStore({ redis: opts.redis, prefix: `${opts.keyPrefix}rl:` }) as never,
-      skipOnError: true,
-      // Never the client address: it may be stored only in the access log.
-      keyGenerator: (request) => request.auth?.tenant.id ?? 'unauthenticated',
-      errorResponseBuilder: (_request, context) =>
-        new AppError(
-          429,
-          'RATE_LIMITED',
-          `more than ${context.max} requests per minute for this site; retry in ${Math.ceil(context.ttl / 1000)} s`,
-        ),
+    // One counter per tenant across all its routes, after authentication (preHandler), keyed by
+    // the verified tenant id — never the client address: it may be stored only in the access log.
+    // Only authenticated requests count; the entry router counts a forwarded request, the home
+    // router does not count it again.
+    const counter = batchedRedisStore({ redis: opts.redis, prefix: `${opts.keyPrefix}rl:` });
+    const max = opts.rateLimitPerMinute;
+    const limit = String(max);
+    app.addHook('preHandler', (request, reply, done) => {
+      const auth = request.auth;
+      if (!auth || auth.forwardedFrom) return done();
+      const { current, ttl } = counter.hit(auth.tenant.id, 60_000);
+      const resetSeconds = String(Math.ceil(ttl / 1000));
+      reply.header('x-ratelimit-limit', limit);
+      reply.header('x-ratelimit-remaining', String(Math.max(0, max - current)));
+      reply.header('x-ratelimit-reset', resetSeconds);
+      if (current <= max) return done();
+      throw new AppError(
+        429,
+        'RATE_LIMITED',
+        `more than ${max} requests per minute for this site; retry in ${resetSeconds} s`,
+        undefined,
+        { 'retry-after': resetSeconds },
+      );
     });
   },
   { name: 'rt-security' },
