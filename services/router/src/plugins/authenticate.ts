@@ -109,6 +109,9 @@ export const authenticatePlugin = fp<AuthenticateOptions>(
         throw AuthErrors.invalid('forwarding token is invalid or not for this kind of route');
       }
       if (claims.reg !== opts.region) throw AuthErrors.invalid('forwarded to the wrong region');
+      // A hop names the entry router's request: that is what marks it as forwarded (counted
+      // once, never bounced back).
+      if (!claims.rid) throw AuthErrors.invalid('forwarding token without a request id');
       const tenant = await opts.directory.byId(claims.tid);
       if (!tenant) throw AuthErrors.unknownTenant();
       assertUsable(tenant);
