@@ -13,6 +13,7 @@ export {
   INTERNAL_TOKEN_ISSUER,
   INTERNAL_TOKEN_TTL_SECONDS,
   type InternalClaims,
+  type InternalSignerOptions,
   type InternalTokenSigner,
   type InternalTokenVerifier,
   type InternalVerifierOptions,

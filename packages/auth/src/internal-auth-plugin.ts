@@ -40,7 +40,8 @@ export const internalAuthPlugin = fp<InternalAuthOptions>(
       request.tenant = {
         tenantId: claims.tid,
         region: claims.reg,
-        requestId: claims.rid,
+        // Service tokens leave the request id to `x-request-id` (Fastify's request id).
+        requestId: claims.rid ?? String(request.id),
         kind: claims.kind,
         accountId: claims.sub,
         via: claims.via,

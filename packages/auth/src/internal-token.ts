@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, createSecretKey } from 'node:crypto';
 import { Unauthorized } from '@rt/http';
-import { createSigner, createVerifier } from 'fast-jwt';
+import { createVerifier } from 'fast-jwt';
 
 /** Issuer of every token the router mints; nothing else is accepted. */
 export const INTERNAL_TOKEN_ISSUER = 'rt-router';
@@ -41,8 +41,12 @@ export interface InternalClaims {
   tid: string;
   /** Tenant's home region the router resolved. */
   reg: string;
-  /** Request id, for correlating logs across services. */
-  rid: string;
+  /**
+   * Request id, for correlating logs across services. Forwarding tokens carry it; service tokens
+   * leave it out (the request id travels in `x-request-id`), so one token serves every request
+   * of the same tenant, kind and user within a second instead of being signed per request.
+   */
+  rid?: string;
   /** Kind of the route the router matched and authenticated the request for. */
   kind: RouteKind;
   /** Atlassian account id of the user (in-memory only, for permission checks). */
@@ -90,18 +94,61 @@ const ROUTE_KINDS: ReadonlySet<string> = new Set<RouteKind>([
   'internal',
 ]);
 
-/** Signs internal tokens of `purpose` (router; tests). */
-export function createInternalTokenSigner(secret: string, purpose: TokenPurpose): InternalTokenSigner {
-  const sign = createSigner({
-    key: secret,
-    algorithm: 'HS256',
-    iss: INTERNAL_TOKEN_ISSUER,
-    aud: TOKEN_AUDIENCES[purpose],
-    expiresIn: INTERNAL_TOKEN_TTL_SECONDS * 1000,
-  });
+/** Options of {@link createInternalTokenSigner}. */
+export interface InternalSignerOptions {
+  /** Clock in ms (tests). */
+  now?: () => number;
+}
+
+const JWT_HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+/** Tokens kept per second at most (a second's worth of distinct tenants and users). */
+const SIGNED_CACHE_MAX = 10_000;
+
+/**
+ * Signs internal tokens of `purpose` (router; tests): HS256 JWTs with `iss`, `aud` of the
+ * purpose, `iat` and `exp` (+{@link INTERNAL_TOKEN_TTL_SECONDS}), as {@link createInternalTokenVerifier}
+ * (fast-jwt) checks them. Signed by hand with one prepared key: the router signs on every
+ * proxied request. Claims without `rid` are the same for every request of a tenant, kind and
+ * user, so their token is reused within the second it was signed in (same `iat`).
+ */
+export function createInternalTokenSigner(
+  secret: string,
+  purpose: TokenPurpose,
+  options: InternalSignerOptions = {},
+): InternalTokenSigner {
+  const now = options.now ?? Date.now;
+  const key = createSecretKey(Buffer.from(secret, 'utf8'));
+  const aud = TOKEN_AUDIENCES[purpose];
+  let second = -1;
+  const signed = new Map<string, string>();
   return (claims) => {
     if (!ROUTE_KINDS.has(claims.kind)) throw new Error(`unknown route kind ${String(claims.kind)}`);
-    return sign({ ...claims });
+    const iat = Math.floor(now() / 1000);
+    if (iat !== second) {
+      second = iat;
+      signed.clear();
+    }
+    const cacheKey = claims.rid === undefined ? JSON.stringify(claims) : undefined;
+    if (cacheKey !== undefined) {
+      const token = signed.get(cacheKey);
+      if (token !== undefined) return token;
+    }
+    const payload = Buffer.from(
+      JSON.stringify({
+        ...claims,
+        iat,
+        exp: iat + INTERNAL_TOKEN_TTL_SECONDS,
+        iss: INTERNAL_TOKEN_ISSUER,
+        aud,
+      }),
+    ).toString('base64url');
+    const input = `${JWT_HEADER}.${payload}`;
+    const token = `${input}.${createHmac('sha256', key).update(input).digest('base64url')}`;
+    if (cacheKey !== undefined) {
+      if (signed.size >= SIGNED_CACHE_MAX) signed.clear();
+      signed.set(cacheKey, token);
+    }
+    return token;
   };
 }
 
@@ -132,7 +179,11 @@ export function createInternalTokenVerifier(
   });
   return (token) => {
     const claims = verify(token) as InternalClaims;
-    if (typeof claims.tid !== 'string' || typeof claims.reg !== 'string' || typeof claims.rid !== 'string') {
+    if (
+      typeof claims.tid !== 'string' ||
+      typeof claims.reg !== 'string' ||
+      (claims.rid !== undefined && typeof claims.rid !== 'string')
+    ) {
       throw new Error('internal token lacks tenant claims');
     }
     if (typeof claims.kind !== 'string' || !kinds.has(claims.kind)) {

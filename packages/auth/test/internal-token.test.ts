@@ -60,4 +60,20 @@ describe('internal tokens: one purpose and kind each', () => {
       'INTERNAL_TOKEN_INVALID',
     );
   });
+
+  it('reuses a token without a request id within its second, never across claims or seconds', () => {
+    let t = Math.floor(Date.now() / 1000) * 1000 + 250;
+    const sign = createInternalTokenSigner(secret, 'service', { now: () => t });
+    const { rid: _rid, ...noRid } = claims;
+    const first = sign(noRid);
+    expect(sign({ ...noRid })).toBe(first);
+    expect(sign({ ...noRid, sub: 'user-2' })).not.toBe(first);
+    expect(sign({ ...noRid, tid: 't-2' })).not.toBe(first);
+    expect(sign(claims)).not.toBe(sign({ ...claims, rid: 'r-2' })); // the request id is signed in
+    t += 1000;
+    const next = sign(noRid);
+    expect(next).not.toBe(first);
+    const verifyAt = createInternalTokenVerifier(secret, { purpose: 'service', kinds: ['api'] });
+    expect(verifyAt(next)).toMatchObject({ ...noRid, iss: 'rt-router', aud: 'rt-service' });
+  });
 });

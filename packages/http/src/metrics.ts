@@ -29,15 +29,19 @@ export const metricsPlugin = fp<{ service: string; collectDefault?: boolean }>(
       registers: [registry],
     });
     app.decorate('metrics', registry);
-    app.addHook('onResponse', async (request, reply) => {
-      duration.observe(
-        {
-          method: request.method,
-          route: request.routeOptions.url ?? 'unmatched',
-          status: String(reply.statusCode),
-        },
-        reply.elapsedTime / 1000,
-      );
+    // One labelled child per (method, route, status), looked up by a flat key: prom-client would
+    // otherwise hash a label object on every observation. Routes are patterns, so the map stays small.
+    const series = new Map<string, { observe(value: number): void }>();
+    app.addHook('onResponse', (request, reply, done) => {
+      const route = request.routeOptions.url ?? 'unmatched';
+      const key = `${request.method} ${reply.statusCode} ${route}`;
+      let child = series.get(key);
+      if (!child) {
+        child = duration.labels({ method: request.method, route, status: String(reply.statusCode) });
+        series.set(key, child);
+      }
+      child.observe(reply.elapsedTime / 1000);
+      done();
     });
   },
   { name: 'rt-metrics' },

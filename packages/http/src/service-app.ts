@@ -9,6 +9,7 @@ import Fastify, {
   type RawRequestDefaultExpression,
   type RawServerDefault,
 } from 'fastify';
+import type { Logger } from 'pino';
 import { errorHandlerPlugin, frameworkErrorResponse } from './error-handler.js';
 import { type HealthOptions, healthPlugin } from './health.js';
 import { loggerOptions, pathOnly } from './logger.js';
@@ -70,8 +71,10 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
 
   // Our own request log line: method, path (query stripped — it may hold ?jwt=), status, time.
   // Deliberately without the remote address: only the router's access log may hold an IP.
-  app.addHook('onResponse', async (request, reply) => {
-    if (request.routeOptions.config?.public && reply.statusCode < 400) return;
+  app.addHook('onResponse', (request, reply, done) => {
+    // Below info (production's warn), nothing to build: the hook returns at once.
+    if ((request.log as Partial<Logger>).isLevelEnabled?.('info') === false) return done();
+    if (request.routeOptions.config?.public && reply.statusCode < 400) return done();
     request.log.info(
       {
         method: request.method,
@@ -81,6 +84,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
       },
       'request completed',
     );
+    done();
   });
 
   app.register(errorHandlerPlugin);

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { SecretBox } from '@rt/auth';
 import { publishTenantChanged } from '@rt/directory';
 import { createRedis } from '@rt/queue';
-import { testRedisUrl } from '@rt/testing';
+import { mintConnectToken, testRedisUrl } from '@rt/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConnectTokenVerifier } from '../src/auth/connect-jwt.js';
 import { TenantDirectory } from '../src/directory/tenant-directory.js';
 import { createFixture, type Fixture } from './harness.js';
 
@@ -69,5 +70,80 @@ describe('TenantDirectory cache', () => {
     dir.invalidate('00000000-0000-4000-8000-000000000000');
     expect((await dir.byClientKey('not-yet'))?.clientKey).toBe('not-yet');
     expect(await dir.byId('not-a-uuid')).toBeNull();
+  });
+
+  it('revalidates records read near their TTL by revision: same revision kept, a change dropped', async () => {
+    let now = 5_000_000;
+    const dir = new TenantDirectory({ pool: fx.pool, secretBox: box, ttlMs: 60_000, now: () => now });
+    const revalidated = async (count: number) => {
+      while (dir.stats.revalidations < count) await new Promise((r) => setTimeout(r, 20));
+    };
+    const first = await dir.byClientKey('cache-a');
+    now += 50_000; // last quarter of the TTL: the read queues a revalidation
+    expect(await dir.byClientKey('cache-a')).toBe(first);
+    await revalidated(1);
+    now += 40_000; // past the first TTL: still the same record, no new load
+    expect(await dir.byClientKey('cache-a')).toBe(first);
+    expect(dir.stats.misses).toBe(1);
+
+    // A change that bumps the revision (as every directory write does) but whose message was lost.
+    await fx.db.tenant.update({
+      where: { id: tenantId },
+      data: { homeRegion: 'US', revision: { increment: 1 } },
+    });
+    now += 10_000; // the last quarter of the extended TTL
+    expect((await dir.byClientKey('cache-a'))?.homeRegion).toBe('EU');
+    await revalidated(2);
+    expect((await dir.byClientKey('cache-a'))?.homeRegion).toBe('US');
+    expect(dir.stats.misses).toBe(2);
+    await fx.db.tenant.update({
+      where: { id: tenantId },
+      data: { homeRegion: 'EU', revision: { increment: 1 } },
+    });
+  });
+
+  it('checks a cached Connect token again on every use, and verifies it anew once the record changed', async () => {
+    const t = await fx.db.tenant.create({
+      data: {
+        clientKey: 'cache-jwt',
+        baseUrl: 'https://cache-jwt.atlassian.net/wiki',
+        homeRegion: 'EU',
+        sharedSecretEnc: new Uint8Array(box.seal('old-secret', 'cache-jwt')),
+      },
+    });
+    let now = Date.now();
+    const dir = new TenantDirectory({ pool: fx.pool, secretBox: box, ttlMs: 60_000 });
+    const verifier = new ConnectTokenVerifier(dir, 30, () => now);
+    const request = { method: 'GET', url: '/api/v1/layouts', allowContextQsh: true };
+    const token = mintConnectToken({ clientKey: 'cache-jwt', sharedSecret: 'old-secret', context: true });
+    const first = await verifier.verify(token, request);
+    expect((await verifier.verify(token, request)).tenant).toBe(first.tenant);
+    // Per use: the route's qsh rule and the expiry.
+    await expect(verifier.verify(token, { ...request, allowContextQsh: false })).rejects.toMatchObject({
+      statusCode: 401,
+    });
+    now += 600_000;
+    await expect(verifier.verify(token, request)).rejects.toMatchObject({ statusCode: 401 });
+    now = Date.now();
+
+    // Reinstalled with a new secret: the old token is refused although it verified before.
+    const again = mintConnectToken({
+      clientKey: 'cache-jwt',
+      sharedSecret: 'old-secret',
+      context: true,
+      accountId: 'u',
+    });
+    await verifier.verify(again, request);
+    await fx.db.tenant.update({
+      where: { id: t.id },
+      data: {
+        sharedSecretEnc: new Uint8Array(box.seal('new-secret', 'cache-jwt')),
+        revision: { increment: 1 },
+      },
+    });
+    dir.invalidate(t.id);
+    await expect(verifier.verify(again, request)).rejects.toMatchObject({ statusCode: 401 });
+    const fresh = mintConnectToken({ clientKey: 'cache-jwt', sharedSecret: 'new-secret', context: true });
+    expect((await verifier.verify(fresh, request)).tenant.id).toBe(t.id);
   });
 });

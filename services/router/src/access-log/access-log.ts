@@ -35,6 +35,8 @@ export const accessLogFileName = (time: Date): string => `access-${time.toISOStr
 export class DailyFileAccessLog implements AccessLogWriter {
   private stream?: WriteStream;
   private day = '';
+  /** `YYYY-MM-DD` of the open file. */
+  private dayPrefix = '';
   private pending = '';
   private pendingLines = 0;
   private timer?: NodeJS.Timeout;
@@ -48,12 +50,16 @@ export class DailyFileAccessLog implements AccessLogWriter {
   }
 
   write(entry: AccessLogEntry): void {
-    const name = accessLogFileName(this.now());
-    if (name !== this.day) {
-      this.flush();
-      this.stream?.end();
-      this.stream = createWriteStream(join(this.directory, name), { flags: 'a', mode: 0o640 });
-      this.day = name;
+    // The clock is read only when the entry's own UTC day (its ISO time) is not the open file's.
+    if (!this.dayPrefix || !entry.time.startsWith(this.dayPrefix)) {
+      const name = accessLogFileName(this.now());
+      if (name !== this.day) {
+        this.flush();
+        this.stream?.end();
+        this.stream = createWriteStream(join(this.directory, name), { flags: 'a', mode: 0o640 });
+        this.day = name;
+        this.dayPrefix = name.slice('access-'.length, 'access-'.length + 10);
+      }
     }
     this.pending += `${JSON.stringify(entry)}\n`;
     if (++this.pendingLines >= 256) this.flush();

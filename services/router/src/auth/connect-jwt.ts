@@ -52,17 +52,40 @@ const parseSegment = (segment: string | undefined): Record<string, unknown> => {
 export class ConnectTokenVerifier {
   /** HMAC key per cached tenant record (dropped with the record). */
   private readonly keys = new WeakMap<TenantRecord, KeyObject>();
+  /**
+   * Tokens whose signature was verified, by token string, with the tenant record (hence the
+   * secret) that verified them. The front end sends the same context token for up to 15
+   * minutes, so parsing and HMAC run once per token; exp, nbf, iat, qsh and the tenant's state
+   * are still checked on every request, and a token is verified again as soon as the tenant's
+   * record was reloaded (an invalidation: e.g. a reinstall with a new secret). Oldest first out.
+   */
+  private readonly verified = new Map<string, { tenant: TenantRecord; claims: ConnectClaims }>();
 
   constructor(
     private readonly directory: TenantDirectory,
     private readonly leewaySeconds: number,
     private readonly now: () => number = Date.now,
+    private readonly maxVerified = 150_000,
   ) {}
 
   async verify(
     token: string,
     options: ConnectVerifyOptions,
   ): Promise<{ tenant: TenantRecord; claims: ConnectClaims }> {
+    const known = this.verified.get(token);
+    if (known) {
+      const tenant = await this.directory.byClientKey(known.claims.iss);
+      if (tenant === known.tenant) {
+        try {
+          return this.checkClaims(tenant, known.claims, options);
+        } catch (err) {
+          this.verified.delete(token);
+          throw err;
+        }
+      }
+      this.verified.delete(token);
+    }
+
     const parts = token.split('.');
     if (parts.length !== 3) throw AuthErrors.invalid('malformed');
     const header = parseSegment(parts[0]);
@@ -82,8 +105,23 @@ export class ConnectTokenVerifier {
       throw AuthErrors.invalid('bad signature');
     }
 
+    const verified = this.checkClaims(tenant, payload as unknown as ConnectClaims, options);
+    if (this.verified.size >= this.maxVerified) {
+      const oldest = this.verified.keys().next().value;
+      if (oldest !== undefined) this.verified.delete(oldest);
+    }
+    this.verified.set(token, verified);
+    return verified;
+  }
+
+  /** The checks of a signed token that depend on time, the request and the tenant's state. */
+  private checkClaims(
+    tenant: TenantRecord,
+    claims: ConnectClaims,
+    options: ConnectVerifyOptions,
+  ): { tenant: TenantRecord; claims: ConnectClaims } {
     const now = this.now() / 1000;
-    const { exp, nbf, iat, qsh } = payload;
+    const { exp, nbf, iat, qsh } = claims as unknown as Record<string, unknown>;
     if (typeof exp !== 'number') throw AuthErrors.invalid('exp is missing');
     if (exp + this.leewaySeconds <= now) throw AuthErrors.expired();
     if (nbf !== undefined && (typeof nbf !== 'number' || nbf - this.leewaySeconds > now))
@@ -96,9 +134,10 @@ export class ConnectTokenVerifier {
     } else if (qsh !== computeQsh(options.method, options.url)) {
       throw AuthErrors.qsh();
     }
+    if (tenant.state === 'deleted') throw AuthErrors.unknownTenant();
     if (tenant.state === 'disabled') throw AuthErrors.disabled();
     if (tenant.state === 'uninstalled') throw AuthErrors.uninstalled();
-    return { tenant, claims: payload as unknown as ConnectClaims };
+    return { tenant, claims };
   }
 
   private keyFor(tenant: TenantRecord): KeyObject {

@@ -8,17 +8,18 @@ import type { AccessLogWriter } from '../access-log/access-log.js';
  */
 export const accessLogPlugin = fp<{ writer: AccessLogWriter }>(
   async (app: FastifyInstance, { writer }) => {
-    app.addHook('onResponse', async (request, reply) => {
+    app.addHook('onResponse', (request, reply, done) => {
       writer.write({
         time: new Date().toISOString(),
         method: request.method,
-        route: request.routeOptions.url ?? 'unmatched',
+        route: request.routeConfig?.url ?? 'unmatched',
         status: reply.statusCode,
         durationMs: Math.round(reply.elapsedTime * 100) / 100,
         ip: request.auth?.clientIp ?? request.ip,
         tenantId: request.auth?.tenant.id ?? null,
         requestId: String(request.id),
       });
+      done();
     });
     app.addHook('onClose', async () => writer.close());
   },

@@ -109,6 +109,9 @@ export const authenticatePlugin = fp<AuthenticateOptions>(
         throw AuthErrors.invalid('forwarding token is invalid or not for this kind of route');
       }
       if (claims.reg !== opts.region) throw AuthErrors.invalid('forwarded to the wrong region');
+      // A hop names the entry router's request: that is what marks it as forwarded (counted
+      // once, never bounced back).
+      if (!claims.rid) throw AuthErrors.invalid('forwarding token without a request id');
       const tenant = await opts.directory.byId(claims.tid);
       if (!tenant) throw AuthErrors.unknownTenant();
       assertUsable(tenant);
@@ -164,7 +167,7 @@ export const authenticatePlugin = fp<AuthenticateOptions>(
     };
 
     app.addHook('onRequest', async (request: FastifyRequest) => {
-      const config = request.routeOptions.config;
+      const config = request.routeConfig;
       if (!config?.tenantAuth) {
         // A forwarding token is a credential of tenant routes only; anywhere else it is refused
         // rather than ignored, so a hop can never land on an ops or internal route.
@@ -173,7 +176,7 @@ export const authenticatePlugin = fp<AuthenticateOptions>(
       }
       const kind = config.kind as TenantRouteKind;
       if (!TENANT_ROUTE_KINDS.has(kind)) {
-        throw new Error(`route ${request.routeOptions.url} authenticates tenants but has kind ${kind}`);
+        throw new Error(`route ${config.url} authenticates tenants but has kind ${kind}`);
       }
       if (request.forwardingToken) {
         request.auth = await forwarded(request.forwardingToken, kind, request);

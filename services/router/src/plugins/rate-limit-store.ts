@@ -1,8 +1,9 @@
 import type { Redis } from '@rt/queue';
 
-/** What @fastify/rate-limit passes to a store's `incr` callback. */
-interface RateLimitResult {
+/** A key's count in its current window, this request included. */
+export interface RateLimitCount {
   current: number;
+  /** Milliseconds until the window ends. */
   ttl: number;
 }
 
@@ -11,6 +12,10 @@ interface WindowCount {
   synced: number;
   /** Local increments not yet flushed. */
   pending: number;
+  /** Increments sent to Redis whose reply has not come yet (still counted meanwhile). */
+  flushing: number;
+  /** Redis acknowledged the key's expiry (set once per key and window, not on every flush). */
+  expirySet: boolean;
   windowEnd: number;
   redisKey: string;
   timeWindow: number;
@@ -27,9 +32,9 @@ export interface BatchedStoreOptions {
 }
 
 /**
- * A @fastify/rate-limit store that counts per key in fixed windows in Redis — shared by every
+ * Counts per key in fixed windows in Redis — shared by every
  * router instance of the region — without a Redis round trip per request: increments are
- * counted in memory and added to Redis in one pipeline (`INCRBY` + `PEXPIRE`) every `flushMs`;
+ * counted in memory and added to Redis in one pipeline (`INCRBY`, and `PEXPIRE` once per key) every `flushMs`;
  * the reply of INCRBY updates this instance's view of the region-wide count. A limit can thus be
  * overshot by at most what the other instances admitted within one flush interval — an
  * acceptable price for taking Redis off the hot path. Redis errors keep the local counts (they
@@ -39,42 +44,72 @@ export function batchedRedisStore(options: BatchedStoreOptions) {
   const flushMs = options.flushMs ?? 50;
   const now = options.now ?? Date.now;
   const counts = new Map<string, WindowCount>();
+  /**
+   * Counts with increments not yet flushed: a flush touches only these, never every tenant seen
+   * in the window (100 000 tenants would otherwise mean 100 000 map entries walked per flush).
+   */
+  let dirty: WindowCount[] = [];
+  /** When ended windows are next dropped (once per shortest window, not on every flush). */
+  let nextSweep = 0;
   let timer: NodeJS.Timeout | undefined;
+
+  const sweep = (t: number) => {
+    let window = Number.POSITIVE_INFINITY;
+    for (const [key, c] of counts) {
+      if (c.windowEnd < t && c.pending === 0 && c.flushing === 0) counts.delete(key);
+      else window = Math.min(window, c.timeWindow);
+    }
+    nextSweep = t + (Number.isFinite(window) ? window : 60_000);
+  };
 
   const flush = async () => {
     timer = undefined;
-    const batch: Array<[WindowCount, number]> = [];
-    const pipeline = options.redis.pipeline();
     const t = now();
-    for (const [key, c] of counts) {
-      if (c.pending > 0) {
-        batch.push([c, c.pending]);
-        pipeline.incrby(c.redisKey, c.pending);
+    if (t >= nextSweep) sweep(t);
+    if (!dirty.length) return;
+    const batch: Array<[WindowCount, number, number]> = [];
+    const pipeline = options.redis.pipeline();
+    let command = 0;
+    for (const c of dirty) {
+      batch.push([c, c.pending, command]);
+      pipeline.incrby(c.redisKey, c.pending);
+      command++;
+      if (!c.expirySet) {
         pipeline.pexpire(c.redisKey, c.timeWindow * 2);
-        c.pending = 0;
-      } else if (c.windowEnd < t) {
-        counts.delete(key);
+        command++;
       }
+      c.flushing += c.pending;
+      c.pending = 0;
     }
-    if (!batch.length) return;
+    dirty = [];
+    const retry = (c: WindowCount, flushed: number) => {
+      c.flushing -= flushed;
+      if (c.pending === 0) dirty.push(c);
+      c.pending += flushed;
+    };
     try {
       const results = await pipeline.exec();
-      batch.forEach(([c, flushed], i) => {
-        const [err, value] = results?.[i * 2] ?? [new Error('no reply'), null];
-        if (err) c.pending += flushed;
-        else c.synced = Math.max(c.synced, Number(value));
-      });
+      for (const [c, flushed, i] of batch) {
+        const [err, value] = results?.[i] ?? [new Error('no reply'), null];
+        if (err) retry(c, flushed);
+        else {
+          c.flushing -= flushed;
+          c.synced = Math.max(c.synced, Number(value));
+          if (!c.expirySet && results?.[i + 1] && !results[i + 1]![0]) c.expirySet = true;
+        }
+      }
     } catch {
-      for (const [c, flushed] of batch) c.pending += flushed;
+      for (const [c, flushed] of batch) retry(c, flushed);
+    }
+    if (dirty.length && !timer) {
+      timer = setTimeout(() => void flush(), flushMs);
+      timer.unref();
     }
   };
 
-  return class BatchedRedisStore {
-    incr(
-      key: string,
-      callback: (err: Error | null, result: RateLimitResult) => void,
-      timeWindow: number,
-    ): void {
+  return {
+    /** Counts one request of `key` in the current window of `timeWindow` ms; never waits. */
+    hit(key: string, timeWindow: number): RateLimitCount {
       const t = now();
       const windowStart = t - (t % timeWindow);
       const id = `${key}:${windowStart}`;
@@ -83,22 +118,20 @@ export function batchedRedisStore(options: BatchedStoreOptions) {
         c = {
           synced: 0,
           pending: 0,
+          flushing: 0,
+          expirySet: false,
           windowEnd: windowStart + timeWindow,
           redisKey: `${options.prefix}${id}`,
           timeWindow,
         };
         counts.set(id, c);
       }
-      c.pending++;
+      if (c.pending++ === 0) dirty.push(c);
       if (!timer) {
         timer = setTimeout(() => void flush(), flushMs);
         timer.unref();
       }
-      callback(null, { current: c.synced + c.pending, ttl: c.windowEnd - t });
-    }
-
-    child(): BatchedRedisStore {
-      return this;
-    }
+      return { current: c.synced + c.flushing + c.pending, ttl: c.windowEnd - t };
+    },
   };
 }

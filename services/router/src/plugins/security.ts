@@ -1,10 +1,9 @@
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import { AppError } from '@rt/http';
 import type { Redis } from '@rt/queue';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import helmet from 'helmet';
 import { batchedRedisStore } from './rate-limit-store.js';
 
 /** Options of {@link securityPlugin}. */
@@ -17,19 +16,38 @@ export interface SecurityOptions {
 }
 
 /**
- * Security headers (helmet, HSTS one year with subdomains), CORS for the configured origins only,
+ * The security headers of every answer, computed once by helmet at start-up: they depend on
+ * nothing in the request, and @fastify/helmet would rebuild helmet's middleware chain (CSP
+ * parsing included) on every request. HSTS one year with subdomains; routes that serve a page
+ * (the API reference, the ops console) override the CSP on their own answers.
+ */
+export const SECURITY_HEADERS: ReadonlyArray<readonly [name: string, value: string]> = (() => {
+  const headers: Array<[string, string]> = [];
+  const response = {
+    setHeader: (name: string, value: string) => void headers.push([name.toLowerCase(), String(value)]),
+    removeHeader: () => undefined,
+  };
+  helmet({
+    hsts: { maxAge: 31_536_000, includeSubDomains: true, preload: false },
+    // Images served through the router are embedded by Confluence pages on other origins.
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+    // The router answers JSON only; a strict CSP costs nothing.
+    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+  })({} as never, response as never, () => undefined);
+  return headers;
+})();
+
+/**
+ * Security headers ({@link SECURITY_HEADERS}), CORS for the configured origins only,
  * and a per-tenant rate limit in Redis (shared by all router instances of the region, see
  * {@link batchedRedisStore}); it runs after authentication (preHandler), keyed by the verified
  * tenant id.
  */
 export const securityPlugin = fp<SecurityOptions>(
   async (app: FastifyInstance, opts) => {
-    await app.register(helmet, {
-      hsts: { maxAge: 31_536_000, includeSubDomains: true, preload: false },
-      // Images served through the router are embedded by Confluence pages on other origins.
-      crossOriginResourcePolicy: { policy: 'cross-origin' },
-      // The router answers JSON only; a strict CSP costs nothing.
-      contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    app.addHook('onRequest', (_request, reply, done) => {
+      for (const [name, value] of SECURITY_HEADERS) reply.header(name, value);
+      done();
     });
     await app.register(cors, {
       origin: opts.corsOrigins.length ? opts.corsOrigins : false,
@@ -38,24 +56,29 @@ export const securityPlugin = fp<SecurityOptions>(
       exposedHeaders: ['ETag', 'Retry-After', 'X-Request-Id', 'Location'],
       maxAge: 600,
     });
-    await app.register(rateLimit, {
-      // One counter per tenant across all its routes. Only authenticated requests count; the
-      // entry router counts a forwarded request, the home router does not count it again.
-      global: true,
-      allowList: (request) => !request.auth || Boolean(request.auth.forwardedFrom),
-      hook: 'preHandler',
-      max: opts.rateLimitPerMinute,
-      timeWindow: 60_000,
-      store: batchedRedisStore({ redis: opts.redis, prefix: `${opts.keyPrefix}rl:` }) as never,
-      skipOnError: true,
-      // Never the client address: it may be stored only in the access log.
-      keyGenerator: (request) => request.auth?.tenant.id ?? 'unauthenticated',
-      errorResponseBuilder: (_request, context) =>
-        new AppError(
-          429,
-          'RATE_LIMITED',
-          `more than ${context.max} requests per minute for this site; retry in ${Math.ceil(context.ttl / 1000)} s`,
-        ),
+    // One counter per tenant across all its routes, after authentication (preHandler), keyed by
+    // the verified tenant id — never the client address: it may be stored only in the access log.
+    // Only authenticated requests count; the entry router counts a forwarded request, the home
+    // router does not count it again.
+    const counter = batchedRedisStore({ redis: opts.redis, prefix: `${opts.keyPrefix}rl:` });
+    const max = opts.rateLimitPerMinute;
+    const limit = String(max);
+    app.addHook('preHandler', (request, reply, done) => {
+      const auth = request.auth;
+      if (!auth || auth.forwardedFrom) return done();
+      const { current, ttl } = counter.hit(auth.tenant.id, 60_000);
+      const resetSeconds = String(Math.ceil(ttl / 1000));
+      reply.header('x-ratelimit-limit', limit);
+      reply.header('x-ratelimit-remaining', String(Math.max(0, max - current)));
+      reply.header('x-ratelimit-reset', resetSeconds);
+      if (current <= max) return done();
+      throw new AppError(
+        429,
+        'RATE_LIMITED',
+        `more than ${max} requests per minute for this site; retry in ${resetSeconds} s`,
+        undefined,
+        { 'retry-after': resetSeconds },
+      );
     });
   },
   { name: 'rt-security' },

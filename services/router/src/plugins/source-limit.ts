@@ -53,18 +53,19 @@ export const sourceLimitPlugin = fp<SourceLimitOptions>(
 
     const sourceOf = (request: FastifyRequest) =>
       createHmac('sha256', key).update(request.ip).digest('base64url').slice(0, 22);
-    const applies = (request: FastifyRequest) =>
-      !request.routeOptions.config?.public && !request.forwardingToken;
+    const applies = (request: FastifyRequest) => !request.routeConfig?.public && !request.forwardingToken;
 
-    app.addHook('onRequest', async (request) => {
-      if (!applies(request)) return;
+    // A callback hook that returns at once while no source is blocked (the normal case): the
+    // source hash is computed only when there is something to compare it with.
+    app.addHook('onRequest', (request, _reply, done) => {
+      if (blocked.size === 0 || !applies(request)) return done();
       const source = sourceOf(request);
       const until = blocked.get(source);
-      if (until === undefined) return;
+      if (until === undefined) return done();
       const t = now();
       if (until <= t) {
         blocked.delete(source);
-        return;
+        return done();
       }
       refused.inc();
       throw new AppError(

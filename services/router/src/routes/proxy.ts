@@ -104,16 +104,6 @@ const rebuiltPath = (request: FastifyRequest, prefix: string): string => {
   return segments.length ? `${prefix}${joinSegments(segments, trailingSlash)}` : `${prefix}/`;
 };
 
-/** The path on the regional service (its own prefix where it differs from the public one). */
-const upstreamPathOf = (request: FastifyRequest): string => {
-  const config = request.routeOptions.config;
-  return rebuiltPath(request, config.upstreamPrefix ?? config.proxyPrefix!);
-};
-
-/** The public path, rebuilt the same way (a hop to the home region's router). */
-const publicPathOf = (request: FastifyRequest): string =>
-  rebuiltPath(request, request.routeOptions.config.proxyPrefix!);
-
 /**
  * Proxies authenticated requests to the tenant's home region with @fastify/reply-from (undici
  * pools, bodies streamed both ways, never buffered): to this region's service with a fresh internal
@@ -135,7 +125,7 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
   // Bodies stay streams: the router neither parses nor buffers them.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (request, payload, done) => {
-    const limit = request.routeOptions.config.upload ? opts.uploadLimitBytes : opts.bodyLimitBytes;
+    const limit = request.routeConfig.upload ? opts.uploadLimitBytes : opts.bodyLimitBytes;
     const declared = Number(request.headers['content-length'] ?? 0);
     if (declared > limit) {
       done(new PayloadTooLarge(`request body is larger than ${limit} bytes`), undefined);
@@ -162,87 +152,98 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
     }
   };
 
-  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-    const auth = request.auth!;
-    const kind = request.routeOptions.config.kind as TenantRouteKind;
-    let tenant = auth.tenant;
-    if (tenant.homeRegion !== opts.region && auth.forwardedFrom) {
-      // The entry router believed the tenant lives here; re-read before bouncing it back.
-      opts.directory.invalidate(tenant.id);
-      tenant = (await opts.directory.byId(tenant.id)) ?? tenant;
-      if (tenant.homeRegion !== opts.region) throw relocating();
-    }
+  // The query the services get: without `jwt` (the Atlassian token never travels past the router).
+  const queryString: ReplyFromOptions['queryString'] = (_search, _url, request) =>
+    queryWithoutJwt((request as FastifyRequest).target.query);
+  const noRetry = () => null;
 
-    if (tenant.homeRegion !== opts.region) {
-      const home = opts.regions.regions.find((r) => r.id === tenant.homeRegion);
-      if (!home)
+  /** One handler per proxied route, bound to the route's service, prefixes and kind. */
+  const handlerFor = (route: ProxyRoute) => {
+    const kind = route.kind;
+    const serviceUrl = opts.services[route.service];
+    const upstreamPrefix = route.upstreamPrefix ?? route.prefix;
+    return async (request: FastifyRequest, reply: FastifyReply) => {
+      const auth = request.auth!;
+      let tenant = auth.tenant;
+      if (tenant.homeRegion !== opts.region && auth.forwardedFrom) {
+        // The entry router believed the tenant lives here; re-read before bouncing it back.
+        opts.directory.invalidate(tenant.id);
+        tenant = (await opts.directory.byId(tenant.id)) ?? tenant;
+        if (tenant.homeRegion !== opts.region) throw relocating();
+      }
+
+      if (tenant.homeRegion !== opts.region) {
+        const home = opts.regions.regions.find((r) => r.id === tenant.homeRegion);
+        if (!home)
+          throw new ServiceUnavailable(
+            'REGION_UNAVAILABLE',
+            `region ${tenant.homeRegion} is not configured`,
+            30,
+          );
+        // The hop carries the kind of the route this router matched, signed: the home router
+        // serves it only on a route of the same kind.
+        const hop = opts.signForwardingToken({
+          tid: tenant.id,
+          reg: home.id,
+          rid: String(request.id),
+          kind,
+          sub: auth.accountId,
+          via: auth.via,
+          cip: auth.clientIp ?? request.ip,
+          ...(auth.forgeSystemToken ? { fst: forgeTokenDigest(auth.forgeSystemToken) } : {}),
+        });
+        // The home router serves the same public route, so the hop keeps the public path.
+        return reply.from(`${home.baseUrl}${rebuiltPath(request, route.prefix)}`, {
+          queryString,
+          retryDelay: noRetry,
+          onError,
+          rewriteRequestHeaders: (_req, headers) =>
+            upstreamHeaders(headers, {
+              [FORWARDED_HEADER]: hop,
+              'x-request-id': String(request.id),
+              ...(auth.forgeSystemToken ? { [FORGE_SYSTEM_TOKEN_HEADER]: auth.forgeSystemToken } : {}),
+            }) as never,
+        });
+      }
+
+      // The freeze is a property of the matched route (front-end writes), not of the URL's spelling.
+      if (tenant.frozenByMigration && kind === 'api' && !SAFE_METHODS.has(request.method)) {
         throw new ServiceUnavailable(
-          'REGION_UNAVAILABLE',
-          `region ${tenant.homeRegion} is not configured`,
-          30,
+          'TENANT_MIGRATING',
+          'the site is being moved to another region; changes are paused until the move completes',
+          MIGRATION_RETRY_AFTER_SECONDS,
         );
-      // The hop carries the kind of the route this router matched, signed: the home router
-      // serves it only on a route of the same kind.
-      const hop = opts.signForwardingToken({
+      }
+
+      // No request id in the service token (it travels in x-request-id): the signer then reuses
+      // one token per tenant, kind and user within a second.
+      const token = opts.signServiceToken({
         tid: tenant.id,
-        reg: home.id,
-        rid: String(request.id),
+        reg: opts.region,
         kind,
         sub: auth.accountId,
         via: auth.via,
-        cip: auth.clientIp ?? request.ip,
         ...(auth.forgeSystemToken ? { fst: forgeTokenDigest(auth.forgeSystemToken) } : {}),
       });
-      // The home router serves the same public route, so the hop keeps the public path.
-      return reply.from(`${home.baseUrl}${publicPathOf(request)}`, {
-        queryString: () => queryWithoutJwt(request.target.query),
-        retryDelay: () => null,
+      return reply.from(`${serviceUrl}${rebuiltPath(request, upstreamPrefix)}`, {
+        queryString,
+        retryDelay: noRetry,
         onError,
         rewriteRequestHeaders: (_req, headers) =>
           upstreamHeaders(headers, {
-            [FORWARDED_HEADER]: hop,
+            authorization: `Bearer ${token}`,
             'x-request-id': String(request.id),
-            ...(auth.forgeSystemToken ? { [FORGE_SYSTEM_TOKEN_HEADER]: auth.forgeSystemToken } : {}),
+            // The service hands it back with its permission question; the router then calls
+            // `app.apiBaseUrl` with it (a Forge tenant has no shared secret to sign with). The
+            // digest in the service token binds it to this request.
+            ...(auth.forgeSystemToken ? { [RELAYED_FORGE_TOKEN_HEADER]: auth.forgeSystemToken } : {}),
           }) as never,
       });
-    }
-
-    // The freeze is a property of the matched route (front-end writes), not of the URL's spelling.
-    if (tenant.frozenByMigration && kind === 'api' && !SAFE_METHODS.has(request.method)) {
-      throw new ServiceUnavailable(
-        'TENANT_MIGRATING',
-        'the site is being moved to another region; changes are paused until the move completes',
-        MIGRATION_RETRY_AFTER_SECONDS,
-      );
-    }
-
-    const service = request.routeOptions.config.service as ServiceName;
-    const token = opts.signServiceToken({
-      tid: tenant.id,
-      reg: opts.region,
-      rid: String(request.id),
-      kind,
-      sub: auth.accountId,
-      via: auth.via,
-      ...(auth.forgeSystemToken ? { fst: forgeTokenDigest(auth.forgeSystemToken) } : {}),
-    });
-    return reply.from(`${opts.services[service]}${upstreamPathOf(request)}`, {
-      queryString: () => queryWithoutJwt(request.target.query),
-      retryDelay: () => null,
-      onError,
-      rewriteRequestHeaders: (_req, headers) =>
-        upstreamHeaders(headers, {
-          authorization: `Bearer ${token}`,
-          'x-request-id': String(request.id),
-          // The service hands it back with its permission question; the router then calls
-          // `app.apiBaseUrl` with it (a Forge tenant has no shared secret to sign with). The
-          // digest in the service token binds it to this request.
-          ...(auth.forgeSystemToken ? { [RELAYED_FORGE_TOKEN_HEADER]: auth.forgeSystemToken } : {}),
-        }) as never,
-    });
+    };
   };
 
   for (const route of PROXY_ROUTES) {
+    const handler = handlerFor(route);
     for (const url of [route.prefix, `${route.prefix}/*`]) {
       app.route({
         method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
