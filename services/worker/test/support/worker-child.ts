@@ -4,9 +4,10 @@ import { createDirectoryClient, createPgPool, createRegionalClient } from '@rt/d
 import { createLogger } from '@rt/http';
 import { createRedis } from '@rt/queue';
 import { createS3Client } from '@rt/storage';
-import type { RegionHandle, WorkerDeps } from '../../src/deps.js';
+import type { RegionHandle } from '../../src/deps.js';
 import { createDeletionJob } from '../../src/jobs/deletion.js';
 import { jobHandlers } from '../../src/jobs/index.js';
+import { createWorkerDeps } from '../../src/worker-state.js';
 import { startWorkers } from '../../src/workers.js';
 
 const env = process.env as Record<string, string>;
@@ -23,7 +24,7 @@ for (const id of ['EU', 'US']) {
   });
 }
 const fakeNow = new Date(env.FAKE_NOW as string);
-const deps: WorkerDeps = {
+const deps = createWorkerDeps({
   region: env.CHILD_HOME_REGION as string,
   directory: createDirectoryClient({ url: env.CHILD_DIRECTORY_URL as string, poolSize: 2 }),
   regions,
@@ -31,7 +32,7 @@ const deps: WorkerDeps = {
   queuePrefix: env.CHILD_QUEUE_PREFIX,
   logger: createLogger('worker-child', 'silent'),
   now: () => fakeNow,
-};
+});
 jobHandlers.deletion = createDeletionJob({ batchSize: Number(env.CHILD_BATCH_SIZE ?? 1000) });
 await startWorkers(deps);
 process.stdout.write('ready\n');
