@@ -1,5 +1,7 @@
 // A real worker process for the kill -9 test: the same startWorkers() as production, with an
-// injected clock (FAKE_NOW) and small deletion batches so it can be killed half-way.
+// injected clock (FAKE_NOW) and small deletion batches so it can be killed half-way; a short job
+// lock and a frequent stalled-job check, so the job it held when killed is picked up again
+// within seconds.
 import { createDirectoryClient, createPgPool, createRegionalClient } from '@rt/db';
 import { createLogger } from '@rt/http';
 import { createRedis } from '@rt/queue';
@@ -34,5 +36,5 @@ const deps = createWorkerDeps({
   now: () => fakeNow,
 });
 jobHandlers.deletion = createDeletionJob({ batchSize: Number(env.CHILD_BATCH_SIZE ?? 1000) });
-await startWorkers(deps);
+await startWorkers(deps, { lockDurationMs: 2_000, stalledIntervalMs: 1_000 });
 process.stdout.write('ready\n');
