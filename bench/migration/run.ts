@@ -15,7 +15,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createTestDatabase } from '@rt/testing';
-import { configureMigrations, migrationContext } from '../../services/worker/src/migration/context.js';
 import { startWorkers } from '../../services/worker/src/workers.js';
 import { MigrationEnv } from '../../services/worker/test/support/migration-env.js';
 
@@ -59,7 +58,16 @@ const s3Process = spawn(
 const s3Endpoint = await new Promise<string>((resolve) =>
   s3Process.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())),
 );
-const env = await MigrationEnv.create('bench', { s3Endpoint });
+const serverSideCopy = process.env.BENCH_COPY !== 'get-put';
+const env = await MigrationEnv.create('bench', {
+  s3Endpoint,
+  tuning: {
+    rowBatchSize: 1000,
+    objectConcurrency: Number(process.env.BENCH_CONCURRENCY ?? 16),
+    progressIntervalMs: 250,
+    serverSideCopy,
+  },
+});
 const baseline = await createTestDatabase('regional', 'benchbase');
 try {
   console.log(`seeding: ${LAYOUTS} layouts (+revisions), 10 themes, ${IMAGES} images × ${IMAGE_BYTES} B …`);
@@ -114,13 +122,6 @@ try {
   if (baseCopied.count !== seeded.objects) throw new Error(`rclone copied ${baseCopied.count} objects`);
 
   // Ours: the real pipeline through the real worker (BullMQ), Atlassian-style schedule/start/commit.
-  const serverSideCopy = process.env.BENCH_COPY !== 'get-put';
-  configureMigrations(env.deps, {
-    rowBatchSize: 1000,
-    objectConcurrency: Number(process.env.BENCH_CONCURRENCY ?? 16),
-    progressIntervalMs: 250,
-    serverSideCopy,
-  });
   const workers = await startWorkers(env.deps);
   const t0 = performance.now();
   const m = await env.coordinator.schedule({
@@ -148,7 +149,6 @@ try {
   const report = (await env.coordinator.get(m.id))?.report as Record<string, unknown>;
   await env.waitFor(async () => (await env.coordinator.get(m.id))?.cleanupDoneAt, 600_000, 'cleanup');
   await workers.close();
-  await migrationContext(env.deps).close();
 
   const baselineMs = pgMs + rcloneMs;
   const d = report.durations as Record<string, number>;

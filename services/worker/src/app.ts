@@ -34,9 +34,9 @@ export async function buildApp(
   });
   // The export endpoint other regions' workers pull a migrating tenant from, and the deletion
   // endpoint a tenant's home region asks to delete the tenant here (each its own token).
-  if (deps.migration?.exportSecret) {
-    await app.register(regionExportRoutes, { deps, secret: deps.migration.exportSecret });
-    await app.register(regionDeletionRoutes, { deps, secret: deps.migration.exportSecret });
+  if (deps.regionExport?.exportSecret) {
+    await app.register(regionExportRoutes, { deps, secret: deps.regionExport.exportSecret });
+    await app.register(regionDeletionRoutes, { deps, secret: deps.regionExport.exportSecret });
   }
   return app;
 }

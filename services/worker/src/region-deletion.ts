@@ -135,14 +135,14 @@ export class RegionDeletionFailed extends Error {
  * the missing variable) rather than being skipped.
  */
 export function remoteDeletionRegions(deps: WorkerDeps): RemoteDeletionRegion[] {
-  const secret = deps.migration?.exportSecret;
+  const secret = deps.regionExport?.exportSecret;
   const sign = secret ? createRegionDeletionSigner(secret) : undefined;
   return allRegions(deps)
     .filter((r) => !deps.regions.has(r.id))
     .map(({ id }) => ({
       id,
       async deleteTenant(deletionId: string): Promise<RegionReceipt> {
-        const url = deps.migration?.exportUrls[id];
+        const url = deps.regionExport?.exportUrls[id];
         if (!url || !sign)
           throw new Error(`REGION_${id}_EXPORT_URL and REGION_EXPORT_SECRET are needed to delete in ${id}`);
         const res = await fetch(`${url}${REGION_EXPORT_PREFIX}/deletions/${deletionId}`, {

@@ -2,32 +2,29 @@ import { publishTenantChangedToRegions } from '@rt/directory';
 import { createRedis, type Redis } from '@rt/queue';
 import { allRegions, type WorkerDeps } from './deps.js';
 
-interface RegionConnections {
+/**
+ * One connection per region's Redis, opened once per worker process and shared: tenant-changed
+ * broadcasts (migration commits, deletions) go to every region, and migration steps are queued
+ * on the region that runs them.
+ */
+export interface RegionRedis {
+  /** Each distinct Redis once (this region's connection included). */
   all: Redis[];
+  /** The connection of each region that has one here. */
   byRegion: Map<string, Redis>;
-  /** Opened here (other regions); this region's own connection belongs to the worker. */
-  opened: Redis[];
+  /** Publishes a tenant change on every region's Redis; never throws (`@rt/directory`'s bus). */
+  publishTenantChanged(tenantId: string): ReturnType<typeof publishTenantChangedToRegions>;
+  /** Disconnects the connections opened here (this region's own belongs to the worker). */
+  close(): void;
 }
-
-const connections = new WeakMap<WorkerDeps, RegionConnections>();
 
 /**
- * One connection per region's Redis, for tenant-changed broadcasts (migration commits, deletions),
- * opened once per worker and shared. This region's connection is reused; a region without a Redis
- * URL here is skipped — its routers fall back to their bounded cache TTL.
+ * Opens (lazily) a connection to every other region's Redis. This region's connection is reused;
+ * a region without a Redis URL here is skipped — its routers fall back to their bounded cache TTL.
  */
-export function regionRedis(deps: WorkerDeps): Redis[] {
-  return connectionsOf(deps).all;
-}
-
-/** The same connections by region id (migration steps are queued on the region that runs them). */
-export function regionRedisById(deps: WorkerDeps): Map<string, Redis> {
-  return connectionsOf(deps).byRegion;
-}
-
-function connectionsOf(deps: WorkerDeps): RegionConnections {
-  const existing = connections.get(deps);
-  if (existing) return existing;
+export function createRegionRedis(
+  deps: Pick<WorkerDeps, 'region' | 'redis' | 'logger' | 'regions' | 'regionTable'>,
+): RegionRedis {
   const regions = allRegions(deps);
   const own = regions.find((r) => r.id === deps.region)?.redisUrl;
   const opened: Redis[] = [];
@@ -49,19 +46,13 @@ function connectionsOf(deps: WorkerDeps): RegionConnections {
     byRegion.set(r.id, c);
     return [c];
   });
-  const c = { all: [...new Set(all)], byRegion, opened };
-  connections.set(deps, c);
-  return c;
-}
-
-/** Publishes a tenant change on every region's Redis; never throws (`@rt/directory`'s bus). */
-export function publishToEveryRegion(deps: WorkerDeps, tenantId: string) {
-  return publishTenantChangedToRegions(regionRedis(deps), tenantId);
-}
-
-/** Disconnects the connections {@link regionRedis} opened. */
-export function closeRegionRedis(deps: WorkerDeps): void {
-  const c = connections.get(deps);
-  connections.delete(deps);
-  for (const redis of c?.opened ?? []) redis.disconnect();
+  const unique = [...new Set(all)];
+  return {
+    all: unique,
+    byRegion,
+    publishTenantChanged: (tenantId) => publishTenantChangedToRegions(unique, tenantId),
+    close() {
+      for (const redis of opened.splice(0)) redis.disconnect();
+    },
+  };
 }

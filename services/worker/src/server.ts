@@ -5,10 +5,10 @@ import { createRedis } from '@rt/queue';
 import { createS3Client } from '@rt/storage';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
-import type { RegionHandle, WorkerDeps } from './deps.js';
+import type { RegionHandle } from './deps.js';
 import { startMigrationSweeper } from './migration/pipeline.js';
-import { closeRegionRedis } from './region-redis.js';
 import { registerMaintenanceSchedules } from './schedules.js';
+import { closeWorkerState, createWorkerDeps } from './worker-state.js';
 import { startWorkers } from './workers.js';
 
 const config = loadConfigOrExit(loadConfig);
@@ -36,19 +36,19 @@ const regions = new Map<string, RegionHandle>(
     return [[settings.id, handle] as const];
   }),
 );
-const deps: WorkerDeps = {
+const deps = createWorkerDeps({
   region: config.region.id,
   directory: createDirectoryClient({ url: config.directoryDatabaseUrl, poolSize: config.dbPoolSize }),
   regions,
   regionTable: config.regions.regions,
-  migration: config.migration,
+  regionExport: config.migration,
   redis: createRedis(config.region.redisUrl),
   logger,
   now: () => new Date(),
   ...(config.accessLogDir
     ? { accessLog: { dir: config.accessLogDir, retentionDays: config.accessLogRetentionDays } }
     : {}),
-};
+});
 const workers = await startWorkers(deps);
 await registerMaintenanceSchedules(deps);
 const migrationSweeper = startMigrationSweeper(deps);
@@ -61,7 +61,7 @@ await serve(app, {
   onShutdown: async () => {
     migrationSweeper.stop();
     await workers.close();
-    closeRegionRedis(deps);
+    await closeWorkerState(deps);
     await deps.directory.$disconnect();
     for (const r of regions.values()) {
       await r.db.$disconnect();

@@ -10,12 +10,27 @@ export interface RunningWorkers {
   close(): Promise<void>;
 }
 
+/** Knobs of the BullMQ workers. */
+export interface WorkerOptions {
+  /**
+   * How long a job's lock lasts without renewal (BullMQ `lockDuration`, default 30 000 ms): after
+   * a worker dies mid-job, its job is picked up again once the lock expired. Tests that kill a
+   * worker make it short.
+   */
+  lockDurationMs?: number;
+  /**
+   * How often the stalled-job check runs (BullMQ `stalledInterval`, default 5 000 ms). A job
+   * whose lock expired is found by one check and moved back to wait by the next.
+   */
+  stalledIntervalMs?: number;
+}
+
 /**
  * Starts one BullMQ worker per queue that has a handler. Payloads are validated against the
  * shared schema before the handler runs; stalled jobs (a worker killed mid-job) are picked up
  * again by BullMQ's stalled-job check, so every handler must be idempotent.
  */
-export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
+export async function startWorkers(deps: WorkerDeps, options: WorkerOptions = {}): Promise<RunningWorkers> {
   const workers: RunningWorkers['workers'] = [];
   for (const key of Object.keys(jobHandlers) as QueueKey[]) {
     const handler = jobHandlers[key];
@@ -27,7 +42,8 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
         connection: deps.redis.duplicate(),
         prefix: deps.queuePrefix ?? 'bull',
         concurrency: 4,
-        stalledInterval: 5_000,
+        lockDuration: options.lockDurationMs ?? 30_000,
+        stalledInterval: options.stalledIntervalMs ?? 5_000,
         maxStalledCount: 10,
       },
     );

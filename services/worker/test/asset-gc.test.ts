@@ -21,8 +21,9 @@ import {
 } from '@rt/testing';
 import { QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RegionHandle, WorkerDeps } from '../src/deps.js';
+import type { RegionHandle } from '../src/deps.js';
 import { ASSET_GC_GRACE_MS, collectUnusedAssets, scheduleAssetGc } from '../src/jobs/asset-gc.js';
+import { closeWorkerState, createWorkerDeps } from '../src/worker-state.js';
 import { startWorkers } from '../src/workers.js';
 
 const bucket = 'rt-test-asset-gc';
@@ -148,7 +149,7 @@ describe('asset-gc', () => {
       },
     });
     const spared = await storeAsset(migrating.id, 2 * ASSET_GC_GRACE_MS);
-    const deps: WorkerDeps = {
+    const deps = createWorkerDeps({
       region: 'EU',
       directory,
       regions: new Map([['EU', region]]),
@@ -156,7 +157,7 @@ describe('asset-gc', () => {
       queuePrefix: prefix,
       logger: createLogger('worker-test', 'silent'),
       now: () => now,
-    };
+    });
     const producer = new JobProducer('maintenance', { connection: redis, prefix });
     const events = new QueueEvents(producer.queue.name, { connection: redis.duplicate(), prefix });
     const workers = await startWorkers(deps);
@@ -177,6 +178,7 @@ describe('asset-gc', () => {
       expect(schedulers[0]).toMatchObject({ key: 'asset-gc-EU', every: 120_000 });
     } finally {
       await workers.close();
+      await closeWorkerState(deps);
       await events.close();
       await producer.queue.obliterate({ force: true });
       await producer.close();

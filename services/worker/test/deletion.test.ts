@@ -378,7 +378,7 @@ describe('deletion 30 days after uninstall', () => {
     expect(left.EU?.objects).toBeGreaterThan(0);
     expect(left.US).toEqual(seeded.US);
 
-    // BullMQ hands the stalled job to the new worker once the dead one's lock expires (≤ 30 s).
+    // BullMQ hands the stalled job to the new worker once the dead one's lock expires (2 s here).
     const second = spawnWorker();
     try {
       const done = await waitFor(

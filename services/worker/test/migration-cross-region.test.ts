@@ -5,7 +5,6 @@ import { MigrationCoordinator, MigrationJobs } from '@rt/residency';
 import { testRedisUrl } from '@rt/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkerDeps } from '../src/deps.js';
-import { migrationContext } from '../src/migration/context.js';
 import { type RunningWorkers, startWorkers } from '../src/workers.js';
 import { closeDeps, depsFromConfig, MigrationEnv, type WorkerTestConfig } from './support/migration-env.js';
 
@@ -58,10 +57,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const side of [eu, us]) {
-    await side?.workers.close();
-    if (side) await migrationContext(side.deps).close();
-  }
+  for (const side of [eu, us]) await side?.workers.close();
   await jobs
     ?.producerFor('US')
     .queue.obliterate({ force: true })

@@ -1,7 +1,6 @@
 import { TENANT_CHANGED_CHANNEL } from '@rt/directory';
 import { createRedis, type Redis } from '@rt/queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureMigrations, migrationContext } from '../src/migration/context.js';
 import { type RunningWorkers, startWorkers } from '../src/workers.js';
 import { MigrationEnv } from './support/migration-env.js';
 
@@ -11,8 +10,7 @@ let subscriber: Redis;
 const published: string[] = [];
 
 beforeAll(async () => {
-  env = await MigrationEnv.create('mpipe');
-  configureMigrations(env.deps, { rowBatchSize: 100, progressIntervalMs: 50 });
+  env = await MigrationEnv.create('mpipe', { tuning: { rowBatchSize: 100, progressIntervalMs: 50 } });
   workers = await startWorkers(env.deps);
   subscriber = createRedis(env.config.redisUrl);
   await subscriber.subscribe(TENANT_CHANGED_CHANNEL);
@@ -21,7 +19,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await workers?.close();
-  await migrationContext(env.deps).close();
   subscriber?.disconnect();
   await env?.close();
 });

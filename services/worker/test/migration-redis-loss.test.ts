@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureMigrations, migrationContext } from '../src/migration/context.js';
 import { startMigrationSweeper } from '../src/migration/pipeline.js';
 import { type RunningWorkers, startWorkers } from '../src/workers.js';
 import { MigrationEnv } from './support/migration-env.js';
@@ -51,8 +50,10 @@ async function stopRedis(): Promise<void> {
 beforeAll(async () => {
   port = await freePort();
   await startRedis();
-  env = await MigrationEnv.create('mredis', { redisUrl: `redis://127.0.0.1:${port}` });
-  configureMigrations(env.deps, { rowBatchSize: 10, objectConcurrency: 2, progressIntervalMs: 0 });
+  env = await MigrationEnv.create('mredis', {
+    redisUrl: `redis://127.0.0.1:${port}`,
+    tuning: { rowBatchSize: 10, objectConcurrency: 2, progressIntervalMs: 0 },
+  });
   workers = await startWorkers(env.deps);
   for (const { worker: w } of workers.workers) w.on('error', () => undefined);
   sweeper = startMigrationSweeper(env.deps, 500);
@@ -61,9 +62,6 @@ beforeAll(async () => {
 afterAll(async () => {
   sweeper?.stop();
   await workers?.close().catch(() => undefined);
-  await migrationContext(env.deps)
-    .close()
-    .catch(() => undefined);
   await env?.close().catch(() => undefined);
   await stopRedis();
 });

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureMigrations, migrationContext } from '../src/migration/context.js';
 import { type RunningWorkers, startWorkers } from '../src/workers.js';
 import { MigrationEnv } from './support/migration-env.js';
 
@@ -10,14 +9,15 @@ let env: MigrationEnv;
 let workers: RunningWorkers;
 
 beforeAll(async () => {
-  env = await MigrationEnv.create('mahead', { now: () => new Date(clock) });
-  configureMigrations(env.deps, { progressIntervalMs: 50 });
+  env = await MigrationEnv.create('mahead', {
+    now: () => new Date(clock),
+    tuning: { progressIntervalMs: 50 },
+  });
   workers = await startWorkers(env.deps);
 });
 
 afterAll(async () => {
   await workers?.close();
-  await migrationContext(env.deps).close();
   await env?.close();
 });
 
@@ -34,7 +34,7 @@ describe('a migration Atlassian schedules days ahead', () => {
       origin: 'atlassian',
       autoCommit: false,
     });
-    const sweeper = migrationContext(env.deps).coordinator;
+    const sweeper = env.deps.migration.coordinator;
     // Hours and days pass before the window: the sweeper neither fails nor pre-copies it.
     for (const h of [2, 3, 24, 47]) {
       clock = t0 + h * HOUR;

@@ -14,10 +14,12 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import type { RegionHandle, WorkerDeps } from '../src/deps.js';
+import { closeWorkerState, createWorkerDeps, type WorkerResources } from '../src/worker-state.js';
 import { startWorkers } from '../src/workers.js';
 
 let dbs: TestDatabase[] = [];
 let s3server: LocalS3;
+let resources: WorkerResources;
 let deps: WorkerDeps;
 
 beforeAll(async () => {
@@ -45,7 +47,7 @@ beforeAll(async () => {
       bucket,
     },
   ];
-  deps = {
+  resources = {
     region: 'EU',
     directory: createDirectoryClient({ url: directoryDb!.url, poolSize: 1 }),
     regions: new Map([region('EU', eu!.url, 'rt-worker-eu'), region('US', us!.url, 'rt-worker-us')]),
@@ -53,9 +55,11 @@ beforeAll(async () => {
     logger: createLogger('worker', 'silent'),
     now: () => new Date(),
   };
+  deps = createWorkerDeps(resources);
 });
 
 afterAll(async () => {
+  if (deps) await closeWorkerState(deps);
   await deps?.directory.$disconnect();
   for (const r of deps?.regions.values() ?? []) {
     await r.db.$disconnect();
@@ -97,7 +101,7 @@ describe('worker health', () => {
 describe('worker metrics', () => {
   it('reports job counts per queue and state, and the run time of the jobs it ran', async () => {
     const queuePrefix = redisTestPrefix();
-    const workerDeps = { ...deps, queuePrefix };
+    const workerDeps = createWorkerDeps({ ...resources, queuePrefix });
     const running = await startWorkers(workerDeps);
     const app = await buildApp(workerDeps, running);
     const producer = new JobProducer('deletion', { connection: deps.redis, prefix: queuePrefix });
@@ -124,6 +128,7 @@ describe('worker metrics', () => {
 
     await app.close();
     await running.close();
+    await closeWorkerState(workerDeps);
     await producer.queue.close();
   });
 });

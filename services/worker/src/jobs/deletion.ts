@@ -1,7 +1,6 @@
 import { type DeletionContext, type DeletionOutcome, runDeletion } from '@rt/deletion';
 import type { WorkerDeps } from '../deps.js';
 import { remoteDeletionRegions } from '../region-deletion.js';
-import { publishToEveryRegion } from '../region-redis.js';
 import type { JobHandler } from './index.js';
 
 /**
@@ -11,7 +10,7 @@ import type { JobHandler } from './index.js';
  */
 export function tenantChangedPublisher(deps: WorkerDeps): (tenantId: string) => Promise<void> {
   return async (tenantId) => {
-    const { failed } = await publishToEveryRegion(deps, tenantId);
+    const { failed } = await deps.regionRedis.publishTenantChanged(tenantId);
     if (failed > 0) throw new Error(`tenant-changed notice failed in ${failed} region(s)`);
   };
 }

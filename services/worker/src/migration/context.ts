@@ -1,7 +1,6 @@
 import { createRegionExportSigner } from '@rt/auth';
 import { MigrationCoordinator, MigrationJobs } from '@rt/residency';
 import { allRegions, type RegionHandle, type WorkerDeps } from '../deps.js';
-import { closeRegionRedis, publishToEveryRegion, regionRedisById } from '../region-redis.js';
 import { SourceRegionClient } from './source-client.js';
 
 /** Knobs of the copy (tests make batches small to have something to interrupt). */
@@ -36,50 +35,46 @@ export interface MigrationContext {
   bucketName(id: string): string;
   /** Redis key of the set of object keys whose copy was hashed and proven in this migration. */
   verifiedKey(migrationId: string): string;
+  /** Closes the queues (the Redis connections belong to the worker and `deps.regionRedis`). */
   close(): Promise<void>;
 }
 
-const contexts = new WeakMap<WorkerDeps, MigrationContext>();
-
-/** Sets the tuning of a worker's migration jobs (before the first job runs). */
-export function configureMigrations(deps: WorkerDeps, tuning: Partial<MigrationTuning>): MigrationContext {
-  const ctx = migrationContext(deps);
-  Object.assign(ctx.tuning, tuning);
-  return ctx;
-}
-
-/** The migration context of a worker, created on first use. */
-export function migrationContext(deps: WorkerDeps): MigrationContext {
-  const existing = contexts.get(deps);
-  if (existing) return existing;
+/**
+ * Creates the migration context of a worker process (once, in `createWorkerDeps`). Its queues
+ * reach every region's Redis through `deps.regionRedis`; closing it closes only its queues.
+ */
+export function createMigrationContext(
+  deps: Omit<WorkerDeps, 'migration'>,
+  tuning: Partial<MigrationTuning> = {},
+): MigrationContext {
   const queues = Object.fromEntries(
-    [...regionRedisById(deps)].map(([id, connection]) => [id, { connection, prefix: deps.queuePrefix }]),
+    [...deps.regionRedis.byRegion].map(([id, connection]) => [id, { connection, prefix: deps.queuePrefix }]),
   );
   const jobs = new MigrationJobs({ connection: deps.redis, prefix: deps.queuePrefix }, queues, deps.region);
-  const secret = deps.migration?.exportSecret;
+  const secret = deps.regionExport?.exportSecret;
   const sign = secret ? createRegionExportSigner(secret) : undefined;
   const coordinator = new MigrationCoordinator({
     directory: deps.directory,
     resolveLocation: (location) => allRegions(deps).find((r) => r.id === location.toUpperCase()),
     jobs,
-    publishTenantChanged: (tenantId) => publishToEveryRegion(deps, tenantId),
+    publishTenantChanged: (tenantId) => deps.regionRedis.publishTenantChanged(tenantId),
     // The worker never schedules; these limits only matter to the hooks and the ops API.
     limits: { enabled: true, maxConcurrent: Number.MAX_SAFE_INTEGER, maxDurationHours: 72 },
     now: deps.now,
     onSideEffectError: (err, what) =>
       deps.logger.warn({ err: (err as Error).message, what }, 'migration side effect failed'),
   });
-  const ctx: MigrationContext = {
+  return {
     coordinator,
     jobs,
-    tuning: { ...DEFAULT_TUNING },
+    tuning: { ...DEFAULT_TUNING, ...tuning },
     region(id) {
       const r = deps.regions.get(id);
       if (!r) throw new Error(`region ${id}'s database is not configured in this worker`);
       return r;
     },
     source(id, self) {
-      const url = deps.migration?.exportUrls[id];
+      const url = deps.regionExport?.exportUrls[id];
       if (!url || !sign)
         throw new Error(`REGION_${id}_EXPORT_URL and REGION_EXPORT_SECRET are needed to migrate from ${id}`);
       return new SourceRegionClient(url, sign, self, id);
@@ -91,11 +86,7 @@ export function migrationContext(deps: WorkerDeps): MigrationContext {
     },
     verifiedKey: (id) => `${deps.queuePrefix ?? 'bull'}:rt-migration:verified:${id}`,
     async close() {
-      contexts.delete(deps);
       await jobs.close();
-      closeRegionRedis(deps);
     },
   };
-  contexts.set(deps, ctx);
-  return ctx;
 }

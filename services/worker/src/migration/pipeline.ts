@@ -12,7 +12,7 @@ import {
 } from '@rt/residency';
 import type { Job } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
-import { type MigrationContext, migrationContext } from './context.js';
+import type { MigrationContext } from './context.js';
 import {
   type Bucket,
   CorruptObject,
@@ -477,7 +477,7 @@ export async function runMigrationStep(
   payload: JobPayload<'migration'>,
   job?: Pick<Job, 'attemptsMade' | 'opts'>,
 ): Promise<string> {
-  const ctx = migrationContext(deps);
+  const ctx = deps.migration;
   const first = await reload(deps, payload.migrationId);
   if (!first) return 'unknown migration';
   // A step for a region whose database this worker does not hold is not ours to run (a queue
@@ -541,7 +541,7 @@ export async function runMigrationStep(
  * source region is picked up here within one interval, so the interval is short.
  */
 export function startMigrationSweeper(deps: WorkerDeps, intervalMs = 5_000): { stop(): void } {
-  const ctx = migrationContext(deps);
+  const ctx = deps.migration;
   const sweep = () =>
     ctx.coordinator
       .sweep(deps.region)

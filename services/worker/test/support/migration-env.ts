@@ -16,8 +16,10 @@ import {
 } from '@rt/testing';
 import { buildApp } from '../../src/app.js';
 import type { RegionHandle, WorkerDeps } from '../../src/deps.js';
+import type { MigrationTuning } from '../../src/migration/context.js';
 import { listObjects } from '../../src/migration/objects.js';
 import { checksumTenantRows } from '../../src/migration/rows.js';
+import { closeWorkerState, createWorkerDeps } from '../../src/worker-state.js';
 
 /** Everything a child-process worker needs to join a test's environment (passed as JSON). */
 export interface WorkerTestConfig {
@@ -25,14 +27,19 @@ export interface WorkerTestConfig {
   regions: RegionSettings[];
   redisUrl: string;
   prefix: string;
-  tuning?: { rowBatchSize?: number; objectConcurrency?: number; progressIntervalMs?: number };
+  /** Tuning of the worker's migration jobs (small batches give a test something to interrupt). */
+  tuning?: Partial<MigrationTuning>;
   /** Key of region-export tokens, and each region's export endpoint (the env's export servers). */
   exportSecret: string;
   exportUrls: Record<string, string>;
 }
 
 /** Builds worker deps from a test config (in-process tests and the child-process entry). */
-export function depsFromConfig(config: WorkerTestConfig, region = 'EU'): WorkerDeps {
+export function depsFromConfig(
+  config: WorkerTestConfig,
+  region = 'EU',
+  options: { now?: () => Date } = {},
+): WorkerDeps {
   // Only regions whose database URL the config holds get a handle, as in server.ts.
   const regions = new Map<string, RegionHandle>(
     config.regions.flatMap((settings) =>
@@ -53,21 +60,26 @@ export function depsFromConfig(config: WorkerTestConfig, region = 'EU'): WorkerD
     ),
   );
   const own = config.regions.find((r) => r.id === region);
-  return {
-    region,
-    directory: createDirectoryClient({ url: config.directoryUrl, poolSize: 4 }),
-    regions,
-    regionTable: config.regions,
-    migration: { exportSecret: config.exportSecret, exportUrls: config.exportUrls },
-    redis: createRedis(own?.redisUrl ?? config.redisUrl),
-    queuePrefix: config.prefix,
-    logger: createLogger('worker-test', process.env.TEST_LOG_LEVEL ?? 'silent'),
-    now: () => new Date(),
-  };
+  return createWorkerDeps(
+    {
+      region,
+      directory: createDirectoryClient({ url: config.directoryUrl, poolSize: 4 }),
+      regions,
+      regionTable: config.regions,
+      // The same exportUrls object: the tests fill it in once the export endpoints listen.
+      regionExport: { exportSecret: config.exportSecret, exportUrls: config.exportUrls },
+      redis: createRedis(own?.redisUrl ?? config.redisUrl),
+      queuePrefix: config.prefix,
+      logger: createLogger('worker-test', process.env.TEST_LOG_LEVEL ?? 'silent'),
+      now: options.now ?? (() => new Date()),
+    },
+    { tuning: config.tuning },
+  );
 }
 
 /** Closes what {@link depsFromConfig} opened. */
 export async function closeDeps(deps: WorkerDeps): Promise<void> {
+  await closeWorkerState(deps);
   await deps.directory.$disconnect();
   for (const r of deps.regions.values()) {
     await r.db.$disconnect();
@@ -108,6 +120,8 @@ export class MigrationEnv {
       usRedisUrl?: string;
       /** Injected clock of the worker and the coordinator (tests that move time). */
       now?: () => Date;
+      /** Tuning of the worker's migration jobs (also passed to child-process workers). */
+      tuning?: Partial<MigrationTuning>;
     } = {},
   ): Promise<MigrationEnv> {
     const env = new MigrationEnv();
@@ -139,9 +153,9 @@ export class MigrationEnv {
       prefix: redisTestPrefix(label),
       exportSecret: randomBytes(24).toString('hex'),
       exportUrls: {},
+      tuning: options.tuning,
     };
-    env.deps = depsFromConfig(env.config);
-    if (options.now) env.deps.now = options.now;
+    env.deps = depsFromConfig(env.config, 'EU', { now: options.now });
     // Each region's export endpoint (the worker's HTTP side), as the other region reaches it.
     for (const id of ['EU', 'US'] as const) {
       env.config.exportUrls[id] = await env.serveExport({ ...env.deps, region: id });

@@ -6,13 +6,11 @@
 import { parseJobPayload, Queues } from '@rt/queue';
 import { Worker } from 'bullmq';
 import { migrationJob } from '../../src/jobs/migration.js';
-import { configureMigrations } from '../../src/migration/context.js';
 import { startMigrationSweeper } from '../../src/migration/pipeline.js';
 import { depsFromConfig, type WorkerTestConfig } from './migration-env.js';
 
 const config = JSON.parse(process.env.RT_WORKER_TEST_CONFIG ?? '{}') as WorkerTestConfig;
 const deps = depsFromConfig(config);
-configureMigrations(deps, config.tuning ?? {});
 const worker = new Worker(
   Queues.migration.name,
   async (job) => migrationJob(deps, parseJobPayload('migration', job.data), job),

@@ -12,6 +12,7 @@ import { createRedis, type Redis } from '@rt/queue';
 import { assetKey, createS3Client, listTenantObjects } from '@rt/storage';
 import { createTestDatabase, type LocalS3, startLocalS3, type TestDatabase } from '@rt/testing';
 import type { RegionHandle, WorkerDeps } from '../../src/deps.js';
+import { closeWorkerState, createWorkerDeps, type WorkerResources } from '../../src/worker-state.js';
 
 /** A mutable clock the tests move forward. */
 export class TestClock {
@@ -36,8 +37,8 @@ export interface World {
   regions: Map<string, RegionHandle>;
   redis: Redis;
   clock: TestClock;
-  /** Worker deps for the given home region. */
-  deps(region: string, overrides?: Partial<WorkerDeps>): WorkerDeps;
+  /** Worker deps for the given home region (their state is closed with the world). */
+  deps(region: string, overrides?: Partial<WorkerResources>): WorkerDeps;
   close(): Promise<void>;
 }
 
@@ -81,6 +82,7 @@ export async function createWorld(options: {
   const redis = createRedis(options.redisUrl);
   const clock = new TestClock(new Date('2026-01-01T10:00:00.000Z'));
   const logger = createLogger('worker-test', 'silent');
+  const built: WorkerDeps[] = [];
   return {
     directoryUrl: dir.url,
     regionUrls,
@@ -91,17 +93,22 @@ export async function createWorld(options: {
     regions,
     redis,
     clock,
-    deps: (region, overrides = {}) => ({
-      region,
-      directory,
-      regions,
-      redis,
-      queuePrefix: options.queuePrefix,
-      logger,
-      now: clock.now,
-      ...overrides,
-    }),
+    deps(region, overrides = {}) {
+      const deps = createWorkerDeps({
+        region,
+        directory,
+        regions,
+        redis,
+        queuePrefix: options.queuePrefix,
+        logger,
+        now: clock.now,
+        ...overrides,
+      });
+      built.push(deps);
+      return deps;
+    },
     async close() {
+      for (const deps of built.splice(0)) await closeWorkerState(deps);
       await directory.$disconnect();
       for (const r of regions.values()) {
         await r.db.$disconnect();
