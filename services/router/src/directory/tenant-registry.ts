@@ -141,16 +141,7 @@ export class TenantRegistry {
             const tenant = await tx.tenant.create({ data: { homeRegion: region, ...fields } });
             return { tenant, created: true, reinstalled: false, cancelledDeletions: [], released };
           }
-          const pending = await tx.deletion.findMany({
-            where: { tenantId: existing.id, state: 'pending' },
-            select: { id: true },
-          });
-          if (pending.length) {
-            await tx.deletion.updateMany({
-              where: { id: { in: pending.map((d) => d.id) }, state: 'pending' },
-              data: { state: 'cancelled', completedAt: this.now() },
-            });
-          }
+          const pending = await this.cancelPendingDeletions(tx, existing.id);
           const tenant = await tx.tenant.update({
             where: { id: existing.id },
             data: {
@@ -303,18 +294,7 @@ export class TenantRegistry {
           if (inactive && byInstallation) return { outcome: 'stale', tenant: existing };
           if (!options.installEvent && existing.state !== 'active')
             return { outcome: 'inactive', tenant: existing };
-          const pending = options.installEvent
-            ? await tx.deletion.findMany({
-                where: { tenantId: existing.id, state: 'pending' },
-                select: { id: true },
-              })
-            : [];
-          if (pending.length) {
-            await tx.deletion.updateMany({
-              where: { id: { in: pending.map((d) => d.id) }, state: 'pending' },
-              data: { state: 'cancelled', completedAt: this.now() },
-            });
-          }
+          const pending = options.installEvent ? await this.cancelPendingDeletions(tx, existing.id) : [];
           const unchanged =
             !inactive &&
             pending.length === 0 &&
@@ -357,6 +337,27 @@ export class TenantRegistry {
         throw err;
       }
     }
+  }
+
+  /**
+   * A returning site (Connect reinstall or Forge install event): its pending deletions are
+   * cancelled in the same transaction that re-activates it. Returns the cancelled ones.
+   */
+  private async cancelPendingDeletions(
+    tx: Parameters<Parameters<DirectoryDb['$transaction']>[0]>[0],
+    tenantId: string,
+  ): Promise<Array<{ id: string }>> {
+    const pending = await tx.deletion.findMany({
+      where: { tenantId, state: 'pending' },
+      select: { id: true },
+    });
+    if (pending.length) {
+      await tx.deletion.updateMany({
+        where: { id: { in: pending.map((d) => d.id) }, state: 'pending' },
+        data: { state: 'cancelled', completedAt: this.now() },
+      });
+    }
+    return pending;
   }
 
   private async changed(tenantId: string): Promise<void> {
