@@ -33,4 +33,5 @@ export {
   REGION_EXPORT_TTL_SECONDS,
   type RegionDeletionClaims,
   type RegionExportClaims,
+  verifyRegionBearer,
 } from './region-export-token.js';

@@ -1,3 +1,4 @@
+import { Unauthorized } from '@rt/http';
 import { createSigner, createVerifier } from 'fast-jwt';
 
 /**
@@ -25,34 +26,12 @@ export interface RegionExportClaims {
 }
 
 /** Signs region-export tokens (the target region's worker). */
-export function createRegionExportSigner(secret: string): (claims: RegionExportClaims) => string {
-  const sign = createSigner({
-    key: secret,
-    algorithm: 'HS256',
-    aud: REGION_EXPORT_AUDIENCE,
-    expiresIn: REGION_EXPORT_TTL_SECONDS * 1000,
-  });
-  return (claims) => sign({ ...claims });
-}
+export const createRegionExportSigner = (secret: string): ((claims: RegionExportClaims) => string) =>
+  regionTokenSigner(secret, REGION_EXPORT_AUDIENCE);
 
 /** Verifies a region-export token; throws when it is invalid, expired or for another audience. */
-export function createRegionExportVerifier(secret: string): (token: string) => RegionExportClaims {
-  const verify = createVerifier({
-    key: secret,
-    algorithms: ['HS256'],
-    allowedAud: REGION_EXPORT_AUDIENCE,
-    maxAge: REGION_EXPORT_TTL_SECONDS * 1000 + 5000,
-    clockTolerance: 5000,
-    requiredClaims: ['iss', 'src', 'mid', 'aud', 'exp'],
-  });
-  return (token) => {
-    const claims = verify(token) as Partial<RegionExportClaims>;
-    if (typeof claims.iss !== 'string' || typeof claims.src !== 'string' || typeof claims.mid !== 'string') {
-      throw new Error('region-export token lacks iss/src/mid');
-    }
-    return { iss: claims.iss, src: claims.src, mid: claims.mid };
-  };
-}
+export const createRegionExportVerifier = (secret: string): ((token: string) => RegionExportClaims) =>
+  regionTokenVerifier(secret, REGION_EXPORT_AUDIENCE, ['iss', 'src', 'mid']);
 
 /**
  * The token a tenant's home-region worker presents to another region's worker to have the
@@ -74,31 +53,65 @@ export interface RegionDeletionClaims {
 }
 
 /** Signs region-deletion tokens (the home region's worker). */
-export function createRegionDeletionSigner(secret: string): (claims: RegionDeletionClaims) => string {
+export const createRegionDeletionSigner = (secret: string): ((claims: RegionDeletionClaims) => string) =>
+  regionTokenSigner(secret, REGION_DELETION_AUDIENCE);
+
+/** Verifies a region-deletion token; throws when it is invalid, expired or for another audience. */
+export const createRegionDeletionVerifier = (secret: string): ((token: string) => RegionDeletionClaims) =>
+  regionTokenVerifier(secret, REGION_DELETION_AUDIENCE, ['iss', 'dst', 'did']);
+
+/** HS256 signer of one region-token audience (60 s). */
+function regionTokenSigner<C extends object>(secret: string, audience: string): (claims: C) => string {
   const sign = createSigner({
     key: secret,
     algorithm: 'HS256',
-    aud: REGION_DELETION_AUDIENCE,
+    aud: audience,
     expiresIn: REGION_EXPORT_TTL_SECONDS * 1000,
   });
   return (claims) => sign({ ...claims });
 }
 
-/** Verifies a region-deletion token; throws when it is invalid, expired or for another audience. */
-export function createRegionDeletionVerifier(secret: string): (token: string) => RegionDeletionClaims {
+/** Verifier of one region-token audience: every binding claim present and a string. */
+function regionTokenVerifier<C extends Record<K, string>, K extends string>(
+  secret: string,
+  audience: string,
+  fields: readonly K[],
+): (token: string) => C {
   const verify = createVerifier({
     key: secret,
     algorithms: ['HS256'],
-    allowedAud: REGION_DELETION_AUDIENCE,
+    allowedAud: audience,
     maxAge: REGION_EXPORT_TTL_SECONDS * 1000 + 5000,
     clockTolerance: 5000,
-    requiredClaims: ['iss', 'dst', 'did', 'aud', 'exp'],
+    requiredClaims: [...fields, 'aud', 'exp'],
   });
   return (token) => {
-    const claims = verify(token) as Partial<RegionDeletionClaims>;
-    if (typeof claims.iss !== 'string' || typeof claims.dst !== 'string' || typeof claims.did !== 'string') {
-      throw new Error('region-deletion token lacks iss/dst/did');
+    const claims = verify(token) as Record<string, unknown>;
+    const out = {} as Record<K, string>;
+    for (const f of fields) {
+      const v = claims[f];
+      if (typeof v !== 'string') throw new Error(`${audience} token lacks ${fields.join('/')}`);
+      out[f] = v;
     }
-    return { iss: claims.iss, dst: claims.dst, did: claims.did };
+    return out as C;
   };
+}
+
+/**
+ * The one reader of `Authorization: Bearer <region token>` on the region-export listener:
+ * missing → 401 REGION_TOKEN_MISSING, anything `verify` refuses → 401 REGION_TOKEN_INVALID.
+ * `what` names the token in the message (`region-export`, `region-deletion`).
+ */
+export function verifyRegionBearer<C>(
+  authorization: string | undefined,
+  verify: (token: string) => C,
+  what: string,
+): C {
+  const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+  if (!m?.[1]) throw new Unauthorized('REGION_TOKEN_MISSING', `a ${what} token is required`);
+  try {
+    return verify(m[1]);
+  } catch {
+    throw new Unauthorized('REGION_TOKEN_INVALID', `the ${what} token is invalid or expired`);
+  }
 }

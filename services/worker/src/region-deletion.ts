@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   createRegionDeletionSigner,
   createRegionDeletionVerifier,
-  type RegionDeletionClaims,
+  verifyRegionBearer,
 } from '@rt/auth';
 import {
   checkRegionDeletion,
@@ -67,14 +67,7 @@ export async function regionDeletionRoutes(
     { config: { public: true }, schema: { params: Params, response: { 200: Answer } } },
     async (request) => {
       const { deletionId } = request.params;
-      const m = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-      if (!m?.[1]) throw new Unauthorized('REGION_TOKEN_MISSING', 'a region-deletion token is required');
-      let claims: RegionDeletionClaims;
-      try {
-        claims = verify(m[1]);
-      } catch {
-        throw new Unauthorized('REGION_TOKEN_INVALID', 'the region-deletion token is invalid or expired');
-      }
+      const claims = verifyRegionBearer(request.headers.authorization, verify, 'region-deletion');
       if (claims.did !== deletionId || claims.dst !== deps.region || claims.iss === deps.region)
         throw new Unauthorized('REGION_TOKEN_INVALID', 'the token is for another deletion or region');
 

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { createRegionExportVerifier } from '@rt/auth';
+import { createRegionExportVerifier, verifyRegionBearer } from '@rt/auth';
 import { Conflict, NotFound, type ServiceApp, Unauthorized } from '@rt/http';
 import type { MigrationState } from '@rt/residency';
 import { Type } from '@sinclair/typebox';
@@ -46,14 +46,7 @@ export async function regionExportRoutes(
     migrationId: string,
     states: readonly MigrationState[],
   ) => {
-    const m = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-    if (!m?.[1]) throw new Unauthorized('REGION_TOKEN_MISSING', 'a region-export token is required');
-    let claims: ReturnType<typeof verify>;
-    try {
-      claims = verify(m[1]);
-    } catch {
-      throw new Unauthorized('REGION_TOKEN_INVALID', 'the region-export token is invalid or expired');
-    }
+    const claims = verifyRegionBearer(request.headers.authorization, verify, 'region-export');
     if (claims.mid !== migrationId || claims.src !== deps.region || claims.iss === deps.region)
       throw new Unauthorized('REGION_TOKEN_INVALID', 'the token is for another migration or region');
     const migration = await deps.directory.migration.findUnique({ where: { id: migrationId } });

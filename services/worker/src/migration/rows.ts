@@ -1,7 +1,6 @@
 import { type PgPool, quoteIdent, TENANT_TABLES, type TenantTable } from '@rt/db';
 
 const q = quoteIdent;
-const pkList = (t: TenantTable) => t.pk.map(q).join(', ');
 
 /** Count and checksum of one table's rows of a tenant. */
 export interface TableChecksum {
