@@ -251,9 +251,6 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
         config: {
           kind: route.kind,
           tenantAuth: true,
-          service: route.service,
-          proxyPrefix: route.prefix,
-          upstreamPrefix: route.upstreamPrefix,
           upload: route.upload ?? false,
         },
         handler,
@@ -264,12 +261,6 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** Regional service a proxied route goes to. */
-    service?: string;
-    /** Path prefix of a proxied route (the upstream path is rebuilt from it). */
-    proxyPrefix?: string;
-    /** The service's own prefix for the route, when it differs from the public one. */
-    upstreamPrefix?: string;
     /** Takes uploads (the larger body limit). */
     upload?: boolean;
   }
