@@ -8,8 +8,15 @@ import {
   PermissionChecker,
 } from '@rt/confluence';
 import { FAKE_CONFLUENCE_MARKER, FakeConfluence } from '@rt/confluence/fake';
-import { createRegionalClient, type RegionalDb } from '@rt/db';
-import { documentBodyGuard, exampleThemeTokens, ThemeImages, ThemeTokens, themeKind } from '@rt/documents';
+import { createRegionalClient, pgPoolOf, type RegionalDb } from '@rt/db';
+import {
+  DocumentRepository,
+  documentBodyGuard,
+  exampleThemeTokens,
+  ThemeImages,
+  ThemeTokens,
+  themeKind,
+} from '@rt/documents';
 import { createServiceApp, type ServiceApp } from '@rt/http';
 import { createTestDatabase, internalToken, type TestDatabase } from '@rt/testing';
 import type { FastifyRequest } from 'fastify';
@@ -69,6 +76,7 @@ beforeAll(async () => {
   await app.register(settingsRoutes, { db, authorize });
   await app.register(themeTransferRoutes, {
     db,
+    themes: new DocumentRepository(pgPoolOf(db), themeKind),
     authorize,
     // The create route's schemas and guard: an import is validated like a create.
     schemas: { tokens: ThemeTokens, images: ThemeImages },

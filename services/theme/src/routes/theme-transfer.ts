@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Authorize } from '@rt/auth';
-import { pgPoolOf, type RegionalDb } from '@rt/db';
-import { DocumentRepository, type StoredDocument, sendDocument, themeKind } from '@rt/documents';
+import type { RegionalDb } from '@rt/db';
+import { type DocumentRepository, type StoredDocument, sendDocument, themeKind } from '@rt/documents';
 import { BadRequest, ErrorBody, NotFound } from '@rt/http';
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -19,9 +19,10 @@ export interface ThemeTransferOptions {
   /**
    * The theme repository the CRUD routes write through: imports and copies are created by its
    * `create` (asset-reference checks, first revision, usages), so there is one write path for
-   * themes. Defaults to one over `db`'s own pool.
+   * themes (and the same read cache is dropped after each write). Required: a second repository
+   * would write past the cache.
    */
-  themes?: DocumentRepository;
+  themes: DocumentRepository;
   authorize: Authorize;
   /**
    * The theme schemas the CRUD routes validate with (`ThemeTokens`, `ThemeImages` of
@@ -153,7 +154,7 @@ class ThemeTransfer {
 
   constructor(private readonly options: ThemeTransferOptions) {
     this.db = options.db;
-    this.themes = options.themes ?? new DocumentRepository(pgPoolOf(options.db), themeKind);
+    this.themes = options.themes;
   }
 
   /** The theme row (Prisma: parsed JSON) or 404. */
