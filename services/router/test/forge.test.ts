@@ -294,6 +294,23 @@ describe('Forge (Connect on Forge) on the router', () => {
     expect(fx.upstream.calls.length).toBe(calls);
   });
 
+  it('refuses a user’s FIT on the residency hooks before it links or creates any tenant', async () => {
+    const s = site('hook-user');
+    const res = await eu.inject({
+      method: 'POST',
+      url: `${FORGE_PATHS.residency}/schedule`,
+      headers: await fx.forge.headers(s, { accountId: 'acc-1' }),
+      payload: {
+        migrationId: 'm-u',
+        location: 'US',
+        startTime: '2026-12-01T10:00:00Z',
+        endTime: '2026-12-01T12:00:00Z',
+      },
+    });
+    expect(res.statusCode).toBe(401);
+    expect(await fx.db.tenant.findFirst({ where: { cloudId: s.cloudId } })).toBeNull();
+  });
+
   function routerConfigEnv(): Record<string, string | undefined> {
     const env: Record<string, string | undefined> = {
       REGION: 'EU',

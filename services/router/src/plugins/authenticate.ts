@@ -134,8 +134,17 @@ export const authenticatePlugin = fp<AuthenticateOptions>(
       };
     };
 
-    const forge = async (token: string, request: FastifyRequest): Promise<RequestAuth> => {
+    const forge = async (
+      token: string,
+      request: FastifyRequest,
+      kind: TenantRouteKind,
+    ): Promise<RequestAuth> => {
       const claims = await opts.forge.verify(token);
+      // Forge's residency service calls the hooks as no user; a user's FIT is not one of its
+      // calls — refused before the installation is linked, so a refused call writes nothing.
+      if (kind === 'forge-callback' && claims.principal !== undefined) {
+        throw AuthErrors.invalid('Forge callbacks are invoked by no user');
+      }
       const { installationId, apiBaseUrl } = claims.app;
       const cloudId = claims.context?.cloudId;
       let tenant = await opts.directory.byInstallationId(installationId);
@@ -185,11 +194,7 @@ export const authenticatePlugin = fp<AuthenticateOptions>(
       const authorization = request.headers.authorization;
       if (authorization && /^Bearer\s/i.test(authorization)) {
         if (kind === 'atlassian-callback') throw AuthErrors.invalid('Atlassian callbacks use Connect JWT');
-        request.auth = await forge(authorization.slice(7).trim(), request);
-        // Forge's residency service calls the hooks as no user; a user's FIT is not one of its calls.
-        if (kind === 'forge-callback' && request.auth.accountId) {
-          throw AuthErrors.invalid('Forge callbacks are invoked by no user');
-        }
+        request.auth = await forge(authorization.slice(7).trim(), request, kind);
         return;
       }
       // Forge's residency hooks come with a FIT, never a Connect JWT.
