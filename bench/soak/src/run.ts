@@ -20,20 +20,22 @@
  * over time (growth > 10% between 30 s and the end is flagged), the migration's timeline, and
  * no-lost-write. Knobs: BENCH_SECONDS (300; --short 45), BENCH_CONNECTIONS (48), BENCH_TENANTS
  * (100; the router limits each tenant to RATE_LIMIT_PER_MINUTE = 1200 per region, so the
- * tenants must be enough for the rate), BENCH_EU_PORT (28080), BENCH_HEAPSNAPSHOT=1 (services
- * write a heap snapshot on SIGUSR2 to BENCH_DIAGNOSTIC_DIR; taken at 30 s and at the end).
+ * tenants must be enough for the rate), BENCH_EU_PORT (28080), BENCH_HEAPSNAPSHOT=eu-layout,…
+ * (those processes write a heap snapshot at 30 s and at the end into BENCH_DIAGNOSTIC_DIR,
+ * default .soak-heap/; compare two with src/heap-diff.ts).
  * Reference: issue 17's run — 263–347 req/s in all at 32 connections for 60 s.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createPgPool } from '@rt/db';
 import { exampleThemeTokens } from '@rt/documents';
 import { Pool } from 'undici';
 import { FakeAtlassian, SOAK_SPACE, type SoakTenant } from './atlassian.js';
+import { probeAt, probeSamples } from './memory.js';
 import { cpuSeconds, RssSampler, rssMiB } from './rss.js';
 import { type SoakStack, startSoakStack } from './stack.js';
 import {
@@ -53,7 +55,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 48);
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 100);
 const BASELINE_SECONDS = Math.min(30, Math.round(SECONDS / 3));
 const MIGRATION_AT = Math.round(SECONDS * 0.4);
-const HEAPSNAPSHOT = process.env.BENCH_HEAPSNAPSHOT === '1';
+/** Processes (labels, e.g. `eu-layout`) that write heap snapshots at the baseline and the end. */
+const HEAPSNAPSHOT = (process.env.BENCH_HEAPSNAPSHOT ?? '').split(',').filter(Boolean);
 const DIAGNOSTIC_DIR = resolve(process.env.BENCH_DIAGNOSTIC_DIR ?? join(root, '.soak-heap'));
 const ADMIN_URL = process.env.DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -205,7 +208,12 @@ say(
   `soak: ${SECONDS} s, ${CONNECTIONS} connections, ${TENANTS} tenants + 1 migrating; node ${process.version}, ${cpus().length} CPUs, load ${loadavg()}`,
 );
 const atlassian = await new FakeAtlassian().start();
-if (HEAPSNAPSHOT) mkdirSync(DIAGNOSTIC_DIR, { recursive: true });
+const memoryDir = mkdtempSync(join(tmpdir(), 'rt-soak-memory-'));
+const nodeOptions = [
+  `--import=${pathToFileURL(join(root, 'bench/soak/src/memory-probe.mjs')).href}`,
+  ...(HEAPSNAPSHOT.length ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${DIAGNOSTIC_DIR}`] : []),
+];
+if (HEAPSNAPSHOT.length) mkdirSync(DIAGNOSTIC_DIR, { recursive: true });
 let stack: SoakStack | undefined;
 const pools: Pool[] = [];
 let exitCode = 0;
@@ -217,9 +225,9 @@ try {
     redisDbs: [8, 9],
     env: {
       CONNECT_INSTALL_KEYS_URL: atlassian.keys.url,
-      ...(HEAPSNAPSHOT
-        ? { NODE_OPTIONS: `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${DIAGNOSTIC_DIR}` }
-        : {}),
+      // Every process of the stack reports its own memory (heap, external) next to its RSS.
+      NODE_OPTIONS: nodeOptions.join(' '),
+      RT_SOAK_MEMORY_DIR: memoryDir,
     },
   });
   const s = stack;
@@ -249,9 +257,25 @@ try {
   );
   say(`seeded: ${ledger.layouts.size} layouts, ${tenants.length * 2} themes, ${ledger.assets.length} images`);
 
+  // Every process asked /readyz once, as a readiness probe does before traffic reaches it: the
+  // checks open each service's database clients (Prisma's query compiler alone is ~80 MiB at its
+  // first query), so a process whose first query would otherwise come mid-soak — the
+  // residency-migration service at the migration — is measured in its steady state.
+  const ready: string[] = [];
+  for (const url of [s.euUrl, s.usUrl]) {
+    const port = Number(new URL(url).port);
+    for (let offset = 0; offset <= 5; offset++) {
+      const res = await fetch(`http://127.0.0.1:${port + offset}/readyz`).catch(() => undefined);
+      await res?.arrayBuffer();
+      ready.push(String(res?.status ?? 'no answer'));
+    }
+  }
+  say(`readiness of the 12 services: ${ready.join(' ')}`);
+
   for (const url of [s.euUrl, s.usUrl])
     pools.push(new Pool(url, { connections: Math.ceil(CONNECTIONS / 2), pipelining: 1 }));
   const t0 = performance.now();
+  const t0Wall = Date.now();
   const recorder = new Recorder(t0);
   const ctx: TrafficContext = {
     pools,
@@ -270,9 +294,11 @@ try {
   const driverRss: number[] = [];
   const driverCpu0 = cpuSeconds(process.pid) ?? 0;
   const snapshot = (when: string) => {
-    if (!HEAPSNAPSHOT) return;
-    say(`heap snapshots (${when}) → ${DIAGNOSTIC_DIR}`);
-    for (const p of s.processes()) if (p.label !== 'launcher') process.kill(p.pid, 'SIGUSR2');
+    for (const p of s.processes()) {
+      if (!HEAPSNAPSHOT.includes(p.label)) continue;
+      say(`  heap snapshot of ${p.label} (pid ${p.pid}, ${when}) → ${DIAGNOSTIC_DIR}`);
+      process.kill(p.pid, 'SIGUSR2');
+    }
   };
   const baselineTimer = setTimeout(() => snapshot(`${BASELINE_SECONDS} s`), BASELINE_SECONDS * 1000);
   const progress = setInterval(() => {
@@ -291,6 +317,7 @@ try {
   const connections = Array.from({ length: CONNECTIONS }, (_, i) => runConnection(i, ctx));
   await Promise.all(connections);
   const elapsed = (performance.now() - t0) / 1000;
+  const endWall = Date.now();
   clearInterval(progress);
   clearTimeout(baselineTimer);
   sampler.stop();
@@ -377,7 +404,11 @@ try {
   say(
     `\nthroughput ${fmt(rate)} req/s = ${fmt(rate / REFERENCE.high, 1)}–${fmt(rate / REFERENCE.low, 1)}× the reference (issue 17: ${REFERENCE.low}–${REFERENCE.high} req/s at 32 connections, 60 s; goal ≥ 5×)`,
   );
-  const perBucket = recorder.buckets.map((n) => fmt((n ?? 0) / 5)).join(' ');
+  // The last bucket is a partial one (the connections' final requests).
+  const perBucket = recorder.buckets
+    .slice(0, Math.floor(elapsed / 5))
+    .map((n) => fmt((n ?? 0) / 5))
+    .join(' ');
   say(`req/s per 5 s: ${perBucket}`);
 
   say(`\nerrors (any answer not expected): ${errorsTotal}`);
@@ -451,6 +482,45 @@ try {
       rssRows,
     ),
   );
+  // Where the memory is, as each process sees itself: live JS objects, the heap V8 reserved
+  // (young generation included), memory outside the heap.
+  const mib = (bytes: number | undefined) => (bytes === undefined ? '?' : fmt(bytes / 1048576));
+  const pair = (a: number | undefined, b: number | undefined) => `${mib(a)} → ${mib(b)}`;
+  const memoryRows = s
+    .processes()
+    .sort((a, b) => labels.indexOf(a.label) - labels.indexOf(b.label))
+    .map((p) => {
+      const samples = probeSamples(memoryDir, p.pid);
+      const a = probeAt(samples, t0Wall + BASELINE_SECONDS * 1000);
+      const b = probeAt(samples, endWall);
+      const outside = (x: typeof a) => (x ? x.rss - x.heapTotal - x.external : undefined);
+      return [
+        p.label,
+        pair(a?.rss, b?.rss),
+        pair(a?.heapUsed, b?.heapUsed),
+        pair(a?.heapTotal, b?.heapTotal),
+        pair(a?.spaces.new_space, b?.spaces.new_space),
+        pair(a?.external, b?.external),
+        pair(outside(a), outside(b)),
+      ];
+    });
+  say(
+    `\nmemory as each process sees itself (MiB, ${BASELINE_SECONDS} s → end; process.memoryUsage, v8 heap spaces):`,
+  );
+  say(
+    table(
+      [
+        'process',
+        'RSS',
+        'heap used (live+garbage)',
+        'heap reserved',
+        'of it young gen',
+        'external',
+        'RSS outside heap',
+      ],
+      memoryRows,
+    ),
+  );
   say(
     `soak driver (this process, not part of the stack): RSS ${driverRss.map((m) => fmt(m)).join(' ')} MiB, CPU ${fmt((100 * ((cpuSeconds(process.pid) ?? 0) - driverCpu0)) / elapsed)}% of one core`,
   );
@@ -477,5 +547,6 @@ try {
   for (const p of pools) await p.close().catch(() => undefined);
   await stack?.stop();
   await atlassian.close();
+  rmSync(memoryDir, { recursive: true, force: true });
 }
 process.exit(exitCode);
