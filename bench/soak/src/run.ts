@@ -9,8 +9,9 @@
  *
  * Traffic: connections split over the EU and US routers, no think time, each request to a
  * random tenant (installed through the `installed` hook; homes in both regions, so half the
- * requests cross regions): ~85% reads (a layout by id, the layouts of a scope, a space's
- * resolved theme; 40% of them with If-None-Match), ~9.5% layout creates, 5% updates with
+ * requests cross regions): ~85% reads (a layout by id — 80% one of the site's three layouts in
+ * use, 20% any acknowledged one —, the layouts of a scope, a space's resolved theme; 40% of them
+ * with If-None-Match), ~9.5% layout creates, 5% updates with
  * If-Match, 0.5% image uploads. At 40% of the run another tenant, under the same traffic, is
  * migrated EU → US through Atlassian's hooks (schedule → start → status → commit); its writes
  * may be answered 503 TENANT_MIGRATING, nothing else is expected. Afterwards every acknowledged

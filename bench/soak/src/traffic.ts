@@ -127,6 +127,8 @@ const MIX: Array<[Kind, number]> = [
   ['update', 0.995],
   ['upload', 1],
 ];
+/** Validators (ETags) a connection keeps, least recently stored dropped first. */
+const ETAGS_KEPT = 1000;
 /** Share of reads sent with the ETag the connection last saw for that URL (If-None-Match). */
 const CONDITIONAL_SHARE = 0.4;
 
@@ -173,9 +175,12 @@ export async function runConnection(index: number, ctx: TrafficContext): Promise
         case 'read-list':
         case 'read-space-theme': {
           const t = tenant!;
+          // Page views mostly read a site's few layouts in use (the seeded ones); one in five
+          // reads any acknowledged layout, so the read caches meet a working set that grows.
+          const ids = ctx.ledger.byTenant[t]!;
           const path =
             kind === 'read-layout'
-              ? `/api/v1/layouts/${pick(ctx.ledger.byTenant[t]!)}`
+              ? `/api/v1/layouts/${Math.random() < 0.8 ? ids[Math.floor(Math.random() * Math.min(3, ids.length))] : pick(ids)}`
               : kind === 'read-list'
                 ? `/api/v1/layouts?scope=${Math.random() < 0.5 ? 'site' : `space:${SOAK_SPACE}`}`
                 : `/api/v1/spaces/${Math.random() < 0.5 ? SOAK_SPACE : 'ENG'}/theme`;
@@ -192,7 +197,12 @@ export async function runConnection(index: number, ctx: TrafficContext): Promise
           const body = await res.body.text();
           if (res.statusCode === 200 || (res.statusCode === 304 && etag)) {
             const got = res.headers.etag;
-            if (typeof got === 'string') etags.set(key, got);
+            if (typeof got === 'string') {
+              // A browser's cache is bounded too: the oldest validator goes first.
+              etags.delete(key);
+              etags.set(key, got);
+              if (etags.size > ETAGS_KEPT) etags.delete(etags.keys().next().value!);
+            }
             ctx.recorder.done(kind, started, res.statusCode === 304);
           } else {
             ctx.recorder.error(
