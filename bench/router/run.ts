@@ -9,7 +9,8 @@
  * bare proxy at the same connection count; "added p99" is the p99 over the upstream's own at the
  * same connection count. Plus the cost of one directory lookup: Prisma vs the raw pg pool.
  *
- * Run: npm run bench:router   (needs local Postgres + Redis; nginx optional)
+ * Run: npm run bench:router   (builds the router first, then runs `node dist/server.js` as the
+ * image does; needs local Postgres + Redis; nginx optional)
  * Loopback only; each run is bounded by BENCH_SECONDS (default 10); BENCH_RUNS (default 3); each
  * target first gets an untimed warm-up of BENCH_WARMUP_SECONDS (default 3).
  */
@@ -342,7 +343,8 @@ async function main() {
       : [];
     const router = start(
       'node',
-      [...profile, '--conditions=development', '--import', 'tsx', 'services/router/src/server.ts'],
+      // The production build, started as the image starts it (services/Dockerfile).
+      [...profile, 'services/router/dist/server.js'],
       env,
     );
     const url = `http://127.0.0.1:${routerPort}`;
