@@ -9,8 +9,10 @@
  * bare proxy at the same connection count; "added p99" is the p99 over the upstream's own at the
  * same connection count. Plus the cost of one directory lookup: Prisma vs the raw pg pool.
  *
- * Run: npm run bench:router   (needs local Postgres + Redis; nginx optional)
- * Loopback only; each run is bounded by BENCH_SECONDS (default 10); BENCH_RUNS (default 3).
+ * Run: npm run bench:router   (builds the router first, then runs `node dist/server.js` as the
+ * image does; needs local Postgres + Redis; nginx optional)
+ * Loopback only; each run is bounded by BENCH_SECONDS (default 10); BENCH_RUNS (default 3); each
+ * target first gets an untimed warm-up of BENCH_WARMUP_SECONDS (default 3).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -29,6 +31,8 @@ const root = resolve(here, '../..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTION_COUNTS = (process.env.BENCH_CONNECTIONS ?? '50,10').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+/** Untimed run before each target's timed runs, so every target is measured with its JIT warm. */
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const TENANT_COUNTS = (process.env.BENCH_TENANTS ?? '10,100000').split(',').map(Number);
 const ADMIN_URL = process.env.DATABASE_ADMIN_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/13';
@@ -126,13 +130,14 @@ async function cannon(
   amount?: number,
   proxyPids: number[] = [],
   connections = 50,
+  seconds = SECONDS,
 ): Promise<Row> {
   let i = 0;
   const cpuBefore = cpuMs(proxyPids);
   const result = await autocannon({
     url: `${url}${PATH}`,
     connections,
-    ...(amount ? { amount } : { duration: SECONDS }),
+    ...(amount ? { amount } : { duration: seconds }),
     requests: tokens
       ? [
           {
@@ -172,6 +177,7 @@ async function measured(
   proxyPids: number[] = [],
 ): Promise<Row[]> {
   const rows: Row[] = [];
+  if (WARMUP_SECONDS > 0) await cannon(target, tenants, url, tokens, undefined, [], 50, WARMUP_SECONDS);
   for (const connections of CONNECTION_COUNTS) {
     const runs: Row[] = [];
     for (let n = 0; n < RUNS; n++)
@@ -337,7 +343,8 @@ async function main() {
       : [];
     const router = start(
       'node',
-      [...profile, '--conditions=development', '--import', 'tsx', 'services/router/src/server.ts'],
+      // The production build, started as the image starts it (services/Dockerfile).
+      [...profile, 'services/router/dist/server.js'],
       env,
     );
     const url = `http://127.0.0.1:${routerPort}`;

@@ -19,6 +19,15 @@ export const NotModified = Type.Null({
   description: 'not modified: the ETag sent in If-None-Match is current (no body)',
 });
 
+/**
+ * Response header of a read that any caller of the same tenant may be given as is: its value is
+ * the document kind whose document-changed notices (and any tenant-changed notice) make it stale.
+ * Reads never depend on the user (they ask no permission), only on the tenant and the request's
+ * path and query. The router keeps such answers in its own read cache and never passes the
+ * header on to clients.
+ */
+export const SHARED_READ_HEADER = 'x-rt-shared-read';
+
 /** What a read that found nothing is cached as. */
 const ABSENT: CachedRepresentation = { etag: '', body: null };
 
@@ -73,7 +82,10 @@ export async function sendCachedRead(
     : await absentOr();
   if (representation.body === null) throw notFound();
   // Clients must not reuse a copy without asking: a stale theme or layout is a visible bug.
-  reply.header('etag', representation.etag).header('cache-control', 'private, no-cache');
+  reply
+    .header('etag', representation.etag)
+    .header('cache-control', 'private, no-cache')
+    .header(SHARED_READ_HEADER, where.kind);
   if (ifNoneMatchHits(request.headers['if-none-match'], representation.etag)) {
     return reply.status(304).send();
   }

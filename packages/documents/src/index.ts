@@ -8,6 +8,7 @@ export {
   ifNoneMatchHits,
   NotModified,
   type ReadKey,
+  SHARED_READ_HEADER,
   sendCachedRead,
 } from './conditional.js';
 export { decodeCursor, encodeCursor } from './cursor.js';

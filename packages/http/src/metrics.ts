@@ -33,7 +33,7 @@ export const metricsPlugin = fp<{ service: string; collectDefault?: boolean }>(
     // otherwise hash a label object on every observation. Routes are patterns, so the map stays small.
     const series = new Map<string, { observe(value: number): void }>();
     app.addHook('onResponse', (request, reply, done) => {
-      const route = request.routeOptions.url ?? 'unmatched';
+      const route = request.routeConfig?.url ?? 'unmatched';
       const key = `${request.method} ${reply.statusCode} ${route}`;
       let child = series.get(key);
       if (!child) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
   type FastifyBaseLogger,
+  type FastifyContextConfig,
   type FastifyHttpOptions,
   type FastifyInstance,
   LogController,
@@ -12,13 +13,21 @@ import Fastify, {
 import type { Logger } from 'pino';
 import { errorHandlerPlugin, frameworkErrorResponse } from './error-handler.js';
 import { type HealthOptions, healthPlugin } from './health.js';
-import { loggerOptions, pathOnly } from './logger.js';
+import { lazyChildLoggerFactory, loggerOptions, pathOnly } from './logger.js';
 import { metricsPlugin } from './metrics.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** Route needs no internal/Atlassian token (health, metrics, descriptor). */
     public?: boolean;
+  }
+  interface FastifyRequest {
+    /**
+     * The matched route's config with its `url` (no `url`: no route matched), read once per
+     * request by the first hook: Fastify's `request.routeOptions` builds a new object on every
+     * access, and several hooks of every request need the route.
+     */
+    routeConfig: FastifyContextConfig & { url?: string };
   }
 }
 
@@ -59,6 +68,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     // Fastify's own refusals before routing (an undecodable path) go through the one error
     // handler too, so they carry a stable code like every other error.
@@ -69,12 +79,18 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     ...options.fastify,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  app.decorateRequest('routeConfig', null as unknown as FastifyContextConfig);
+  app.addHook('onRequest', (request, _reply, done) => {
+    request.routeConfig = request.routeOptions.config ?? {};
+    done();
+  });
+
   // Our own request log line: method, path (query stripped — it may hold ?jwt=), status, time.
   // Deliberately without the remote address: only the router's access log may hold an IP.
   app.addHook('onResponse', (request, reply, done) => {
     // Below info (production's warn), nothing to build: the hook returns at once.
     if ((request.log as Partial<Logger>).isLevelEnabled?.('info') === false) return done();
-    if (request.routeOptions.config?.public && reply.statusCode < 400) return done();
+    if (request.routeConfig?.public && reply.statusCode < 400) return done();
     request.log.info(
       {
         method: request.method,

@@ -1,6 +1,7 @@
 import { createInternalTokenSigner, SecretBox } from '@rt/auth';
 import type { PermissionChecker } from '@rt/confluence';
 import type { DirectoryDb, PgPool } from '@rt/db';
+import { attachDocumentChangeBus } from '@rt/documents';
 import { createServiceApp, type ServiceApp } from '@rt/http';
 import type { Redis } from '@rt/queue';
 import type { FastifyBaseLogger } from 'fastify';
@@ -42,6 +43,12 @@ export interface AppDeps {
    * (publishers use their own region's Redis). Without them only the TTL bounds staleness.
    */
   subscribers?: Redis[];
+  /**
+   * A connection to this region's Redis in subscriber mode for document-changed notices: with it
+   * the router keeps a read cache of the services' shared document answers (see proxy.ts);
+   * without it every read goes to the services.
+   */
+  documentSubscriber?: Redis;
   /** Key/channel prefix in Redis (tests: `redisTestPrefix()`; production: ''). */
   redisPrefix?: string;
   /** Access log sink; default: daily JSON-lines files under ACCESS_LOG_DIR. */
@@ -173,7 +180,16 @@ export async function buildApp(deps: AppDeps): Promise<RouterServiceApp> {
   });
   // Forge (Connect on Forge): life-cycle events over FIT; the residency hooks are proxy routes.
   await app.register(forgeLifecycleRoutes, { forge: forgeVerifier, registry, hooks: deps.hooks ?? {} });
+  // Invalidated by the services' document-changed notices, by tenant-changed notices and by the
+  // writes this router proxies itself; serves only while its subscription is live.
+  const readCache = attachDocumentChangeBus(
+    app,
+    deps.documentSubscriber
+      ? { publisher: deps.redis, subscriber: deps.documentSubscriber, prefix, ...config.documentCache }
+      : undefined,
+  );
   await app.register(proxyRoutes, {
+    readCache: readCache?.cache,
     region: config.region.id,
     regions: config.regions,
     services: config.services,

@@ -7,6 +7,7 @@ import {
   parseCommonConfig,
   parseEnv,
 } from '@rt/config';
+import { parseDocumentCacheConfig } from '@rt/documents';
 import { Type } from '@sinclair/typebox';
 import { INSTALL_KEY_SERVICES } from './auth/install-token.js';
 
@@ -103,6 +104,11 @@ export interface RouterConfig extends CommonConfig {
   bodyLimitBytes: number;
   uploadLimitBytes: number;
   trustProxy: boolean | number | string[];
+  /**
+   * Limits of the router's read cache of document answers (`DOCUMENT_CACHE_MAX_ENTRIES`,
+   * `DOCUMENT_CACHE_MAX_MB`, the same variables as the layout and theme services' caches).
+   */
+  documentCache: { maxEntries: number; maxBytes: number };
 }
 
 const parseTrustProxy = (value: string): boolean | number | string[] => {
@@ -155,5 +161,6 @@ export function loadConfig(env: Env): RouterConfig {
     bodyLimitBytes: v.BODY_LIMIT_BYTES,
     uploadLimitBytes: v.UPLOAD_LIMIT_BYTES,
     trustProxy: parseTrustProxy(v.TRUST_PROXY),
+    documentCache: parseDocumentCacheConfig(env),
   };
 }

@@ -23,6 +23,8 @@ for (const region of config.regions.regions) {
   redisServers.set(`${u.hostname}:${u.port || 6379}`, region.redisUrl);
 }
 const subscribers = [...redisServers.values()].map((url) => createRedis(url));
+// Document-changed notices come from this region's services, on this region's Redis.
+const documentSubscriber = createRedis(config.region.redisUrl);
 
 // Tenant deletion: the uninstall hook queues the delayed deletion job (Postgres keeps the
 // schedule; the worker's sweeper re-enqueues if Redis loses it); a reinstall removes it.
@@ -71,6 +73,7 @@ const app = await buildApp({
   pool,
   redis,
   subscribers,
+  documentSubscriber,
   hooks,
   operations,
   permissions: { checker: createPermissionChecker(confluence) },
@@ -87,6 +90,7 @@ await serve(app, {
     await pool.end();
     redis.disconnect();
     for (const sub of subscribers) sub.disconnect();
+    documentSubscriber.disconnect();
     await deletions.close();
     await migrations.close?.();
     await sizes.close();

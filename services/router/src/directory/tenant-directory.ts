@@ -93,8 +93,11 @@ export class TenantDirectory {
   private readonly entries = new Map<string, Entry>();
   /** Keys known not to exist (kept apart so an invalidation clears them without a scan). */
   private readonly unknown = new Map<string, number>();
-  /** tenant id → cache keys holding it, so one invalidation clears every alias. */
-  private readonly keysByTenant = new Map<string, Set<string>>();
+  /**
+   * tenant id → cache keys holding it (at most one per lookup column), so one invalidation clears
+   * every alias. A small array, not a Set: 100 000 tenants' Sets would weigh on every GC.
+   */
+  private readonly keysByTenant = new Map<string, string[]>();
   private readonly inflight = new Map<string, Promise<TenantRecord | null>>();
   private readonly now: () => number;
   private readonly maxEntries: number;
@@ -297,16 +300,18 @@ export class TenantDirectory {
       if (oldest !== undefined) {
         const evicted = this.entries.get(oldest)?.tenant;
         this.entries.delete(oldest);
-        if (evicted) this.keysByTenant.get(evicted.id)?.delete(oldest);
+        const keys = evicted && this.keysByTenant.get(evicted.id);
+        const at = keys ? keys.indexOf(oldest) : -1;
+        if (at !== -1) keys!.splice(at, 1);
       }
     }
     this.entries.delete(key);
     this.entries.set(key, { tenant, expiresAt: this.now() + this.options.ttlMs });
     let keys = this.keysByTenant.get(tenant.id);
     if (!keys) {
-      keys = new Set();
+      keys = [];
       this.keysByTenant.set(tenant.id, keys);
     }
-    keys.add(key);
+    if (!keys.includes(key)) keys.push(key);
   }
 }

@@ -1,15 +1,10 @@
-import type { FastifyContextConfig, FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { type CanonicalTarget, parseTarget } from './canonical-path.js';
 import { assertSingleValued, takeRouterOwnedHeaders } from './edge-headers.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /**
-     * The matched route's config (`request.routeOptions.config`, read once by the edge: Fastify
-     * builds a new routeOptions object on every access). Includes the route's `url`.
-     */
-    routeConfig: FastifyContextConfig & { url?: string };
     /** The canonical request target (set by the edge before any other hook). */
     target: CanonicalTarget;
     /** The forwarding token another region's router sent, taken out of the headers at the edge. */
@@ -29,14 +24,12 @@ declare module 'fastify' {
  */
 export const edgePlugin = fp(
   async (app: FastifyInstance) => {
-    app.decorateRequest('routeConfig', null as unknown as FastifyContextConfig);
     app.decorateRequest('target', null as unknown as CanonicalTarget);
     app.decorateRequest('forwardingToken', undefined);
     app.decorateRequest('forgeSystemToken', undefined);
     app.decorateRequest('relayedForgeToken', undefined);
     // A callback hook (no promise per request): everything here is synchronous.
     app.addHook('onRequest', (request, _reply, done) => {
-      request.routeConfig = request.routeOptions.config ?? {};
       assertSingleValued(request.raw.rawHeaders);
       const taken = takeRouterOwnedHeaders(request.headers);
       request.forwardingToken = taken.forwardingToken;

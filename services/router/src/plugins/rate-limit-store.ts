@@ -14,10 +14,11 @@ interface WindowCount {
   pending: number;
   /** Increments sent to Redis whose reply has not come yet (still counted meanwhile). */
   flushing: number;
-  /** Redis acknowledged the key's expiry (set once per key and window, not on every flush). */
-  expirySet: boolean;
   windowEnd: number;
-  redisKey: string;
+  /** The key's field in its window's hash. */
+  field: string;
+  /** The window's hash in Redis (one per window and length, shared by every key). */
+  windowKey: string;
   timeWindow: number;
 }
 
@@ -32,79 +33,105 @@ export interface BatchedStoreOptions {
 }
 
 /**
- * Counts per key in fixed windows in Redis — shared by every
- * router instance of the region — without a Redis round trip per request: increments are
- * counted in memory and added to Redis in one pipeline (`INCRBY`, and `PEXPIRE` once per key) every `flushMs`;
- * the reply of INCRBY updates this instance's view of the region-wide count. A limit can thus be
- * overshot by at most what the other instances admitted within one flush interval — an
- * acceptable price for taking Redis off the hot path. Redis errors keep the local counts (they
- * are retried on the next flush) and never block requests.
+ * Adds each field's increment to the window's hash and returns the new counts, in one call per
+ * window: `KEYS[1]` the window's hash, `ARGV[1]` its expiry (ms), then field/increment pairs.
+ * The hash outlives its window by one more window, then Redis drops it.
+ */
+const FLUSH_SCRIPT = `
+local out = {}
+for i = 2, #ARGV, 2 do
+  out[#out + 1] = redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1])
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return out`;
+
+type FlushingRedis = Redis & {
+  rtRateLimitFlush?: (key: string, ...args: Array<string | number>) => Promise<number[]>;
+};
+
+/**
+ * Counts per key in fixed windows in Redis — shared by every router instance of the region —
+ * without a Redis round trip per request: increments are counted in memory and added to Redis
+ * every `flushMs`, all keys of a window in ONE script call (`HINCRBY` per key into the window's
+ * hash, inside Redis), so the cost of a flush in this process does not grow with the number of
+ * tenants seen (100 000 active tenants would otherwise mean a command, a promise and a parsed
+ * reply per tenant and flush). The reply updates this instance's view of the region-wide count.
+ * A limit can thus be overshot by at most what the other instances admitted within one flush
+ * interval — an acceptable price for taking Redis off the hot path. Redis errors keep the local
+ * counts (retried on the next flush) and never block requests.
  */
 export function batchedRedisStore(options: BatchedStoreOptions) {
   const flushMs = options.flushMs ?? 50;
   const now = options.now ?? Date.now;
-  const counts = new Map<string, WindowCount>();
-  /**
-   * Counts with increments not yet flushed: a flush touches only these, never every tenant seen
-   * in the window (100 000 tenants would otherwise mean 100 000 map entries walked per flush).
-   */
+  const redis = options.redis as FlushingRedis;
+  if (!redis.rtRateLimitFlush)
+    redis.defineCommand('rtRateLimitFlush', { numberOfKeys: 1, lua: FLUSH_SCRIPT });
+  /** Windows by `start:length`: their Redis hash and their counts by key. */
+  const windows = new Map<string, { redisKey: string; counts: Map<string, WindowCount> }>();
+  /** Counts with increments not yet flushed: a flush touches only these. */
   let dirty: WindowCount[] = [];
-  /** When ended windows are next dropped (once per shortest window, not on every flush). */
-  let nextSweep = 0;
   let timer: NodeJS.Timeout | undefined;
 
+  /** Ended windows with nothing in flight are dropped whole (no walk over their keys). */
   const sweep = (t: number) => {
-    let window = Number.POSITIVE_INFINITY;
-    for (const [key, c] of counts) {
-      if (c.windowEnd < t && c.pending === 0 && c.flushing === 0) counts.delete(key);
-      else window = Math.min(window, c.timeWindow);
+    for (const [id, { counts }] of windows) {
+      const first = counts.values().next().value;
+      if (!first || first.windowEnd >= t) continue;
+      let busy = false;
+      for (const c of counts.values()) {
+        if (c.pending || c.flushing) {
+          busy = true;
+          break;
+        }
+      }
+      if (!busy) windows.delete(id);
     }
-    nextSweep = t + (Number.isFinite(window) ? window : 60_000);
+  };
+
+  const schedule = () => {
+    if (timer) return;
+    timer = setTimeout(() => void flush(), flushMs);
+    timer.unref();
   };
 
   const flush = async () => {
     timer = undefined;
-    const t = now();
-    if (t >= nextSweep) sweep(t);
+    sweep(now());
     if (!dirty.length) return;
-    const batch: Array<[WindowCount, number, number]> = [];
-    const pipeline = options.redis.pipeline();
-    let command = 0;
-    for (const c of dirty) {
-      batch.push([c, c.pending, command]);
-      pipeline.incrby(c.redisKey, c.pending);
-      command++;
-      if (!c.expirySet) {
-        pipeline.pexpire(c.redisKey, c.timeWindow * 2);
-        command++;
-      }
-      c.flushing += c.pending;
-      c.pending = 0;
-    }
+    const batch = dirty;
     dirty = [];
-    const retry = (c: WindowCount, flushed: number) => {
-      c.flushing -= flushed;
-      if (c.pending === 0) dirty.push(c);
-      c.pending += flushed;
-    };
-    try {
-      const results = await pipeline.exec();
-      for (const [c, flushed, i] of batch) {
-        const [err, value] = results?.[i] ?? [new Error('no reply'), null];
-        if (err) retry(c, flushed);
-        else {
-          c.flushing -= flushed;
-          c.synced = Math.max(c.synced, Number(value));
-          if (!c.expirySet && results?.[i + 1] && !results[i + 1]![0]) c.expirySet = true;
+    const byWindow = new Map<string, WindowCount[]>();
+    for (const c of batch) {
+      const group = byWindow.get(c.windowKey);
+      if (group) group.push(c);
+      else byWindow.set(c.windowKey, [c]);
+    }
+    await Promise.all(
+      [...byWindow].map(async ([windowKey, counts]) => {
+        const args: Array<string | number> = [counts[0]!.timeWindow * 2];
+        const flushed: number[] = [];
+        for (const c of counts) {
+          args.push(c.field, c.pending);
+          flushed.push(c.pending);
+          c.flushing += c.pending;
+          c.pending = 0;
         }
-      }
-    } catch {
-      for (const [c, flushed] of batch) retry(c, flushed);
-    }
-    if (dirty.length && !timer) {
-      timer = setTimeout(() => void flush(), flushMs);
-      timer.unref();
-    }
+        try {
+          const values = await redis.rtRateLimitFlush!(windowKey, ...args);
+          counts.forEach((c, i) => {
+            c.flushing -= flushed[i]!;
+            c.synced = Math.max(c.synced, Number(values[i]));
+          });
+        } catch {
+          counts.forEach((c, i) => {
+            c.flushing -= flushed[i]!;
+            if (c.pending === 0) dirty.push(c);
+            c.pending += flushed[i]!;
+          });
+        }
+      }),
+    );
+    if (dirty.length) schedule();
   };
 
   return {
@@ -112,25 +139,27 @@ export function batchedRedisStore(options: BatchedStoreOptions) {
     hit(key: string, timeWindow: number): RateLimitCount {
       const t = now();
       const windowStart = t - (t % timeWindow);
-      const id = `${key}:${windowStart}`;
-      let c = counts.get(id);
+      const windowId = `${windowStart}:${timeWindow}`;
+      let window = windows.get(windowId);
+      if (!window) {
+        window = { redisKey: `${options.prefix}${windowId}`, counts: new Map() };
+        windows.set(windowId, window);
+      }
+      let c = window.counts.get(key);
       if (!c) {
         c = {
           synced: 0,
           pending: 0,
           flushing: 0,
-          expirySet: false,
           windowEnd: windowStart + timeWindow,
-          redisKey: `${options.prefix}${id}`,
+          field: key,
+          windowKey: window.redisKey,
           timeWindow,
         };
-        counts.set(id, c);
+        window.counts.set(key, c);
       }
       if (c.pending++ === 0) dirty.push(c);
-      if (!timer) {
-        timer = setTimeout(() => void flush(), flushMs);
-        timer.unref();
-      }
+      schedule();
       return { current: c.synced + c.flushing + c.pending, ttl: c.windowEnd - t };
     },
   };

@@ -2,6 +2,12 @@ import { Transform, type TransformCallback } from 'node:stream';
 import replyFrom from '@fastify/reply-from';
 import { forgeTokenDigest, type InternalTokenSigner } from '@rt/auth';
 import type { RegionTable } from '@rt/config';
+import {
+  type DocumentReadCache,
+  type DocumentType,
+  ifNoneMatchHits,
+  SHARED_READ_HEADER,
+} from '@rt/documents';
 import { AppError, PayloadTooLarge, ServiceUnavailable } from '@rt/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RouterConfig } from '../config.js';
@@ -28,6 +34,11 @@ export interface ProxyRoute {
   upload?: boolean;
   /** The service's path for this prefix, when it differs from the public one. */
   upstreamPrefix?: string;
+  /**
+   * The document kind this prefix reads: its GET answers that the service marks as shared
+   * ({@link SHARED_READ_HEADER} with this kind) are kept in the router's read cache.
+   */
+  reads?: DocumentType;
 }
 
 /**
@@ -38,10 +49,10 @@ export interface ProxyRoute {
  * hooks, the same state machine, with Forge Invocation Tokens (`forge-callback`).
  */
 export const PROXY_ROUTES: ReadonlyArray<ProxyRoute> = [
-  { prefix: '/api/v1/layouts', service: 'layout', kind: 'api' },
+  { prefix: '/api/v1/layouts', service: 'layout', kind: 'api', reads: 'layout' },
   { prefix: '/api/v1/export', service: 'layout', kind: 'api' },
-  { prefix: '/api/v1/themes', service: 'theme', kind: 'api' },
-  { prefix: '/api/v1/spaces', service: 'theme', kind: 'api' },
+  { prefix: '/api/v1/themes', service: 'theme', kind: 'api', reads: 'theme' },
+  { prefix: '/api/v1/spaces', service: 'theme', kind: 'api', reads: 'theme' },
   { prefix: '/api/v1/settings', service: 'theme', kind: 'api' },
   { prefix: '/api/v1/assets', service: 'asset', kind: 'api', upload: true },
   { prefix: '/dare-migration', service: 'migration', kind: 'atlassian-callback' },
@@ -69,7 +80,12 @@ export interface ProxyRouteOptions {
   signForwardingToken: InternalTokenSigner;
   bodyLimitBytes: number;
   uploadLimitBytes: number;
+  /** The router's cache of shared document reads (absent: every read goes to the service). */
+  readCache?: DocumentReadCache;
 }
+
+/** Largest answer the read cache keeps; larger ones stream through. */
+const MAX_SHARED_READ_BYTES = 256 * 1024;
 
 /** Fails the stream once more than `limit` bytes went through (chunked bodies have no length). */
 class BodyLimit extends Transform {
@@ -103,6 +119,70 @@ const rebuiltPath = (request: FastifyRequest, prefix: string): string => {
   if (trailingSlash) segments.pop();
   return segments.length ? `${prefix}${joinSegments(segments, trailingSlash)}` : `${prefix}/`;
 };
+
+/** The upstream answer as reply-from hands it to `onResponse`. */
+interface UpstreamResponse {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  stream: NodeJS.ReadableStream & { destroy(error?: Error): void };
+}
+
+/** The services' marker of shared reads is for the router only, never for clients. */
+const withoutSharedReadHeader = <T extends Record<string, unknown>>(headers: T): T => {
+  if (!(SHARED_READ_HEADER in headers)) return headers;
+  const { [SHARED_READ_HEADER]: _marker, ...rest } = headers;
+  return rest as T;
+};
+
+/**
+ * A shared read from the router's cache, as the service answers it (`sendCachedRead` of
+ * `@rt/documents`): 304 when `If-None-Match` names the current ETag, else 200 with the body.
+ */
+function sendShared(request: FastifyRequest, reply: FastifyReply, etag: string, body: string) {
+  reply.header('etag', etag).header('cache-control', 'private, no-cache');
+  if (ifNoneMatchHits(request.headers['if-none-match'], etag)) return reply.code(304).send();
+  return reply.type('application/json; charset=utf-8').send(body);
+}
+
+/**
+ * `onResponse` of a cache miss: a 200 the service marked as a shared read of `kind`, small
+ * enough, is read whole, kept (unless the tenant was invalidated since `ticket`, taken before the
+ * request went out) and sent; anything else streams through untouched.
+ */
+function keepSharedRead(
+  cache: DocumentReadCache,
+  tenantId: string,
+  kind: DocumentType,
+  key: string,
+  ticket: number,
+): NonNullable<NonNullable<Parameters<FastifyReply['from']>[1]>['onResponse']> {
+  return (request, reply, raw) => {
+    const res = raw as unknown as UpstreamResponse;
+    const etag = res.headers.etag;
+    const length = Number(res.headers['content-length']);
+    if (
+      res.statusCode !== 200 ||
+      res.headers[SHARED_READ_HEADER] !== kind ||
+      typeof etag !== 'string' ||
+      !(length <= MAX_SHARED_READ_BYTES)
+    ) {
+      reply.send(res.stream);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    res.stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    res.stream.on('error', () => {
+      reply.removeHeader('content-length');
+      reply.send(new AppError(502, 'UPSTREAM_UNAVAILABLE', 'the regional service is unavailable'));
+    });
+    res.stream.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      cache.store(tenantId, kind, key, { etag, body }, ticket);
+      reply.removeHeader('content-length');
+      sendShared(request as FastifyRequest, reply as FastifyReply, etag, body);
+    });
+  };
+}
 
 /**
  * Proxies authenticated requests to the tenant's home region with @fastify/reply-from (undici
@@ -162,6 +242,7 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
     const kind = route.kind;
     const serviceUrl = opts.services[route.service];
     const upstreamPrefix = route.upstreamPrefix ?? route.prefix;
+    const reads = route.reads;
     return async (request: FastifyRequest, reply: FastifyReply) => {
       const auth = request.auth!;
       let tenant = auth.tenant;
@@ -225,19 +306,52 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
         via: auth.via,
         ...(auth.forgeSystemToken ? { fst: forgeTokenDigest(auth.forgeSystemToken) } : {}),
       });
-      return reply.from(`${serviceUrl}${rebuiltPath(request, upstreamPrefix)}`, {
+      const upstreamPath = rebuiltPath(request, upstreamPrefix);
+      const cache = opts.readCache;
+      let onResponse: ReplyFromOptions['onResponse'];
+      let onUpstreamError = onError;
+      let askFullAnswer = false;
+      if (cache && reads && request.method === 'GET') {
+        // Tenant first: the key is looked up under the verified tenant only (see DocumentReadCache).
+        const query = queryWithoutJwt(request.target.query);
+        const key = query ? `${upstreamPath}?${query}` : upstreamPath;
+        const cached = cache.get(tenant.id, reads, key);
+        if (cached?.body != null) return sendShared(request, reply, cached.etag, cached.body);
+        // A miss asks for the full answer (no If-None-Match upstream) so that it can be kept;
+        // the client still gets its 304 from here.
+        askFullAnswer = true;
+        onResponse = keepSharedRead(cache, tenant.id, reads, key, cache.ticket());
+      } else if (cache && !SAFE_METHODS.has(request.method)) {
+        // The writer's own write: this router's copies of the tenant go once the service has
+        // answered (the service's notice reaches the other routers through the bus), and also
+        // when the answer is lost — the write may have committed all the same.
+        onResponse = (_request, reply, res) => {
+          cache.invalidate(tenant.id);
+          reply.send(res.stream);
+        };
+        onUpstreamError = (reply, error) => {
+          cache.invalidate(tenant.id);
+          onError(reply, error);
+        };
+      }
+      return reply.from(`${serviceUrl}${upstreamPath}`, {
         queryString,
         retryDelay: noRetry,
-        onError,
-        rewriteRequestHeaders: (_req, headers) =>
-          upstreamHeaders(headers, {
+        onError: onUpstreamError,
+        onResponse,
+        rewriteHeaders: withoutSharedReadHeader,
+        rewriteRequestHeaders: (_req, headers) => {
+          const sent = upstreamHeaders(headers, {
             authorization: `Bearer ${token}`,
             'x-request-id': String(request.id),
             // The service hands it back with its permission question; the router then calls
             // `app.apiBaseUrl` with it (a Forge tenant has no shared secret to sign with). The
             // digest in the service token binds it to this request.
             ...(auth.forgeSystemToken ? { [RELAYED_FORGE_TOKEN_HEADER]: auth.forgeSystemToken } : {}),
-          }) as never,
+          });
+          if (askFullAnswer) delete sent['if-none-match'];
+          return sent as never;
+        },
       });
     };
   };

@@ -1,0 +1,69 @@
+import { Writable } from 'node:stream';
+import type { FastifyBaseLogger } from 'fastify';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { createServiceApp, loggerOptions } from '../src/index.js';
+
+function appLoggingAt(level: string) {
+  const lines: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  const root = pino(loggerOptions('logger-test', level), sink) as unknown as FastifyBaseLogger;
+  let children = 0;
+  const child = root.child.bind(root);
+  root.child = ((...args: Parameters<FastifyBaseLogger['child']>) => {
+    children++;
+    return child(...args);
+  }) as FastifyBaseLogger['child'];
+  const app = createServiceApp({ name: 'logger-test', logger: root });
+  app.get('/quiet', async () => ({ ok: true }));
+  app.get('/loud', async (request) => {
+    request.log.warn({ token: 'secret-token-value', step: 'checked' }, 'something to look at');
+    request.log.debug('below the level');
+    return { ok: true };
+  });
+  return {
+    app,
+    lines,
+    children: () => children,
+    /** Fastify builds its own children while it starts; only requests' count here. */
+    ready: async () => {
+      await app.ready();
+      children = 0;
+    },
+  };
+}
+
+describe('request loggers', () => {
+  it('build no child logger for a request that logs nothing at the enabled level', async () => {
+    const { app, lines, children, ready } = appLoggingAt('warn');
+    await ready();
+    for (let i = 0; i < 5; i++) expect((await app.inject({ url: '/quiet' })).statusCode).toBe(200);
+    expect(children()).toBe(0);
+    expect(lines).toHaveLength(0);
+    await app.close();
+  });
+
+  it('log with the request id bound and secrets redacted once a request logs', async () => {
+    const { app, lines, children, ready } = appLoggingAt('warn');
+    await ready();
+    const res = await app.inject({ url: '/loud', headers: { 'x-request-id': 'req-42' } });
+    expect(res.statusCode).toBe(200);
+    expect(children()).toBe(1);
+    const line = lines.find((l) => l.msg === 'something to look at');
+    expect(line).toMatchObject({ reqId: 'req-42', step: 'checked', token: '[redacted]', level: 40 });
+    expect(lines.some((l) => l.msg === 'below the level')).toBe(false);
+    await app.close();
+  });
+
+  it('keep the info request line with its request id', async () => {
+    const { app, lines } = appLoggingAt('info');
+    await app.inject({ url: '/quiet', headers: { 'x-request-id': 'req-7' } });
+    expect(lines.find((l) => l.msg === 'request completed')).toMatchObject({ reqId: 'req-7', status: 200 });
+    await app.close();
+  });
+});

@@ -1,0 +1,70 @@
+import { createRedis, type Redis } from '@rt/queue';
+import { redisTestPrefix, testRedisUrl } from '@rt/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { batchedRedisStore } from '../src/plugins/rate-limit-store.js';
+
+const MINUTE = 60_000;
+const settle = () => new Promise((r) => setTimeout(r, 150)); // > a few flush intervals (20 ms)
+
+describe('batched rate-limit counts in Redis', () => {
+  let redis: Redis;
+  let other: Redis;
+  const prefix = `${redisTestPrefix('rl')}rl:`;
+  // A fixed clock in the middle of a window, so no test straddles a window boundary.
+  const now = () => 1_800_000_030_000;
+
+  beforeAll(() => {
+    redis = createRedis(testRedisUrl());
+    other = createRedis(testRedisUrl());
+  });
+  afterAll(async () => {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+    await redis.quit();
+    await other.quit();
+  });
+
+  it('shares every key’s count between instances, thousands of keys in one call per flush', async () => {
+    const a = batchedRedisStore({ redis, prefix, flushMs: 20, now });
+    const b = batchedRedisStore({ redis: other, prefix, flushMs: 20, now });
+    const keys = Array.from({ length: 5000 }, (_, i) => `tenant-${i}`);
+    const commands = countCommands(redis);
+    for (const key of keys) expect(a.hit(key, MINUTE).current).toBe(1);
+    await settle();
+    // Instance b learns the region-wide count with its own first flush.
+    for (const key of keys) b.hit(key, MINUTE);
+    await settle();
+    for (const key of keys) expect(b.hit(key, MINUTE).current).toBe(3);
+    expect(a.hit('tenant-0', MINUTE).current).toBe(2); // a has not flushed since b counted
+    await settle();
+    expect(a.hit('tenant-0', MINUTE).current).toBe(5);
+    // 5 000 keys flushed a few times: a handful of commands on a's connection, not one per key.
+    expect(commands()).toBeLessThan(20);
+    const window = `${prefix}${now() - (now() % MINUTE)}:${MINUTE}`;
+    expect(Number(await redis.hget(window, 'tenant-42'))).toBe(3);
+    const ttl = await redis.pttl(window);
+    expect(ttl).toBeGreaterThan(MINUTE);
+    expect(ttl).toBeLessThanOrEqual(2 * MINUTE);
+  });
+
+  it('keeps counting locally while Redis is unreachable and catches up after', async () => {
+    const broken = createRedis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0 });
+    broken.on('error', () => undefined);
+    const store = batchedRedisStore({ redis: broken, prefix, flushMs: 20, now });
+    for (let i = 1; i <= 3; i++) expect(store.hit('offline', MINUTE).current).toBe(i);
+    await settle();
+    expect(store.hit('offline', MINUTE).current).toBe(4);
+    broken.disconnect();
+  });
+});
+
+/** Counts the commands sent on a real connection from now on. */
+function countCommands(redis: Redis): () => number {
+  let count = 0;
+  const send = redis.sendCommand.bind(redis);
+  redis.sendCommand = ((...args: Parameters<Redis['sendCommand']>) => {
+    count++;
+    return send(...args);
+  }) as Redis['sendCommand'];
+  return () => count;
+}

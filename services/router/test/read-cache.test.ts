@@ -1,0 +1,218 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { allowAllWritesForTests } from '@rt/auth';
+import { createPgPool, createRegionalClient } from '@rt/db';
+import { exampleLayoutContent, SHARED_READ_HEADER } from '@rt/documents';
+import type { ServiceApp } from '@rt/http';
+import { buildApp as buildLayoutApp } from '@rt/layout/app';
+import { createRedis, type Redis } from '@rt/queue';
+import { createTestDatabase, mintConnectToken, type TestDatabase, testRedisUrl } from '@rt/testing';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RouterServiceApp } from '../src/app.js';
+import {
+  buildRouter,
+  createFixture,
+  type Fixture,
+  INTERNAL_SECRET,
+  lifecyclePayload,
+  postLifecycle,
+  routerConfig,
+} from './harness.js';
+
+/**
+ * The router's read cache of shared document answers, against the real layout service (with its
+ * own cache and bus) and two router replicas of one region on one Redis, as a region runs them.
+ */
+let fx: Fixture;
+let database: TestDatabase;
+let layout: ServiceApp;
+/** GETs that reached the layout service. */
+let serviceReads = 0;
+let a: RouterServiceApp;
+let b: RouterServiceApp;
+const connections: Redis[] = [];
+const closers: Array<() => Promise<unknown>> = [];
+const tenants: Array<{ clientKey: string; sharedSecret: string }> = [];
+/** One key for both replicas: they open the same sealed shared secrets. */
+const encryptionKey = randomBytes(32).toString('base64');
+
+async function router(redisPrefix = fx.prefix): Promise<RouterServiceApp> {
+  const url = `http://127.0.0.1:${(layout.server.address() as AddressInfo).port}`;
+  const documentSubscriber = createRedis(testRedisUrl());
+  const subscriber = createRedis(testRedisUrl());
+  connections.push(documentSubscriber, subscriber);
+  const app = await buildRouter(
+    fx,
+    routerConfig(
+      fx,
+      'EU',
+      { RATE_LIMIT_PER_MINUTE: '100000', ENCRYPTION_KEY: encryptionKey },
+      { LAYOUT_URL: url, THEME_URL: url },
+    ),
+    { documentSubscriber, subscribers: [subscriber], redisPrefix },
+  );
+  await app.ready();
+  closers.push(() => app.close());
+  return app;
+}
+
+beforeAll(async () => {
+  fx = await createFixture('rcache');
+  database = await createTestDatabase('regional', 'rcache');
+  const db = createRegionalClient({ url: database.url, poolSize: 2 });
+  const pool = createPgPool({ url: database.url, poolSize: 4 });
+  const publisher = createRedis(testRedisUrl());
+  const subscriber = createRedis(testRedisUrl());
+  connections.push(publisher, subscriber);
+  layout = await buildLayoutApp({
+    internalTokenSecret: INTERNAL_SECRET,
+    db,
+    pool,
+    authorize: allowAllWritesForTests,
+    logLevel: 'silent',
+    tenantBus: { publisher, subscriber, prefix: fx.prefix },
+  });
+  layout.addHook('onRequest', async (request) => {
+    if (request.method === 'GET') serviceReads++;
+  });
+  await layout.listen({ port: 0, host: '127.0.0.1' });
+  closers.push(
+    () => layout.close(),
+    () => db.$disconnect(),
+    () => pool.end(),
+  );
+  a = await router();
+  b = await router();
+  for (const name of ['rc-one', 'rc-two']) {
+    const payload = lifecyclePayload(`${name}-${randomBytes(3).toString('hex')}`, 'installed');
+    expect((await postLifecycle(a, fx, 'installed', payload)).statusCode).toBe(204);
+    tenants.push({ clientKey: payload.clientKey, sharedSecret: payload.sharedSecret });
+  }
+});
+
+afterAll(async () => {
+  for (const close of closers.reverse()) await close();
+  for (const c of connections) c.disconnect();
+  await database?.drop();
+  await fx?.close();
+});
+
+const call = (r: RouterServiceApp, tenant: number, options: InjectOptions) =>
+  r.inject({
+    ...options,
+    headers: {
+      authorization: `JWT ${mintConnectToken({ ...tenants[tenant]!, context: true })}`,
+      ...options.headers,
+    },
+  });
+
+/** Reads through `r` until an answer costs the service nothing (bounded; no timing asserted). */
+async function cachedOn(r: RouterServiceApp, tenant: number, url: string): Promise<LightMyRequestResponse> {
+  for (let i = 0; i < 500; i++) {
+    const before = serviceReads;
+    const res = await call(r, tenant, { method: 'GET', url });
+    if (serviceReads === before) return res;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`${url} never came from the router's cache`);
+}
+
+async function createLayout(tenant: number, name = 'Home') {
+  const res = await call(a, tenant, {
+    method: 'POST',
+    url: '/api/v1/layouts',
+    payload: { name, scope: 'site', content: exampleLayoutContent() },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json() as { id: string; version: number };
+}
+
+describe("the router's read cache", () => {
+  it('answers repeated reads and conditional reads without the service, as the service would', async () => {
+    const { id } = await createLayout(0);
+    const url = `/api/v1/layouts/${id}`;
+    const fromService = await call(a, 0, { method: 'GET', url });
+    expect(fromService.statusCode).toBe(200);
+    const cached = await cachedOn(a, 0, url);
+    expect(cached.statusCode).toBe(200);
+    expect(cached.json()).toEqual(fromService.json());
+    expect(cached.headers.etag).toBe(fromService.headers.etag);
+    expect(cached.headers['content-type']).toBe(fromService.headers['content-type']);
+    expect(cached.headers['cache-control']).toBe('private, no-cache');
+    // The services' marker never reaches a client.
+    expect(fromService.headers[SHARED_READ_HEADER]).toBeUndefined();
+    expect(cached.headers[SHARED_READ_HEADER]).toBeUndefined();
+    const before = serviceReads;
+    const notModified = await call(a, 0, {
+      method: 'GET',
+      url,
+      headers: { 'if-none-match': String(cached.headers.etag) },
+    });
+    expect(notModified.statusCode).toBe(304);
+    expect(notModified.body).toBe('');
+    expect(serviceReads).toBe(before);
+  });
+
+  it('serves the writer its own write at once and the other replica once the bus delivers', async () => {
+    const { id } = await createLayout(0, 'Before');
+    const url = `/api/v1/layouts/${id}`;
+    expect((await cachedOn(a, 0, url)).json()).toMatchObject({ version: 1 });
+    expect((await cachedOn(b, 0, url)).json()).toMatchObject({ version: 1 });
+    const put = await call(a, 0, {
+      method: 'PUT',
+      url,
+      headers: { 'if-match': '"1"' },
+      payload: { name: 'After', scope: 'site', content: exampleLayoutContent() },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    // The writer's router: the new version on the very next read, with no wait.
+    expect((await call(a, 0, { method: 'GET', url })).json()).toMatchObject({ version: 2, name: 'After' });
+    // The other replica: once the service's document-changed notice arrives (bounded poll).
+    let seen: LightMyRequestResponse | undefined;
+    for (let i = 0; i < 200; i++) {
+      seen = await call(b, 0, { method: 'GET', url });
+      if (seen.json().version === 2) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(seen?.json()).toMatchObject({ version: 2, name: 'After' });
+  });
+
+  it("drops the writer's copies on its own write, without waiting for any notice", async () => {
+    // A replica that hears no notices (its bus is on another prefix): only its own writes count.
+    const deaf = await router(`${fx.prefix}deaf:`);
+    const { id } = await createLayout(0, 'Before');
+    const url = `/api/v1/layouts/${id}`;
+    expect((await cachedOn(deaf, 0, url)).json()).toMatchObject({ version: 1 });
+    // Someone else's write leaves its copy as it was (no notice reaches it)…
+    const put = (r: RouterServiceApp, version: number, name: string) =>
+      call(r, 0, {
+        method: 'PUT',
+        url,
+        headers: { 'if-match': `"${version}"` },
+        payload: { name, scope: 'site', content: exampleLayoutContent() },
+      });
+    expect((await put(a, 1, 'Elsewhere')).statusCode).toBe(200);
+    expect((await call(deaf, 0, { method: 'GET', url })).json()).toMatchObject({ version: 1 });
+    // …its own write replaces it on the very next read.
+    expect((await put(deaf, 2, 'Here')).statusCode).toBe(200);
+    expect((await call(deaf, 0, { method: 'GET', url })).json()).toMatchObject({ version: 3, name: 'Here' });
+  });
+
+  it("never answers one tenant with another's cached data", async () => {
+    const { id } = await createLayout(0, 'Tenant one only');
+    const url = `/api/v1/layouts/${id}`;
+    await cachedOn(a, 0, url);
+    // The same path for the other tenant: the service's 404, not tenant one's cached layout.
+    const other = await call(a, 1, { method: 'GET', url });
+    expect(other.statusCode).toBe(404);
+    // Same list URL for both tenants, each cached: each sees only its own layouts.
+    await createLayout(1, 'Tenant two only');
+    const list = '/api/v1/layouts?scope=site';
+    const one = (await cachedOn(a, 0, list)).json() as { items: Array<{ name: string }> };
+    const two = (await cachedOn(a, 1, list)).json() as { items: Array<{ name: string }> };
+    expect(one.items.map((l) => l.name)).toContain('Tenant one only');
+    expect(one.items.map((l) => l.name)).not.toContain('Tenant two only');
+    expect(two.items.map((l) => l.name)).toEqual(['Tenant two only']);
+  });
+});
