@@ -77,26 +77,29 @@ export const sourceLimitPlugin = fp<SourceLimitOptions>(
       );
     });
 
-    app.addHook('onResponse', async (request, reply) => {
+    // A callback hook too: every answer passes here, and only a 401 has anything to count.
+    app.addHook('onResponse', (request, reply, done) => {
+      done();
       if (reply.statusCode !== 401 || !applies(request)) return;
       failures.inc();
       const source = sourceOf(request);
       // The window opens with a source's first refusal (PEXPIRE NX) rather than on the clock, so
       // a burst is never split across two windows; the key lives no longer than the window.
       const redisKey = `${opts.keyPrefix}ua:${source}`;
-      try {
-        const results = await opts.redis
-          .multi()
-          .incr(redisKey)
-          .pexpire(redisKey, windowMs, 'NX')
-          .pttl(redisKey)
-          .exec();
-        const count = Number(results?.[0]?.[1] ?? 0);
-        const ttl = Number(results?.[2]?.[1] ?? windowMs);
-        if (count >= opts.maxFailures) blocked.set(source, now() + (ttl > 0 ? ttl : windowMs));
-      } catch (err) {
-        request.log.warn({ err }, 'unauthenticated limit: Redis unavailable, counting skipped');
-      }
+      opts.redis
+        .multi()
+        .incr(redisKey)
+        .pexpire(redisKey, windowMs, 'NX')
+        .pttl(redisKey)
+        .exec()
+        .then(
+          (results) => {
+            const count = Number(results?.[0]?.[1] ?? 0);
+            const ttl = Number(results?.[2]?.[1] ?? windowMs);
+            if (count >= opts.maxFailures) blocked.set(source, now() + (ttl > 0 ? ttl : windowMs));
+          },
+          (err) => request.log.warn({ err }, 'unauthenticated limit: Redis unavailable, counting skipped'),
+        );
     });
   },
   { name: 'rt-source-limit', dependencies: ['rt-edge'] },
