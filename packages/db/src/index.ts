@@ -19,5 +19,16 @@ export {
   TENANT_TABLES,
   type TenantTable,
   tenantHasRows,
+  WRITE_FENCE_TABLE,
   withTransaction,
 } from './tenant-data.js';
+export {
+  enterTenantWrite,
+  liftWriteFence,
+  listWriteFences,
+  MIGRATION_RETRY_AFTER_SECONDS,
+  raiseWriteFence,
+  TenantWriteFenced,
+  type WriteFence,
+  withTenantWrite,
+} from './write-fence.js';

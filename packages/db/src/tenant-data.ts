@@ -25,6 +25,15 @@ export const TENANT_TABLES: readonly TenantTable[] = [
   { name: 'asset_references', pk: ['document_type', 'document_id', 'asset_id'] },
 ];
 
+/**
+ * The one other regional table with a `tenant_id` column: a tenant's write fence (see
+ * `write-fence.ts`). It is migration control, not the tenant's data, so it is not in
+ * {@link TENANT_TABLES} — a copied fence would freeze the tenant in its new region — but it goes
+ * with the tenant's rows when they are deleted (a region that holds none of its data has nothing
+ * to fence).
+ */
+export const WRITE_FENCE_TABLE = 'tenant_write_fences';
+
 /** Quotes an SQL identifier (table and column names come from the catalog, never from input). */
 export const quoteIdent = (ident: string): string => `"${ident.replace(/"/g, '""')}"`;
 
@@ -78,7 +87,8 @@ export interface RemovedRows {
 
 /**
  * Deletes every row of the tenant in one regional database, children before parents, in one
- * transaction (all or nothing: a kill leaves nothing half-deleted and a retry runs it again).
+ * transaction (all or nothing: a kill leaves nothing half-deleted and a retry runs it again),
+ * and lifts the tenant's write fence there (not counted: it is not the tenant's data).
  * `beforeCommit` runs inside the transaction with the counts (e.g. to record a receipt).
  */
 export async function deleteTenantRows(
@@ -93,6 +103,7 @@ export async function deleteTenantRows(
       removed.tables[t.name] = res.rowCount ?? 0;
       removed.rows += res.rowCount ?? 0;
     }
+    await client.query(`DELETE FROM ${quoteIdent(WRITE_FENCE_TABLE)} WHERE tenant_id = $1`, [tenantId]);
     await options.beforeCommit?.(removed);
     return removed;
   });

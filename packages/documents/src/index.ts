@@ -84,4 +84,4 @@ export {
 } from './schemas/theme-tokens.js';
 export { EXPORT_FORMAT_VERSION, exportTenant } from './tenant-export.js';
 export { type ResolvedTheme, ThemeAssignments } from './theme-assignments.js';
-export { mapDatabaseError, withTransaction } from './transaction.js';
+export { mapDatabaseError, withTenantWrite, withTransaction } from './transaction.js';

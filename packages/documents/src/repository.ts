@@ -6,7 +6,7 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import type { DocumentChangeBus } from './document-changes.js';
 import type { DocumentKind } from './document-kind.js';
 import type { DocumentReadCache } from './read-cache.js';
-import { withTransaction } from './transaction.js';
+import { withTenantWrite } from './transaction.js';
 
 /** How many versions of a document are kept (the current one included). */
 export const REVISIONS_KEPT = 20;
@@ -172,7 +172,7 @@ export class DocumentRepository {
   /** Creates version 1. */
   async create(tenantId: string, input: DocumentInput): Promise<StoredDocument> {
     const fields = this.withDefaults(input.fields);
-    const doc = await withTransaction(this.pool, async (client) => {
+    const doc = await withTenantWrite(this.pool, tenantId, async (client) => {
       const assetIds = await verifyAssetReferences(client, tenantId, fields);
       const names = this.kind.jsonFields.map((f) => f.name);
       const params = [tenantId, input.name, input.scope, this.schemaVersionOf(fields)];
@@ -198,7 +198,7 @@ export class DocumentRepository {
     input: DocumentInput,
   ): Promise<StoredDocument> {
     const fields = this.withDefaults(input.fields);
-    const doc = await withTransaction(this.pool, async (client) => {
+    const doc = await withTenantWrite(this.pool, tenantId, async (client) => {
       const current = await this.lock(client, tenantId, id);
       assertVersionMatches(ifMatch, current);
       const assetIds = await verifyAssetReferences(client, tenantId, fields);
@@ -212,7 +212,7 @@ export class DocumentRepository {
 
   /** Deletes the document, its revisions and its asset usages. */
   async delete(tenantId: string, id: string, ifMatch: IfMatch): Promise<void> {
-    await withTransaction(this.pool, async (client) => {
+    await withTenantWrite(this.pool, tenantId, async (client) => {
       const current = await this.lock(client, tenantId, id);
       assertVersionMatches(ifMatch, current);
       await recordAssetReferences(client, tenantId, this.kind.type, id, []);
@@ -245,7 +245,7 @@ export class DocumentRepository {
    * with 409 if an image it used has been deleted since.
    */
   async restore(tenantId: string, id: string, version: number, ifMatch: IfMatch): Promise<StoredDocument> {
-    const doc = await withTransaction(this.pool, async (client) => {
+    const doc = await withTenantWrite(this.pool, tenantId, async (client) => {
       const current = await this.lock(client, tenantId, id);
       assertVersionMatches(ifMatch, current);
       const json = this.kind.jsonFields.map((f) => `${f.name}::text AS ${f.name}`).join(', ');

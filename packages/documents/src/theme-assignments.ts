@@ -1,7 +1,7 @@
 import type { PgPool } from '@rt/db';
 import { Conflict, NotFound } from '@rt/http';
 import type { DocumentRepository, DocumentRow, StoredDocument } from './repository.js';
-import { withTransaction } from './transaction.js';
+import { withTenantWrite } from './transaction.js';
 
 /** The theme that applies to a space, and why. */
 export interface ResolvedTheme {
@@ -28,7 +28,7 @@ export class ThemeAssignments {
    * default and the loser would hit the unique index instead of simply winning later.
    */
   async setDefault(tenantId: string, themeId: string): Promise<StoredDocument> {
-    const theme = await withTransaction(this.pool, async (client) => {
+    const theme = await withTenantWrite(this.pool, tenantId, async (client) => {
       await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('rt.default-theme:' || $1, 0))`, [
         tenantId,
       ]);
@@ -60,7 +60,7 @@ export class ThemeAssignments {
    * locked so a concurrent delete cannot leave the assignment dangling.
    */
   async assignToSpace(tenantId: string, spaceKey: string, themeId: string): Promise<void> {
-    await withTransaction(this.pool, async (client) => {
+    await withTenantWrite(this.pool, tenantId, async (client) => {
       const { rows } = await client.query<{ scope: string }>(
         'SELECT scope FROM themes WHERE tenant_id = $1 AND id = $2 FOR KEY SHARE',
         [tenantId, themeId],
@@ -80,10 +80,9 @@ export class ThemeAssignments {
 
   /** Removes a space's assignment (the space falls back to the default). Idempotent. */
   async unassignSpace(tenantId: string, spaceKey: string): Promise<void> {
-    await this.pool.query('DELETE FROM space_themes WHERE tenant_id = $1 AND space_key = $2', [
-      tenantId,
-      spaceKey,
-    ]);
+    await withTenantWrite(this.pool, tenantId, (client) =>
+      client.query('DELETE FROM space_themes WHERE tenant_id = $1 AND space_key = $2', [tenantId, spaceKey]),
+    );
     await this.themes.committed(tenantId);
   }
 

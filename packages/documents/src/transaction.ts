@@ -1,5 +1,11 @@
-import { withTransaction as inTransaction, type PgPool, type PgPoolClient } from '@rt/db';
-import { BadRequest, Conflict } from '@rt/http';
+import {
+  withTenantWrite as inTenantWrite,
+  withTransaction as inTransaction,
+  type PgPool,
+  type PgPoolClient,
+  TenantWriteFenced,
+} from '@rt/db';
+import { BadRequest, Conflict, TenantMigrating } from '@rt/http';
 
 /** Postgres error with its SQLSTATE. */
 interface PgError extends Error {
@@ -23,8 +29,30 @@ export async function withTransaction<T>(
   }
 }
 
-/** Maps input-caused SQLSTATEs to typed errors; everything else passes through unchanged. */
+/**
+ * Runs `work` as one write transaction of the tenant's data, entered through the regional write
+ * fence (`@rt/db` `withTenantWrite`): while a migration copies the tenant away from this region
+ * the write is refused with 503 `TENANT_MIGRATING` before anything is written. Every write of
+ * tenant data goes through here (or through `@rt/db` directly where this package is not used).
+ */
+export async function withTenantWrite<T>(
+  pool: PgPool,
+  tenantId: string,
+  work: (client: PgPoolClient) => Promise<T>,
+): Promise<T> {
+  try {
+    return await inTenantWrite(pool, tenantId, work);
+  } catch (err) {
+    throw mapDatabaseError(err);
+  }
+}
+
+/**
+ * Maps input-caused SQLSTATEs to typed errors, and a fenced write to 503 `TENANT_MIGRATING`;
+ * everything else passes through unchanged.
+ */
 export function mapDatabaseError(err: unknown): unknown {
+  if (err instanceof TenantWriteFenced) return new TenantMigrating(err.retryAfterSeconds);
   const code = (err as PgError | undefined)?.code;
   switch (code) {
     case '23503': // foreign_key_violation: an asset vanished between the check and the insert

@@ -90,3 +90,17 @@ export class ServiceUnavailable extends AppError {
     );
   }
 }
+
+/**
+ * 503 `TENANT_MIGRATING`: the tenant's data is being moved to another region and its writes are
+ * paused (the router's freeze, the regional write fence); retry after `Retry-After` seconds.
+ */
+export class TenantMigrating extends ServiceUnavailable {
+  constructor(retryAfterSeconds: number) {
+    super(
+      'TENANT_MIGRATING',
+      'the site is being moved to another region; changes are paused until the move completes',
+      retryAfterSeconds,
+    );
+  }
+}

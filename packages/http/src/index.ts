@@ -10,6 +10,7 @@ export {
   PreconditionFailed,
   PreconditionRequired,
   ServiceUnavailable,
+  TenantMigrating,
   Unauthorized,
   UnsupportedMediaType,
 } from './errors.js';

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { type PgPool, withTransaction } from '@rt/db';
-import { Conflict, NotFound, ServiceUnavailable } from '@rt/http';
+import { type PgPool, type PgPoolClient, TenantWriteFenced, withTenantWrite } from '@rt/db';
+import { Conflict, NotFound, ServiceUnavailable, TenantMigrating } from '@rt/http';
 import { assetKey, assetLockKey } from '@rt/storage';
 import type { AssetSettings } from './config.js';
 import { AssetRejected, inspectImage, type MediaType, READ_SLICE, type Segment } from './images/index.js';
@@ -75,6 +75,20 @@ export class AssetStore {
     private readonly settings: AssetSettings,
   ) {}
 
+  /**
+   * One write transaction of the tenant's assets, entered through the regional write fence
+   * (`@rt/db`): refused with 503 `TENANT_MIGRATING` while a migration copies the tenant away, so
+   * neither a row nor (it is put inside the transaction) an object appears after the copy began.
+   */
+  private async write<T>(tenantId: string, work: (client: PgPoolClient) => Promise<T>): Promise<T> {
+    try {
+      return await withTenantWrite(this.pool, tenantId, work);
+    } catch (err) {
+      if (err instanceof TenantWriteFenced) throw new TenantMigrating(err.retryAfterSeconds);
+      throw err;
+    }
+  }
+
   /** Validates, strips and stores an upload; identical bytes of one tenant are stored once. */
   async ingest(tenantId: string, declared: MediaType, body: Readable): Promise<IngestResult> {
     // One file per upload, named at random and created exclusively (see spool): no directory of
@@ -107,7 +121,7 @@ export class AssetStore {
     const key = assetKey(tenantId, content.sha256);
     let uploaded = false;
     try {
-      return await withTransaction(this.pool, async (client) => {
+      return await this.write(tenantId, async (client) => {
         await client.query(LOCK, [assetLockKey(tenantId, content.sha256)]);
         // A repeated upload restarts the garbage-collection grace period: the uploader is about
         // to reference the asset, so it must not be collected as "old and unused" meanwhile.
@@ -248,7 +262,7 @@ export class AssetStore {
   /** Deletes an unused asset (row and object); 409 ASSET_IN_USE while a document references it. */
   async remove(tenantId: string, id: string): Promise<void> {
     const asset = await this.find(tenantId, id);
-    await withTransaction(this.pool, async (client) => {
+    await this.write(tenantId, async (client) => {
       await client.query(LOCK, [assetLockKey(tenantId, asset.sha256)]);
       const refs = await client.query<{ document_type: string; document_id: string }>(
         `SELECT document_type, document_id FROM asset_references

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { deflateSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { allowAllWritesForTests } from '@rt/auth';
-import { createPgPool, createRegionalClient, type PgPool } from '@rt/db';
+import { createPgPool, createRegionalClient, liftWriteFence, type PgPool, raiseWriteFence } from '@rt/db';
 import { Forbidden, type ServiceApp } from '@rt/http';
 import { assetKey, createS3Client } from '@rt/storage';
 import {
@@ -778,5 +778,48 @@ describe('an upload refused before its body is read', () => {
       await refusing.close();
       await db.$disconnect();
     }
+  });
+});
+
+describe('the regional write fence of a migration', () => {
+  it('refuses uploads and deletions of a fenced tenant with 503 TENANT_MIGRATING (no row, no object); lifting re-enables them', async () => {
+    const tenant = randomUUID();
+    const kept = await upload(tenant, buildPng(3, 2), 'image/png');
+    expect(kept.statusCode).toBe(201);
+    const ownKeys = async () => (await bucketKeys()).filter((k) => k.startsWith(`tenants/${tenant}/`)).sort();
+    const ownRows = async () =>
+      (await pool.query('SELECT id, created_at FROM assets WHERE tenant_id = $1 ORDER BY id', [tenant])).rows;
+    const [keysBefore, rowsBefore] = [await ownKeys(), await ownRows()];
+
+    const migration = randomUUID();
+    await raiseWriteFence(pool, tenant, migration);
+    const refused = [
+      await upload(tenant, buildPng(5, 4), 'image/png'),
+      // The same bytes again (which would only touch created_at) are a write too.
+      await upload(tenant, buildPng(3, 2), 'image/png'),
+      await app.inject({ method: 'DELETE', url: `/api/v1/assets/${kept.json().id}`, headers: auth(tenant) }),
+    ];
+    for (const res of refused) {
+      expect([res.statusCode, res.json().code]).toEqual([503, 'TENANT_MIGRATING']);
+      expect(res.headers['retry-after']).toBe('60');
+    }
+    expect(await ownKeys()).toEqual(keysBefore);
+    expect(await ownRows()).toEqual(rowsBefore);
+    // Reads go on.
+    const read = await app.inject({
+      method: 'GET',
+      url: `/api/v1/assets/${kept.json().id}`,
+      headers: auth(tenant),
+    });
+    expect(read.statusCode).toBe(200);
+
+    await liftWriteFence(pool, tenant, migration);
+    expect((await upload(tenant, buildPng(5, 4), 'image/png')).statusCode).toBe(201);
+    const deleted = await app.inject({
+      method: 'DELETE',
+      url: `/api/v1/assets/${kept.json().id}`,
+      headers: auth(tenant),
+    });
+    expect(deleted.statusCode).toBe(204);
   });
 });

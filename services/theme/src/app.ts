@@ -85,7 +85,7 @@ export async function themeServiceRoutes(
   });
   await app.register(defaultThemeRoutes, { assignments, authorize });
   await app.register(spaceThemeRoutes, { assignments, authorize, cache: themes.cache });
-  await app.register(settingsRoutes, { db: deps.db, authorize });
+  await app.register(settingsRoutes, { db: deps.db, pool: deps.pool, authorize });
   await app.register(themeTransferRoutes, {
     db: deps.db,
     themes,

@@ -73,7 +73,7 @@ beforeAll(async () => {
   });
   app = createServiceApp({ name: 'theme', logLevel: 'silent' });
   await app.register(internalAuthPlugin, { secret, kinds: ['api'] });
-  await app.register(settingsRoutes, { db, authorize });
+  await app.register(settingsRoutes, { db, pool: pgPoolOf(db), authorize });
   await app.register(themeTransferRoutes, {
     db,
     themes: new DocumentRepository(pgPoolOf(db), themeKind),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { allowAllWritesForTests } from '@rt/auth';
-import { createPgPool, createRegionalClient, type PgPool } from '@rt/db';
+import { createPgPool, createRegionalClient, liftWriteFence, type PgPool, raiseWriteFence } from '@rt/db';
 import { exampleThemeTokens } from '@rt/documents';
 import type { ServiceApp } from '@rt/http';
 import { createTestDatabase, internalToken, type TestDatabase } from '@rt/testing';
@@ -393,5 +393,70 @@ describe('bad input is never a 5xx', () => {
       (r) => r.statusCode >= 500 || r.statusCode < 400 || typeof r.json().code !== 'string',
     );
     expect(failures.map((r) => `${r.statusCode} ${r.body.slice(0, 200)}`)).toEqual([]);
+  });
+});
+
+describe('themes: the regional write fence of a migration', () => {
+  it('refuses every write of a fenced tenant with 503 TENANT_MIGRATING + Retry-After, changing nothing; reads go on; lifting re-enables writes', async () => {
+    const tenant = randomUUID();
+    const site = await createTheme(tenant, { name: 'Site' });
+    const other = await createTheme(tenant, { name: 'Other' });
+    await call(tenant, { method: 'PUT', url: `/api/v1/themes/${site.id}/default` });
+    await call(tenant, { method: 'PUT', url: '/api/v1/spaces/ENG/theme', payload: { themeId: site.id } });
+    const rows = async () =>
+      (
+        await pool.query(
+          `SELECT (SELECT json_agg(t ORDER BY id) FROM themes t WHERE tenant_id = $1) AS themes,
+                  (SELECT json_agg(r ORDER BY theme_id, version) FROM theme_revisions r WHERE tenant_id = $1) AS revisions,
+                  (SELECT json_agg(s ORDER BY space_key) FROM space_themes s WHERE tenant_id = $1) AS spaces,
+                  (SELECT json_agg(x) FROM tenant_settings x WHERE tenant_id = $1) AS settings`,
+          [tenant],
+        )
+      ).rows[0];
+    const before = await rows();
+
+    const migration = randomUUID();
+    await raiseWriteFence(pool, tenant, migration);
+    const url = `/api/v1/themes/${site.id}`;
+    const tokens = exampleThemeTokens('#FF5630');
+    const writes: [string, InjectOptions][] = [
+      ['create', { method: 'POST', url: '/api/v1/themes', payload: { name: 'New', tokens } }],
+      ['replace', { method: 'PUT', url, headers: { 'if-match': '"1"' }, payload: { name: 'X', tokens } }],
+      ['restore', { method: 'POST', url: `${url}/revisions/1/restore`, headers: { 'if-match': '"1"' } }],
+      ['delete', { method: 'DELETE', url: `/api/v1/themes/${other.id}`, headers: { 'if-match': '"1"' } }],
+      ['default', { method: 'PUT', url: `/api/v1/themes/${other.id}/default` }],
+      ['assign', { method: 'PUT', url: '/api/v1/spaces/HR/theme', payload: { themeId: other.id } }],
+      ['unassign', { method: 'DELETE', url: '/api/v1/spaces/ENG/theme' }],
+      ['settings', { method: 'PUT', url: '/api/v1/settings', payload: { allowSpaceThemes: true } }],
+      ['copy', { method: 'POST', url: `${url}/copy`, payload: {} }],
+      [
+        'import',
+        {
+          method: 'POST',
+          url: '/api/v1/themes/import',
+          payload: {
+            format: 'refined-toolkit/theme',
+            formatVersion: 1,
+            theme: { name: 'Imported', scope: 'site', tokens, images: {} },
+            assets: [],
+          },
+        },
+      ],
+    ];
+    for (const [what, options] of writes) {
+      const res = await call(tenant, options);
+      expect([res.statusCode, res.json().code], what).toEqual([503, 'TENANT_MIGRATING']);
+      expect(res.headers['retry-after'], what).toBe('60');
+    }
+    expect(await rows()).toEqual(before);
+    expect((await call(tenant, { method: 'GET', url })).statusCode).toBe(200);
+    expect((await call(tenant, { method: 'GET', url: '/api/v1/spaces/ENG/theme' })).json().source).toBe(
+      'space',
+    );
+
+    await liftWriteFence(pool, tenant, migration);
+    for (const [what, options] of writes.slice(0, 1))
+      expect((await call(tenant, options)).statusCode, what).toBe(201);
+    expect((await call(tenant, writes[7]![1])).statusCode).toBe(200);
   });
 });

@@ -7,6 +7,7 @@ import {
   type DirectoryDb,
   type PgPool,
   type RegionalDb,
+  raiseWriteFence,
 } from '@rt/db';
 import { createLogger } from '@rt/http';
 import { createRedis, JobProducer, type Redis } from '@rt/queue';
@@ -129,6 +130,16 @@ describe('asset-gc', () => {
     const later = new Date(now.getTime() + 2 * HOUR);
     expect(await collectUnusedAssets(region, later)).toMatchObject({ deleted: 1 });
     expect(await keys()).not.toContain(young.key);
+  });
+
+  it('leaves the assets of a tenant whose writes are fenced (a migration is copying it away)', async () => {
+    const tenant = randomUUID();
+    const unused = await storeAsset(tenant, 2 * ASSET_GC_GRACE_MS);
+    await raiseWriteFence(pool, tenant, randomUUID());
+    const result = await collectUnusedAssets(region, now);
+    expect(result.kept).toBeGreaterThanOrEqual(1);
+    expect(await exists(unused.id)).toBe(true);
+    expect(await keys()).toContain(unused.key);
   });
 
   it('runs as the maintenance task through BullMQ, skips migrating tenants, is scheduled once', async () => {

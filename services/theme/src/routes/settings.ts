@@ -1,5 +1,6 @@
 import type { Authorize } from '@rt/auth';
-import type { RegionalDb } from '@rt/db';
+import type { PgPool, RegionalDb } from '@rt/db';
+import { withTenantWrite } from '@rt/documents';
 import { ErrorBody } from '@rt/http';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
@@ -7,6 +8,8 @@ import type { FastifyInstance } from 'fastify';
 /** Options of {@link settingsRoutes}. */
 export interface SettingsRoutesOptions {
   db: RegionalDb;
+  /** Pool of the same database: the settings are written through the tenant's write fence. */
+  pool: PgPool;
   /** The permission check (`authorizeThroughRouter` of `@rt/confluence` in production). */
   authorize: Authorize;
 }
@@ -38,7 +41,7 @@ export function allowSpaceThemesOf(db: RegionalDb): (tenantId: string) => Promis
  * administrators only: scope `site`, resource `settings`).
  */
 export async function settingsRoutes(app: FastifyInstance, options: SettingsRoutesOptions): Promise<void> {
-  const { db, authorize } = options;
+  const { db, pool, authorize } = options;
   const read = allowSpaceThemesOf(db);
 
   app.get(
@@ -67,13 +70,17 @@ export async function settingsRoutes(app: FastifyInstance, options: SettingsRout
       const { tenantId } = request.tenant;
       await authorize(request, { action: 'update', resource: 'settings', scope: 'site' });
       const { allowSpaceThemes } = request.body as { allowSpaceThemes: boolean };
-      const row = await db.tenantSettings.upsert({
-        where: { tenantId },
-        create: { tenantId, allowSpaceThemes },
-        update: { allowSpaceThemes },
-        select: { allowSpaceThemes: true },
+      // Raw SQL in a fenced transaction (503 TENANT_MIGRATING while the site moves region).
+      const row = await withTenantWrite(pool, tenantId, async (client) => {
+        const { rows } = await client.query<{ allow_space_themes: boolean }>(
+          `INSERT INTO tenant_settings (tenant_id, allow_space_themes, updated_at) VALUES ($1, $2, now())
+           ON CONFLICT (tenant_id) DO UPDATE SET allow_space_themes = EXCLUDED.allow_space_themes, updated_at = now()
+           RETURNING allow_space_themes`,
+          [tenantId, allowSpaceThemes],
+        );
+        return rows[0] as { allow_space_themes: boolean };
       });
-      return { allowSpaceThemes: row.allowSpaceThemes };
+      return { allowSpaceThemes: row.allow_space_themes };
     },
   );
 }

@@ -1,5 +1,5 @@
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
-import { withTransaction } from '@rt/db';
+import { TenantWriteFenced, withTenantWrite } from '@rt/db';
 import type { JobPayload } from '@rt/queue';
 import { assetKey, assetLockKey } from '@rt/storage';
 import type { Queue } from 'bullmq';
@@ -71,7 +71,8 @@ export async function collectUnusedAssets(
 
 async function deleteIfUnused(region: RegionHandle, asset: Candidate, cutoff: Date): Promise<boolean> {
   try {
-    return await withTransaction(region.pool, async (client) => {
+    // Through the tenant's write fence: a tenant being copied away is left alone (refused).
+    return await withTenantWrite(region.pool, asset.tenant_id, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
         assetLockKey(asset.tenant_id, asset.sha256),
       ]);
@@ -91,6 +92,8 @@ async function deleteIfUnused(region: RegionHandle, asset: Candidate, cutoff: Da
   } catch (err) {
     // A reference inserted between the check and the delete: the foreign key refuses; keep it.
     if ((err as { code?: string }).code === '23503') return false;
+    // The tenant is being copied away: the copy must find exactly what the fence found.
+    if (err instanceof TenantWriteFenced) return false;
     throw err;
   }
 }

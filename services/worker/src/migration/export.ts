@@ -7,6 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import type { WorkerDeps } from '../deps.js';
 import { listObjects } from './objects.js';
 import { exportTenantRowDelta, type RowHashes } from './rows.js';
+import { fenceFrozenSource } from './write-fence.js';
 
 /** Path prefix of the export endpoint (the public load balancer routes it to the worker). */
 export const REGION_EXPORT_PREFIX = '/region-export/v1';
@@ -55,6 +56,8 @@ export async function regionExportRoutes(
       throw new NotFound('migration', 'MIGRATION_NOT_FOUND');
     if (!states.includes(migration.state))
       throw new Conflict('MIGRATION_NOT_EXPORTABLE', `migration is ${migration.state}`);
+    // During the freeze nothing is served before the tenant's writes are fenced here.
+    await fenceFrozenSource(own.pool, migration);
     return migration;
   };
 

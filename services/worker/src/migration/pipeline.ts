@@ -31,6 +31,7 @@ import {
   ExportStreamInvalid,
   tenantRowHashes,
 } from './rows.js';
+import { liftSettledWriteFences } from './write-fence.js';
 
 /** The copy does not match the source: not retried, the migration fails with E9999. */
 export class VerificationFailed extends Error {
@@ -543,9 +544,9 @@ export async function runMigrationStep(
 export function startMigrationSweeper(deps: WorkerDeps, intervalMs = 5_000): { stop(): void } {
   const ctx = deps.migration;
   const sweep = () =>
-    ctx.coordinator
-      .sweep(deps.region)
-      .catch((err) => deps.logger.warn({ err: (err as Error).message }, 'migration sweep failed'));
+    Promise.all([ctx.coordinator.sweep(deps.region), liftSettledWriteFences(deps)]).catch((err) =>
+      deps.logger.warn({ err: (err as Error).message }, 'migration sweep failed'),
+    );
   void sweep();
   const timer = setInterval(sweep, intervalMs);
   timer.unref();

@@ -1,0 +1,142 @@
+import type { Pool, PoolClient } from 'pg';
+import { WRITE_FENCE_TABLE, withTransaction } from './tenant-data.js';
+
+/**
+ * The write fence of a tenant in one regional database: while a migration copies the tenant's
+ * data out of this region, no write of that data may commit here, and every write that committed
+ * before the fence went up is visible to the copy.
+ *
+ * The router's freeze alone cannot promise that: it decides from a cached tenant record, so a
+ * write that passed its check just before `/start` (the router not yet told, or the request
+ * already at the service) could commit after the copy's snapshot — acknowledged to the client,
+ * then lost with the source copy. The fence closes that gap in the database itself:
+ *
+ * - every writer of tenant data, first thing in its write transaction, takes the tenant's fence
+ *   lock SHARED and then looks for a fence row ({@link enterTenantWrite}); writers never wait for
+ *   each other;
+ * - the fencing side takes the same lock EXCLUSIVE in the transaction that inserts the fence row
+ *   ({@link raiseWriteFence}): it waits for every writer in flight to commit or roll back, and a
+ *   writer that arrives meanwhile queues behind it and then finds the row.
+ *
+ * So once `raiseWriteFence` has returned, every write of the tenant that will ever commit here
+ * has committed, and a snapshot taken from then on holds all of them.
+ *
+ * The check is a statement of its own after the lock: under READ COMMITTED each statement sees
+ * what committed before it began, so it sees a fence committed while the writer waited for the
+ * lock (a single statement would use a snapshot taken before the wait). Under REPEATABLE READ the
+ * lock statement would fix the snapshot too early, so writers must run READ COMMITTED; anything
+ * else is refused as a programming error.
+ */
+
+/** Seconds after which a refused writer may retry (the router's freeze says the same). */
+export const MIGRATION_RETRY_AFTER_SECONDS = 60;
+
+const LOCK_KEY = `hashtextextended('rt.write-fence:' || $1::text, 0)`;
+
+/**
+ * A write of a tenant whose writes are fenced in this region (a migration is copying its data
+ * away). Mapped to 503 `TENANT_MIGRATING` with `Retry-After`, as the router answers a frozen
+ * tenant's writes.
+ */
+export class TenantWriteFenced extends Error {
+  readonly code = 'TENANT_MIGRATING';
+  readonly retryAfterSeconds = MIGRATION_RETRY_AFTER_SECONDS;
+  constructor(
+    readonly tenantId: string,
+    readonly migrationId: string,
+  ) {
+    super(`writes of tenant ${tenantId} are fenced by migration ${migrationId}`);
+    this.name = 'TenantWriteFenced';
+  }
+}
+
+/**
+ * Enters a write of `tenantId` in the transaction open on `client`: takes the tenant's fence lock
+ * shared (held until the transaction ends) and throws {@link TenantWriteFenced} when the tenant is
+ * fenced. Call it before the transaction's first write of tenant data.
+ */
+export async function enterTenantWrite(client: PoolClient, tenantId: string): Promise<void> {
+  const locked = await client.query<{ isolation: string }>(
+    `SELECT current_setting('transaction_isolation') AS isolation, pg_advisory_xact_lock_shared(${LOCK_KEY})`,
+    [tenantId],
+  );
+  if (locked.rows[0]?.isolation !== 'read committed') {
+    // A later snapshot is needed than the one the lock statement fixed: see the module comment.
+    throw new Error(`a tenant write must run READ COMMITTED, not ${locked.rows[0]?.isolation}`);
+  }
+  const { rows } = await client.query<{ migration_id: string }>(
+    `SELECT migration_id FROM ${WRITE_FENCE_TABLE} WHERE tenant_id = $1`,
+    [tenantId],
+  );
+  if (rows[0]) throw new TenantWriteFenced(tenantId, rows[0].migration_id);
+}
+
+/**
+ * Runs `work` as one write transaction of `tenantId` (`withTransaction`, READ COMMITTED) entered
+ * through the fence: refused with {@link TenantWriteFenced} before `work` runs when the tenant is
+ * fenced, committed otherwise before any fence can go up.
+ */
+export async function withTenantWrite<T>(
+  pool: Pool,
+  tenantId: string,
+  work: (client: PoolClient) => Promise<T>,
+): Promise<T> {
+  return withTransaction(pool, async (client) => {
+    await enterTenantWrite(client, tenantId);
+    return work(client);
+  });
+}
+
+/** A tenant's write fence in one region. */
+export interface WriteFence {
+  tenantId: string;
+  migrationId: string;
+  createdAt: Date;
+}
+
+/**
+ * Fences the tenant's writes for `migrationId`; returns once every write in flight has ended, so
+ * a snapshot taken afterwards holds every write that will ever commit here. Idempotent (a fence of
+ * this migration already up returns at once); a fence left by another migration (one that ended
+ * while this region did not hear of it) is taken over.
+ */
+export async function raiseWriteFence(pool: Pool, tenantId: string, migrationId: string): Promise<void> {
+  const { rows } = await pool.query(
+    `SELECT 1 FROM ${WRITE_FENCE_TABLE} WHERE tenant_id = $1 AND migration_id = $2`,
+    [tenantId, migrationId],
+  );
+  if (rows.length > 0) return;
+  await withTransaction(pool, async (client) => {
+    await client.query(`SELECT pg_advisory_xact_lock(${LOCK_KEY})`, [tenantId]);
+    await client.query(
+      `INSERT INTO ${WRITE_FENCE_TABLE} (tenant_id, migration_id) VALUES ($1, $2)
+       ON CONFLICT (tenant_id) DO UPDATE SET migration_id = EXCLUDED.migration_id, created_at = now()
+       WHERE ${WRITE_FENCE_TABLE}.migration_id <> EXCLUDED.migration_id`,
+      [tenantId, migrationId],
+    );
+  });
+}
+
+/**
+ * Lifts the tenant's fence (only the one of `migrationId` when given); true when one was lifted.
+ * Writes are accepted again at once.
+ */
+export async function liftWriteFence(
+  db: Pool | PoolClient,
+  tenantId: string,
+  migrationId?: string,
+): Promise<boolean> {
+  const res = await db.query(
+    `DELETE FROM ${WRITE_FENCE_TABLE} WHERE tenant_id = $1 AND ($2::uuid IS NULL OR migration_id = $2::uuid)`,
+    [tenantId, migrationId ?? null],
+  );
+  return (res.rowCount ?? 0) > 0;
+}
+
+/** The fences up in this region (few: one per tenant being copied away). */
+export async function listWriteFences(db: Pool | PoolClient): Promise<WriteFence[]> {
+  const { rows } = await db.query<{ tenant_id: string; migration_id: string; created_at: Date }>(
+    `SELECT tenant_id, migration_id, created_at FROM ${WRITE_FENCE_TABLE} ORDER BY created_at`,
+  );
+  return rows.map((r) => ({ tenantId: r.tenant_id, migrationId: r.migration_id, createdAt: r.created_at }));
+}
