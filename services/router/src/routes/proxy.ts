@@ -2,13 +2,14 @@ import { Transform, type TransformCallback } from 'node:stream';
 import replyFrom from '@fastify/reply-from';
 import { forgeTokenDigest, type InternalTokenSigner } from '@rt/auth';
 import type { RegionTable } from '@rt/config';
+import { MIGRATION_RETRY_AFTER_SECONDS } from '@rt/db';
 import {
   type DocumentReadCache,
   type DocumentType,
   ifNoneMatchHits,
   SHARED_READ_HEADER,
 } from '@rt/documents';
-import { AppError, PayloadTooLarge, ServiceUnavailable } from '@rt/http';
+import { AppError, PayloadTooLarge, ServiceUnavailable, TenantMigrating } from '@rt/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RouterConfig } from '../config.js';
 import type { TenantDirectory } from '../directory/tenant-directory.js';
@@ -65,8 +66,6 @@ export const PROXY_ROUTES: ReadonlyArray<ProxyRoute> = [
 ];
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-/** How long clients should wait before retrying a write during a migration. */
-export const MIGRATION_RETRY_AFTER_SECONDS = 60;
 
 /** Options of {@link proxyRoutes}. */
 export interface ProxyRouteOptions {
@@ -289,11 +288,7 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
 
       // The freeze is a property of the matched route (front-end writes), not of the URL's spelling.
       if (tenant.frozenByMigration && kind === 'api' && !SAFE_METHODS.has(request.method)) {
-        throw new ServiceUnavailable(
-          'TENANT_MIGRATING',
-          'the site is being moved to another region; changes are paused until the move completes',
-          MIGRATION_RETRY_AFTER_SECONDS,
-        );
+        throw new TenantMigrating(MIGRATION_RETRY_AFTER_SECONDS);
       }
 
       // No request id in the service token (it travels in x-request-id): the signer then reuses
