@@ -291,16 +291,6 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
         throw new TenantMigrating(MIGRATION_RETRY_AFTER_SECONDS);
       }
 
-      // No request id in the service token (it travels in x-request-id): the signer then reuses
-      // one token per tenant, kind and user within a second.
-      const token = opts.signServiceToken({
-        tid: tenant.id,
-        reg: opts.region,
-        kind,
-        sub: auth.accountId,
-        via: auth.via,
-        ...(auth.forgeSystemToken ? { fst: forgeTokenDigest(auth.forgeSystemToken) } : {}),
-      });
       const upstreamPath = rebuiltPath(request, upstreamPrefix);
       const cache = opts.readCache;
       let onResponse: ReplyFromOptions['onResponse'];
@@ -329,6 +319,16 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
           onError(reply, error);
         };
       }
+      // No request id in the service token (it travels in x-request-id): the signer then reuses
+      // one token per tenant, kind and user within a second.
+      const token = opts.signServiceToken({
+        tid: tenant.id,
+        reg: opts.region,
+        kind,
+        sub: auth.accountId,
+        via: auth.via,
+        ...(auth.forgeSystemToken ? { fst: forgeTokenDigest(auth.forgeSystemToken) } : {}),
+      });
       return reply.from(`${serviceUrl}${upstreamPath}`, {
         queryString,
         retryDelay: noRetry,
