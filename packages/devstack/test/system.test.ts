@@ -418,15 +418,20 @@ describe('data residency through Atlassian hooks (real stack)', () => {
       'US to hold nothing of the tenant',
       async () => (await holdings('US', tenant.id)).total === 0,
     );
-    // Writable again, in EU.
-    await json(
-      await api(stack.usUrl, tenant, 'POST', '/api/v1/layouts', {
+    // Writable again, in EU — once the source region's worker has heard of the rollback and
+    // lifted its write fence (until then a write is 503 TENANT_MIGRATING, as clients retry).
+    let created: Response | undefined;
+    await eventually('a write after the rollback to be accepted', async () => {
+      created = await api(stack.usUrl, tenant, 'POST', '/api/v1/layouts', {
         name: 'Still here',
         scope: 'site',
         content: exampleLayoutContent(),
-      }),
-      201,
-    );
+      });
+      if (created.status !== 503) return true;
+      await created.text();
+      return false;
+    });
+    await json(created!, 201);
     expect((await holdings('EU', tenant.id)).rows.layouts).toBe(before.rows.layouts! + 1);
   }, 90_000);
 

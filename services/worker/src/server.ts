@@ -7,6 +7,7 @@ import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import type { RegionHandle } from './deps.js';
 import { startMigrationSweeper } from './migration/pipeline.js';
+import { liftFencesOnTenantChange } from './migration/write-fence.js';
 import { registerMaintenanceSchedules } from './schedules.js';
 import { closeWorkerState, createWorkerDeps } from './worker-state.js';
 import { startWorkers } from './workers.js';
@@ -52,6 +53,12 @@ const deps = createWorkerDeps({
 const workers = await startWorkers(deps);
 await registerMaintenanceSchedules(deps);
 const migrationSweeper = startMigrationSweeper(deps);
+// A tenant whose migration was abandoned writes again as soon as the notice arrives.
+const fenceSubscriber = createRedis(config.region.redisUrl);
+const fenceLifts = await liftFencesOnTenantChange(deps, fenceSubscriber).catch((err) => {
+  logger.warn({ err }, 'tenant-change bus not subscribed; write fences are lifted by the sweeper');
+  return undefined;
+});
 const app = await buildApp(deps, workers);
 await serve(app, {
   host: config.host,
@@ -60,6 +67,8 @@ await serve(app, {
   graceMs: 30_000,
   onShutdown: async () => {
     migrationSweeper.stop();
+    await fenceLifts?.close();
+    fenceSubscriber.disconnect();
     await workers.close();
     await closeWorkerState(deps);
     await deps.directory.$disconnect();

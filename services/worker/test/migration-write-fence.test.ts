@@ -7,8 +7,11 @@ import {
   TenantWriteFenced,
   withTenantWrite,
 } from '@rt/db';
+import { createRedis } from '@rt/queue';
+import { testRedisUrl } from '@rt/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMigrationSweeper } from '../src/migration/pipeline.js';
+import { liftFencesOnTenantChange } from '../src/migration/write-fence.js';
 import { type RunningWorkers, startWorkers } from '../src/workers.js';
 import { MigrationEnv } from './support/migration-env.js';
 
@@ -150,5 +153,33 @@ describe('the source region’s write fence during a migration EU → US', () =>
     }
     await withTenantWrite(pool, t.tenantId, (c) => insertLayout(c, t.tenantId, 'After rollback'));
     expect(await layoutNames('EU', t.tenantId, 'After%')).toEqual(['After rollback']);
+  });
+
+  it('a rolled-back migration’s fence is lifted as soon as the tenant-changed notice arrives', async () => {
+    const t = await env.seedTenant('EU', { layouts: 5, themes: 1, assets: 1 });
+    const { pool } = env.region('EU');
+    const subscriber = createRedis(testRedisUrl());
+    // The coordinator of this environment publishes on the unprefixed channel, as in production.
+    const lifts = await liftFencesOnTenantChange(env.deps, subscriber);
+    try {
+      const m = await env.coordinator.schedule({
+        tenantId: t.tenantId,
+        externalId: 'atl-fence-bus',
+        location: 'US',
+        origin: 'atlassian',
+        autoCommit: false,
+      });
+      await env.coordinator.start(m);
+      await env.waitForState(m.id, ['ready_to_commit']);
+      expect(await fencesOf(t.tenantId)).toHaveLength(1);
+      // No sweeper runs here: only the notice of the rollback can lift the fence.
+      await env.coordinator.rollback((await env.coordinator.get(m.id))!);
+      await env.waitFor(async () => (await fencesOf(t.tenantId)).length === 0, 10_000, 'fence lifted');
+      await withTenantWrite(pool, t.tenantId, (c) => insertLayout(c, t.tenantId, 'Right after'));
+      expect(await layoutNames('EU', t.tenantId, 'Right%')).toEqual(['Right after']);
+    } finally {
+      await lifts.close();
+      subscriber.disconnect();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { liftWriteFence, listWriteFences, type PgPool, raiseWriteFence } from '@rt/db';
+import { type RedisSubscriber, subscribeTenantBus, type TenantBusSubscription } from '@rt/directory';
 import { FROZEN_STATES, type Migration } from '@rt/residency';
 import type { WorkerDeps } from '../deps.js';
 
@@ -58,4 +59,38 @@ export async function liftSettledWriteFences(deps: WorkerDeps): Promise<number> 
     }
   }
   return lifted;
+}
+
+/**
+ * Lifts settled fences as soon as a tenant changes (a rollback, a cancel and a failure each
+ * publish `tenant-changed` to every region), so a tenant that stays writes again within the bus's
+ * delivery rather than at the next sweep; the sweeper remains the backstop for a lost notice.
+ * Notices arriving while a pass runs are coalesced into one more pass.
+ */
+export async function liftFencesOnTenantChange(
+  deps: WorkerDeps,
+  subscriber: RedisSubscriber,
+  prefix = '',
+): Promise<TenantBusSubscription> {
+  let running: Promise<void> | undefined;
+  let again = false;
+  const pass = (): void => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = liftSettledWriteFences(deps)
+      .then(
+        () => undefined,
+        (err) => deps.logger.warn({ err }, 'write fences not lifted; the sweeper retries'),
+      )
+      .finally(() => {
+        running = undefined;
+        if (again) {
+          again = false;
+          pass();
+        }
+      });
+  };
+  return subscribeTenantBus(subscriber, { tenantChanged: pass }, prefix);
 }
