@@ -19,11 +19,11 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { Agent, createServer as createHttpServer, request as httpRequest, type Server } from 'node:http';
 import { createServer } from 'node:net';
-import { crc32, deflateSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { PERMISSION_CHECK_PATH } from '@rt/confluence';
 import { createS3Client } from '@rt/storage';
-import { createTestDatabase, internalToken, startLocalS3 } from '@rt/testing';
+import { createTestDatabase, internalToken, PNG_SIGNATURE, pngChunk, startLocalS3 } from '@rt/testing';
 
 /** Benchmark knobs (not turbo task inputs: the benchmark runs on demand, never cached). */
 const env: Record<string, string | undefined> = process.env;
@@ -38,15 +38,6 @@ const secret = randomBytes(32).toString('base64');
 const tenantId = '11111111-2222-4333-8444-555555555555';
 const started = Date.now();
 
-function chunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'latin1');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])) >>> 0);
-  return Buffer.concat([head, data, crc]);
-}
-
 /** A distinct, valid RGB PNG of about `height` × 1.5 KiB (noise, stored deflate) with a tEXt chunk to strip. */
 function noisePng(width: number, height: number): Buffer {
   const raw = randomBytes((width * 3 + 1) * height);
@@ -57,11 +48,11 @@ function noisePng(width: number, height: number): Buffer {
   ihdr[8] = 8;
   ihdr[9] = 2;
   return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('tEXt', Buffer.from('Comment\0bench')),
-    chunk('IDAT', deflateSync(raw, { level: 0 })),
-    chunk('IEND', Buffer.alloc(0)),
+    PNG_SIGNATURE,
+    pngChunk('IHDR', ihdr),
+    pngChunk('tEXt', Buffer.from('Comment\0bench')),
+    pngChunk('IDAT', deflateSync(raw, { level: 0 })),
+    pngChunk('IEND', Buffer.alloc(0)),
   ]);
 }
 

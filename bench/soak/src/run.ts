@@ -34,20 +34,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createPgPool } from '@rt/db';
 import { exampleThemeTokens } from '@rt/documents';
+import { uniquePng } from '@rt/testing';
 import { Pool } from 'undici';
 import { FakeAtlassian, SOAK_SPACE, type SoakTenant } from './atlassian.js';
 import { probeAt, probeSamples } from './memory.js';
 import { cpuSeconds, RssSampler, rssMiB } from './rss.js';
 import { type SoakStack, startSoakStack } from './stack.js';
-import {
-  KINDS,
-  Ledger,
-  layoutBody,
-  Recorder,
-  runConnection,
-  type TrafficContext,
-  uniquePng,
-} from './traffic.js';
+import { KINDS, Ledger, layoutBody, Recorder, runConnection, type TrafficContext } from './traffic.js';
 
 const root = resolve(fileURLToPath(new URL('../../../', import.meta.url)));
 const { values: args } = parseArgs({ options: { short: { type: 'boolean', default: false } } });

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { deflateSync } from 'node:zlib';
 import { exampleLayoutContent } from '@rt/documents';
+import { uniquePng } from '@rt/testing';
 import type { Pool } from 'undici';
 import { SOAK_SPACE, type SoakTenant } from './atlassian.js';
 
@@ -75,41 +75,6 @@ export class Recorder {
     if (this.frozen.count++ === 0) this.frozen.first = t;
     this.frozen.last = t;
   }
-}
-
-/** A small, valid PNG whose pixels encode `seed`, so every upload stores new bytes. */
-export function uniquePng(seed: number, size = 8): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const head = Buffer.alloc(8);
-    head.writeUInt32BE(data.length, 0);
-    head.write(type, 4, 'latin1');
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])) >>> 0);
-    return Buffer.concat([head, data, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(size, 0);
-  ihdr.writeUInt32BE(size, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  const raw = Buffer.alloc((size * 3 + 1) * size);
-  for (let y = 0; y < size; y++)
-    for (let x = 0; x < size; x++)
-      raw.set([(x * 31) & 0xff, (y * 13) & 0xff, 0x80], y * (size * 3 + 1) + 1 + x * 3);
-  raw.writeUInt32BE(seed >>> 0, 1);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-function crc32(buf: Buffer): number {
-  let c = ~0;
-  for (const b of buf) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
-  }
-  return ~c;
 }
 
 /** The layout content every create and update sends, serialised once. */

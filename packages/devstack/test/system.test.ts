@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { deflateSync } from 'node:zlib';
 import { startFakeConfluence } from '@rt/confluence/fake';
 import { ApiError, createRefinedToolkitClient } from '@rt/contracts';
 import { createDirectoryClient, createPgPool } from '@rt/db';
@@ -11,7 +10,13 @@ import { exampleLayoutContent, exampleThemeTokens } from '@rt/documents';
 import { mintOperatorToken } from '@rt/ops';
 import { createRedis } from '@rt/queue';
 import { createS3Client, listTenantObjects } from '@rt/storage';
-import { FakeForge, type FakeForgeInstallation, FakeInstallKeys, mintConnectToken } from '@rt/testing';
+import {
+  FakeForge,
+  type FakeForgeInstallation,
+  FakeInstallKeys,
+  mintConnectToken,
+  uniquePng,
+} from '@rt/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, type SpawnedStack, spawnStack, waitReady } from './support/stack.js';
@@ -92,40 +97,6 @@ afterAll(async () => {
 // ---------------------------------------------------------------------------------------------
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A small real PNG (gradient), unique per seed so each tenant stores its own bytes. */
-function png(seed: number, size = 8): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const head = Buffer.alloc(8);
-    head.writeUInt32BE(data.length, 0);
-    head.write(type, 4, 'latin1');
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])) >>> 0);
-    return Buffer.concat([head, data, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(size, 0);
-  ihdr.writeUInt32BE(size, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  const raw = Buffer.alloc((size * 3 + 1) * size);
-  for (let y = 0; y < size; y++)
-    for (let x = 0; x < size; x++)
-      raw.set([(x * seed) & 0xff, (y * 13) & 0xff, seed & 0xff], y * (size * 3 + 1) + 1 + x * 3);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-function crc32(buf: Buffer): number {
-  let c = ~0;
-  for (const b of buf) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
-  }
-  return ~c;
-}
 
 interface Tenant {
   clientKey: string;
@@ -255,7 +226,7 @@ async function eventually(what: string, check: () => Promise<boolean>, timeoutMs
 
 /** Creates an asset, a layout and a theme referencing it; returns the asset id and bytes. */
 async function seed(tenant: Tenant, seedNo: number) {
-  const bytes = png(seedNo);
+  const bytes = uniquePng(seedNo);
   const asset = await json<{ id: string }>(
     await api(stack.euUrl, tenant, 'POST', '/api/v1/assets', bytes),
     201,

@@ -14,6 +14,7 @@ import {
   createTestDatabase,
   internalToken,
   type LocalS3,
+  pngChunk,
   startLocalS3,
   type TestDatabase,
 } from '@rt/testing';
@@ -21,7 +22,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../src/app.js';
-import { buildPng, type ImageCase, ihdr, imageCases, jpegSegment, pngChunk, riff, vp8x } from './fixtures.js';
+import { buildPng, type ImageCase, ihdr, imageCases, jpegSegment, riff, vp8x } from './fixtures.js';
 import { harmlessSvgs, hasExternalReference, hostileSvgs } from './svg-corpus.js';
 
 const secret = 's'.repeat(40);
