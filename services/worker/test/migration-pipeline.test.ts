@@ -142,6 +142,72 @@ describe('migration pipeline EU → US', () => {
     ]);
   });
 
+  it('a target row altered after the pre-copy moves again; a target that stores other bytes fails verification', async () => {
+    const t = await env.seedTenant('EU', { layouts: 120, themes: 2, assets: 3 });
+    const eu = env.region('EU').pool;
+    const us = env.region('US').pool;
+    const m = await env.coordinator.schedule({
+      tenantId: t.tenantId,
+      externalId: 'atl-rot',
+      location: 'US',
+      windowEnd: new Date(Date.now() + 3_600_000),
+      origin: 'atlassian',
+      autoCommit: false,
+    });
+    await env.waitFor(async () => {
+      const p = (await env.coordinator.get(m.id))?.progress as { phase?: string } | undefined;
+      return p?.phase === 'pre-copied';
+    });
+    // The idle copy rots (a row altered behind the migration's back) and the source changes:
+    // both buckets' digests differ, so both rows move again and the copy verifies.
+    await us.query(
+      `UPDATE layouts SET name = 'rotted' WHERE id = (SELECT id FROM layouts WHERE tenant_id = $1 ORDER BY id LIMIT 1)`,
+      [t.tenantId],
+    );
+    await eu.query(
+      `UPDATE layouts SET name = name || ' (edited)', version = version + 1
+        WHERE id = (SELECT id FROM layouts WHERE tenant_id = $1 ORDER BY id DESC LIMIT 1)`,
+      [t.tenantId],
+    );
+    await env.coordinator.start((await env.coordinator.get(m.id))!);
+    const ready = await env.waitForState(m.id, ['ready_to_commit', 'failed']);
+    expect(ready.state).toBe('ready_to_commit');
+    expect((ready.report as { durations: object }).durations).toMatchObject({
+      rowsChangedDuringFreeze: 2,
+      rowsDeletedDuringFreeze: 0,
+    });
+    expect(await env.snapshot('US', t.tenantId)).toEqual(await env.snapshot('EU', t.tenantId));
+    await env.coordinator.rollback(ready);
+    await env.waitFor(async () => (await env.coordinator.get(m.id))?.cleanupDoneAt);
+
+    // A target that does not keep what it is sent (a trigger stands in for a faulty store):
+    // the checksums computed by each side's Postgres differ and the migration fails, E9999.
+    await us.query(`CREATE OR REPLACE FUNCTION rt_test_corrupt() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.name = 'Layout 7' THEN NEW.name := 'Layout 7 (corrupted)'; END IF; RETURN NEW; END $$`);
+    await us.query(
+      `CREATE TRIGGER rt_test_corrupt BEFORE INSERT OR UPDATE ON layouts FOR EACH ROW
+         WHEN (NEW.tenant_id = '${t.tenantId}') EXECUTE FUNCTION rt_test_corrupt()`,
+    );
+    try {
+      const bad = await env.coordinator.schedule({
+        tenantId: t.tenantId,
+        externalId: 'atl-corrupt',
+        location: 'US',
+        windowEnd: new Date(Date.now() + 3_600_000),
+        origin: 'atlassian',
+        autoCommit: false,
+      });
+      await env.coordinator.start(bad);
+      const failed = await env.waitForState(bad.id, ['failed', 'ready_to_commit']);
+      expect(failed.state).toBe('failed');
+      expect(failed.errorMessage).toMatch(/verification failed: layouts: source 120\/\w+ target 120\//);
+      expect(await env.coordinator.status(failed)).toEqual({ status: 'failed', errorResponseCode: 'E9999' });
+      await env.waitFor(async () => (await env.coordinator.get(bad.id))?.cleanupDoneAt);
+    } finally {
+      await us.query('DROP TRIGGER rt_test_corrupt ON layouts');
+    }
+  });
+
   it('rolls back: target copy deleted, tenant unfrozen, home unchanged', async () => {
     const t = await env.seedTenant('EU', { layouts: 50, themes: 2, assets: 5 });
     const before = await env.snapshot('EU', t.tenantId);

@@ -1,12 +1,12 @@
 import { Readable } from 'node:stream';
 import { createRegionExportVerifier, verifyRegionBearer } from '@rt/auth';
-import { Conflict, NotFound, type ServiceApp, Unauthorized } from '@rt/http';
+import { BadRequest, Conflict, NotFound, type ServiceApp, Unauthorized } from '@rt/http';
 import type { MigrationState } from '@rt/residency';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { WorkerDeps } from '../deps.js';
 import { listObjects } from './objects.js';
-import { exportTenantRowDelta, type RowHashes } from './rows.js';
+import { exportTenantRowDelta, invalidDigests, MAX_BUCKETS, type RowDigests } from './rows.js';
 
 /** Path prefix of the export endpoint (the public load balancer routes it to the worker). */
 export const REGION_EXPORT_PREFIX = '/region-export/v1';
@@ -68,24 +68,32 @@ export async function regionExportRoutes(
     },
   );
 
-  // The body is what the target holds (row key → row hash per table); the answer is the delta.
+  // The body is what the target holds (bucket digests per table); the answer is the delta.
   app.post(
     `${REGION_EXPORT_PREFIX}/migrations/:migrationId/rows`,
     {
       config: { public: true },
-      bodyLimit: 256 * 1024 * 1024,
+      bodyLimit: 64 * 1024 * 1024,
       schema: {
         params: Params,
         body: Type.Object({
-          tables: Type.Record(Type.String({ maxLength: 64 }), Type.Record(Type.String(), Type.String())),
+          tables: Type.Record(
+            Type.String({ maxLength: 64 }),
+            Type.Object({
+              buckets: Type.Integer({ minimum: 1, maximum: MAX_BUCKETS }),
+              digests: Type.Record(Type.String({ maxLength: 8 }), Type.String({ maxLength: 96 })),
+            }),
+          ),
         }),
       },
     },
     async (request, reply) => {
       const migration = await authorize(request, request.params.migrationId, EXPORT_STATES);
+      const held: RowDigests = request.body.tables;
+      const invalid = invalidDigests(held);
+      if (invalid) throw new BadRequest('ROW_DIGESTS_INVALID', invalid);
       reply.header('content-type', 'application/x-ndjson');
       reply.header('cache-control', 'no-store');
-      const held = request.body.tables as RowHashes;
       return reply.send(Readable.from(exportTenantRowDelta(own.pool, migration.tenantId, held)));
     },
   );

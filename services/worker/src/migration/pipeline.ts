@@ -29,7 +29,7 @@ import {
   applyTenantRowDelta,
   checksumTenantRows,
   ExportStreamInvalid,
-  tenantRowHashes,
+  tenantRowDigests,
 } from './rows.js';
 
 /** The copy does not match the source: not retried, the migration fails with E9999. */
@@ -41,6 +41,15 @@ export class VerificationFailed extends Error {
 }
 
 const VERIFIED_TTL_SECONDS = 7 * 24 * 3600;
+
+/**
+ * The object sets of both sides as the copy step saw them (the target's completed with what it
+ * copied), so a verify in the same job lists neither bucket again.
+ */
+interface Listings {
+  src: Map<string, ListedObject>;
+  dst: Map<string, ListedObject>;
+}
 
 /**
  * Estimated seconds left in the current phase, from its rate so far (bytes when the phase moves
@@ -158,7 +167,7 @@ async function syncObjects(
   progress: ProgressReporter,
   shouldStop: () => Promise<boolean>,
   known?: { src: Map<string, ListedObject>; proven: Set<string> },
-): Promise<{ copied: number; bytesCopied: number; objects: number; bytes: number }> {
+): Promise<{ copied: number; copiedKeys: string[]; bytesCopied: number; objects: number; bytes: number }> {
   const source = sourceBucketOf(ctx, m);
   const target = bucketOf(ctx, m.targetRegion);
   let src: Map<string, ListedObject>;
@@ -183,6 +192,7 @@ async function syncObjects(
   let done = src.size - missing.length;
   let bytesDone = bytes - missing.reduce((a, [, o]) => a + o.size, 0);
   let copied = 0;
+  const copiedKeys: string[] = [];
   let bytesCopied = 0;
   await progress.update(
     { objects: { done, total: src.size }, bytes: { done: bytesDone, total: bytes } },
@@ -196,6 +206,7 @@ async function syncObjects(
       ? await copyObjectServerSide(source, target, key, listed.size)
       : await copyObject(source, target, key);
     await deps.redis.sadd(verifiedKey, key);
+    copiedKeys.push(key);
     done++;
     copied++;
     bytesDone += n;
@@ -205,14 +216,16 @@ async function syncObjects(
   });
   await deps.redis.expire(verifiedKey, VERIFIED_TTL_SECONDS);
   await progress.flush();
-  return { copied, bytesCopied, objects: src.size, bytes };
+  return { copied, copiedKeys, bytesCopied, objects: src.size, bytes };
 }
 
 /**
- * Brings the target's copy of the tenant's rows up to the source's: the target sends the key and
- * hash of every row it holds, the source answers only new and changed rows and the keys of
- * deleted ones (one snapshot), the target applies them in one transaction. Before the freeze
- * this pre-copies everything; during the freeze it moves only what changed since.
+ * Brings the target's copy of the tenant's rows up to the source's: the target sends the bucket
+ * digests of what it holds (computed by its Postgres), the source compares them with its own
+ * (one snapshot) and answers only the rows of buckets that differ, with the keys it has there so
+ * the target drops the others; the target applies them in one transaction. Before the freeze
+ * this pre-copies everything; during the freeze it moves only the buckets that changed since —
+ * none for an unchanged tenant, which then costs one digest round trip.
  */
 async function pullRows(
   ctx: MigrationContext,
@@ -225,7 +238,7 @@ async function pullRows(
     applyTenantRowDelta(
       target.pool,
       m.tenantId,
-      source.rows(m.id, replace ? {} : await tenantRowHashes(target.pool, m.tenantId)),
+      source.rows(m.id, replace ? {} : await tenantRowDigests(target.pool, m.tenantId)),
       { batchRows: ctx.tuning.rowBatchSize, replace, onRows },
     );
   try {
@@ -250,19 +263,27 @@ async function preCopy(deps: WorkerDeps, ctx: MigrationContext, m: Migration): P
   const started = Date.now();
   const progress = new ProgressReporter(deps, m.id, ctx.tuning.progressIntervalMs, { phase: 'pre-copy' });
   const stillPreCopying = async () => (await reload(deps, m.id))?.state !== 'pre_copying';
-  const stats = await syncObjects(deps, ctx, m, progress, stillPreCopying);
-  let rows: { upserted: number; deleted: number; ms: number } | undefined;
-  if (!(await stillPreCopying())) {
+  // Objects and rows at once: the rows are a few round trips to Postgres while the objects wait
+  // on S3, so neither holds the other up.
+  let rowsDone = 0;
+  const pullingRows = (async () => {
     const t = Date.now();
-    let done = 0;
-    await progress.update({ phase: 'pre-copy-rows', rows: { done: 0, total: 0 } }, true);
     const applied = await pullRows(ctx, m, async (n, changes) => {
-      done += n;
-      await progress.update({ rows: { done, total: changes } });
+      rowsDone += n;
+      await progress.update({ rows: { done: rowsDone, total: changes } });
     });
-    await progress.update({ rows: { done: applied.upserted, total: applied.upserted } }, true);
-    rows = { upserted: applied.upserted, deleted: applied.deleted, ms: Date.now() - t };
-  }
+    return { upserted: applied.upserted, deleted: applied.deleted, ms: Date.now() - t };
+  })();
+  // Both settle before the step ends (a failure of one must not leave the other writing).
+  const [objects, pulled] = await Promise.allSettled([
+    syncObjects(deps, ctx, m, progress, stillPreCopying),
+    pullingRows,
+  ]);
+  if (objects.status === 'rejected') throw objects.reason;
+  if (pulled.status === 'rejected') throw pulled.reason;
+  const { copiedKeys: _, ...stats } = objects.value;
+  const rows = pulled.value;
+  await progress.update({ rows: { done: rows.upserted, total: rows.upserted } }, true);
   // A start that arrived meanwhile owns the progress from here on.
   if (await stillPreCopying()) return;
   await progress.update({ phase: 'pre-copied' }, true);
@@ -286,14 +307,19 @@ async function copyAndVerify(deps: WorkerDeps, ctx: MigrationContext, m: Migrati
   });
   const stopped = async () => (await reload(deps, m.id))?.state !== 'copying';
   if (m.state === 'frozen') m = await ctx.coordinator.advance(m, 'copying');
+  // Listings taken during the copy, handed to the verify step when it runs in the same job.
+  let listed: Listings | undefined;
   if (m.state === 'copying') {
     let t = Date.now();
-    // The source is frozen: its object listing is taken while the rows stream in.
+    // The source is frozen and nothing but this job writes the target's copy: both object
+    // listings are taken while the rows move.
     const sourceListing = source.listObjects(m.id);
+    const targetListing = listObjects(bucketOf(ctx, m.targetRegion), m.tenantId);
     sourceListing.catch(() => undefined);
+    targetListing.catch(() => undefined);
     await progress.update({ phase: 'copy-rows', rows: { done: 0, total: 0 } }, true);
     let rowsDone = 0;
-    // Only the rows that changed since the pre-copy (all of them when there was none).
+    // Only the rows of buckets that changed since the pre-copy (all of them when there was none).
     const imported = await pullRows(ctx, m, async (n, changes) => {
       rowsDone += n;
       await progress.update({ rows: { done: rowsDone, total: changes } });
@@ -302,27 +328,33 @@ async function copyAndVerify(deps: WorkerDeps, ctx: MigrationContext, m: Migrati
     timings.copyRowsMs = Date.now() - t;
     timings.rowsChangedDuringFreeze = imported.upserted;
     timings.rowsDeletedDuringFreeze = imported.deleted;
+    timings.rowsMovedDuringFreeze = imported.received;
     // The source's checksums travel with the rows (same snapshot); kept for the verify step.
     const fresh = (await reload(deps, m.id)) as Migration;
     await deps.directory.migration.update({
       where: { id: m.id },
       data: { report: { ...reportOf(fresh), sourceRows: imported.sourceChecksums } as unknown as Json },
     });
+    m = fresh;
     if (await stopped()) return (await reload(deps, m.id)) as Migration;
     t = Date.now();
     await progress.update({ phase: 'copy-objects' }, true);
     const proven = new Set(await deps.redis.smembers(ctx.verifiedKey(m.id)));
-    const stats = await syncObjects(deps, ctx, m, progress, stopped, { src: await sourceListing, proven });
+    const src = await sourceListing;
+    const stats = await syncObjects(deps, ctx, m, progress, stopped, { src, proven });
     timings.copyObjectsMs = Date.now() - t;
     timings.objectsCopiedDuringFreeze = stats.copied;
     if (await stopped()) return (await reload(deps, m.id)) as Migration;
+    const dst = new Map(await targetListing);
+    for (const key of stats.copiedKeys) dst.set(key, src.get(key) as ListedObject);
+    listed = { src, dst };
     m = await ctx.coordinator.advance(m, 'verifying', {
       data: { progress: { ...progress.state, phase: 'verify' } },
     });
   }
   if (m.state === 'verifying') {
     const t = Date.now();
-    const verification = await verify(deps, ctx, m);
+    const verification = await verify(deps, ctx, m, listed);
     timings.verifyMs = Date.now() - t;
     const events = await deps.directory.migrationEvent.findMany({ where: { migrationId: m.id } });
     const at = (s: string) => events.find((e) => e.toState === s)?.at.getTime();
@@ -358,13 +390,14 @@ async function copyAndVerify(deps: WorkerDeps, ctx: MigrationContext, m: Migrati
 
 /**
  * Verification, on the target, without a second full read of the source: per table, row count
- * and sha256 of the canonical rows computed by the target's Postgres, compared with the source's
- * (computed by the source's Postgres in the export snapshot); the object sets (keys, sizes) on
+ * and the order-independent checksum of the rows as committed, computed by the target's
+ * Postgres, compared with the source's (computed by the source's Postgres in the export
+ * snapshot); the object sets (keys, sizes) on
  * both sides; every object proven against its content address — by this migration's copy
  * (read back from the target), else copied again and proven now; every asset row has its object.
  * ETags are not compared: with SSE-KMS they are not content hashes and differ between copies.
  */
-async function verify(deps: WorkerDeps, ctx: MigrationContext, m: Migration) {
+async function verify(deps: WorkerDeps, ctx: MigrationContext, m: Migration, listed?: Listings) {
   const target = ctx.region(m.targetRegion);
   const mismatches: string[] = [];
   const sb = sourceBucketOf(ctx, m);
@@ -372,8 +405,8 @@ async function verify(deps: WorkerDeps, ctx: MigrationContext, m: Migration) {
   const srcRows = (reportOf(m).sourceRows ?? {}) as Record<string, { count: number; sha256: string }>;
   const [dstRows, src, dstListed] = await Promise.all([
     checksumTenantRows(target.pool, m.tenantId),
-    ctx.source(m.sourceRegion, m.targetRegion).listObjects(m.id),
-    listObjects(tb, m.tenantId),
+    listed?.src ?? ctx.source(m.sourceRegion, m.targetRegion).listObjects(m.id),
+    listed?.dst ?? listObjects(tb, m.tenantId),
   ]);
   if (!Object.keys(srcRows).length) mismatches.push('no source checksums recorded by the copy');
   // Objects in the target that the source no longer has (deleted between pre-copy and

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import type { RegionExportClaims } from '@rt/auth';
 import { REGION_EXPORT_PREFIX } from './export.js';
 import type { ListedObject } from './objects.js';
-import type { RowHashes } from './rows.js';
+import type { RowDigests } from './rows.js';
 
 /** The source region answered the export with an error (retried by the job; see its code). */
 export class RegionExportFailed extends Error {
@@ -58,10 +58,10 @@ export class SourceRegionClient {
   }
 
   /**
-   * The tenant's rows that differ from what the target holds (`held`: row key → hash per table),
-   * as the source's NDJSON delta stream, line by line.
+   * The tenant's rows of the buckets that differ from what the target holds (`held`: bucket
+   * digests per table), as the source's NDJSON delta stream, line by line.
    */
-  async *rows(migrationId: string, held: RowHashes): AsyncGenerator<string> {
+  async *rows(migrationId: string, held: RowDigests): AsyncGenerator<string> {
     const res = await this.request(migrationId, 'rows', 30 * 60_000, { tables: held });
     if (!res.body) throw new RegionExportFailed(res.status, 'EMPTY_BODY');
     const lines = createInterface({
