@@ -1,9 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  createRegionDeletionSigner,
-  createRegionDeletionVerifier,
-  verifyRegionBearer,
-} from '@rt/auth';
+import { createRegionDeletionSigner, createRegionDeletionVerifier, verifyRegionBearer } from '@rt/auth';
 import {
   checkRegionDeletion,
   deleteTenantInRegion,

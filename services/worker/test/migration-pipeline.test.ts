@@ -1,3 +1,5 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { TENANT_CHANGED_CHANNEL } from '@rt/directory';
 import { createRedis, type Redis } from '@rt/queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +12,11 @@ let subscriber: Redis;
 const published: string[] = [];
 
 beforeAll(async () => {
-  env = await MigrationEnv.create('mpipe', { tuning: { rowBatchSize: 100, progressIntervalMs: 50 } });
+  // s3rver computes a copy's ETag from the bytes it wrote (metadata replaced): see the test of a
+  // source object altered on disk below.
+  env = await MigrationEnv.create('mpipe', {
+    tuning: { rowBatchSize: 100, progressIntervalMs: 50, etagProvesCopy: true },
+  });
   workers = await startWorkers(env.deps);
   subscriber = createRedis(env.config.redisUrl);
   await subscriber.subscribe(TENANT_CHANGED_CHANNEL);
@@ -46,6 +52,9 @@ describe('migration pipeline EU → US', () => {
     });
     expect((await env.snapshot('US', t.tenantId)).objects).toEqual(before.objects);
     expect((await env.snapshot('US', t.tenantId)).rowCount).toBe(t.rows);
+    // Every copy proven by its ETag against the MD5 recorded at upload: nothing read back.
+    const preCopied = (await env.coordinator.get(scheduled.id))?.report as { preCopy: { proofs: object } };
+    expect(preCopied.preCopy.proofs).toEqual({ 'etag-md5': 30 });
 
     // Writes before the start: the freeze must move exactly these (4 updates, 1 insert, 1 delete).
     const { pool } = env.region('EU');
@@ -206,6 +215,37 @@ describe('migration pipeline EU → US', () => {
     } finally {
       await us.query('DROP TRIGGER rt_test_corrupt ON layouts');
     }
+  });
+
+  it('a source object whose stored bytes changed after upload fails the copy: its ETag is recomputed, not copied', async () => {
+    const t = await env.seedTenant('EU', { layouts: 5, themes: 1, assets: 3 });
+    const { rows } = await env
+      .region('EU')
+      .pool.query<{ sha256: string }>('SELECT sha256 FROM assets WHERE tenant_id = $1 LIMIT 1', [t.tenantId]);
+    const sha = rows[0]!.sha256;
+    const files = await readdir(env.s3Directory!, { recursive: true });
+    const stored = files.find(
+      (f) => f.includes(env.region('EU').bucket) && f.includes(sha) && f.endsWith('_S3rver_object'),
+    );
+    expect(stored).toBeDefined();
+    // Bit rot behind the store's back: s3rver still answers the MD5 it computed at upload for the
+    // source, so only a copy whose ETag is computed from the bytes written can tell.
+    const path = join(env.s3Directory!, stored!);
+    const bytes = await readFile(path);
+    bytes[bytes.length - 1] = (bytes.at(-1) as number) ^ 0xff;
+    await writeFile(path, bytes);
+    const m = await env.coordinator.schedule({
+      tenantId: t.tenantId,
+      externalId: 'atl-rot-object',
+      location: 'US',
+      windowEnd: new Date(Date.now() + 3_600_000),
+      origin: 'atlassian',
+      autoCommit: false,
+    });
+    const failed = await env.waitForState(m.id, ['failed']);
+    expect(failed.errorMessage).toContain(`${sha} does not match its sha256`);
+    await env.waitFor(async () => (await env.coordinator.get(m.id))?.cleanupDoneAt);
+    expect((await env.snapshot('US', t.tenantId)).objects).toEqual([]);
   });
 
   it('rolls back: target copy deleted, tenant unfrozen, home unchanged', async () => {

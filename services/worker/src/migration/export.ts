@@ -5,7 +5,7 @@ import type { MigrationState } from '@rt/residency';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { WorkerDeps } from '../deps.js';
-import { listObjects } from './objects.js';
+import { expectedSha256, listObjects } from './objects.js';
 import { exportTenantRowDelta, invalidDigests, MAX_BUCKETS, type RowDigests } from './rows.js';
 
 /** Path prefix of the export endpoint (the public load balancer routes it to the worker). */
@@ -19,7 +19,15 @@ const EXPORT_STATES: readonly MigrationState[] = ['pre_copying', 'frozen', 'copy
 
 const Params = Type.Object({ migrationId: Type.String({ format: 'uuid' }) });
 const ObjectList = Type.Object({
-  objects: Type.Array(Type.Object({ key: Type.String(), size: Type.Integer(), etag: Type.String() })),
+  objects: Type.Array(
+    Type.Object({
+      key: Type.String(),
+      size: Type.Integer(),
+      etag: Type.String(),
+      md5: Type.Optional(Type.String()),
+      mediaType: Type.Optional(Type.String()),
+    }),
+  ),
 });
 
 /**
@@ -63,8 +71,28 @@ export async function regionExportRoutes(
     { config: { public: true }, schema: { params: Params, response: { 200: ObjectList } } },
     async (request) => {
       const migration = await authorize(request, request.params.migrationId, EXPORT_STATES);
-      const listed = await listObjects({ s3: own.s3, bucket: own.bucket }, migration.tenantId);
-      return { objects: [...listed].map(([key, o]) => ({ key, size: o.size, etag: o.etag })) };
+      // With each object, what its asset row recorded at upload (MD5, media type): the target
+      // proves its copies by them and keeps the media type.
+      const [listed, { rows }] = await Promise.all([
+        listObjects({ s3: own.s3, bucket: own.bucket }, migration.tenantId),
+        own.pool.query<{ sha256: string; md5: string | null; media_type: string }>(
+          'SELECT sha256, md5, media_type FROM assets WHERE tenant_id = $1',
+          [migration.tenantId],
+        ),
+      ]);
+      const assets = new Map(rows.map((r) => [r.sha256, r]));
+      return {
+        objects: [...listed].map(([key, o]) => {
+          const a = assets.get(expectedSha256(key) ?? '');
+          return {
+            key,
+            size: o.size,
+            etag: o.etag,
+            ...(a?.md5 ? { md5: a.md5 } : {}),
+            ...(a ? { mediaType: a.media_type } : {}),
+          };
+        }),
+      };
     },
   );
 

@@ -15,6 +15,7 @@ import type { WorkerDeps } from '../deps.js';
 import type { MigrationContext } from './context.js';
 import {
   type Bucket,
+  type CopyProof,
   CorruptObject,
   copyObject,
   copyObjectServerSide,
@@ -23,6 +24,7 @@ import {
   type ListedObject,
   listObjects,
   sha256Hex,
+  tenantAssetObjects,
 } from './objects.js';
 import {
   type AppliedRows,
@@ -43,12 +45,12 @@ export class VerificationFailed extends Error {
 const VERIFIED_TTL_SECONDS = 7 * 24 * 3600;
 
 /**
- * The object sets of both sides as the copy step saw them (the target's completed with what it
- * copied), so a verify in the same job lists neither bucket again.
+ * The objects the tenant's asset rows need and the keys this migration has proven in the
+ * target, as the copy step left them (a verify in the same job reads neither again).
  */
-interface Listings {
-  src: Map<string, ListedObject>;
-  dst: Map<string, ListedObject>;
+interface CopiedObjects {
+  wanted: Map<string, ListedObject>;
+  proven: Set<string>;
 }
 
 /**
@@ -166,24 +168,34 @@ async function syncObjects(
   m: Migration,
   progress: ProgressReporter,
   shouldStop: () => Promise<boolean>,
-  known?: { src: Map<string, ListedObject>; proven: Set<string> },
-): Promise<{ copied: number; copiedKeys: string[]; bytesCopied: number; objects: number; bytes: number }> {
+  known?: { src: Map<string, ListedObject>; proven: Set<string>; dst: Map<string, ListedObject> },
+): Promise<{
+  copied: number;
+  copiedKeys: string[];
+  proofs: Partial<Record<CopyProof, number>>;
+  bytesCopied: number;
+  objects: number;
+  bytes: number;
+}> {
   const source = sourceBucketOf(ctx, m);
   const target = bucketOf(ctx, m.targetRegion);
   let src: Map<string, ListedObject>;
+  let dst: Map<string, ListedObject>;
   let missing: [string, ListedObject][];
   if (known) {
     // During the freeze: the source listing was taken after the freeze, and what this
     // migration already copied and proved needs no second listing of the target (verify lists
     // the target once, after the copy). Unproven objects are simply copied again.
     src = known.src;
+    dst = known.dst;
     missing = [...src].filter(([key]) => !known.proven.has(key));
   } else {
-    const [s, dst] = await Promise.all([
+    const [s, d] = await Promise.all([
       ctx.source(m.sourceRegion, m.targetRegion).listObjects(m.id),
       listObjects(target, m.tenantId),
     ]);
     src = s;
+    dst = d;
     const stale = [...dst.keys()].filter((k) => !src.has(k));
     if (stale.length) await deleteObjects(target, m.tenantId, stale);
     missing = [...src].filter(([key, o]) => dst.get(key)?.size !== o.size);
@@ -199,13 +211,34 @@ async function syncObjects(
     true,
   );
   const verifiedKey = ctx.verifiedKey(m.id);
+  const proofs: Partial<Record<CopyProof, number>> = {};
+  // Proven keys reach Redis in batches (one round trip per object would cost as much as a
+  // copy); a crash loses at most a batch, which is then copied and proven again.
+  let unrecorded: string[] = [];
+  const record = async () => {
+    if (!unrecorded.length) return;
+    const keys = unrecorded;
+    unrecorded = [];
+    await deps.redis.sadd(verifiedKey, ...keys);
+  };
   let stop = false;
   await forEachLimited(missing, ctx.tuning.objectConcurrency, async ([key, listed]) => {
     if (stop) return;
-    const n = ctx.tuning.serverSideCopy
-      ? await copyObjectServerSide(source, target, key, listed.size)
-      : await copyObject(source, target, key);
-    await deps.redis.sadd(verifiedKey, key);
+    let n: number;
+    if (ctx.tuning.serverSideCopy) {
+      const copy = await copyObjectServerSide(source, target, key, {
+        listed,
+        fresh: !dst.has(key),
+        etagProvesCopy: ctx.tuning.etagProvesCopy,
+      });
+      n = copy.bytes;
+      proofs[copy.proof] = (proofs[copy.proof] ?? 0) + 1;
+    } else {
+      n = await copyObject(source, target, key);
+      proofs['read-back'] = (proofs['read-back'] ?? 0) + 1;
+    }
+    unrecorded.push(key);
+    if (unrecorded.length >= 100) await record();
     copiedKeys.push(key);
     done++;
     copied++;
@@ -214,9 +247,10 @@ async function syncObjects(
     await progress.update({ objects: { done, total: src.size }, bytes: { done: bytesDone, total: bytes } });
     if (copied % 50 === 0 && (await shouldStop())) stop = true;
   });
+  await record();
   await deps.redis.expire(verifiedKey, VERIFIED_TTL_SECONDS);
   await progress.flush();
-  return { copied, copiedKeys, bytesCopied, objects: src.size, bytes };
+  return { copied, copiedKeys, proofs, bytesCopied, objects: src.size, bytes };
 }
 
 /**
@@ -300,23 +334,17 @@ async function preCopy(deps: WorkerDeps, ctx: MigrationContext, m: Migration): P
  * in bulk, objects are copied inside S3.
  */
 async function copyAndVerify(deps: WorkerDeps, ctx: MigrationContext, m: Migration): Promise<Migration> {
-  const source = ctx.source(m.sourceRegion, m.targetRegion);
   const timings: Record<string, number> = {};
   const progress = new ProgressReporter(deps, m.id, ctx.tuning.progressIntervalMs, {
     ...((m.progress as MigrationProgress | null) ?? {}),
   });
   const stopped = async () => (await reload(deps, m.id))?.state !== 'copying';
   if (m.state === 'frozen') m = await ctx.coordinator.advance(m, 'copying');
-  // Listings taken during the copy, handed to the verify step when it runs in the same job.
-  let listed: Listings | undefined;
+  // What the copy step established, handed to the verify step when it runs in the same job.
+  let known: CopiedObjects | undefined;
+  let freezeProofs: Partial<Record<CopyProof, number>> | undefined;
   if (m.state === 'copying') {
     let t = Date.now();
-    // The source is frozen and nothing but this job writes the target's copy: both object
-    // listings are taken while the rows move.
-    const sourceListing = source.listObjects(m.id);
-    const targetListing = listObjects(bucketOf(ctx, m.targetRegion), m.tenantId);
-    sourceListing.catch(() => undefined);
-    targetListing.catch(() => undefined);
     await progress.update({ phase: 'copy-rows', rows: { done: 0, total: 0 } }, true);
     let rowsDone = 0;
     // Only the rows of buckets that changed since the pre-copy (all of them when there was none).
@@ -339,22 +367,31 @@ async function copyAndVerify(deps: WorkerDeps, ctx: MigrationContext, m: Migrati
     if (await stopped()) return (await reload(deps, m.id)) as Migration;
     t = Date.now();
     await progress.update({ phase: 'copy-objects' }, true);
-    const proven = new Set(await deps.redis.smembers(ctx.verifiedKey(m.id)));
-    const src = await sourceListing;
-    const stats = await syncObjects(deps, ctx, m, progress, stopped, { src, proven });
+    // The objects the tenant needs are those of its asset rows — now the source's, as of the
+    // freeze — so neither bucket is listed: what this migration copied and proved is in Redis,
+    // and only the rest is copied (the target is listed only then, to know which keys are new).
+    const [wanted, provenKeys] = await Promise.all([
+      tenantAssetObjects(ctx.region(m.targetRegion).pool, m.tenantId),
+      deps.redis.smembers(ctx.verifiedKey(m.id)),
+    ]);
+    const proven = new Set(provenKeys);
+    const dst = [...wanted.keys()].some((k) => !proven.has(k))
+      ? await listObjects(bucketOf(ctx, m.targetRegion), m.tenantId)
+      : new Map<string, ListedObject>();
+    const stats = await syncObjects(deps, ctx, m, progress, stopped, { src: wanted, proven, dst });
     timings.copyObjectsMs = Date.now() - t;
     timings.objectsCopiedDuringFreeze = stats.copied;
+    freezeProofs = stats.proofs;
     if (await stopped()) return (await reload(deps, m.id)) as Migration;
-    const dst = new Map(await targetListing);
-    for (const key of stats.copiedKeys) dst.set(key, src.get(key) as ListedObject);
-    listed = { src, dst };
+    for (const key of stats.copiedKeys) proven.add(key);
+    known = { wanted, proven };
     m = await ctx.coordinator.advance(m, 'verifying', {
       data: { progress: { ...progress.state, phase: 'verify' } },
     });
   }
   if (m.state === 'verifying') {
     const t = Date.now();
-    const verification = await verify(deps, ctx, m, listed);
+    const verification = await verify(deps, ctx, m, known);
     timings.verifyMs = Date.now() - t;
     const events = await deps.directory.migrationEvent.findMany({ where: { migrationId: m.id } });
     const at = (s: string) => events.find((e) => e.toState === s)?.at.getTime();
@@ -365,6 +402,7 @@ async function copyAndVerify(deps: WorkerDeps, ctx: MigrationContext, m: Migrati
       sourceRegion: m.sourceRegion,
       targetRegion: m.targetRegion,
       ...verification,
+      ...(freezeProofs ? { objectProofsDuringFreeze: freezeProofs } : {}),
       durations: {
         ...timings,
         freezeMs: at('frozen') ? now - (at('frozen') as number) : undefined,
@@ -392,28 +430,24 @@ async function copyAndVerify(deps: WorkerDeps, ctx: MigrationContext, m: Migrati
  * Verification, on the target, without a second full read of the source: per table, row count
  * and the order-independent checksum of the rows as committed, computed by the target's
  * Postgres, compared with the source's (computed by the source's Postgres in the export
- * snapshot); the object sets (keys, sizes) on
- * both sides; every object proven against its content address — by this migration's copy
- * (read back from the target), else copied again and proven now; every asset row has its object.
- * ETags are not compared: with SSE-KMS they are not content hashes and differ between copies.
+ * snapshot); then every object the (now verified) asset rows need must have been proven by this
+ * migration — its copy checked by the store's SHA-256 of the copy, by the copy's ETag against the
+ * MD5 recorded at upload, or by reading it back — and whatever is not is copied again and proven
+ * now. Objects copied earlier whose asset has since been deleted are removed from the target.
+ * No bucket is listed: the asset rows say what must exist, the proofs that it does.
  */
-async function verify(deps: WorkerDeps, ctx: MigrationContext, m: Migration, listed?: Listings) {
+async function verify(deps: WorkerDeps, ctx: MigrationContext, m: Migration, known?: CopiedObjects) {
   const target = ctx.region(m.targetRegion);
   const mismatches: string[] = [];
   const sb = sourceBucketOf(ctx, m);
   const tb = bucketOf(ctx, m.targetRegion);
   const srcRows = (reportOf(m).sourceRows ?? {}) as Record<string, { count: number; sha256: string }>;
-  const [dstRows, src, dstListed] = await Promise.all([
+  const [dstRows, wanted, proven] = await Promise.all([
     checksumTenantRows(target.pool, m.tenantId),
-    listed?.src ?? ctx.source(m.sourceRegion, m.targetRegion).listObjects(m.id),
-    listed?.dst ?? listObjects(tb, m.tenantId),
+    known?.wanted ?? tenantAssetObjects(target.pool, m.tenantId),
+    known?.proven ?? deps.redis.smembers(ctx.verifiedKey(m.id)).then((k) => new Set(k)),
   ]);
   if (!Object.keys(srcRows).length) mismatches.push('no source checksums recorded by the copy');
-  // Objects in the target that the source no longer has (deleted between pre-copy and
-  // freeze) are leftovers of this non-live copy: removed, then the sets must be equal.
-  const extras = [...dstListed.keys()].filter((k) => !src.has(k));
-  if (extras.length) await deleteObjects(tb, m.tenantId, extras);
-  const dst = new Map([...dstListed].filter(([k]) => src.has(k)));
   for (const [table, d] of Object.entries(dstRows)) {
     const s = srcRows[table];
     if (!s || d.count !== s.count || d.sha256 !== s.sha256) {
@@ -422,42 +456,36 @@ async function verify(deps: WorkerDeps, ctx: MigrationContext, m: Migration, lis
       );
     }
   }
-  for (const [key, o] of src) {
-    const d = dst.get(key);
-    if (!d) mismatches.push(`object missing in target: ${key}`);
-    else if (d.size !== o.size) mismatches.push(`object size differs: ${key}`);
-  }
-  const proven = new Set(await deps.redis.smembers(ctx.verifiedKey(m.id)));
-  const unproven = [...src.keys()].filter((k) => dst.has(k) && !proven.has(k));
-  await forEachLimited(unproven, ctx.tuning.objectConcurrency, async (key) => {
+  if (mismatches.length) throw new VerificationFailed(mismatches);
+  // Left over from the pre-copy (the asset was deleted before the freeze): not part of the copy.
+  const stale = [...proven].filter((k) => !wanted.has(k));
+  if (stale.length) await deleteObjects(tb, m.tenantId, stale);
+  const unproven = [...wanted].filter(([k]) => !proven.has(k));
+  await forEachLimited(unproven, ctx.tuning.objectConcurrency, async ([key, listed]) => {
     try {
-      await copyObjectServerSide(sb, tb, key, src.get(key)?.size);
+      // Not known to be new in the target: proven by a store checksum or a read-back.
+      await copyObjectServerSide(sb, tb, key, { listed, etagProvesCopy: ctx.tuning.etagProvesCopy });
+      await deps.redis.sadd(ctx.verifiedKey(m.id), key);
     } catch (err) {
       if (err instanceof CorruptObject) mismatches.push(`object sha256 differs: ${key}`);
+      else if ((err as { name?: string }).name === 'NoSuchKey')
+        mismatches.push(`object missing in source: ${key}`);
       else throw err;
     }
   });
-  const { rows: assetRows } = await target.pool.query<{ sha256: string }>(
-    'SELECT sha256 FROM assets WHERE tenant_id = $1',
-    [m.tenantId],
-  );
-  for (const r of assetRows) {
-    if (!dst.has(`tenants/${m.tenantId}/assets/${r.sha256}`))
-      mismatches.push(`asset without object: ${r.sha256}`);
-  }
   if (mismatches.length) throw new VerificationFailed(mismatches);
-  const listing = [...dst]
+  const listing = [...wanted]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([k, o]) => `${k} ${o.size}`)
     .join('\n');
   return {
     rows: dstRows,
     rowsTotal: Object.values(dstRows).reduce((a, t) => a + t.count, 0),
-    objects: src.size,
-    bytes: [...src.values()].reduce((a, o) => a + o.size, 0),
+    objects: wanted.size,
+    bytes: [...wanted.values()].reduce((a, o) => a + o.size, 0),
     objectListSha256: sha256Hex(Buffer.from(listing)),
     objectsProvenAtVerify: unproven.length,
-    staleTargetObjectsRemoved: extras.length,
+    staleTargetObjectsRemoved: stale.length,
   };
 }
 

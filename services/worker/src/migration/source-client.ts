@@ -50,11 +50,11 @@ export class SourceRegionClient {
     return res;
   }
 
-  /** The tenant's objects in the source bucket: key → size, ETag (listed by the source). */
+  /** The tenant's objects in the source bucket: key → size, ETag, upload MD5 and media type. */
   async listObjects(migrationId: string): Promise<Map<string, ListedObject>> {
     const res = await this.request(migrationId, 'objects', 120_000);
-    const body = (await res.json()) as { objects: { key: string; size: number; etag: string }[] };
-    return new Map(body.objects.map((o) => [o.key, { size: o.size, etag: o.etag }]));
+    const body = (await res.json()) as { objects: ({ key: string } & ListedObject)[] };
+    return new Map(body.objects.map(({ key, ...o }) => [key, o]));
   }
 
   /**
