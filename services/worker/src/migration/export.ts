@@ -5,8 +5,15 @@ import type { MigrationState } from '@rt/residency';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { WorkerDeps } from '../deps.js';
-import { expectedSha256, listObjects } from './objects.js';
-import { exportTenantRowDelta, invalidDigests, MAX_BUCKETS, type RowDigests } from './rows.js';
+import { expectedSha256, listObjects, tenantAssetObjects } from './objects.js';
+import {
+  exportTenantRowDelta,
+  invalidDigests,
+  isDigestAlgorithm,
+  localDigestAlgorithm,
+  MAX_BUCKETS,
+  type RowDigests,
+} from './rows.js';
 
 /** Path prefix of the export endpoint (the public load balancer routes it to the worker). */
 export const REGION_EXPORT_PREFIX = '/region-export/v1';
@@ -96,6 +103,18 @@ export async function regionExportRoutes(
     },
   );
 
+  // The objects the tenant's asset rows need (from the database, no bucket listing): during the
+  // freeze the target starts copying them while the rows still move.
+  app.get(
+    `${REGION_EXPORT_PREFIX}/migrations/:migrationId/asset-objects`,
+    { config: { public: true }, schema: { params: Params, response: { 200: ObjectList } } },
+    async (request) => {
+      const migration = await authorize(request, request.params.migrationId, EXPORT_STATES);
+      const wanted = await tenantAssetObjects(own.pool, migration.tenantId);
+      return { objects: [...wanted].map(([key, o]) => ({ key, ...o })) };
+    },
+  );
+
   // The body is what the target holds (bucket digests per table); the answer is the delta.
   app.post(
     `${REGION_EXPORT_PREFIX}/migrations/:migrationId/rows`,
@@ -105,6 +124,8 @@ export async function regionExportRoutes(
       schema: {
         params: Params,
         body: Type.Object({
+          /** How the target hashed its rows (`record@<major>` or `text`); absent: `text`. */
+          algorithm: Type.Optional(Type.String({ maxLength: 16 })),
           tables: Type.Record(
             Type.String({ maxLength: 64 }),
             Type.Object({
@@ -120,9 +141,17 @@ export async function regionExportRoutes(
       const held: RowDigests = request.body.tables;
       const invalid = invalidDigests(held);
       if (invalid) throw new BadRequest('ROW_DIGESTS_INVALID', invalid);
+      const algorithm = request.body.algorithm ?? 'text';
+      if (!isDigestAlgorithm(algorithm)) throw new BadRequest('ROW_DIGESTS_INVALID', 'unknown algorithm');
+      // Row hashes of another Postgres major version are not comparable: the target retries with `text`.
+      if (algorithm !== 'text' && algorithm !== (await localDigestAlgorithm(own.pool)))
+        throw new Conflict(
+          'ROW_DIGEST_ALGORITHM',
+          `this region hashes rows as ${await localDigestAlgorithm(own.pool)}`,
+        );
       reply.header('content-type', 'application/x-ndjson');
       reply.header('cache-control', 'no-store');
-      return reply.send(Readable.from(exportTenantRowDelta(own.pool, migration.tenantId, held)));
+      return reply.send(Readable.from(exportTenantRowDelta(own.pool, migration.tenantId, held, algorithm)));
     },
   );
 }

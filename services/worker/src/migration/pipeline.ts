@@ -1,4 +1,4 @@
-import { deleteTenantRows, type directory } from '@rt/db';
+import { deleteTenantRows, type directory, TENANT_TABLES } from '@rt/db';
 import type { JobPayload } from '@rt/queue';
 import {
   ABANDONED_STATES,
@@ -29,10 +29,15 @@ import {
 import {
   type AppliedRows,
   applyTenantRowDelta,
+  checksumOfDigests,
   checksumTenantRows,
+  type DigestAlgorithm,
   ExportStreamInvalid,
+  localDigestAlgorithm,
+  type TableChecksum,
   tenantRowDigests,
 } from './rows.js';
+import { RegionExportFailed } from './source-client.js';
 
 /** The copy does not match the source: not retried, the migration fails with E9999. */
 export class VerificationFailed extends Error {
@@ -51,6 +56,8 @@ const VERIFIED_TTL_SECONDS = 7 * 24 * 3600;
 interface CopiedObjects {
   wanted: Map<string, ListedObject>;
   proven: Set<string>;
+  /** Target checksums still valid after the copy (tables the delta did not write). */
+  untouchedRows: Record<string, TableChecksum>;
 }
 
 /**
@@ -265,24 +272,53 @@ async function pullRows(
   ctx: MigrationContext,
   m: Migration,
   onRows: (n: number, changes: number) => Promise<void>,
-): Promise<AppliedRows> {
+): Promise<PulledRows> {
   const target = ctx.region(m.targetRegion);
   const source = ctx.source(m.sourceRegion, m.targetRegion);
-  const apply = async (replace: boolean) =>
-    applyTenantRowDelta(
-      target.pool,
-      m.tenantId,
-      source.rows(m.id, replace ? {} : await tenantRowDigests(target.pool, m.tenantId)),
-      { batchRows: ctx.tuning.rowBatchSize, replace, onRows },
+  const apply = async (replace: boolean, algorithm: DigestAlgorithm): Promise<PulledRows> => {
+    const held = replace ? {} : await tenantRowDigests(target.pool, m.tenantId, algorithm);
+    const applied = await applyTenantRowDelta(target.pool, m.tenantId, source.rows(m.id, held, algorithm), {
+      batchRows: ctx.tuning.rowBatchSize,
+      replace,
+      onRows,
+    });
+    // The target's checksums of the tables the delta did not write are those it just sent.
+    const untouched = Object.fromEntries(
+      Object.entries(held)
+        .filter(([table]) => !applied.touched.includes(table))
+        .map(([table, d]) => [table, checksumOfDigests(d.digests)]),
     );
+    return { ...applied, algorithm, untouched };
+  };
+  const attempt = async (replace: boolean) => {
+    try {
+      return await apply(replace, await localDigestAlgorithm(target.pool));
+    } catch (err) {
+      // The source runs another Postgres major version: its row hashes are not comparable.
+      if (err instanceof RegionExportFailed && err.code === 'ROW_DIGEST_ALGORITHM')
+        return apply(replace, 'text');
+      throw err;
+    }
+  };
   try {
-    return await apply(false);
+    return await attempt(false);
   } catch (err) {
     // A unique index can collide in the middle of a delta (two rows trading a unique value);
     // a fresh full copy cannot.
-    if ((err as { code?: string }).code === '23505') return apply(true);
+    if ((err as { code?: string }).code === '23505') return attempt(true);
     throw err;
   }
+}
+
+/** What {@link pullRows} did, with what verification needs of it. */
+interface PulledRows extends AppliedRows {
+  /** The row-hash algorithm both sides used. */
+  algorithm: DigestAlgorithm;
+  /**
+   * The target's checksums, computed by its Postgres just before the delta, of the tables the
+   * delta did not write: still the checksums of those tables' rows as committed.
+   */
+  untouched: Record<string, TableChecksum>;
 }
 
 /**
@@ -344,16 +380,44 @@ async function copyAndVerify(deps: WorkerDeps, ctx: MigrationContext, m: Migrati
   let known: CopiedObjects | undefined;
   let freezeProofs: Partial<Record<CopyProof, number>> | undefined;
   if (m.state === 'copying') {
-    let t = Date.now();
+    const started = Date.now();
+    const target = bucketOf(ctx, m.targetRegion);
     await progress.update({ phase: 'copy-rows', rows: { done: 0, total: 0 } }, true);
+    const proven = new Set(await deps.redis.smembers(ctx.verifiedKey(m.id)));
+    // Rows and objects at once. The objects the tenant needs are those of its asset rows, which
+    // the frozen source answers from its database: what this migration already copied and
+    // proved is in Redis, only the rest is copied (the target is listed only then, to know
+    // which keys are new). No bucket is listed for a pre-copied tenant.
+    const copyObjects = async (src: Map<string, ListedObject>) => {
+      const dst = [...src.keys()].some((k) => !proven.has(k))
+        ? await listObjects(target, m.tenantId)
+        : new Map<string, ListedObject>();
+      return syncObjects(deps, ctx, m, progress, stopped, { src, proven: new Set(proven), dst });
+    };
+    const objectsCopied = ctx
+      .source(m.sourceRegion, m.targetRegion)
+      .assetObjects(m.id)
+      .then(copyObjects)
+      .then((stats) => ({ stats, ms: Date.now() - started }));
     let rowsDone = 0;
     // Only the rows of buckets that changed since the pre-copy (all of them when there was none).
-    const imported = await pullRows(ctx, m, async (n, changes) => {
+    const rowsCopied = pullRows(ctx, m, async (n, changes) => {
       rowsDone += n;
       await progress.update({ rows: { done: rowsDone, total: changes } });
+    }).then(async (imported) => {
+      const ms = Date.now() - started;
+      await progress.update(
+        { phase: 'copy-objects', rows: { done: imported.upserted, total: imported.upserted } },
+        true,
+      );
+      return { imported, ms };
     });
-    await progress.update({ rows: { done: imported.upserted, total: imported.upserted } }, true);
-    timings.copyRowsMs = Date.now() - t;
+    // Both settle before the step goes on (a failure of one must not leave the other writing).
+    const [objects, rows] = await Promise.allSettled([objectsCopied, rowsCopied]);
+    if (rows.status === 'rejected') throw rows.reason;
+    if (objects.status === 'rejected') throw objects.reason;
+    const { imported } = rows.value;
+    timings.copyRowsMs = rows.value.ms;
     timings.rowsChangedDuringFreeze = imported.upserted;
     timings.rowsDeletedDuringFreeze = imported.deleted;
     timings.rowsMovedDuringFreeze = imported.received;
@@ -361,30 +425,34 @@ async function copyAndVerify(deps: WorkerDeps, ctx: MigrationContext, m: Migrati
     const fresh = (await reload(deps, m.id)) as Migration;
     await deps.directory.migration.update({
       where: { id: m.id },
-      data: { report: { ...reportOf(fresh), sourceRows: imported.sourceChecksums } as unknown as Json },
+      data: {
+        report: {
+          ...reportOf(fresh),
+          sourceRows: imported.sourceChecksums,
+          rowDigestAlgorithm: imported.algorithm,
+        } as unknown as Json,
+      },
     });
     m = fresh;
     if (await stopped()) return (await reload(deps, m.id)) as Migration;
-    t = Date.now();
-    await progress.update({ phase: 'copy-objects' }, true);
-    // The objects the tenant needs are those of its asset rows — now the source's, as of the
-    // freeze — so neither bucket is listed: what this migration copied and proved is in Redis,
-    // and only the rest is copied (the target is listed only then, to know which keys are new).
-    const [wanted, provenKeys] = await Promise.all([
-      tenantAssetObjects(ctx.region(m.targetRegion).pool, m.tenantId),
-      deps.redis.smembers(ctx.verifiedKey(m.id)),
-    ]);
-    const proven = new Set(provenKeys);
-    const dst = [...wanted.keys()].some((k) => !proven.has(k))
-      ? await listObjects(bucketOf(ctx, m.targetRegion), m.tenantId)
-      : new Map<string, ListedObject>();
-    const stats = await syncObjects(deps, ctx, m, progress, stopped, { src: wanted, proven, dst });
-    timings.copyObjectsMs = Date.now() - t;
+    let { stats } = objects.value;
+    for (const key of stats.copiedKeys) proven.add(key);
+    // The asset rows now in the target (verified next) are what must exist: anything they need
+    // that was not copied yet is copied now.
+    const wanted = await tenantAssetObjects(ctx.region(m.targetRegion).pool, m.tenantId);
+    if ([...wanted.keys()].some((k) => !proven.has(k))) {
+      const more = await copyObjects(wanted);
+      for (const key of more.copiedKeys) proven.add(key);
+      const proofs = { ...stats.proofs };
+      for (const [k, n] of Object.entries(more.proofs) as [CopyProof, number][])
+        proofs[k] = (proofs[k] ?? 0) + n;
+      stats = { ...more, copied: stats.copied + more.copied, proofs };
+    }
+    timings.copyObjectsMs = Date.now() - started;
     timings.objectsCopiedDuringFreeze = stats.copied;
     freezeProofs = stats.proofs;
     if (await stopped()) return (await reload(deps, m.id)) as Migration;
-    for (const key of stats.copiedKeys) proven.add(key);
-    known = { wanted, proven };
+    known = { wanted, proven, untouchedRows: imported.untouched };
     m = await ctx.coordinator.advance(m, 'verifying', {
       data: { progress: { ...progress.state, phase: 'verify' } },
     });
@@ -441,12 +509,24 @@ async function verify(deps: WorkerDeps, ctx: MigrationContext, m: Migration, kno
   const mismatches: string[] = [];
   const sb = sourceBucketOf(ctx, m);
   const tb = bucketOf(ctx, m.targetRegion);
-  const srcRows = (reportOf(m).sourceRows ?? {}) as Record<string, { count: number; sha256: string }>;
-  const [dstRows, wanted, proven] = await Promise.all([
-    checksumTenantRows(target.pool, m.tenantId),
+  const srcRows = (reportOf(m).sourceRows ?? {}) as Record<string, TableChecksum>;
+  const algorithm = (reportOf(m).rowDigestAlgorithm ?? 'text') as DigestAlgorithm;
+  // Tables the delta did not write keep the checksums the target's Postgres computed at the
+  // start of the copy; the others are computed again now.
+  const reuse = known?.untouchedRows ?? {};
+  const [computed, wanted, proven] = await Promise.all([
+    checksumTenantRows(
+      target.pool,
+      m.tenantId,
+      algorithm,
+      TENANT_TABLES.filter((t) => !reuse[t.name]),
+    ),
     known?.wanted ?? tenantAssetObjects(target.pool, m.tenantId),
     known?.proven ?? deps.redis.smembers(ctx.verifiedKey(m.id)).then((k) => new Set(k)),
   ]);
+  const dstRows = Object.fromEntries(
+    TENANT_TABLES.map((t) => [t.name, (reuse[t.name] ?? computed[t.name]) as TableChecksum]),
+  );
   if (!Object.keys(srcRows).length) mismatches.push('no source checksums recorded by the copy');
   for (const [table, d] of Object.entries(dstRows)) {
     const s = srcRows[table];

@@ -300,7 +300,7 @@ export class MigrationEnv {
   /** Row checksums and the object list of a tenant in one region (to compare regions). */
   async snapshot(region: 'EU' | 'US', tenantId: string) {
     const r = this.region(region);
-    const rows = await checksumTenantRows(r.pool, tenantId);
+    const rows = await checksumTenantRows(r.pool, tenantId, 'text');
     const objects = await listObjects({ s3: r.s3, bucket: r.bucket }, tenantId);
     return {
       rows,
