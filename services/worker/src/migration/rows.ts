@@ -274,7 +274,9 @@ export async function* exportTenantRowDelta(
     }
     yield `${JSON.stringify({ '@changes': plan.reduce((a, p) => a + p.moving, 0) })}\n`;
     for (const p of plan) {
-      yield `${JSON.stringify({ '@table': p.t.name })}\n`;
+      // `fresh`: the target holds no row of this table, so it inserts without conflict handling.
+      const fresh = !Object.keys(p.theirs).length;
+      yield `${JSON.stringify({ '@table': p.t.name, ...(fresh && p.moving ? { fresh } : {}) })}\n`;
       if (!p.moving) continue;
       const all = p.differ.length >= Object.keys(p.ours).length && !Object.keys(p.theirs).length;
       // The tenant id is a checked uuid literal and the buckets are integers: DECLARE takes no
@@ -363,7 +365,12 @@ export async function applyTenantRowDelta(
   options: { batchRows: number; replace?: boolean; onRows: (n: number, changes: number) => Promise<void> },
 ): Promise<AppliedRows> {
   const upsertSql = new Map<string, string>();
+  const insertSql = new Map<string, string>();
   for (const t of TENANT_TABLES) {
+    insertSql.set(
+      t.name,
+      `INSERT INTO ${q(t.name)} SELECT r.* FROM json_populate_recordset(NULL::${q(t.name)}, $1::json) r WHERE r.tenant_id = $2`,
+    );
     const nonKey = (await columnsOf(pool, t.name)).filter((c) => !t.pk.includes(c));
     const set = nonKey.map((c) => `${q(c)} = EXCLUDED.${q(c)}`).join(', ');
     upsertSql.set(
@@ -392,6 +399,7 @@ export async function applyTenantRowDelta(
     }
     let counts: Record<string, number> | undefined;
     let table: TenantTable | undefined;
+    let fresh = false;
     let seenTables = 0;
     let batch: string[] = [];
     let received = 0;
@@ -404,6 +412,18 @@ export async function applyTenantRowDelta(
       if (!batch.length || !table) return;
       const n = batch.length;
       const json = `[${batch.join(',')}]`;
+      if (fresh) {
+        // A table the target held nothing of: a plain bulk insert (a row that exists after all
+        // collides, and the copy starts over in full).
+        const r = await client.query(insertSql.get(table.name) as string, [json, tenantId]);
+        if (r.rowCount !== n) throw new ExportStreamInvalid(`${table.name}: a row of another tenant`);
+        batch = [];
+        touched.add(table.name);
+        received += n;
+        upserted += n;
+        await options.onRows(n, changes);
+        return;
+      }
       let cleared: string[] = [];
       if (table.name === 'themes') {
         // One default theme per tenant (partial unique index): the themes that arrive without
@@ -465,6 +485,7 @@ export async function applyTenantRowDelta(
           if (!TABLE_NAMES.has(next) || TENANT_TABLES[seenTables]?.name !== next)
             throw new ExportStreamInvalid(`unexpected table ${String(next).slice(0, 64)}`);
           table = TENANT_TABLES[seenTables];
+          fresh = control.fresh === true;
           seenTables++;
         } else if (control['@checksums']) {
           sourceChecksums = control['@checksums'] as Record<string, TableChecksum>;
