@@ -272,12 +272,14 @@ async function pullRows(
   ctx: MigrationContext,
   m: Migration,
   onRows: (n: number, changes: number) => Promise<void>,
+  signal?: AbortSignal,
 ): Promise<PulledRows> {
   const target = ctx.region(m.targetRegion);
   const source = ctx.source(m.sourceRegion, m.targetRegion);
   const apply = async (replace: boolean, algorithm: DigestAlgorithm): Promise<PulledRows> => {
     const held = replace ? {} : await tenantRowDigests(target.pool, m.tenantId, algorithm);
-    const applied = await applyTenantRowDelta(target.pool, m.tenantId, source.rows(m.id, held, algorithm), {
+    const lines = source.rows(m.id, held, algorithm, signal);
+    const applied = await applyTenantRowDelta(target.pool, m.tenantId, lines, {
       batchRows: ctx.tuning.rowBatchSize,
       replace,
       onRows,
@@ -334,21 +336,34 @@ async function preCopy(deps: WorkerDeps, ctx: MigrationContext, m: Migration): P
   const progress = new ProgressReporter(deps, m.id, ctx.tuning.progressIntervalMs, { phase: 'pre-copy' });
   const stillPreCopying = async () => (await reload(deps, m.id))?.state !== 'pre_copying';
   // Objects and rows at once: the rows are a few round trips to Postgres while the objects wait
-  // on S3, so neither holds the other up.
+  // on S3, so neither holds the other up. A start that arrives meanwhile aborts the row pull
+  // (rolled back; the freeze moves the rows itself) instead of waiting for it to finish.
+  const abort = new AbortController();
+  const watch = setInterval(() => {
+    void stillPreCopying()
+      .then((stop) => stop && abort.abort())
+      .catch(() => undefined);
+  }, 200);
   let rowsDone = 0;
   const pullingRows = (async () => {
     const t = Date.now();
-    const applied = await pullRows(ctx, m, async (n, changes) => {
-      rowsDone += n;
-      await progress.update({ rows: { done: rowsDone, total: changes } });
-    });
+    const applied = await pullRows(
+      ctx,
+      m,
+      async (n, changes) => {
+        rowsDone += n;
+        await progress.update({ rows: { done: rowsDone, total: changes } });
+      },
+      abort.signal,
+    );
     return { upserted: applied.upserted, deleted: applied.deleted, ms: Date.now() - t };
   })();
   // Both settle before the step ends (a failure of one must not leave the other writing).
   const [objects, pulled] = await Promise.allSettled([
     syncObjects(deps, ctx, m, progress, stillPreCopying),
     pullingRows,
-  ]);
+  ]).finally(() => clearInterval(watch));
+  if (abort.signal.aborted) return;
   if (objects.status === 'rejected') throw objects.reason;
   if (pulled.status === 'rejected') throw pulled.reason;
   const { copiedKeys: _, ...stats } = objects.value;

@@ -33,6 +33,7 @@ export class SourceRegionClient {
     what: 'objects' | 'asset-objects' | 'rows',
     timeoutMs: number,
     body?: unknown,
+    signal?: AbortSignal,
   ): Promise<Response> {
     const res = await fetch(`${this.baseUrl}${REGION_EXPORT_PREFIX}/migrations/${migrationId}/${what}`, {
       method: body === undefined ? 'GET' : 'POST',
@@ -41,7 +42,9 @@ export class SourceRegionClient {
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: signal
+        ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])
+        : AbortSignal.timeout(timeoutMs),
     });
     if (!res.ok) {
       const body = (await res.json().catch(() => ({}))) as { code?: string };
@@ -69,8 +72,13 @@ export class SourceRegionClient {
    * The tenant's rows of the buckets that differ from what the target holds (`held`: bucket
    * digests per table), as the source's NDJSON delta stream, line by line.
    */
-  async *rows(migrationId: string, held: RowDigests, algorithm: DigestAlgorithm): AsyncGenerator<string> {
-    const res = await this.request(migrationId, 'rows', 30 * 60_000, { algorithm, tables: held });
+  async *rows(
+    migrationId: string,
+    held: RowDigests,
+    algorithm: DigestAlgorithm,
+    signal?: AbortSignal,
+  ): AsyncGenerator<string> {
+    const res = await this.request(migrationId, 'rows', 30 * 60_000, { algorithm, tables: held }, signal);
     if (!res.body) throw new RegionExportFailed(res.status, 'EMPTY_BODY');
     const lines = createInterface({
       input: Readable.fromWeb(res.body as import('node:stream/web').ReadableStream),
