@@ -309,7 +309,6 @@ try {
       env: rcloneEnv,
     });
     if ((JSON.parse(stdout) as { count: number }).count !== IMAGES) throw new Error('rclone copied too few');
-    await sh(`rclone purge local:${baseBucket}/run${i}`, rcloneEnv);
 
     // 2. Whole copy EU → US, start right after schedule.
     t = performance.now();
