@@ -309,6 +309,9 @@ try {
       env: rcloneEnv,
     });
     if ((JSON.parse(stdout) as { count: number }).count !== IMAGES) throw new Error('rclone copied too few');
+    console.log(
+      `run ${i}: stock tools ${s(pg + rclone)} (pg_dump | psql ${s(pg)}, rclone copy ${s(rclone)})`,
+    );
 
     // 2. Whole copy EU → US, start right after schedule.
     t = performance.now();
@@ -361,7 +364,7 @@ try {
     results.push(r);
     const f = r.freezeReport;
     console.log(
-      `run ${i}: stock ${s(pg + rclone)} (pg ${s(pg)}, rclone ${s(rclone)}) · whole copy ${s(wholeMs)} = ${(wholeMs / (pg + rclone)).toFixed(2)}× · pre-copy ${s(preCopyMs)} · freeze ${s(freezeMs)} (rows ${f.copyRowsMs} ms, objects ${f.copyObjectsMs} ms, verify ${f.verifyMs} ms) · ${r.verified}`,
+      `run ${i}: whole copy ${s(wholeMs)} = ${(wholeMs / (pg + rclone)).toFixed(2)}× · pre-copy ${s(preCopyMs)} · freeze ${s(freezeMs)} (rows ${f.copyRowsMs} ms, objects ${f.copyObjectsMs} ms, verify ${f.verifyMs} ms) · ${r.verified}`,
     );
   }
 
