@@ -101,7 +101,11 @@ describe('migration pipeline EU → US', () => {
     expect(report.bytes).toBe(t.bytes);
     // Only the delta moved during the freeze: 2 changed + 1 new layout and the 2 themes that
     // traded the default flag upserted; the deleted layout and its revision removed by key.
-    expect(report.durations).toMatchObject({ rowsChangedDuringFreeze: 5, rowsDeletedDuringFreeze: 2 });
+    const { rowsChangedDuringFreeze, rowsDeletedDuringFreeze } = report.durations as Record<string, number>;
+    expect({ rowsChangedDuringFreeze, rowsDeletedDuringFreeze }).toEqual({
+      rowsChangedDuringFreeze: 5,
+      rowsDeletedDuringFreeze: 2,
+    });
     expect(revisionsOfDeleted).toBe(1);
     expect(verified?.progress).toMatchObject({
       rows: { done: 5, total: 5 },
