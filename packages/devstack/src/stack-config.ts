@@ -211,6 +211,8 @@ export function serviceEnv(
     // region's worker (export endpoint) and copy objects inside S3; deletions ask the other
     // region's worker to delete there (deletion endpoint).
     vars.REGION_EXPORT_SECRET = config.secrets.regionExportSecret;
+    // The local stack's store is s3rver, which computes a copy's ETag from the bytes it wrote.
+    vars.S3_COPY_ETAG_IS_MD5 = 'true';
     for (const r of config.regions) {
       if (r.id !== region.id) vars[`REGION_${r.id}_EXPORT_URL`] = serviceUrl(config, r, 'worker');
     }

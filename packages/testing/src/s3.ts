@@ -7,6 +7,8 @@ import S3rver from 's3rver';
 /** A local S3-compatible server (s3rver) on a free loopback port. */
 export interface LocalS3 {
   endpoint: string;
+  /** Where s3rver keeps the objects (a test may alter a stored file behind the store's back). */
+  directory: string;
   close(): Promise<void>;
 }
 
@@ -25,6 +27,7 @@ export async function startLocalS3(
   const info = (await server.run()) as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${info.port}`,
+    directory,
     async close() {
       await server.close();
       if (!options.directory) await rm(directory, { recursive: true, force: true });

@@ -133,9 +133,9 @@ export class AssetStore {
         await this.putObject(key, content, mediaType);
         uploaded = true;
         const inserted = await client.query<AssetRow>(
-          `INSERT INTO assets (tenant_id, sha256, media_type, size, width, height)
-           VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-          [tenantId, content.sha256, mediaType, content.size, width, height],
+          `INSERT INTO assets (tenant_id, sha256, md5, media_type, size, width, height)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
+          [tenantId, content.sha256, content.md5, mediaType, content.size, width, height],
         );
         return { asset: toRecord(inserted.rows[0]!), created: true };
       });
@@ -398,6 +398,7 @@ interface StrippedContent {
   file: FileHandle;
   segments: Segment[];
   sha256: string;
+  md5: string;
   size: number;
 }
 
@@ -423,16 +424,21 @@ async function* readSegments(file: FileHandle, segments: Segment[], reuse?: Buff
   }
 }
 
-/** sha256 and size of the stripped output, read through one reused buffer. */
+/**
+ * sha256, MD5 and size of the stripped output, read through one reused buffer. The MD5 is what a
+ * store reports as the ETag of a copy of these bytes, so a migration can prove its copies by it.
+ */
 async function digestSegments(
   file: FileHandle,
   segments: Segment[],
-): Promise<{ sha256: string; size: number }> {
+): Promise<{ sha256: string; md5: string; size: number }> {
   const hash = createHash('sha256');
+  const md5 = createHash('md5');
   let size = 0;
   for await (const slice of readSegments(file, segments, Buffer.allocUnsafe(READ_SLICE))) {
     hash.update(slice);
+    md5.update(slice);
     size += slice.length;
   }
-  return { sha256: hash.digest('hex'), size };
+  return { sha256: hash.digest('hex'), md5: md5.digest('hex'), size };
 }

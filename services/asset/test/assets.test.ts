@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { type AddressInfo, connect, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -113,6 +113,9 @@ describe('upload and download round trip', () => {
       });
       // The object in S3 is exactly the clean image.
       expect((await objectBytes(assetKey(tenantA, expectedSha))).equals(c.clean), c.name).toBe(true);
+      // Its MD5 is recorded from the same bytes (a migration proves its copies by it).
+      const { rows } = await pool.query<{ md5: string }>('SELECT md5 FROM assets WHERE id = $1', [body.id]);
+      expect(rows[0]?.md5).toBe(createHash('md5').update(c.clean).digest('hex'));
 
       const get = await app.inject({
         method: 'GET',

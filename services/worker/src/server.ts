@@ -37,19 +37,22 @@ const regions = new Map<string, RegionHandle>(
     return [[settings.id, handle] as const];
   }),
 );
-const deps = createWorkerDeps({
-  region: config.region.id,
-  directory: createDirectoryClient({ url: config.directoryDatabaseUrl, poolSize: config.dbPoolSize }),
-  regions,
-  regionTable: config.regions.regions,
-  regionExport: config.migration,
-  redis: createRedis(config.region.redisUrl),
-  logger,
-  now: () => new Date(),
-  ...(config.accessLogDir
-    ? { accessLog: { dir: config.accessLogDir, retentionDays: config.accessLogRetentionDays } }
-    : {}),
-});
+const deps = createWorkerDeps(
+  {
+    region: config.region.id,
+    directory: createDirectoryClient({ url: config.directoryDatabaseUrl, poolSize: config.dbPoolSize }),
+    regions,
+    regionTable: config.regions.regions,
+    regionExport: config.migration,
+    redis: createRedis(config.region.redisUrl),
+    logger,
+    now: () => new Date(),
+    ...(config.accessLogDir
+      ? { accessLog: { dir: config.accessLogDir, retentionDays: config.accessLogRetentionDays } }
+      : {}),
+  },
+  { tuning: { etagProvesCopy: config.copyEtagIsMd5 } },
+);
 const workers = await startWorkers(deps);
 await registerMaintenanceSchedules(deps);
 const migrationSweeper = startMigrationSweeper(deps);

@@ -169,6 +169,22 @@ describe('cross-region migration over HTTP and S3 only', () => {
     const objects = await get('objects', good);
     expect(objects.status).toBe(200);
     expect(((await objects.json()) as { objects: unknown[] }).objects).toHaveLength(1);
+    // Bucket counts are inlined into SQL: anything but a power of two is refused.
+    const odd = await fetch(url('rows'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${good}` },
+      body: JSON.stringify({ tables: { layouts: { buckets: 3, digests: {} } } }),
+    });
+    expect(odd.status).toBe(400);
+    expect(((await odd.json()) as { code: string }).code).toBe('ROW_DIGESTS_INVALID');
+    // Row hashes of another Postgres major version are refused (the target falls back to `text`).
+    const otherMajor = await fetch(url('rows'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${good}` },
+      body: JSON.stringify({ algorithm: 'record@9', tables: {} }),
+    });
+    expect(otherMajor.status).toBe(409);
+    expect(((await otherMajor.json()) as { code: string }).code).toBe('ROW_DIGEST_ALGORITHM');
     const delta = await rows(good);
     expect(delta.status).toBe(200);
     const lines = (await delta.text()).trim().split('\n');

@@ -1,3 +1,5 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { TENANT_CHANGED_CHANNEL } from '@rt/directory';
 import { createRedis, type Redis } from '@rt/queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +12,11 @@ let subscriber: Redis;
 const published: string[] = [];
 
 beforeAll(async () => {
-  env = await MigrationEnv.create('mpipe', { tuning: { rowBatchSize: 100, progressIntervalMs: 50 } });
+  // s3rver computes a copy's ETag from the bytes it wrote (metadata replaced): see the test of a
+  // source object altered on disk below.
+  env = await MigrationEnv.create('mpipe', {
+    tuning: { rowBatchSize: 100, progressIntervalMs: 50, etagProvesCopy: true },
+  });
   workers = await startWorkers(env.deps);
   subscriber = createRedis(env.config.redisUrl);
   await subscriber.subscribe(TENANT_CHANGED_CHANNEL);
@@ -46,6 +52,9 @@ describe('migration pipeline EU → US', () => {
     });
     expect((await env.snapshot('US', t.tenantId)).objects).toEqual(before.objects);
     expect((await env.snapshot('US', t.tenantId)).rowCount).toBe(t.rows);
+    // Every copy proven by its ETag against the MD5 recorded at upload: nothing read back.
+    const preCopied = (await env.coordinator.get(scheduled.id))?.report as { preCopy: { proofs: object } };
+    expect(preCopied.preCopy.proofs).toEqual({ 'etag-md5': 30 });
 
     // Writes before the start: the freeze must move exactly these (4 updates, 1 insert, 1 delete).
     const { pool } = env.region('EU');
@@ -92,7 +101,11 @@ describe('migration pipeline EU → US', () => {
     expect(report.bytes).toBe(t.bytes);
     // Only the delta moved during the freeze: 2 changed + 1 new layout and the 2 themes that
     // traded the default flag upserted; the deleted layout and its revision removed by key.
-    expect(report.durations).toMatchObject({ rowsChangedDuringFreeze: 5, rowsDeletedDuringFreeze: 2 });
+    const { rowsChangedDuringFreeze, rowsDeletedDuringFreeze } = report.durations as Record<string, number>;
+    expect({ rowsChangedDuringFreeze, rowsDeletedDuringFreeze }).toEqual({
+      rowsChangedDuringFreeze: 5,
+      rowsDeletedDuringFreeze: 2,
+    });
     expect(revisionsOfDeleted).toBe(1);
     expect(verified?.progress).toMatchObject({
       rows: { done: 5, total: 5 },
@@ -140,6 +153,103 @@ describe('migration pipeline EU → US', () => {
       'ready_to_commit',
       'committed',
     ]);
+  });
+
+  it('a target row altered after the pre-copy moves again; a target that stores other bytes fails verification', async () => {
+    const t = await env.seedTenant('EU', { layouts: 120, themes: 2, assets: 3 });
+    const eu = env.region('EU').pool;
+    const us = env.region('US').pool;
+    const m = await env.coordinator.schedule({
+      tenantId: t.tenantId,
+      externalId: 'atl-rot',
+      location: 'US',
+      windowEnd: new Date(Date.now() + 3_600_000),
+      origin: 'atlassian',
+      autoCommit: false,
+    });
+    await env.waitFor(async () => {
+      const p = (await env.coordinator.get(m.id))?.progress as { phase?: string } | undefined;
+      return p?.phase === 'pre-copied';
+    });
+    // The idle copy rots (a row altered behind the migration's back) and the source changes:
+    // both buckets' digests differ, so both rows move again and the copy verifies.
+    await us.query(
+      `UPDATE layouts SET name = 'rotted' WHERE id = (SELECT id FROM layouts WHERE tenant_id = $1 ORDER BY id LIMIT 1)`,
+      [t.tenantId],
+    );
+    await eu.query(
+      `UPDATE layouts SET name = name || ' (edited)', version = version + 1
+        WHERE id = (SELECT id FROM layouts WHERE tenant_id = $1 ORDER BY id DESC LIMIT 1)`,
+      [t.tenantId],
+    );
+    await env.coordinator.start((await env.coordinator.get(m.id))!);
+    const ready = await env.waitForState(m.id, ['ready_to_commit', 'failed']);
+    expect(ready.state).toBe('ready_to_commit');
+    expect((ready.report as { durations: object }).durations).toMatchObject({
+      rowsChangedDuringFreeze: 2,
+      rowsDeletedDuringFreeze: 0,
+    });
+    expect(await env.snapshot('US', t.tenantId)).toEqual(await env.snapshot('EU', t.tenantId));
+    await env.coordinator.rollback(ready);
+    await env.waitFor(async () => (await env.coordinator.get(m.id))?.cleanupDoneAt);
+
+    // A target that does not keep what it is sent (a trigger stands in for a faulty store):
+    // the checksums computed by each side's Postgres differ and the migration fails, E9999.
+    await us.query(`CREATE OR REPLACE FUNCTION rt_test_corrupt() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.name = 'Layout 7' THEN NEW.name := 'Layout 7 (corrupted)'; END IF; RETURN NEW; END $$`);
+    await us.query(
+      `CREATE TRIGGER rt_test_corrupt BEFORE INSERT OR UPDATE ON layouts FOR EACH ROW
+         WHEN (NEW.tenant_id = '${t.tenantId}') EXECUTE FUNCTION rt_test_corrupt()`,
+    );
+    try {
+      const bad = await env.coordinator.schedule({
+        tenantId: t.tenantId,
+        externalId: 'atl-corrupt',
+        location: 'US',
+        windowEnd: new Date(Date.now() + 3_600_000),
+        origin: 'atlassian',
+        autoCommit: false,
+      });
+      await env.coordinator.start(bad);
+      const failed = await env.waitForState(bad.id, ['failed', 'ready_to_commit']);
+      expect(failed.state).toBe('failed');
+      expect(failed.errorMessage).toMatch(/verification failed: layouts: source 120\/\w+ target 120\//);
+      expect(await env.coordinator.status(failed)).toEqual({ status: 'failed', errorResponseCode: 'E9999' });
+      await env.waitFor(async () => (await env.coordinator.get(bad.id))?.cleanupDoneAt);
+    } finally {
+      await us.query('DROP TRIGGER rt_test_corrupt ON layouts');
+    }
+  });
+
+  it('a source object whose stored bytes changed after upload fails the copy: its ETag is recomputed, not copied', async () => {
+    const t = await env.seedTenant('EU', { layouts: 5, themes: 1, assets: 3 });
+    const { rows } = await env
+      .region('EU')
+      .pool.query<{ sha256: string }>('SELECT sha256 FROM assets WHERE tenant_id = $1 LIMIT 1', [t.tenantId]);
+    const sha = rows[0]!.sha256;
+    const files = await readdir(env.s3Directory!, { recursive: true });
+    const stored = files.find(
+      (f) => f.includes(env.region('EU').bucket) && f.includes(sha) && f.endsWith('_S3rver_object'),
+    );
+    expect(stored).toBeDefined();
+    // Bit rot behind the store's back: s3rver still answers the MD5 it computed at upload for the
+    // source, so only a copy whose ETag is computed from the bytes written can tell.
+    const path = join(env.s3Directory!, stored!);
+    const bytes = await readFile(path);
+    bytes[bytes.length - 1] = (bytes.at(-1) as number) ^ 0xff;
+    await writeFile(path, bytes);
+    const m = await env.coordinator.schedule({
+      tenantId: t.tenantId,
+      externalId: 'atl-rot-object',
+      location: 'US',
+      windowEnd: new Date(Date.now() + 3_600_000),
+      origin: 'atlassian',
+      autoCommit: false,
+    });
+    const failed = await env.waitForState(m.id, ['failed']);
+    expect(failed.errorMessage).toContain(`${sha} does not match its sha256`);
+    await env.waitFor(async () => (await env.coordinator.get(m.id))?.cleanupDoneAt);
+    expect((await env.snapshot('US', t.tenantId)).objects).toEqual([]);
   });
 
   it('rolls back: target copy deleted, tenant unfrozen, home unchanged', async () => {

@@ -11,15 +11,22 @@ export interface MigrationTuning {
   objectConcurrency: number;
   /** Minimum interval between progress writes (ms). */
   progressIntervalMs: number;
-  /** Copy objects with S3 CopyObject (then read back and hash) instead of GET + PUT. */
+  /** Copy objects with S3 CopyObject instead of GET + PUT through the worker. */
   serverSideCopy: boolean;
+  /**
+   * The object store computes a copy's ETag as the MD5 of the bytes it wrote (s3rver; S3 for
+   * unencrypted/SSE-S3 objects), so a copy whose ETag equals the MD5 recorded at upload needs no
+   * read-back. Off by default: on AWS the copy's SHA-256 checksum proves it instead.
+   */
+  etagProvesCopy: boolean;
 }
 
 export const DEFAULT_TUNING: MigrationTuning = {
   rowBatchSize: 1000,
-  objectConcurrency: 16,
+  objectConcurrency: 32,
   progressIntervalMs: 250,
   serverSideCopy: true,
+  etagProvesCopy: false,
 };
 
 /** What the migration jobs share within one worker process. */

@@ -1,12 +1,19 @@
 import { Readable } from 'node:stream';
 import { createRegionExportVerifier, verifyRegionBearer } from '@rt/auth';
-import { Conflict, NotFound, type ServiceApp, Unauthorized } from '@rt/http';
+import { BadRequest, Conflict, NotFound, type ServiceApp, Unauthorized } from '@rt/http';
 import type { MigrationState } from '@rt/residency';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { WorkerDeps } from '../deps.js';
-import { listObjects } from './objects.js';
-import { exportTenantRowDelta, type RowHashes } from './rows.js';
+import { expectedSha256, listObjects, tenantAssetObjects } from './objects.js';
+import {
+  exportTenantRowDelta,
+  invalidDigests,
+  isDigestAlgorithm,
+  localDigestAlgorithm,
+  MAX_BUCKETS,
+  type RowDigests,
+} from './rows.js';
 import { fenceFrozenSource } from './write-fence.js';
 
 /** Path prefix of the export endpoint (the public load balancer routes it to the worker). */
@@ -20,7 +27,15 @@ const EXPORT_STATES: readonly MigrationState[] = ['pre_copying', 'frozen', 'copy
 
 const Params = Type.Object({ migrationId: Type.String({ format: 'uuid' }) });
 const ObjectList = Type.Object({
-  objects: Type.Array(Type.Object({ key: Type.String(), size: Type.Integer(), etag: Type.String() })),
+  objects: Type.Array(
+    Type.Object({
+      key: Type.String(),
+      size: Type.Integer(),
+      etag: Type.String(),
+      md5: Type.Optional(Type.String()),
+      mediaType: Type.Optional(Type.String()),
+    }),
+  ),
 });
 
 /**
@@ -66,30 +81,80 @@ export async function regionExportRoutes(
     { config: { public: true }, schema: { params: Params, response: { 200: ObjectList } } },
     async (request) => {
       const migration = await authorize(request, request.params.migrationId, EXPORT_STATES);
-      const listed = await listObjects({ s3: own.s3, bucket: own.bucket }, migration.tenantId);
-      return { objects: [...listed].map(([key, o]) => ({ key, size: o.size, etag: o.etag })) };
+      // With each object, what its asset row recorded at upload (MD5, media type): the target
+      // proves its copies by them and keeps the media type.
+      const [listed, { rows }] = await Promise.all([
+        listObjects({ s3: own.s3, bucket: own.bucket }, migration.tenantId),
+        own.pool.query<{ sha256: string; md5: string | null; media_type: string }>(
+          'SELECT sha256, md5, media_type FROM assets WHERE tenant_id = $1',
+          [migration.tenantId],
+        ),
+      ]);
+      const assets = new Map(rows.map((r) => [r.sha256, r]));
+      return {
+        objects: [...listed].map(([key, o]) => {
+          const a = assets.get(expectedSha256(key) ?? '');
+          return {
+            key,
+            size: o.size,
+            etag: o.etag,
+            ...(a?.md5 ? { md5: a.md5 } : {}),
+            ...(a ? { mediaType: a.media_type } : {}),
+          };
+        }),
+      };
     },
   );
 
-  // The body is what the target holds (row key → row hash per table); the answer is the delta.
+  // The objects the tenant's asset rows need (from the database, no bucket listing): during the
+  // freeze the target starts copying them while the rows still move.
+  app.get(
+    `${REGION_EXPORT_PREFIX}/migrations/:migrationId/asset-objects`,
+    { config: { public: true }, schema: { params: Params, response: { 200: ObjectList } } },
+    async (request) => {
+      const migration = await authorize(request, request.params.migrationId, EXPORT_STATES);
+      const wanted = await tenantAssetObjects(own.pool, migration.tenantId);
+      return { objects: [...wanted].map(([key, o]) => ({ key, ...o })) };
+    },
+  );
+
+  // The body is what the target holds (bucket digests per table); the answer is the delta.
   app.post(
     `${REGION_EXPORT_PREFIX}/migrations/:migrationId/rows`,
     {
       config: { public: true },
-      bodyLimit: 256 * 1024 * 1024,
+      bodyLimit: 64 * 1024 * 1024,
       schema: {
         params: Params,
         body: Type.Object({
-          tables: Type.Record(Type.String({ maxLength: 64 }), Type.Record(Type.String(), Type.String())),
+          /** How the target hashed its rows (`record@<major>` or `text`); absent: `text`. */
+          algorithm: Type.Optional(Type.String({ maxLength: 16 })),
+          tables: Type.Record(
+            Type.String({ maxLength: 64 }),
+            Type.Object({
+              buckets: Type.Integer({ minimum: 1, maximum: MAX_BUCKETS }),
+              digests: Type.Record(Type.String({ maxLength: 8 }), Type.String({ maxLength: 96 })),
+            }),
+          ),
         }),
       },
     },
     async (request, reply) => {
       const migration = await authorize(request, request.params.migrationId, EXPORT_STATES);
+      const held: RowDigests = request.body.tables;
+      const invalid = invalidDigests(held);
+      if (invalid) throw new BadRequest('ROW_DIGESTS_INVALID', invalid);
+      const algorithm = request.body.algorithm ?? 'text';
+      if (!isDigestAlgorithm(algorithm)) throw new BadRequest('ROW_DIGESTS_INVALID', 'unknown algorithm');
+      // Row hashes of another Postgres major version are not comparable: the target retries with `text`.
+      if (algorithm !== 'text' && algorithm !== (await localDigestAlgorithm(own.pool)))
+        throw new Conflict(
+          'ROW_DIGEST_ALGORITHM',
+          `this region hashes rows as ${await localDigestAlgorithm(own.pool)}`,
+        );
       reply.header('content-type', 'application/x-ndjson');
       reply.header('cache-control', 'no-store');
-      const held = request.body.tables as RowHashes;
-      return reply.send(Readable.from(exportTenantRowDelta(own.pool, migration.tenantId, held)));
+      return reply.send(Readable.from(exportTenantRowDelta(own.pool, migration.tenantId, held, algorithm)));
     },
   );
 }

@@ -1,4 +1,4 @@
-import { deleteTenantRows, type directory } from '@rt/db';
+import { deleteTenantRows, type directory, TENANT_TABLES } from '@rt/db';
 import type { JobPayload } from '@rt/queue';
 import {
   ABANDONED_STATES,
@@ -15,6 +15,7 @@ import type { WorkerDeps } from '../deps.js';
 import type { MigrationContext } from './context.js';
 import {
   type Bucket,
+  type CopyProof,
   CorruptObject,
   copyObject,
   copyObjectServerSide,
@@ -23,14 +24,20 @@ import {
   type ListedObject,
   listObjects,
   sha256Hex,
+  tenantAssetObjects,
 } from './objects.js';
 import {
   type AppliedRows,
   applyTenantRowDelta,
+  checksumOfDigests,
   checksumTenantRows,
+  type DigestAlgorithm,
   ExportStreamInvalid,
-  tenantRowHashes,
+  localDigestAlgorithm,
+  type TableChecksum,
+  tenantRowDigests,
 } from './rows.js';
+import { RegionExportFailed } from './source-client.js';
 import { liftSettledWriteFences } from './write-fence.js';
 
 /** The copy does not match the source: not retried, the migration fails with E9999. */
@@ -42,6 +49,17 @@ export class VerificationFailed extends Error {
 }
 
 const VERIFIED_TTL_SECONDS = 7 * 24 * 3600;
+
+/**
+ * The objects the tenant's asset rows need and the keys this migration has proven in the
+ * target, as the copy step left them (a verify in the same job reads neither again).
+ */
+interface CopiedObjects {
+  wanted: Map<string, ListedObject>;
+  proven: Set<string>;
+  /** Target checksums still valid after the copy (tables the delta did not write). */
+  untouchedRows: Record<string, TableChecksum>;
+}
 
 /**
  * Estimated seconds left in the current phase, from its rate so far (bytes when the phase moves
@@ -158,24 +176,34 @@ async function syncObjects(
   m: Migration,
   progress: ProgressReporter,
   shouldStop: () => Promise<boolean>,
-  known?: { src: Map<string, ListedObject>; proven: Set<string> },
-): Promise<{ copied: number; bytesCopied: number; objects: number; bytes: number }> {
+  known?: { src: Map<string, ListedObject>; proven: Set<string>; dst: Map<string, ListedObject> },
+): Promise<{
+  copied: number;
+  copiedKeys: string[];
+  proofs: Partial<Record<CopyProof, number>>;
+  bytesCopied: number;
+  objects: number;
+  bytes: number;
+}> {
   const source = sourceBucketOf(ctx, m);
   const target = bucketOf(ctx, m.targetRegion);
   let src: Map<string, ListedObject>;
+  let dst: Map<string, ListedObject>;
   let missing: [string, ListedObject][];
   if (known) {
     // During the freeze: the source listing was taken after the freeze, and what this
     // migration already copied and proved needs no second listing of the target (verify lists
     // the target once, after the copy). Unproven objects are simply copied again.
     src = known.src;
+    dst = known.dst;
     missing = [...src].filter(([key]) => !known.proven.has(key));
   } else {
-    const [s, dst] = await Promise.all([
+    const [s, d] = await Promise.all([
       ctx.source(m.sourceRegion, m.targetRegion).listObjects(m.id),
       listObjects(target, m.tenantId),
     ]);
     src = s;
+    dst = d;
     const stale = [...dst.keys()].filter((k) => !src.has(k));
     if (stale.length) await deleteObjects(target, m.tenantId, stale);
     missing = [...src].filter(([key, o]) => dst.get(key)?.size !== o.size);
@@ -184,19 +212,42 @@ async function syncObjects(
   let done = src.size - missing.length;
   let bytesDone = bytes - missing.reduce((a, [, o]) => a + o.size, 0);
   let copied = 0;
+  const copiedKeys: string[] = [];
   let bytesCopied = 0;
   await progress.update(
     { objects: { done, total: src.size }, bytes: { done: bytesDone, total: bytes } },
     true,
   );
   const verifiedKey = ctx.verifiedKey(m.id);
+  const proofs: Partial<Record<CopyProof, number>> = {};
+  // Proven keys reach Redis in batches (one round trip per object would cost as much as a
+  // copy); a crash loses at most a batch, which is then copied and proven again.
+  let unrecorded: string[] = [];
+  const record = async () => {
+    if (!unrecorded.length) return;
+    const keys = unrecorded;
+    unrecorded = [];
+    await deps.redis.sadd(verifiedKey, ...keys);
+  };
   let stop = false;
   await forEachLimited(missing, ctx.tuning.objectConcurrency, async ([key, listed]) => {
     if (stop) return;
-    const n = ctx.tuning.serverSideCopy
-      ? await copyObjectServerSide(source, target, key, listed.size)
-      : await copyObject(source, target, key);
-    await deps.redis.sadd(verifiedKey, key);
+    let n: number;
+    if (ctx.tuning.serverSideCopy) {
+      const copy = await copyObjectServerSide(source, target, key, {
+        listed,
+        fresh: !dst.has(key),
+        etagProvesCopy: ctx.tuning.etagProvesCopy,
+      });
+      n = copy.bytes;
+      proofs[copy.proof] = (proofs[copy.proof] ?? 0) + 1;
+    } else {
+      n = await copyObject(source, target, key);
+      proofs['read-back'] = (proofs['read-back'] ?? 0) + 1;
+    }
+    unrecorded.push(key);
+    if (unrecorded.length >= 100) await record();
+    copiedKeys.push(key);
     done++;
     copied++;
     bytesDone += n;
@@ -204,39 +255,73 @@ async function syncObjects(
     await progress.update({ objects: { done, total: src.size }, bytes: { done: bytesDone, total: bytes } });
     if (copied % 50 === 0 && (await shouldStop())) stop = true;
   });
+  await record();
   await deps.redis.expire(verifiedKey, VERIFIED_TTL_SECONDS);
   await progress.flush();
-  return { copied, bytesCopied, objects: src.size, bytes };
+  return { copied, copiedKeys, proofs, bytesCopied, objects: src.size, bytes };
 }
 
 /**
- * Brings the target's copy of the tenant's rows up to the source's: the target sends the key and
- * hash of every row it holds, the source answers only new and changed rows and the keys of
- * deleted ones (one snapshot), the target applies them in one transaction. Before the freeze
- * this pre-copies everything; during the freeze it moves only what changed since.
+ * Brings the target's copy of the tenant's rows up to the source's: the target sends the bucket
+ * digests of what it holds (computed by its Postgres), the source compares them with its own
+ * (one snapshot) and answers only the rows of buckets that differ, with the keys it has there so
+ * the target drops the others; the target applies them in one transaction. Before the freeze
+ * this pre-copies everything; during the freeze it moves only the buckets that changed since —
+ * none for an unchanged tenant, which then costs one digest round trip.
  */
 async function pullRows(
   ctx: MigrationContext,
   m: Migration,
   onRows: (n: number, changes: number) => Promise<void>,
-): Promise<AppliedRows> {
+  signal?: AbortSignal,
+): Promise<PulledRows> {
   const target = ctx.region(m.targetRegion);
   const source = ctx.source(m.sourceRegion, m.targetRegion);
-  const apply = async (replace: boolean) =>
-    applyTenantRowDelta(
-      target.pool,
-      m.tenantId,
-      source.rows(m.id, replace ? {} : await tenantRowHashes(target.pool, m.tenantId)),
-      { batchRows: ctx.tuning.rowBatchSize, replace, onRows },
+  const apply = async (replace: boolean, algorithm: DigestAlgorithm): Promise<PulledRows> => {
+    const held = replace ? {} : await tenantRowDigests(target.pool, m.tenantId, algorithm);
+    const lines = source.rows(m.id, held, algorithm, signal);
+    const applied = await applyTenantRowDelta(target.pool, m.tenantId, lines, {
+      batchRows: ctx.tuning.rowBatchSize,
+      replace,
+      onRows,
+    });
+    // The target's checksums of the tables the delta did not write are those it just sent.
+    const untouched = Object.fromEntries(
+      Object.entries(held)
+        .filter(([table]) => !applied.touched.includes(table))
+        .map(([table, d]) => [table, checksumOfDigests(d.digests)]),
     );
+    return { ...applied, algorithm, untouched };
+  };
+  const attempt = async (replace: boolean) => {
+    try {
+      return await apply(replace, await localDigestAlgorithm(target.pool));
+    } catch (err) {
+      // The source runs another Postgres major version: its row hashes are not comparable.
+      if (err instanceof RegionExportFailed && err.code === 'ROW_DIGEST_ALGORITHM')
+        return apply(replace, 'text');
+      throw err;
+    }
+  };
   try {
-    return await apply(false);
+    return await attempt(false);
   } catch (err) {
     // A unique index can collide in the middle of a delta (two rows trading a unique value);
     // a fresh full copy cannot.
-    if ((err as { code?: string }).code === '23505') return apply(true);
+    if ((err as { code?: string }).code === '23505') return attempt(true);
     throw err;
   }
+}
+
+/** What {@link pullRows} did, with what verification needs of it. */
+interface PulledRows extends AppliedRows {
+  /** The row-hash algorithm both sides used. */
+  algorithm: DigestAlgorithm;
+  /**
+   * The target's checksums, computed by its Postgres just before the delta, of the tables the
+   * delta did not write: still the checksums of those tables' rows as committed.
+   */
+  untouched: Record<string, TableChecksum>;
 }
 
 /**
@@ -251,19 +336,40 @@ async function preCopy(deps: WorkerDeps, ctx: MigrationContext, m: Migration): P
   const started = Date.now();
   const progress = new ProgressReporter(deps, m.id, ctx.tuning.progressIntervalMs, { phase: 'pre-copy' });
   const stillPreCopying = async () => (await reload(deps, m.id))?.state !== 'pre_copying';
-  const stats = await syncObjects(deps, ctx, m, progress, stillPreCopying);
-  let rows: { upserted: number; deleted: number; ms: number } | undefined;
-  if (!(await stillPreCopying())) {
+  // Objects and rows at once: the rows are a few round trips to Postgres while the objects wait
+  // on S3, so neither holds the other up. A start that arrives meanwhile aborts the row pull
+  // (rolled back; the freeze moves the rows itself) instead of waiting for it to finish.
+  const abort = new AbortController();
+  const watch = setInterval(() => {
+    void stillPreCopying()
+      .then((stop) => stop && abort.abort())
+      .catch(() => undefined);
+  }, 200);
+  let rowsDone = 0;
+  const pullingRows = (async () => {
     const t = Date.now();
-    let done = 0;
-    await progress.update({ phase: 'pre-copy-rows', rows: { done: 0, total: 0 } }, true);
-    const applied = await pullRows(ctx, m, async (n, changes) => {
-      done += n;
-      await progress.update({ rows: { done, total: changes } });
-    });
-    await progress.update({ rows: { done: applied.upserted, total: applied.upserted } }, true);
-    rows = { upserted: applied.upserted, deleted: applied.deleted, ms: Date.now() - t };
-  }
+    const applied = await pullRows(
+      ctx,
+      m,
+      async (n, changes) => {
+        rowsDone += n;
+        await progress.update({ rows: { done: rowsDone, total: changes } });
+      },
+      abort.signal,
+    );
+    return { upserted: applied.upserted, deleted: applied.deleted, ms: Date.now() - t };
+  })();
+  // Both settle before the step ends (a failure of one must not leave the other writing).
+  const [objects, pulled] = await Promise.allSettled([
+    syncObjects(deps, ctx, m, progress, stillPreCopying),
+    pullingRows,
+  ]).finally(() => clearInterval(watch));
+  if (abort.signal.aborted) return;
+  if (objects.status === 'rejected') throw objects.reason;
+  if (pulled.status === 'rejected') throw pulled.reason;
+  const { copiedKeys: _, ...stats } = objects.value;
+  const rows = pulled.value;
+  await progress.update({ rows: { done: rows.upserted, total: rows.upserted } }, true);
   // A start that arrived meanwhile owns the progress from here on.
   if (await stillPreCopying()) return;
   await progress.update({ phase: 'pre-copied' }, true);
@@ -280,50 +386,96 @@ async function preCopy(deps: WorkerDeps, ctx: MigrationContext, m: Migration): P
  * in bulk, objects are copied inside S3.
  */
 async function copyAndVerify(deps: WorkerDeps, ctx: MigrationContext, m: Migration): Promise<Migration> {
-  const source = ctx.source(m.sourceRegion, m.targetRegion);
   const timings: Record<string, number> = {};
   const progress = new ProgressReporter(deps, m.id, ctx.tuning.progressIntervalMs, {
     ...((m.progress as MigrationProgress | null) ?? {}),
   });
   const stopped = async () => (await reload(deps, m.id))?.state !== 'copying';
   if (m.state === 'frozen') m = await ctx.coordinator.advance(m, 'copying');
+  // What the copy step established, handed to the verify step when it runs in the same job.
+  let known: CopiedObjects | undefined;
+  let freezeProofs: Partial<Record<CopyProof, number>> | undefined;
   if (m.state === 'copying') {
-    let t = Date.now();
-    // The source is frozen: its object listing is taken while the rows stream in.
-    const sourceListing = source.listObjects(m.id);
-    sourceListing.catch(() => undefined);
+    const started = Date.now();
+    const target = bucketOf(ctx, m.targetRegion);
     await progress.update({ phase: 'copy-rows', rows: { done: 0, total: 0 } }, true);
+    const proven = new Set(await deps.redis.smembers(ctx.verifiedKey(m.id)));
+    // Rows and objects at once. The objects the tenant needs are those of its asset rows, which
+    // the frozen source answers from its database: what this migration already copied and
+    // proved is in Redis, only the rest is copied (the target is listed only then, to know
+    // which keys are new). No bucket is listed for a pre-copied tenant.
+    const copyObjects = async (src: Map<string, ListedObject>) => {
+      const dst = [...src.keys()].some((k) => !proven.has(k))
+        ? await listObjects(target, m.tenantId)
+        : new Map<string, ListedObject>();
+      return syncObjects(deps, ctx, m, progress, stopped, { src, proven: new Set(proven), dst });
+    };
+    const objectsCopied = ctx
+      .source(m.sourceRegion, m.targetRegion)
+      .assetObjects(m.id)
+      .then(copyObjects)
+      .then((stats) => ({ stats, ms: Date.now() - started }));
     let rowsDone = 0;
-    // Only the rows that changed since the pre-copy (all of them when there was none).
-    const imported = await pullRows(ctx, m, async (n, changes) => {
+    // Only the rows of buckets that changed since the pre-copy (all of them when there was none).
+    const rowsCopied = pullRows(ctx, m, async (n, changes) => {
       rowsDone += n;
       await progress.update({ rows: { done: rowsDone, total: changes } });
+    }).then(async (imported) => {
+      const ms = Date.now() - started;
+      await progress.update(
+        { phase: 'copy-objects', rows: { done: imported.upserted, total: imported.upserted } },
+        true,
+      );
+      return { imported, ms };
     });
-    await progress.update({ rows: { done: imported.upserted, total: imported.upserted } }, true);
-    timings.copyRowsMs = Date.now() - t;
+    // Both settle before the step goes on (a failure of one must not leave the other writing).
+    const [objects, rows] = await Promise.allSettled([objectsCopied, rowsCopied]);
+    if (rows.status === 'rejected') throw rows.reason;
+    if (objects.status === 'rejected') throw objects.reason;
+    const { imported } = rows.value;
+    timings.copyRowsMs = rows.value.ms;
     timings.rowsChangedDuringFreeze = imported.upserted;
     timings.rowsDeletedDuringFreeze = imported.deleted;
+    timings.rowsMovedDuringFreeze = imported.received;
     // The source's checksums travel with the rows (same snapshot); kept for the verify step.
     const fresh = (await reload(deps, m.id)) as Migration;
     await deps.directory.migration.update({
       where: { id: m.id },
-      data: { report: { ...reportOf(fresh), sourceRows: imported.sourceChecksums } as unknown as Json },
+      data: {
+        report: {
+          ...reportOf(fresh),
+          sourceRows: imported.sourceChecksums,
+          rowDigestAlgorithm: imported.algorithm,
+        } as unknown as Json,
+      },
     });
+    m = fresh;
     if (await stopped()) return (await reload(deps, m.id)) as Migration;
-    t = Date.now();
-    await progress.update({ phase: 'copy-objects' }, true);
-    const proven = new Set(await deps.redis.smembers(ctx.verifiedKey(m.id)));
-    const stats = await syncObjects(deps, ctx, m, progress, stopped, { src: await sourceListing, proven });
-    timings.copyObjectsMs = Date.now() - t;
+    let { stats } = objects.value;
+    for (const key of stats.copiedKeys) proven.add(key);
+    // The asset rows now in the target (verified next) are what must exist: anything they need
+    // that was not copied yet is copied now.
+    const wanted = await tenantAssetObjects(ctx.region(m.targetRegion).pool, m.tenantId);
+    if ([...wanted.keys()].some((k) => !proven.has(k))) {
+      const more = await copyObjects(wanted);
+      for (const key of more.copiedKeys) proven.add(key);
+      const proofs = { ...stats.proofs };
+      for (const [k, n] of Object.entries(more.proofs) as [CopyProof, number][])
+        proofs[k] = (proofs[k] ?? 0) + n;
+      stats = { ...more, copied: stats.copied + more.copied, proofs };
+    }
+    timings.copyObjectsMs = Date.now() - started;
     timings.objectsCopiedDuringFreeze = stats.copied;
+    freezeProofs = stats.proofs;
     if (await stopped()) return (await reload(deps, m.id)) as Migration;
+    known = { wanted, proven, untouchedRows: imported.untouched };
     m = await ctx.coordinator.advance(m, 'verifying', {
       data: { progress: { ...progress.state, phase: 'verify' } },
     });
   }
   if (m.state === 'verifying') {
     const t = Date.now();
-    const verification = await verify(deps, ctx, m);
+    const verification = await verify(deps, ctx, m, known);
     timings.verifyMs = Date.now() - t;
     const events = await deps.directory.migrationEvent.findMany({ where: { migrationId: m.id } });
     const at = (s: string) => events.find((e) => e.toState === s)?.at.getTime();
@@ -334,6 +486,7 @@ async function copyAndVerify(deps: WorkerDeps, ctx: MigrationContext, m: Migrati
       sourceRegion: m.sourceRegion,
       targetRegion: m.targetRegion,
       ...verification,
+      ...(freezeProofs ? { objectProofsDuringFreeze: freezeProofs } : {}),
       durations: {
         ...timings,
         freezeMs: at('frozen') ? now - (at('frozen') as number) : undefined,
@@ -359,29 +512,38 @@ async function copyAndVerify(deps: WorkerDeps, ctx: MigrationContext, m: Migrati
 
 /**
  * Verification, on the target, without a second full read of the source: per table, row count
- * and sha256 of the canonical rows computed by the target's Postgres, compared with the source's
- * (computed by the source's Postgres in the export snapshot); the object sets (keys, sizes) on
- * both sides; every object proven against its content address — by this migration's copy
- * (read back from the target), else copied again and proven now; every asset row has its object.
- * ETags are not compared: with SSE-KMS they are not content hashes and differ between copies.
+ * and the order-independent checksum of the rows as committed, computed by the target's
+ * Postgres, compared with the source's (computed by the source's Postgres in the export
+ * snapshot); then every object the (now verified) asset rows need must have been proven by this
+ * migration — its copy checked by the store's SHA-256 of the copy, by the copy's ETag against the
+ * MD5 recorded at upload, or by reading it back — and whatever is not is copied again and proven
+ * now. Objects copied earlier whose asset has since been deleted are removed from the target.
+ * No bucket is listed: the asset rows say what must exist, the proofs that it does.
  */
-async function verify(deps: WorkerDeps, ctx: MigrationContext, m: Migration) {
+async function verify(deps: WorkerDeps, ctx: MigrationContext, m: Migration, known?: CopiedObjects) {
   const target = ctx.region(m.targetRegion);
   const mismatches: string[] = [];
   const sb = sourceBucketOf(ctx, m);
   const tb = bucketOf(ctx, m.targetRegion);
-  const srcRows = (reportOf(m).sourceRows ?? {}) as Record<string, { count: number; sha256: string }>;
-  const [dstRows, src, dstListed] = await Promise.all([
-    checksumTenantRows(target.pool, m.tenantId),
-    ctx.source(m.sourceRegion, m.targetRegion).listObjects(m.id),
-    listObjects(tb, m.tenantId),
+  const srcRows = (reportOf(m).sourceRows ?? {}) as Record<string, TableChecksum>;
+  const algorithm = (reportOf(m).rowDigestAlgorithm ?? 'text') as DigestAlgorithm;
+  // Tables the delta did not write keep the checksums the target's Postgres computed at the
+  // start of the copy; the others are computed again now.
+  const reuse = known?.untouchedRows ?? {};
+  const [computed, wanted, proven] = await Promise.all([
+    checksumTenantRows(
+      target.pool,
+      m.tenantId,
+      algorithm,
+      TENANT_TABLES.filter((t) => !reuse[t.name]),
+    ),
+    known?.wanted ?? tenantAssetObjects(target.pool, m.tenantId),
+    known?.proven ?? deps.redis.smembers(ctx.verifiedKey(m.id)).then((k) => new Set(k)),
   ]);
+  const dstRows = Object.fromEntries(
+    TENANT_TABLES.map((t) => [t.name, (reuse[t.name] ?? computed[t.name]) as TableChecksum]),
+  );
   if (!Object.keys(srcRows).length) mismatches.push('no source checksums recorded by the copy');
-  // Objects in the target that the source no longer has (deleted between pre-copy and
-  // freeze) are leftovers of this non-live copy: removed, then the sets must be equal.
-  const extras = [...dstListed.keys()].filter((k) => !src.has(k));
-  if (extras.length) await deleteObjects(tb, m.tenantId, extras);
-  const dst = new Map([...dstListed].filter(([k]) => src.has(k)));
   for (const [table, d] of Object.entries(dstRows)) {
     const s = srcRows[table];
     if (!s || d.count !== s.count || d.sha256 !== s.sha256) {
@@ -390,42 +552,36 @@ async function verify(deps: WorkerDeps, ctx: MigrationContext, m: Migration) {
       );
     }
   }
-  for (const [key, o] of src) {
-    const d = dst.get(key);
-    if (!d) mismatches.push(`object missing in target: ${key}`);
-    else if (d.size !== o.size) mismatches.push(`object size differs: ${key}`);
-  }
-  const proven = new Set(await deps.redis.smembers(ctx.verifiedKey(m.id)));
-  const unproven = [...src.keys()].filter((k) => dst.has(k) && !proven.has(k));
-  await forEachLimited(unproven, ctx.tuning.objectConcurrency, async (key) => {
+  if (mismatches.length) throw new VerificationFailed(mismatches);
+  // Left over from the pre-copy (the asset was deleted before the freeze): not part of the copy.
+  const stale = [...proven].filter((k) => !wanted.has(k));
+  if (stale.length) await deleteObjects(tb, m.tenantId, stale);
+  const unproven = [...wanted].filter(([k]) => !proven.has(k));
+  await forEachLimited(unproven, ctx.tuning.objectConcurrency, async ([key, listed]) => {
     try {
-      await copyObjectServerSide(sb, tb, key, src.get(key)?.size);
+      // Not known to be new in the target: proven by a store checksum or a read-back.
+      await copyObjectServerSide(sb, tb, key, { listed, etagProvesCopy: ctx.tuning.etagProvesCopy });
+      await deps.redis.sadd(ctx.verifiedKey(m.id), key);
     } catch (err) {
       if (err instanceof CorruptObject) mismatches.push(`object sha256 differs: ${key}`);
+      else if ((err as { name?: string }).name === 'NoSuchKey')
+        mismatches.push(`object missing in source: ${key}`);
       else throw err;
     }
   });
-  const { rows: assetRows } = await target.pool.query<{ sha256: string }>(
-    'SELECT sha256 FROM assets WHERE tenant_id = $1',
-    [m.tenantId],
-  );
-  for (const r of assetRows) {
-    if (!dst.has(`tenants/${m.tenantId}/assets/${r.sha256}`))
-      mismatches.push(`asset without object: ${r.sha256}`);
-  }
   if (mismatches.length) throw new VerificationFailed(mismatches);
-  const listing = [...dst]
+  const listing = [...wanted]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([k, o]) => `${k} ${o.size}`)
     .join('\n');
   return {
     rows: dstRows,
     rowsTotal: Object.values(dstRows).reduce((a, t) => a + t.count, 0),
-    objects: src.size,
-    bytes: [...src.values()].reduce((a, o) => a + o.size, 0),
+    objects: wanted.size,
+    bytes: [...wanted.values()].reduce((a, o) => a + o.size, 0),
     objectListSha256: sha256Hex(Buffer.from(listing)),
     objectsProvenAtVerify: unproven.length,
-    staleTargetObjectsRemoved: extras.length,
+    staleTargetObjectsRemoved: stale.length,
   };
 }
 

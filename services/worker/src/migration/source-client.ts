@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import type { RegionExportClaims } from '@rt/auth';
 import { REGION_EXPORT_PREFIX } from './export.js';
 import type { ListedObject } from './objects.js';
-import type { RowHashes } from './rows.js';
+import type { DigestAlgorithm, RowDigests } from './rows.js';
 
 /** The source region answered the export with an error (retried by the job; see its code). */
 export class RegionExportFailed extends Error {
@@ -30,9 +30,10 @@ export class SourceRegionClient {
 
   private async request(
     migrationId: string,
-    what: 'objects' | 'rows',
+    what: 'objects' | 'asset-objects' | 'rows',
     timeoutMs: number,
     body?: unknown,
+    signal?: AbortSignal,
   ): Promise<Response> {
     const res = await fetch(`${this.baseUrl}${REGION_EXPORT_PREFIX}/migrations/${migrationId}/${what}`, {
       method: body === undefined ? 'GET' : 'POST',
@@ -41,7 +42,9 @@ export class SourceRegionClient {
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: signal
+        ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])
+        : AbortSignal.timeout(timeoutMs),
     });
     if (!res.ok) {
       const body = (await res.json().catch(() => ({}))) as { code?: string };
@@ -50,19 +53,32 @@ export class SourceRegionClient {
     return res;
   }
 
-  /** The tenant's objects in the source bucket: key → size, ETag (listed by the source). */
-  async listObjects(migrationId: string): Promise<Map<string, ListedObject>> {
-    const res = await this.request(migrationId, 'objects', 120_000);
-    const body = (await res.json()) as { objects: { key: string; size: number; etag: string }[] };
-    return new Map(body.objects.map((o) => [o.key, { size: o.size, etag: o.etag }]));
+  /** The tenant's objects in the source bucket: key → size, ETag, upload MD5 and media type. */
+  async listObjects(
+    migrationId: string,
+    of: 'objects' | 'asset-objects' = 'objects',
+  ): Promise<Map<string, ListedObject>> {
+    const res = await this.request(migrationId, of, 120_000);
+    const body = (await res.json()) as { objects: ({ key: string } & ListedObject)[] };
+    return new Map(body.objects.map(({ key, ...o }) => [key, o]));
+  }
+
+  /** The objects the tenant's asset rows in the source need (its database, no listing). */
+  assetObjects(migrationId: string): Promise<Map<string, ListedObject>> {
+    return this.listObjects(migrationId, 'asset-objects');
   }
 
   /**
-   * The tenant's rows that differ from what the target holds (`held`: row key → hash per table),
-   * as the source's NDJSON delta stream, line by line.
+   * The tenant's rows of the buckets that differ from what the target holds (`held`: bucket
+   * digests per table), as the source's NDJSON delta stream, line by line.
    */
-  async *rows(migrationId: string, held: RowHashes): AsyncGenerator<string> {
-    const res = await this.request(migrationId, 'rows', 30 * 60_000, { tables: held });
+  async *rows(
+    migrationId: string,
+    held: RowDigests,
+    algorithm: DigestAlgorithm,
+    signal?: AbortSignal,
+  ): AsyncGenerator<string> {
+    const res = await this.request(migrationId, 'rows', 30 * 60_000, { algorithm, tables: held }, signal);
     if (!res.body) throw new RegionExportFailed(res.status, 'EMPTY_BODY');
     const lines = createInterface({
       input: Readable.fromWeb(res.body as import('node:stream/web').ReadableStream),

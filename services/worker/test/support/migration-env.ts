@@ -109,6 +109,8 @@ export class MigrationEnv {
   jobs!: MigrationJobs;
   private dbs: TestDatabase[] = [];
   private s3Close?: () => Promise<void>;
+  /** s3rver's directory when this env started it (undefined with an external S3 endpoint). */
+  s3Directory?: string;
   private closers: (() => Promise<void> | void)[] = [];
 
   static async create(
@@ -133,9 +135,10 @@ export class MigrationEnv {
     env.dbs = [dir, eu, us];
     const buckets = { EU: `rt-t-${label}-eu`.toLowerCase(), US: `rt-t-${label}-us`.toLowerCase() };
     const s3 = options.s3Endpoint
-      ? { endpoint: options.s3Endpoint, close: async () => undefined }
+      ? { endpoint: options.s3Endpoint, directory: undefined, close: async () => undefined }
       : await startLocalS3({ buckets: Object.values(buckets) });
     env.s3Close = s3.close;
+    env.s3Directory = s3.directory;
     const redisUrl = options.redisUrl ?? testRedisUrl();
     const region = (id: 'EU' | 'US', url: string): RegionSettings => ({
       id,
@@ -274,8 +277,8 @@ export class MigrationEnv {
         }),
       );
       const { rows: a } = await pool.query<{ id: string }>(
-        `INSERT INTO assets (tenant_id, sha256, media_type, size, width, height) VALUES ($1, $2, 'image/png', $3, 10, 10) RETURNING id`,
-        [tenantId, sha, body.length],
+        `INSERT INTO assets (tenant_id, sha256, md5, media_type, size, width, height) VALUES ($1, $2, $3, 'image/png', $4, 10, 10) RETURNING id`,
+        [tenantId, sha, createHash('md5').update(body).digest('hex'), body.length],
       );
       const doc =
         i % 2 === 0 && layoutIds.length
@@ -297,7 +300,7 @@ export class MigrationEnv {
   /** Row checksums and the object list of a tenant in one region (to compare regions). */
   async snapshot(region: 'EU' | 'US', tenantId: string) {
     const r = this.region(region);
-    const rows = await checksumTenantRows(r.pool, tenantId);
+    const rows = await checksumTenantRows(r.pool, tenantId, 'text');
     const objects = await listObjects({ s3: r.s3, bucket: r.bucket }, tenantId);
     return {
       rows,
