@@ -64,6 +64,13 @@ export interface InternalClaims {
    * digest binds it to the verified request, so a copy from anywhere else is never used.
    */
   fst?: string;
+  /**
+   * Forwarding tokens only: 2 on a hop a router sends on once more — it was forwarded a request
+   * for a tenant that has just moved away (a migration committed while the request travelled)
+   * and passes it to the tenant's new home. A router never forwards a second hop, so a request
+   * crosses regions at most twice. Absent on a first hop.
+   */
+  hop?: 2;
 }
 
 /** SHA-256 (base64url) of a Forge system token, as carried in {@link InternalClaims.fst}. */
@@ -182,7 +189,8 @@ export function createInternalTokenVerifier(
     if (
       typeof claims.tid !== 'string' ||
       typeof claims.reg !== 'string' ||
-      (claims.rid !== undefined && typeof claims.rid !== 'string')
+      (claims.rid !== undefined && typeof claims.rid !== 'string') ||
+      (claims.hop !== undefined && claims.hop !== 2)
     ) {
       throw new Error('internal token lacks tenant claims');
     }

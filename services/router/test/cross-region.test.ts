@@ -44,6 +44,7 @@ describe('two routers: tenants are served from their home region only', () => {
   let euStub: UpstreamStub;
   let usStub: UpstreamStub;
   let usUrl: string;
+  let euUrl: string;
   const subscribers: Redis[] = [];
   const secret = 's'.repeat(40);
   let tenantId: string;
@@ -65,6 +66,7 @@ describe('two routers: tenants are served from their home region only', () => {
     };
     const [euPort, usPort] = [await freePort(), await freePort()];
     usUrl = `http://127.0.0.1:${usPort}`;
+    euUrl = `http://127.0.0.1:${euPort}`;
     const bases = { REGION_EU_BASE_URL: `http://127.0.0.1:${euPort}`, REGION_US_BASE_URL: usUrl };
     const usConfig = routerConfig(fx, 'US', bases, stubUrls(usStub));
     us = await buildRouter(fx, usConfig, { subscribers: sub() });
@@ -199,5 +201,39 @@ describe('two routers: tenants are served from their home region only', () => {
       const viaUs = await us.inject({ url: '/api/v1/layouts', headers: { authorization: `JWT ${token()}` } });
       expect(viaUs.json()).toMatchObject({ service: 'eu', claims: { reg: 'EU', tid: tenantId } });
     });
+  });
+
+  it('a request that reaches the old home just after a commit goes on to the new home, once', async () => {
+    // The tenant lives in EU (previous test); it moves to US. EU hears of it, US not yet: US still
+    // forwards to EU, which passes the request on to US as a second hop; US re-reads and serves.
+    await fx.db.tenant.update({
+      where: { id: tenantId },
+      data: { homeRegion: 'US', revision: { increment: 1 } },
+    });
+    eu.tenantDirectory.invalidate(tenantId);
+    const calls = usStub.calls.length;
+    const res = await us.inject({
+      url: '/api/v1/layouts?limit=1',
+      headers: { authorization: `JWT ${token()}` },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ service: 'us', claims: { reg: 'US', tid: tenantId, sub: 'acc-42' } });
+    expect(usStub.calls.length).toBe(calls + 1);
+
+    // A second hop is never passed on again: with the tenant elsewhere it is 503 TENANT_RELOCATING.
+    const secondHop = createInternalTokenSigner(
+      'i'.repeat(40),
+      'forwarding',
+    )({
+      tid: tenantId,
+      reg: 'EU',
+      rid: 'r-2',
+      kind: 'api',
+      hop: 2,
+    });
+    const bounced = await fetch(`${euUrl}/api/v1/layouts`, { headers: { 'x-rt-forwarded': secondHop } });
+    expect(bounced.status).toBe(503);
+    expect((await bounced.json()).code).toBe('TENANT_RELOCATING');
+    expect(usStub.calls.length).toBe(calls + 1);
   });
 });

@@ -20,6 +20,8 @@ export interface RequestAuth {
   forwardedFrom?: string;
   /** Client IP the entry router saw (forwarded hops only; access log only). */
   clientIp?: string;
+  /** Forwarded hops only: 2 when the request was already passed on once more (never again). */
+  hop?: 1 | 2;
   /**
    * Forge only: the app system token Atlassian sent with this very invocation
    * (`x-forge-oauth-system`), for the permission check against `app.apiBaseUrl`. Taken only from
@@ -127,6 +129,7 @@ export const authenticatePlugin = fp<AuthenticateOptions>(
         accountId: claims.sub,
         forwardedFrom: claims.rid,
         clientIp: claims.cip,
+        hop: claims.hop ?? 1,
         forgeSystemToken:
           via === 'forge' && systemToken && claims.fst === forgeTokenDigest(systemToken)
             ? systemToken

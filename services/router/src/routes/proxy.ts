@@ -246,10 +246,13 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
       const auth = request.auth!;
       let tenant = auth.tenant;
       if (tenant.homeRegion !== opts.region && auth.forwardedFrom) {
-        // The entry router believed the tenant lives here; re-read before bouncing it back.
+        // The entry router believed the tenant lives here; re-read before passing it on. A
+        // migration that committed while the request travelled sends it on to the new home,
+        // once: a second hop is never forwarded again (two routers with opposite stale views
+        // cannot bounce a request between them).
         opts.directory.invalidate(tenant.id);
         tenant = (await opts.directory.byId(tenant.id)) ?? tenant;
-        if (tenant.homeRegion !== opts.region) throw relocating();
+        if (tenant.homeRegion !== opts.region && auth.hop === 2) throw relocating();
       }
 
       if (tenant.homeRegion !== opts.region) {
@@ -270,6 +273,7 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
           sub: auth.accountId,
           via: auth.via,
           cip: auth.clientIp ?? request.ip,
+          ...(auth.forwardedFrom ? { hop: 2 as const } : {}),
           ...(auth.forgeSystemToken ? { fst: forgeTokenDigest(auth.forgeSystemToken) } : {}),
         });
         // The home router serves the same public route, so the hop keeps the public path.
