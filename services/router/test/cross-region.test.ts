@@ -233,7 +233,7 @@ describe('two routers: tenants are served from their home region only', () => {
     });
     const bounced = await fetch(`${euUrl}/api/v1/layouts`, { headers: { 'x-rt-forwarded': secondHop } });
     expect(bounced.status).toBe(503);
-    expect((await bounced.json()).code).toBe('TENANT_RELOCATING');
+    expect(((await bounced.json()) as { code: string }).code).toBe('TENANT_RELOCATING');
     expect(usStub.calls.length).toBe(calls + 1);
   });
 });
