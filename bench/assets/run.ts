@@ -19,11 +19,10 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { Agent, createServer as createHttpServer, request as httpRequest, type Server } from 'node:http';
 import { createServer } from 'node:net';
-import { deflateSync } from 'node:zlib';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { PERMISSION_CHECK_PATH } from '@rt/confluence';
 import { createS3Client } from '@rt/storage';
-import { createTestDatabase, internalToken, PNG_SIGNATURE, pngChunk, startLocalS3 } from '@rt/testing';
+import { createTestDatabase, internalToken, noisePng, startLocalS3 } from '@rt/testing';
 
 /** Benchmark knobs (not turbo task inputs: the benchmark runs on demand, never cached). */
 const env: Record<string, string | undefined> = process.env;
@@ -38,28 +37,10 @@ const secret = randomBytes(32).toString('base64');
 const tenantId = '11111111-2222-4333-8444-555555555555';
 const started = Date.now();
 
-/** A distinct, valid RGB PNG of about `height` × 1.5 KiB (noise, stored deflate) with a tEXt chunk to strip. */
-function noisePng(width: number, height: number): Buffer {
-  const raw = randomBytes((width * 3 + 1) * height);
-  for (let y = 0; y < height; y++) raw[y * (width * 3 + 1)] = 0;
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  return Buffer.concat([
-    PNG_SIGNATURE,
-    pngChunk('IHDR', ihdr),
-    pngChunk('tEXt', Buffer.from('Comment\0bench')),
-    pngChunk('IDAT', deflateSync(raw, { level: 0 })),
-    pngChunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
 /** ~1 MiB. */
-const png1MiB = () => noisePng(512, 682);
+const png1MiB = () => noisePng(512, 682, 'bench');
 /** Just under 10 MiB, the service's default upload cap. */
-const png10MiB = () => noisePng(1024, 3400);
+const png10MiB = () => noisePng(1024, 3400, 'bench');
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);

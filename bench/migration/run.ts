@@ -27,12 +27,12 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { crc32, deflateSync } from 'node:zlib';
+
 import { allowAllWritesForTests } from '@rt/auth';
 import { createPgPool } from '@rt/db';
 import { exampleLayoutContent, exampleThemeTokens } from '@rt/documents';
 import type { Migration } from '@rt/residency';
-import { createTestDatabase, internalToken } from '@rt/testing';
+import { createTestDatabase, internalToken, noisePng } from '@rt/testing';
 import { buildApp as buildAssetApp } from '../../services/asset/src/app.js';
 import { buildApp as buildLayoutApp } from '../../services/layout/src/app.js';
 import { buildApp as buildThemeApp } from '../../services/theme/src/app.js';
@@ -84,33 +84,8 @@ async function forEachIndex(n: number, concurrency: number, work: (i: number) =>
   );
 }
 
-function pngChunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'latin1');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])) >>> 0);
-  return Buffer.concat([head, data, crc]);
-}
-
-/** A distinct, valid RGB PNG of about `bytes` (noise, stored deflate: incompressible like a photo). */
-function noisePng(bytes: number): Buffer {
-  const width = 200;
-  const height = Math.max(1, Math.round(bytes / (width * 3 + 1)));
-  const raw = randomBytes((width * 3 + 1) * height);
-  for (let y = 0; y < height; y++) raw[y * (width * 3 + 1)] = 0;
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk('IHDR', ihdr),
-    pngChunk('IDAT', deflateSync(raw, { level: 0 })),
-    pngChunk('IEND', Buffer.alloc(0)),
-  ]);
-}
+/** A distinct PNG of about `bytes` (random pixels, stored: incompressible like a photo). */
+const photoPng = (bytes: number): Buffer => noisePng(200, Math.max(1, Math.round(bytes / (200 * 3 + 1))));
 
 // s3rver in its own process, like a real S3 is outside the worker.
 const s3Process = spawn(
@@ -183,7 +158,7 @@ try {
   const assetIds: string[] = new Array(IMAGES);
   let bytes = 0;
   await forEachIndex(IMAGES, SEED_CONCURRENCY, async (i) => {
-    const png = noisePng(IMAGE_BYTES);
+    const png = photoPng(IMAGE_BYTES);
     bytes += png.length;
     assetIds[i] = (await api('asset', 'POST', '/api/v1/assets', png, 'image/png')).id;
   });

@@ -18,7 +18,7 @@ export {
   FORGE_LIFECYCLE_EVENTS,
   type ForgeRequest,
 } from './forge-fake.js';
-export { PNG_SIGNATURE, pngChunk, uniquePng } from './png.js';
+export { noisePng, PNG_SIGNATURE, pngChunk, uniquePng } from './png.js';
 export { redisTestPrefix, testRedisUrl } from './redis.js';
 export { type LocalS3, startLocalS3 } from './s3.js';
 export { assertServiceContract, internalToken } from './service-contract.js';

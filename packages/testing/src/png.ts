@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { crc32, deflateSync } from 'node:zlib';
 
 /** The eight bytes every PNG starts with. */
@@ -31,6 +32,29 @@ export function uniquePng(seed: number, size = 8): Buffer {
     PNG_SIGNATURE,
     pngChunk('IHDR', ihdr),
     pngChunk('IDAT', deflateSync(raw)),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+/**
+ * A distinct, valid RGB PNG of random pixels stored without compression (incompressible, like a
+ * photo): about `height` × (`width` × 3 + 1) bytes, with a `tEXt` chunk when `comment` is given
+ * (metadata for the asset service to strip).
+ */
+export function noisePng(width: number, height: number, comment?: string): Buffer {
+  const row = width * 3 + 1;
+  const raw = randomBytes(row * height);
+  for (let y = 0; y < height; y++) raw[y * row] = 0;
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  return Buffer.concat([
+    PNG_SIGNATURE,
+    pngChunk('IHDR', ihdr),
+    ...(comment === undefined ? [] : [pngChunk('tEXt', Buffer.from(`Comment\0${comment}`, 'latin1'))]),
+    pngChunk('IDAT', deflateSync(raw, { level: 0 })),
     pngChunk('IEND', Buffer.alloc(0)),
   ]);
 }
