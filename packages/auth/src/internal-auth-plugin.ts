@@ -35,7 +35,7 @@ export const internalAuthPlugin = fp<InternalAuthOptions>(
     const verify = createInternalTokenVerifier(opts.secret, { purpose: 'service', kinds: opts.kinds });
     app.decorateRequest('tenant', null as unknown as TenantContext);
     app.addHook('onRequest', async (request: FastifyRequest) => {
-      if (request.routeOptions.config?.public) return;
+      if (request.routeConfig?.public) return;
       const claims = verifyInternalBearer(request.headers.authorization, verify);
       request.tenant = {
         tenantId: claims.tid,

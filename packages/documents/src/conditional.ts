@@ -81,13 +81,22 @@ export async function sendCachedRead(
     ? await cache.read(where.tenantId, where.kind, where.key, absentOr)
     : await absentOr();
   if (representation.body === null) throw notFound();
+  reply.header(SHARED_READ_HEADER, where.kind);
+  return sendRepresentation(request, reply, representation.etag, representation.body);
+}
+
+/**
+ * Sends a representation of a document read (by the service, or by the router from its read
+ * cache): 304 when `If-None-Match` names `etag`, else 200 with the JSON `body`.
+ */
+export function sendRepresentation(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  etag: string,
+  body: string,
+): FastifyReply {
   // Clients must not reuse a copy without asking: a stale theme or layout is a visible bug.
-  reply
-    .header('etag', representation.etag)
-    .header('cache-control', 'private, no-cache')
-    .header(SHARED_READ_HEADER, where.kind);
-  if (ifNoneMatchHits(request.headers['if-none-match'], representation.etag)) {
-    return reply.status(304).send();
-  }
-  return reply.type('application/json').send(representation.body);
+  reply.header('etag', etag).header('cache-control', 'private, no-cache');
+  if (ifNoneMatchHits(request.headers['if-none-match'], etag)) return reply.status(304).send();
+  return reply.type('application/json').send(body);
 }

@@ -10,6 +10,7 @@ export {
   type ReadKey,
   SHARED_READ_HEADER,
   sendCachedRead,
+  sendRepresentation,
 } from './conditional.js';
 export { decodeCursor, encodeCursor } from './cursor.js';
 export {

@@ -6,8 +6,8 @@ import { MIGRATION_RETRY_AFTER_SECONDS } from '@rt/db';
 import {
   type DocumentReadCache,
   type DocumentType,
-  ifNoneMatchHits,
   SHARED_READ_HEADER,
+  sendRepresentation,
 } from '@rt/documents';
 import { AppError, PayloadTooLarge, ServiceUnavailable, TenantMigrating } from '@rt/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -83,6 +83,10 @@ export interface ProxyRouteOptions {
   readCache?: DocumentReadCache;
 }
 
+/** The answer when the regional service cannot be reached or breaks off. */
+const upstreamUnavailable = () =>
+  new AppError(502, 'UPSTREAM_UNAVAILABLE', 'the regional service is unavailable');
+
 /** Largest answer the read cache keeps; larger ones stream through. */
 const MAX_SHARED_READ_BYTES = 256 * 1024;
 
@@ -134,16 +138,6 @@ const withoutSharedReadHeader = <T extends Record<string, unknown>>(headers: T):
 };
 
 /**
- * A shared read from the router's cache, as the service answers it (`sendCachedRead` of
- * `@rt/documents`): 304 when `If-None-Match` names the current ETag, else 200 with the body.
- */
-function sendShared(request: FastifyRequest, reply: FastifyReply, etag: string, body: string) {
-  reply.header('etag', etag).header('cache-control', 'private, no-cache');
-  if (ifNoneMatchHits(request.headers['if-none-match'], etag)) return reply.code(304).send();
-  return reply.type('application/json; charset=utf-8').send(body);
-}
-
-/**
  * `onResponse` of a cache miss: a 200 the service marked as a shared read of `kind`, small
  * enough, is read whole, kept (unless the tenant was invalidated since `ticket`, taken before the
  * request went out) and sent; anything else streams through untouched.
@@ -172,13 +166,13 @@ function keepSharedRead(
     res.stream.on('data', (chunk: Buffer) => chunks.push(chunk));
     res.stream.on('error', () => {
       reply.removeHeader('content-length');
-      reply.send(new AppError(502, 'UPSTREAM_UNAVAILABLE', 'the regional service is unavailable'));
+      reply.send(upstreamUnavailable());
     });
     res.stream.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       cache.store(tenantId, kind, key, { etag, body }, ticket);
       reply.removeHeader('content-length');
-      sendShared(request as FastifyRequest, reply as FastifyReply, etag, body);
+      sendRepresentation(request as FastifyRequest, reply as FastifyReply, etag, body);
     });
   };
 }
@@ -227,7 +221,7 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
     } else if ((error as { statusCode?: number }).statusCode === 504) {
       reply.send(new AppError(504, 'UPSTREAM_TIMEOUT', 'the regional service did not answer in time'));
     } else {
-      reply.send(new AppError(502, 'UPSTREAM_UNAVAILABLE', 'the regional service is unavailable'));
+      reply.send(upstreamUnavailable());
     }
   };
 
@@ -305,7 +299,7 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
         const query = queryWithoutJwt(request.target.query);
         const key = query ? `${upstreamPath}?${query}` : upstreamPath;
         const cached = cache.get(tenant.id, reads, key);
-        if (cached?.body != null) return sendShared(request, reply, cached.etag, cached.body);
+        if (cached?.body != null) return sendRepresentation(request, reply, cached.etag, cached.body);
         // A miss asks for the full answer (no If-None-Match upstream) so that it can be kept;
         // the client still gets its 304 from here.
         askFullAnswer = true;
