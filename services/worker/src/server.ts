@@ -25,7 +25,9 @@ const regions = new Map<string, RegionHandle>(
     if (!settings.databaseUrl) return [];
     const connection = {
       url: settings.databaseUrl,
-      poolSize: Math.max(2, Math.floor(config.dbPoolSize / 2)),
+      // At least 4: a migration's row pull holds one connection for its lock while it computes
+      // digests on two more and applies the delta.
+      poolSize: Math.max(4, Math.floor(config.dbPoolSize / 2)),
     };
     const handle: RegionHandle = {
       settings,

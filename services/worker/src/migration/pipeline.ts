@@ -303,13 +303,29 @@ async function pullRows(
       throw err;
     }
   };
+  // One pull of a migration's rows at a time on the target: the target's digests, the delta
+  // computed from them and its application belong together, and the digests of the tables the
+  // delta did not write are reused by verify. A pre-copy pass still importing when the freeze
+  // starts would otherwise write under the freeze's digests (seen as a verified copy that
+  // differed). The lock is the target's own, per migration, released with the session.
+  const lock = await target.pool.connect();
   try {
-    return await attempt(false);
-  } catch (err) {
-    // A unique index can collide in the middle of a delta (two rows trading a unique value);
-    // a fresh full copy cannot.
-    if ((err as { code?: string }).code === '23505') return attempt(true);
-    throw err;
+    await lock.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [`rt.migration-rows:${m.id}`]);
+    // A pre-copy that waited for the freeze's pull has nothing left to do.
+    signal?.throwIfAborted();
+    try {
+      return await attempt(false);
+    } catch (err) {
+      // A unique index can collide in the middle of a delta (two rows trading a unique value);
+      // a fresh full copy cannot.
+      if ((err as { code?: string }).code === '23505') return attempt(true);
+      throw err;
+    }
+  } finally {
+    await lock
+      .query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [`rt.migration-rows:${m.id}`])
+      .catch(() => undefined);
+    lock.release();
   }
 }
 
