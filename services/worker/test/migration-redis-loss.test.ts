@@ -56,7 +56,6 @@ beforeAll(async () => {
   });
   workers = await startWorkers(env.deps);
   for (const { worker: w } of workers.workers) w.on('error', () => undefined);
-  sweeper = startMigrationSweeper(env.deps, 500);
 });
 
 afterAll(async () => {
@@ -95,6 +94,9 @@ describe('Redis lost mid-migration', () => {
     // Redis dies and comes back empty: every job in flight and queued is gone.
     await stopRedis();
     await startRedis();
+    // Only now the sweeper: it is what re-enqueues the lost jobs from Postgres. Running before,
+    // it would re-run the pre-copy after the edits above and leave the freeze no delta to move.
+    sweeper = startMigrationSweeper(env.deps, 500);
 
     const end = await env.waitForState(m.id, ['ready_to_commit', 'failed'], 120_000);
     if (end.state === 'failed') {
