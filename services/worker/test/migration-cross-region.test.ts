@@ -177,14 +177,17 @@ describe('cross-region migration over HTTP and S3 only', () => {
     });
     expect(odd.status).toBe(400);
     expect(((await odd.json()) as { code: string }).code).toBe('ROW_DIGESTS_INVALID');
-    // Row hashes of another Postgres major version are refused (the target falls back to `text`).
-    const otherMajor = await fetch(url('rows'), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${good}` },
-      body: JSON.stringify({ algorithm: 'record@9', tables: {} }),
-    });
-    expect(otherMajor.status).toBe(409);
-    expect(((await otherMajor.json()) as { code: string }).code).toBe('ROW_DIGEST_ALGORITHM');
+    // Row hashes of another Postgres major version, or of another release's algorithm, are
+    // refused (the target falls back to `text`).
+    for (const algorithm of ['record-mix@9', 'record@15', 'something-else']) {
+      const other = await fetch(url('rows'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${good}` },
+        body: JSON.stringify({ algorithm, tables: {} }),
+      });
+      expect(other.status).toBe(409);
+      expect(((await other.json()) as { code: string }).code).toBe('ROW_DIGEST_ALGORITHM');
+    }
     const delta = await rows(good);
     expect(delta.status).toBe(200);
     const lines = (await delta.text()).trim().split('\n');

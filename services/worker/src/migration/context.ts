@@ -19,6 +19,13 @@ export interface MigrationTuning {
    * read-back. Off by default: on AWS the copy's SHA-256 checksum proves it instead.
    */
   etagProvesCopy: boolean;
+  /**
+   * How long a finished pre-copy stands before the pre-copy step (queued again by every sweep
+   * while the tenant waits for its start) refreshes it: each pass hashes every row of the
+   * tenant on both sides, so a tenant pre-copied a day ahead is not rehashed every few seconds.
+   * What changes meanwhile moves at the freeze.
+   */
+  preCopyRefreshMs: number;
 }
 
 export const DEFAULT_TUNING: MigrationTuning = {
@@ -27,6 +34,7 @@ export const DEFAULT_TUNING: MigrationTuning = {
   progressIntervalMs: 250,
   serverSideCopy: true,
   etagProvesCopy: false,
+  preCopyRefreshMs: 15 * 60_000,
 };
 
 /** What the migration jobs share within one worker process. */

@@ -9,7 +9,6 @@ import { expectedSha256, listObjects, tenantAssetObjects } from './objects.js';
 import {
   exportTenantRowDelta,
   invalidDigests,
-  isDigestAlgorithm,
   localDigestAlgorithm,
   MAX_BUCKETS,
   type RowDigests,
@@ -127,7 +126,7 @@ export async function regionExportRoutes(
       schema: {
         params: Params,
         body: Type.Object({
-          /** How the target hashed its rows (`record@<major>` or `text`); absent: `text`. */
+          /** How the target hashed its rows (`record-mix@<major>` or `text`); absent: `text`. */
           algorithm: Type.Optional(Type.String({ maxLength: 16 })),
           tables: Type.Record(
             Type.String({ maxLength: 64 }),
@@ -145,8 +144,9 @@ export async function regionExportRoutes(
       const invalid = invalidDigests(held);
       if (invalid) throw new BadRequest('ROW_DIGESTS_INVALID', invalid);
       const algorithm = request.body.algorithm ?? 'text';
-      if (!isDigestAlgorithm(algorithm)) throw new BadRequest('ROW_DIGESTS_INVALID', 'unknown algorithm');
-      // Row hashes of another Postgres major version are not comparable: the target retries with `text`.
+      // Row hashes of another Postgres major version, or of another release's algorithm (a
+      // region deployed before or after this one), are not comparable: the target retries with
+      // `text`, which every release computes alike.
       if (algorithm !== 'text' && algorithm !== (await localDigestAlgorithm(own.pool)))
         throw new Conflict(
           'ROW_DIGEST_ALGORITHM',

@@ -349,6 +349,13 @@ async function preCopy(deps: WorkerDeps, ctx: MigrationContext, m: Migration): P
   if (m.state === 'scheduled' && deps.now() < MigrationCoordinator.preCopyDueAt(m)) return;
   if (m.state === 'scheduled') m = await ctx.coordinator.advance(m, 'pre_copying');
   if (m.state !== 'pre_copying') return;
+  const finishedAt = (reportOf(m).preCopy as { finishedAt?: string } | undefined)?.finishedAt;
+  if (
+    (m.progress as MigrationProgress | null)?.phase === 'pre-copied' &&
+    finishedAt &&
+    deps.now().getTime() - Date.parse(finishedAt) < ctx.tuning.preCopyRefreshMs
+  )
+    return;
   const started = Date.now();
   const progress = new ProgressReporter(deps, m.id, ctx.tuning.progressIntervalMs, { phase: 'pre-copy' });
   const stillPreCopying = async () => (await reload(deps, m.id))?.state !== 'pre_copying';
@@ -392,7 +399,12 @@ async function preCopy(deps: WorkerDeps, ctx: MigrationContext, m: Migration): P
   const fresh = (await reload(deps, m.id)) as Migration;
   await deps.directory.migration.update({
     where: { id: m.id },
-    data: { report: { ...reportOf(fresh), preCopy: { ...stats, rows, ms: Date.now() - started } } },
+    data: {
+      report: {
+        ...reportOf(fresh),
+        preCopy: { ...stats, rows, ms: Date.now() - started, finishedAt: deps.now().toISOString() },
+      },
+    },
   });
 }
 
