@@ -86,9 +86,20 @@ describe('Redis lost mid-migration', () => {
       .region('EU')
       .pool.query("UPDATE layouts SET name = name || ' (edited)' WHERE tenant_id = $1", [t.tenantId]);
     const before = await env.snapshot('EU', t.tenantId);
+    // The target writes those rows slowly (a few ms each), so the copy is surely still moving them
+    // when Redis goes: without this, on a fast run the whole freeze fits between two polls below.
+    await env.region('US').pool.query(`CREATE OR REPLACE FUNCTION rt_test_slow() RETURNS trigger
+      LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.004); RETURN NEW; END $$`);
+    await env.region('US').pool.query(
+      `CREATE TRIGGER rt_test_slow BEFORE INSERT OR UPDATE ON layouts FOR EACH ROW
+         WHEN (NEW.tenant_id = '${t.tenantId}'::uuid) EXECUTE FUNCTION rt_test_slow()`,
+    );
     await env.coordinator.start(m);
     await env.waitFor(async () => {
-      const p = (await env.coordinator.get(m.id))?.progress as { phase?: string; rows?: { done: number } };
+      const current = await env.coordinator.get(m.id);
+      const p = current?.progress as { phase?: string; rows?: { done: number } };
+      // Past the copy already: the test would no longer interrupt anything.
+      expect(current?.state).not.toMatch(/verifying|ready_to_commit|failed/);
       return p.phase === 'copy-rows' && (p.rows?.done ?? 0) > 50;
     });
     // Redis dies and comes back empty: every job in flight and queued is gone.
