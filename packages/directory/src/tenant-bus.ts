@@ -27,12 +27,21 @@ export function documentChangedChannel(prefix = ''): string {
   return prefix ? `${prefix}:${DOCUMENT_CHANGED_CHANNEL}` : DOCUMENT_CHANGED_CHANNEL;
 }
 
-/** A tenant's documents of one kind changed (any of them, their lists, their assignments). */
+/**
+ * A tenant's documents of one kind changed: with `id`, that one document (and so every read of
+ * the kind that is not of one document: lists, resolutions); without, any of them, their lists,
+ * their assignments.
+ */
 export interface DocumentChangedNotice {
   tenantId: string;
   /** Document kind (`layout`, `theme`). */
   kind: string;
+  /** The one document that changed (its reads and the kind's collection reads are stale). */
+  id?: string;
 }
+
+/** Longest document id a notice carries (ids are uuids); a longer one makes the notice kind-wide. */
+const MAX_NOTICE_ID_LENGTH = 64;
 
 /**
  * Tells every replica of the region to drop its cached reads of a tenant's documents of one kind.
@@ -46,16 +55,23 @@ export function publishDocumentChanged(
 ): Promise<number> {
   return redis.publish(
     documentChangedChannel(prefix),
-    JSON.stringify({ t: notice.tenantId, k: notice.kind }),
+    JSON.stringify({ t: notice.tenantId, k: notice.kind, ...(notice.id ? { d: notice.id } : {}) }),
   );
 }
 
 /** Parses a document-changed message; null for anything that is not one (never throws). */
 export function parseDocumentChanged(message: string): DocumentChangedNotice | null {
   try {
-    const parsed = JSON.parse(message) as { t?: unknown; k?: unknown };
-    if (typeof parsed?.t === 'string' && typeof parsed.k === 'string')
-      return { tenantId: parsed.t, kind: parsed.k };
+    const parsed = JSON.parse(message) as { t?: unknown; k?: unknown; d?: unknown };
+    if (typeof parsed?.t === 'string' && typeof parsed.k === 'string') {
+      // An id that is not a plausible one is dropped: the notice then covers the whole kind,
+      // which is always safe (never narrower than what changed).
+      const id =
+        typeof parsed.d === 'string' && parsed.d && parsed.d.length <= MAX_NOTICE_ID_LENGTH
+          ? parsed.d
+          : undefined;
+      return { tenantId: parsed.t, kind: parsed.k, ...(id ? { id } : {}) };
+    }
   } catch {
     // Not ours: ignored.
   }

@@ -39,6 +39,10 @@ describe('tenant bus', () => {
     await until(() => documents.length === 1);
     expect(tenants).toEqual(['tenant-1']);
     expect(documents).toEqual([{ tenantId: 'tenant-2', kind: 'layout' }]);
+    // A notice of one document carries its id.
+    await publishDocumentChanged(publisher, { tenantId: 'tenant-2', kind: 'layout', id: 'doc-1' }, prefix);
+    await until(() => documents.length === 2);
+    expect(documents[1]).toEqual({ tenantId: 'tenant-2', kind: 'layout', id: 'doc-1' });
     await subscription.close();
     expect(subscription.live).toBe(false);
   });
@@ -69,5 +73,16 @@ describe('tenant bus', () => {
     expect(parseDocumentChanged('not json')).toBeNull();
     expect(parseDocumentChanged('{"t":1,"k":"layout"}')).toBeNull();
     expect(parseDocumentChanged('{"t":"a","k":"theme"}')).toEqual({ tenantId: 'a', kind: 'theme' });
+    expect(parseDocumentChanged('{"t":"a","k":"layout","d":"x1"}')).toEqual({
+      tenantId: 'a',
+      kind: 'layout',
+      id: 'x1',
+    });
+    // An id that is not one makes the notice kind-wide, never dropped.
+    for (const d of ['1', '""', '{}', JSON.stringify('x'.repeat(65))])
+      expect(parseDocumentChanged(`{"t":"a","k":"layout","d":${d}}`)).toEqual({
+        tenantId: 'a',
+        kind: 'layout',
+      });
   });
 });

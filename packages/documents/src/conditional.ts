@@ -60,6 +60,8 @@ export interface ReadKey {
   tenantId: string;
   kind: DocumentType;
   key: string;
+  /** The one document the read shows (a document by id); absent for collection reads. */
+  doc?: string;
 }
 
 /**
@@ -78,7 +80,7 @@ export async function sendCachedRead(
 ): Promise<FastifyReply> {
   const absentOr = async () => (await load()) ?? ABSENT;
   const representation = cache
-    ? await cache.read(where.tenantId, where.kind, where.key, absentOr)
+    ? await cache.read(where.tenantId, where.kind, where.key, absentOr, where.doc)
     : await absentOr();
   if (representation.body === null) throw notFound();
   reply.header(SHARED_READ_HEADER, where.kind);

@@ -44,13 +44,18 @@ export class DocumentChangeBus {
 
   /**
    * A write of `kind` for `tenantId` has committed: drop this process's copies now, then tell
-   * the other replicas. A failed publish is logged, not thrown — the write stands; the other
-   * replicas' entries expire by age.
+   * the other replicas. `doc`: the write changed that one document and nothing another
+   * document's reads show (only its own reads and the kind's collection reads go). A failed
+   * publish is logged, not thrown — the write stands; the other replicas' entries expire by age.
    */
-  async committed(tenantId: string, kind: DocumentType): Promise<void> {
-    this.cache.invalidate(tenantId, kind);
+  async committed(tenantId: string, kind: DocumentType, doc?: string): Promise<void> {
+    this.cache.invalidate(tenantId, kind, doc);
     try {
-      await publishDocumentChanged(this.options.publisher, { tenantId, kind }, this.options.prefix);
+      await publishDocumentChanged(
+        this.options.publisher,
+        { tenantId, kind, ...(doc ? { id: doc } : {}) },
+        this.options.prefix,
+      );
     } catch (err) {
       this.options.logger?.warn({ err, tenantId, kind }, 'document-changed notice not published');
     }
@@ -62,9 +67,10 @@ export class DocumentChangeBus {
       subscriber,
       {
         tenantChanged: (tenantId) => this.cache.invalidate(tenantId),
-        documentChanged: ({ tenantId, kind }) => {
+        documentChanged: ({ tenantId, kind, id }) => {
           // An unknown kind is not ignored: the whole tenant goes (never keep what may be stale).
-          this.cache.invalidate(tenantId, KINDS.has(kind) ? (kind as DocumentType) : undefined);
+          if (KINDS.has(kind)) this.cache.invalidate(tenantId, kind as DocumentType, id?.toLowerCase());
+          else this.cache.invalidate(tenantId);
         },
         liveness: (live) => this.cache.setLive(live),
       },

@@ -27,6 +27,8 @@ interface Entry {
   tenantId: string;
   kind: DocumentType;
   key: string;
+  /** The one document this read shows (a document by id); absent: a collection read. */
+  doc: string | undefined;
   value: CachedRepresentation;
   bytes: number;
   storedAt: number;
@@ -45,7 +47,9 @@ const MAX_REMEMBERED_INVALIDATIONS = 10_000;
  *   a lookup starts from the tenant id of the verified token, so no key of one tenant can ever
  *   reach another's entries (there is no flat key in which ids could collide).
  * - **Invalidation.** {@link invalidate} drops a tenant's entries of a kind (a write of that
- *   kind) or all of them (a tenant-level change). A read that started before an invalidation
+ *   kind) or all of them (a tenant-level change). A write of ONE document of a kind whose
+ *   documents show nothing of each other drops only that document's reads and the kind's
+ *   collection reads (lists, resolutions): the other documents' entries stay. A read that started before an invalidation
  *   must not store what it read: it takes a {@link ticket} before loading and {@link store}
  *   refuses tickets older than the tenant's last invalidation.
  * - **Liveness.** While the tenant-change bus is down ({@link setLive} false) nothing is served
@@ -128,6 +132,7 @@ export class DocumentReadCache {
     kind: DocumentType,
     key: string,
     loader: () => Promise<CachedRepresentation>,
+    doc?: string,
   ): Promise<CachedRepresentation> {
     const cached = this.get(tenantId, kind, key);
     if (cached) return cached;
@@ -141,7 +146,7 @@ export class DocumentReadCache {
     }
     const ticket = this.ticket();
     const promise = loader().then((value) => {
-      this.store(tenantId, kind, key, value, ticket);
+      this.store(tenantId, kind, key, value, ticket, doc);
       return value;
     });
     const flight = { ticket, promise };
@@ -171,13 +176,17 @@ export class DocumentReadCache {
     return this.clock;
   }
 
-  /** Keeps a loaded representation unless the tenant was invalidated since `ticket`. */
+  /**
+   * Keeps a loaded representation unless the tenant was invalidated since `ticket`. `doc` names
+   * the one document the read shows (a document by id), for {@link invalidate} of one document.
+   */
   store(
     tenantId: string,
     kind: DocumentType,
     key: string,
     value: CachedRepresentation,
     ticket: number,
+    doc?: string,
   ): void {
     if (!this.live || ticket < this.invalidationMark(tenantId)) {
       this.stats.refused++;
@@ -197,7 +206,7 @@ export class DocumentReadCache {
     }
     const previous = entries.get(key);
     if (previous) this.remove(previous);
-    const entry: Entry = { tenantId, kind, key, value, bytes, storedAt: this.now() };
+    const entry: Entry = { tenantId, kind, key, doc, value, bytes, storedAt: this.now() };
     entries.set(key, entry);
     this.lru.add(entry);
     this.bytes += bytes;
@@ -209,8 +218,12 @@ export class DocumentReadCache {
     }
   }
 
-  /** Drops the tenant's entries of `kind`, or all of the tenant's entries without a kind. */
-  invalidate(tenantId: string, kind?: DocumentType): void {
+  /**
+   * Drops the tenant's entries of `kind`, or all of the tenant's entries without a kind. With
+   * `doc` (and a kind), only the reads of that document and the kind's collection reads go.
+   * Reads of the tenant in flight are refused either way (coarse, always safe).
+   */
+  invalidate(tenantId: string, kind?: DocumentType, doc?: string): void {
     this.stats.invalidations++;
     this.clock++;
     this.invalidatedAt.set(tenantId, this.clock);
@@ -224,7 +237,10 @@ export class DocumentReadCache {
     if (!kinds) return;
     const doomed =
       kind === undefined ? [...kinds.values()] : [kinds.get(kind)].filter((m) => m !== undefined);
-    for (const entries of doomed) for (const entry of [...entries.values()]) this.remove(entry);
+    for (const entries of doomed)
+      for (const entry of [...entries.values()])
+        if (kind === undefined || doc === undefined || entry.doc === undefined || entry.doc === doc)
+          this.remove(entry);
   }
 
   /** Drops everything and refuses every read in flight. */

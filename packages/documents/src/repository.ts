@@ -164,9 +164,12 @@ export class DocumentRepository {
   /**
    * Tells readers that the tenant's documents of this kind changed: call after a write has
    * committed (this repository's own writes do; so must writes of this kind made elsewhere).
+   * `id`: the write changed that one document and nothing another document's answer shows
+   * (readers keep the other documents' reads); omit it for a write that changes more (moving the
+   * default theme changes two themes' answers).
    */
-  async committed(tenantId: string): Promise<void> {
-    await this.changes?.committed(tenantId, this.kind.type);
+  async committed(tenantId: string, id?: string): Promise<void> {
+    await this.changes?.committed(tenantId, this.kind.type, id);
   }
 
   /** Creates version 1. */
@@ -186,7 +189,7 @@ export class DocumentRepository {
       await this.afterWrite(client, tenantId, doc, assetIds);
       return doc;
     });
-    await this.committed(tenantId);
+    await this.committed(tenantId, doc.id);
     return doc;
   }
 
@@ -206,7 +209,7 @@ export class DocumentRepository {
       await this.afterWrite(client, tenantId, doc, assetIds);
       return doc;
     });
-    await this.committed(tenantId);
+    await this.committed(tenantId, doc.id);
     return doc;
   }
 
@@ -219,7 +222,7 @@ export class DocumentRepository {
       // Revisions and space assignments go with it (ON DELETE CASCADE).
       await client.query(`DELETE FROM ${this.kind.table} WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
     });
-    await this.committed(tenantId);
+    await this.committed(tenantId, id);
   }
 
   /** The kept versions, newest first (404 if the document does not exist). */
@@ -277,7 +280,7 @@ export class DocumentRepository {
       await this.afterWrite(client, tenantId, doc, assetIds);
       return doc;
     });
-    await this.committed(tenantId);
+    await this.committed(tenantId, doc.id);
     return doc;
   }
 

@@ -291,7 +291,7 @@ export async function documentRoutes(app: FastifyInstance, options: DocumentRout
         request,
         reply,
         repository.cache,
-        { tenantId, kind: kind.type, key: `id\u0000${id.toLowerCase()}` },
+        { tenantId, kind: kind.type, key: `id\u0000${id.toLowerCase()}`, doc: id.toLowerCase() },
         async () => {
           const doc = await repository.get(tenantId, id);
           return doc && { etag: etagOf(doc.version, doc.isDefault), body: renderDocument(doc) };

@@ -42,6 +42,24 @@ describe('DocumentReadCache', () => {
     expect(cache.size.entries).toBe(2);
   });
 
+  it('a write of one document drops its reads and the kind’s collection reads, not the other documents’', () => {
+    const cache = new DocumentReadCache();
+    cache.store('a', 'layout', 'id-x', rep('x'), cache.ticket(), 'x');
+    cache.store('a', 'layout', 'id-y', rep('y'), cache.ticket(), 'y');
+    cache.store('a', 'layout', 'list', rep('list'), cache.ticket());
+    cache.store('a', 'theme', 'id-x', rep('theme x'), cache.ticket(), 'x');
+    cache.store('b', 'layout', 'id-x', rep('b x'), cache.ticket(), 'x');
+    cache.invalidate('a', 'layout', 'x');
+    expect(cache.get('a', 'layout', 'id-x')).toBeUndefined();
+    expect(cache.get('a', 'layout', 'list')).toBeUndefined();
+    expect(cache.get('a', 'layout', 'id-y')?.body).toBe('y');
+    expect(cache.get('a', 'theme', 'id-x')?.body).toBe('theme x');
+    expect(cache.get('b', 'layout', 'id-x')?.body).toBe('b x');
+    // Without a document, the whole kind goes.
+    cache.invalidate('a', 'layout');
+    expect(cache.get('a', 'layout', 'id-y')).toBeUndefined();
+  });
+
   it('stays within its entry and byte limits, evicting the least recently used', () => {
     const cache = new DocumentReadCache({ maxEntries: 3, maxBytes: 1024 * 1024 });
     for (const k of ['1', '2', '3']) cache.store('t', 'layout', k, rep(k), cache.ticket());

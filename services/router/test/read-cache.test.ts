@@ -10,6 +10,7 @@ import { createTestDatabase, mintConnectToken, type TestDatabase, testRedisUrl }
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouterServiceApp } from '../src/app.js';
+import { documentOfPath } from '../src/routes/proxy.js';
 import {
   buildRouter,
   createFixture,
@@ -199,6 +200,73 @@ describe("the router's read cache", () => {
     expect((await call(deaf, 0, { method: 'GET', url })).json()).toMatchObject({ version: 3, name: 'Here' });
   });
 
+  it("a layout's write drops that layout's and the lists' copies, not the other layouts'", async () => {
+    // The writer's replica hears no notices: what it drops, it drops for its own write.
+    const deaf = await router(`${fx.prefix}deaf2:`);
+    const x = await createLayout(0, 'X');
+    const y = await createLayout(0, 'Y');
+    const list = '/api/v1/layouts?scope=site&limit=100';
+    const names = (res: LightMyRequestResponse) =>
+      (res.json() as { items: Array<{ name: string }> }).items.map((l) => l.name);
+    for (const r of [deaf, b]) {
+      await cachedOn(r, 0, `/api/v1/layouts/${x.id}`);
+      await cachedOn(r, 0, `/api/v1/layouts/${y.id}`);
+      await cachedOn(r, 0, list);
+    }
+    const served = async (r: RouterServiceApp, url: string) => {
+      const before = serviceReads;
+      const res = await call(r, 0, { method: 'GET', url });
+      return { res, fromCache: serviceReads === before };
+    };
+
+    const put = await call(deaf, 0, {
+      method: 'PUT',
+      url: `/api/v1/layouts/${x.id}`,
+      headers: { 'if-match': '"1"' },
+      payload: { name: 'X2', scope: 'site', content: exampleLayoutContent() },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    const xNow = await served(deaf, `/api/v1/layouts/${x.id}`);
+    expect(xNow).toMatchObject({ fromCache: false });
+    expect(xNow.res.json()).toMatchObject({ name: 'X2', version: 2 });
+    const listNow = await served(deaf, list);
+    expect(listNow.fromCache).toBe(false);
+    expect(names(listNow.res)).toContain('X2');
+    expect(await served(deaf, `/api/v1/layouts/${y.id}`)).toMatchObject({ fromCache: true });
+
+    // A create drops the lists (its Location names the new layout), not the other layouts.
+    await cachedOn(deaf, 0, list);
+    const created = await call(deaf, 0, {
+      method: 'POST',
+      url: '/api/v1/layouts',
+      payload: { name: 'Z', scope: 'site', content: exampleLayoutContent() },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(names((await served(deaf, list)).res)).toContain('Z');
+    expect(await served(deaf, `/api/v1/layouts/${y.id}`)).toMatchObject({ fromCache: true });
+
+    // The other replica, through the service's notice of that one layout: X and the list are
+    // new there once the bus delivers, Y's copy stays.
+    let seen: LightMyRequestResponse | undefined;
+    for (let i = 0; i < 200; i++) {
+      seen = await call(b, 0, { method: 'GET', url: `/api/v1/layouts/${x.id}` });
+      if (seen.json().version === 2) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(seen?.json()).toMatchObject({ name: 'X2', version: 2 });
+    expect(await served(b, `/api/v1/layouts/${y.id}`)).toMatchObject({ fromCache: true });
+    expect(names(await cachedOn(b, 0, list))).toEqual(expect.arrayContaining(['X2', 'Y', 'Z']));
+
+    // A delete: the deleted layout is gone at once on the writer's replica.
+    const del = await call(deaf, 0, {
+      method: 'DELETE',
+      url: `/api/v1/layouts/${y.id}`,
+      headers: { 'if-match': '"1"' },
+    });
+    expect(del.statusCode, del.body).toBe(204);
+    expect((await call(deaf, 0, { method: 'GET', url: `/api/v1/layouts/${y.id}` })).statusCode).toBe(404);
+  });
+
   it("never answers one tenant with another's cached data", async () => {
     const { id } = await createLayout(0, 'Tenant one only');
     const url = `/api/v1/layouts/${id}`;
@@ -214,5 +282,23 @@ describe("the router's read cache", () => {
     expect(one.items.map((l) => l.name)).toContain('Tenant one only');
     expect(one.items.map((l) => l.name)).not.toContain('Tenant two only');
     expect(two.items.map((l) => l.name)).toEqual(['Tenant two only']);
+  });
+});
+
+describe('documentOfPath', () => {
+  const id = '7f1e4c2a-0000-4000-8000-000000000001';
+  it('names the document of a path under the prefix only when it is a document id', () => {
+    expect(documentOfPath(`/api/v1/layouts/${id}`, '/api/v1/layouts')).toBe(id);
+    expect(documentOfPath(`/api/v1/layouts/${id.toUpperCase()}/revisions`, '/api/v1/layouts')).toBe(id);
+    for (const path of [
+      '/api/v1/layouts',
+      '/api/v1/layouts/',
+      `/api/v1/layoutsx/${id}`,
+      '/api/v1/layouts/export',
+      `/api/v1/layouts/${id}x`,
+      `/api/v1/themes/${id}`,
+      `https://elsewhere.example/api/v1/layouts/${id}`,
+    ])
+      expect(documentOfPath(path, '/api/v1/layouts'), path).toBeUndefined();
   });
 });

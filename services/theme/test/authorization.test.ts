@@ -8,10 +8,10 @@ import {
 } from '@rt/confluence';
 import { FakeConfluence } from '@rt/confluence/fake';
 import { createPgPool, createRegionalClient, type PgPool, type RegionalDb } from '@rt/db';
-import { documentBodyGuard, exampleThemeTokens, ThemeImages, ThemeTokens, themeKind } from '@rt/documents';
+import { exampleThemeTokens } from '@rt/documents';
 import type { ServiceApp } from '@rt/http';
 import { createTestDatabase, internalToken, type TestDatabase } from '@rt/testing';
-import type { FastifyRequest, InjectOptions } from 'fastify';
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { allowSpaceThemesOf } from '../src/routes/settings.js';

@@ -166,6 +166,29 @@ describe('theme read cache across two replicas', () => {
     expect(renamed.headers.etag).toBe('"2-default"');
   });
 
+  it('moving the default drops the other replica’s copy of the theme that lost it', async () => {
+    // A theme's answer shows whether it is the default: a write of ANOTHER theme changes it, so
+    // theme writes drop every cached theme read of the tenant, not only the written theme's.
+    const tenant = randomUUID();
+    const first = await createTheme(a, tenant, 'First');
+    const second = await createTheme(a, tenant, 'Second');
+    const url = `/api/v1/themes/${first.id}`;
+    expect((await call(a, tenant, { method: 'PUT', url: `${url}/default` })).statusCode).toBe(200);
+    const cached = await eventually(
+      () => cachedOn(b, tenant, url),
+      (res) => res.json().isDefault === true,
+    );
+    expect(cached.json()).toMatchObject({ isDefault: true });
+    const moved = await call(a, tenant, { method: 'PUT', url: `/api/v1/themes/${second.id}/default` });
+    expect(moved.statusCode, moved.body).toBe(200);
+    const now = await eventually(
+      () => call(b, tenant, { method: 'GET', url }),
+      (res) => res.json().isDefault === false,
+    );
+    expect(now.json()).toMatchObject({ id: first.id, isDefault: false });
+    expect(now.headers.etag).toBe('"1"');
+  });
+
   it('a copied theme appears in the other replica’s cached list', async () => {
     const tenant = randomUUID();
     const theme = await createTheme(a, tenant, 'Original');

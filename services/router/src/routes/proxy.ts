@@ -40,6 +40,13 @@ export interface ProxyRoute {
    * ({@link SHARED_READ_HEADER} with this kind) are kept in the router's read cache.
    */
   reads?: DocumentType;
+  /**
+   * A write under `<prefix>/<id>` (and a create answered with `Location: <prefix>/<id>`) changes
+   * that one document of `reads` and nothing any other document's reads show, so the router's
+   * own write drops only that document's cached reads and the kind's collection reads (lists).
+   * Not for themes: a theme's answer shows whether it is the default, which another write moves.
+   */
+  documentWrites?: boolean;
 }
 
 /**
@@ -50,7 +57,7 @@ export interface ProxyRoute {
  * hooks, the same state machine, with Forge Invocation Tokens (`forge-callback`).
  */
 export const PROXY_ROUTES: ReadonlyArray<ProxyRoute> = [
-  { prefix: '/api/v1/layouts', service: 'layout', kind: 'api', reads: 'layout' },
+  { prefix: '/api/v1/layouts', service: 'layout', kind: 'api', reads: 'layout', documentWrites: true },
   { prefix: '/api/v1/export', service: 'layout', kind: 'api' },
   { prefix: '/api/v1/themes', service: 'theme', kind: 'api', reads: 'theme' },
   { prefix: '/api/v1/spaces', service: 'theme', kind: 'api', reads: 'theme' },
@@ -130,6 +137,20 @@ interface UpstreamResponse {
   stream: NodeJS.ReadableStream & { destroy(error?: Error): void };
 }
 
+const DOCUMENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The document a path under `prefix` reads or writes: its first segment after the prefix when
+ * that is a document id (`<prefix>/<id>`, `<prefix>/<id>/revisions`…), lower-cased; undefined
+ * for the prefix itself (a list) and for anything else, which then counts as a collection read.
+ */
+export function documentOfPath(path: string, prefix: string): string | undefined {
+  if (!path.startsWith(`${prefix}/`)) return undefined;
+  const end = path.indexOf('/', prefix.length + 1);
+  const segment = path.slice(prefix.length + 1, end < 0 ? undefined : end).toLowerCase();
+  return DOCUMENT_ID.test(segment) ? segment : undefined;
+}
+
 /** The services' marker of shared reads is for the router only, never for clients. */
 const withoutSharedReadHeader = <T extends Record<string, unknown>>(headers: T): T => {
   if (!(SHARED_READ_HEADER in headers)) return headers;
@@ -148,6 +169,7 @@ function keepSharedRead(
   kind: DocumentType,
   key: string,
   ticket: number,
+  doc: string | undefined,
 ): NonNullable<NonNullable<Parameters<FastifyReply['from']>[1]>['onResponse']> {
   return (request, reply, raw) => {
     const res = raw as unknown as UpstreamResponse;
@@ -170,7 +192,7 @@ function keepSharedRead(
     });
     res.stream.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      cache.store(tenantId, kind, key, { etag, body }, ticket);
+      cache.store(tenantId, kind, key, { etag, body }, ticket, doc);
       reply.removeHeader('content-length');
       sendRepresentation(request as FastifyRequest, reply as FastifyReply, etag, body);
     });
@@ -303,13 +325,24 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
         // A miss asks for the full answer (no If-None-Match upstream) so that it can be kept;
         // the client still gets its 304 from here.
         askFullAnswer = true;
-        onResponse = keepSharedRead(cache, tenant.id, reads, key, cache.ticket());
+        const doc = documentOfPath(upstreamPath, upstreamPrefix);
+        onResponse = keepSharedRead(cache, tenant.id, reads, key, cache.ticket(), doc);
       } else if (cache && !SAFE_METHODS.has(request.method)) {
         // The writer's own write: this router's copies of the tenant go once the service has
         // answered (the service's notice reaches the other routers through the bus), and also
-        // when the answer is lost — the write may have committed all the same.
-        onResponse = (_request, reply, res) => {
-          cache.invalidate(tenant.id);
+        // when the answer is lost — the write may have committed all the same. A write of one
+        // document of a kind whose documents show nothing of each other drops only that
+        // document's reads and the kind's lists; any other write, every read of the tenant.
+        onResponse = (_request, reply, raw) => {
+          const res = raw as unknown as UpstreamResponse;
+          const location = res.headers.location;
+          const doc =
+            reads && route.documentWrites
+              ? (documentOfPath(upstreamPath, upstreamPrefix) ??
+                (typeof location === 'string' ? documentOfPath(location, upstreamPrefix) : undefined))
+              : undefined;
+          if (doc && reads) cache.invalidate(tenant.id, reads, doc);
+          else cache.invalidate(tenant.id);
           reply.send(res.stream);
         };
         onUpstreamError = (reply, error) => {
