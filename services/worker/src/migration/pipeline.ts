@@ -305,9 +305,10 @@ async function pullRows(
   };
   // One pull of a migration's rows at a time on the target: the target's digests, the delta
   // computed from them and its application belong together, and the digests of the tables the
-  // delta did not write are reused by verify. A pre-copy pass still importing when the freeze
-  // starts would otherwise write under the freeze's digests (seen as a verified copy that
-  // differed). The lock is the target's own, per migration, released with the session.
+  // delta did not write are reused by verify, so nothing may write the copy in between. The
+  // steps of a tenant already run one at a time (withTenantLock); this lock keeps the pull
+  // itself exclusive whoever calls it. The target's own, per migration, released with the
+  // session.
   const lock = await target.pool.connect();
   try {
     await lock.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [`rt.migration-rows:${m.id}`]);
