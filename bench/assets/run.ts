@@ -3,10 +3,12 @@
  * against direct S3 PutObject/GetObject on the same local S3 server (s3rver), in the same run:
  *
  *   - 1 MiB PNGs uploaded and downloaded direct to S3 (the reference), direct to the asset service
- *     (with an internal token, as the router sends it) and through the router (a Connect context
- *     token of a tenant installed in a throw-away directory database);
- *   - each run measures the S3 reference first, then the service, then the router; median of
- *     BENCH_RUNS runs; CPU per MiB of the answering processes (steadier than MiB/s under load);
+ *     (with an internal token, as the router sends it), through a bare Fastify + reply-from proxy
+ *     (bench/router/bare-proxy.mjs: Node's cost of the hop alone) and through the router (a
+ *     Connect context token of a tenant installed in a throw-away directory database);
+ *   - each run measures the S3 reference first, then the service, the bare proxy, the router;
+ *     median of BENCH_RUNS runs; CPU per MiB of the answering processes, the proxy's apart
+ *     (steadier than MiB/s under load);
  *   - then rounds of 4 concurrent ~10 MiB uploads through the router, with the RSS of the asset
  *     service and of the router sampled.
  *
@@ -145,7 +147,7 @@ async function main() {
     cleanup.unshift(async () => s3.destroy());
     const tenant = await installTenant(directory.url);
 
-    const [servicePort, routerPort] = await Promise.all([freePort(), freePort()]);
+    const [servicePort, routerPort, barePort] = await Promise.all([freePort(), freePort(), freePort()]);
     const serviceUrl = `http://127.0.0.1:${servicePort}`;
     const routerUrl = `http://127.0.0.1:${routerPort}`;
     const common: Record<string, string> = {
@@ -176,8 +178,18 @@ async function main() {
       }),
       ROUTER_INTERNAL_URL: routerUrl,
     });
+    // The hop's reference: Fastify + @fastify/reply-from and nothing else, passing the internal token.
+    const bare = processes.start('bench/router/bare-proxy.mjs', {
+      PORT: String(barePort),
+      UPSTREAM: serviceUrl,
+    });
+    const bareUrl = `http://127.0.0.1:${barePort}`;
     cleanup.unshift(() => processes.stopAll());
-    await Promise.all([waitFor(`${serviceUrl}/readyz`), waitFor(`${routerUrl}/readyz`)]);
+    await Promise.all([
+      waitFor(`${serviceUrl}/readyz`),
+      waitFor(`${routerUrl}/readyz`),
+      waitFor(`${bareUrl}/readyz`),
+    ]);
 
     // A context token (qsh `context-qsh`), as AP.context.getToken() gives the front end; internal
     // tokens live 60 s, so one is minted per request (cheap), as the router does.
@@ -187,8 +199,13 @@ async function main() {
         base: serviceUrl,
         authorization: () => `Bearer ${internalToken(secret, tenant.tenantId, 'EU', { sub: accountId })}`,
       },
+      bare: {
+        base: bareUrl,
+        authorization: () => `Bearer ${internalToken(secret, tenant.tenantId, 'EU', { sub: accountId })}`,
+      },
       router: { base: routerUrl, authorization: () => jwt },
     };
+    const PATHS = ['service', 'bare', 'router'] as const;
     type Path = keyof typeof paths;
 
     const call = (path: Path, method: string, url: string, headers: Record<string, string>, body?: Buffer) =>
@@ -222,16 +239,22 @@ async function main() {
       if (res.status !== 200 || res.body.length !== size)
         throw new Error(`download via ${path}: ${res.status}`);
     };
-    const pidsOf: Record<Path, number[]> = { service: [service.pid], router: [router.pid, service.pid] };
+    /** The proxy in front of the service on a path (its CPU is shown apart). */
+    const proxyOf: Record<Path, number | undefined> = {
+      service: undefined,
+      bare: bare.pid,
+      router: router.pid,
+    };
+    const pidsOf = (path: Path) => [service.pid, ...(proxyOf[path] ? [proxyOf[path]] : [])];
 
-    // Untimed warm-up of both paths (JIT, pools, the router's tenant and token caches).
-    for (const path of ['service', 'router'] as const) {
+    // Untimed warm-up of every path (JIT, pools, the router's tenant and token caches).
+    for (const path of PATHS) {
       const assets = await Promise.all(Array.from({ length: 4 }, () => upload(path, png1MiB())));
       await Promise.all(assets.map((a) => download(path, a)));
     }
     const idle = { service: await rssBytes(service.pid), router: await rssBytes(router.pid) };
 
-    type Figures = { mibPerSecond: number; cpuMsPerMiB: number; routerCpuMsPerMiB: number };
+    type Figures = { mibPerSecond: number; cpuMsPerMiB: number; proxyCpuMsPerMiB: number };
     interface Run {
       directPut: number;
       directGet: number;
@@ -246,14 +269,15 @@ async function main() {
       bytes: (item: T) => number,
       task: (item: T) => Promise<void>,
     ) => {
-      const before = await cpuMs(pidsOf[path]);
-      const routerBefore = await cpuMs([router.pid]);
+      const proxy = proxyOf[path];
+      const before = await cpuMs(pidsOf(path));
+      const proxyBefore = proxy ? await cpuMs([proxy]) : 0;
       const mibPerSecond = await timed(items, bytes, task);
       const total = items.reduce((n, item) => n + bytes(item), 0) / MiB;
       return {
         mibPerSecond,
-        cpuMsPerMiB: ((await cpuMs(pidsOf[path])) - before) / total,
-        routerCpuMsPerMiB: path === 'router' ? ((await cpuMs([router.pid])) - routerBefore) / total : 0,
+        cpuMsPerMiB: ((await cpuMs(pidsOf(path))) - before) / total,
+        proxyCpuMsPerMiB: proxy ? ((await cpuMs([proxy])) - proxyBefore) / total : 0,
       };
     };
     for (let run = 0; run < RUNS; run++) {
@@ -267,9 +291,13 @@ async function main() {
           );
         },
       );
-      const uploaded: Record<Path, Array<{ id: string; size: number }>> = { service: [], router: [] };
+      const uploaded: Record<Path, Array<{ id: string; size: number }>> = {
+        service: [],
+        bare: [],
+        router: [],
+      };
       const uploads = {} as Record<Path, Figures>;
-      for (const path of ['service', 'router'] as const) {
+      for (const path of PATHS) {
         const bodies = Array.from({ length: IMAGES }, png1MiB);
         uploads[path] = await measure(
           path,
@@ -289,7 +317,7 @@ async function main() {
         },
       );
       const downloads = {} as Record<Path, Figures>;
-      for (const path of ['service', 'router'] as const) {
+      for (const path of PATHS) {
         downloads[path] = await measure(
           path,
           uploaded[path],
@@ -323,22 +351,28 @@ async function main() {
       const ratio = m((r) => r[side][path].mibPerSecond / reference(r));
       const all = runs.map((r) => r[side][path].mibPerSecond.toFixed(0)).join(', ');
       const cpu = m((r) => r[side][path].cpuMsPerMiB).toFixed(1);
-      const routerCpu = path === 'router' ? m((r) => r[side][path].routerCpuMsPerMiB).toFixed(1) : '-';
-      const name = path === 'service' ? 'direct to the asset service' : 'through the router';
-      return `| ${side}, ${name} | ${mibs.toFixed(1)} | ${ratio.toFixed(2)} | ${all} | ${cpu} | ${routerCpu} |`;
+      const proxyCpu = proxyOf[path] ? m((r) => r[side][path].proxyCpuMsPerMiB).toFixed(1) : '-';
+      const name = {
+        service: 'direct to the asset service',
+        bare: 'through a bare Fastify + reply-from proxy (the hop’s reference)',
+        router: 'through the router',
+      }[path];
+      return `| ${side}, ${name} | ${mibs.toFixed(1)} | ${ratio.toFixed(2)} | ${all} | ${cpu} | ${proxyCpu} |`;
     };
     const load = (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ');
     const lines = [
       `\nbench:assets — production builds (${SERVICE_ENTRY}, ${ROUTER_ENTRY}), ${IMAGES} × ` +
         `${(png1MiB().length / MiB).toFixed(2)} MiB PNGs per side and run, ${CONCURRENCY} in flight, ` +
         `median of ${RUNS} runs, Node ${process.version}, load average ${load}\n`,
-      '| path | MiB/s (median) | × direct S3 (same run) | all runs MiB/s | server CPU ms/MiB | of which router |',
+      '| path | MiB/s (median) | × direct S3 (same run) | all runs MiB/s | server CPU ms/MiB | of which the proxy |',
       '|---|---:|---:|---|---:|---:|',
       `| upload, direct S3 PutObject (reference) | ${m((r) => r.directPut).toFixed(1)} | 1.00 | ${runs.map((r) => r.directPut.toFixed(0)).join(', ')} | - | - |`,
       row('upload', 'service', (r) => r.directPut),
+      row('upload', 'bare', (r) => r.directPut),
       row('upload', 'router', (r) => r.directPut),
       `| download, direct S3 GetObject (reference) | ${m((r) => r.directGet).toFixed(1)} | 1.00 | ${runs.map((r) => r.directGet.toFixed(0)).join(', ')} | - | - |`,
       row('download', 'service', (r) => r.directGet),
+      row('download', 'bare', (r) => r.directGet),
       row('download', 'router', (r) => r.directGet),
       '',
       `RSS (MiB) idle after warm-up → after the throughput runs: service ${mib(idle.service)} → ` +
