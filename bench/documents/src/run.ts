@@ -13,15 +13,10 @@
  * (default 3), BENCH_ROUTER=0 to skip the router, BENCH_CPU_PROF=<dir> (CPU profiles of the
  * services), DATABASE_ADMIN_URL, BENCH_REDIS_URL.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { SecretBox } from '@rt/auth';
+import { join } from 'node:path';
 import { createPgPool } from '@rt/db';
 import {
   DocumentRepository,
@@ -33,9 +28,17 @@ import {
 } from '@rt/documents';
 import { createTestDatabase, internalToken, mintConnectToken } from '@rt/testing';
 import autocannon from 'autocannon';
+import {
+  cpuMs,
+  freePort,
+  installTenant,
+  Processes,
+  requireBuilds,
+  routerEnv,
+  rssBytes,
+  waitFor,
+} from '../../shared/stack.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '../../..');
 const duration = Number(process.env.BENCH_DURATION ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -43,55 +46,10 @@ const withRouter = process.env.BENCH_ROUTER !== '0';
 const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/13';
 const internalSecret = randomBytes(24).toString('hex');
 
-const children: ChildProcess[] = [];
 /** BENCH_CPU_PROF=<dir> writes a CPU profile of every service process there (for analysis). */
-const profile = process.env.BENCH_CPU_PROF
-  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
-  : [];
-function start(script: string, env: Record<string, string>): ChildProcess {
-  const child = spawn('node', [...(script.startsWith('services/') ? profile : []), script], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let err = '';
-  child.stderr?.on('data', (d) => {
-    err = (err + d).slice(-4000);
-  });
-  child.on('exit', (code) => {
-    if (code && code !== 143) process.stderr.write(`${script} exited ${code}: ${err}\n`);
-  });
-  children.push(child);
-  return child;
-}
-async function stopAll(): Promise<void> {
-  await Promise.all(
-    children.map(async (child) => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((ok) => child.once('exit', ok));
-      child.kill('SIGTERM');
-      await exited;
-    }),
-  );
-}
-
-const freePort = () =>
-  new Promise<number>((ok) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => ok(port));
-    });
-  });
-
-async function waitFor(url: string, headers: Record<string, string> = {}): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(url, { headers })).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not come up`);
-}
+const processes = new Processes(process.env.BENCH_CPU_PROF);
+const start = (script: string, env: Record<string, string>) => processes.start(script, env);
+const stopAll = () => processes.stopAll();
 
 interface Target {
   name: string;
@@ -113,22 +71,8 @@ interface Run {
   errors: number;
 }
 
-/** Resident set size of a process, MiB (from /proc). */
-async function rssMiB(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
-}
-
-/** CPU time (user + system) of processes, in ms, from /proc (USER_HZ = 100). */
-async function cpuMs(pids: number[]): Promise<number> {
-  let ticks = 0;
-  for (const pid of pids) {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    ticks += Number(fields[11]) + Number(fields[12]);
-  }
-  return ticks * 10;
-}
+/** Resident set size of a process, MiB. */
+const rssMiB = async (pid: number) => Math.round((await rssBytes(pid)) / 1024 / 1024);
 
 async function measure(target: Target): Promise<Run> {
   const before = await cpuMs(target.pids);
@@ -147,19 +91,8 @@ async function measure(target: Target): Promise<Run> {
 const median = (runs: Run[]): Run =>
   [...runs].sort((x, y) => x.rps - y.rps)[Math.floor(runs.length / 2)] as Run;
 
-function requireBuild(): void {
-  const missing = ['services/layout', 'services/theme', ...(withRouter ? ['services/router'] : [])].filter(
-    (s) => !existsSync(join(root, s, 'dist/server.js')),
-  );
-  if (missing.length > 0) {
-    throw new Error(
-      `no production build of ${missing.join(', ')}: run npx turbo run build --filter=@rt/layout --filter=@rt/theme --filter=@rt/router`,
-    );
-  }
-}
-
 async function main(): Promise<void> {
-  requireBuild();
+  requireBuilds(['layout', 'theme', ...(withRouter ? ['router'] : [])]);
   const cleanup: (() => Promise<void>)[] = [];
   const tmp = await mkdtemp(join(tmpdir(), 'rt-bench-documents-'));
   cleanup.push(() => rm(tmp, { recursive: true, force: true }));
@@ -170,17 +103,8 @@ async function main(): Promise<void> {
     cleanup.unshift(() => directory.drop());
 
     // One installed Connect tenant: its id is the tenant of every document.
-    const encryptionKey = randomBytes(32).toString('base64');
-    const clientKey = `bench-documents-${randomUUID()}`;
-    const sharedSecret = randomBytes(24).toString('hex');
-    const dirPool = createPgPool({ url: directory.url, poolSize: 1 });
-    const { rows } = await dirPool.query<{ id: string }>(
-      `INSERT INTO tenants (client_key, base_url, home_region, shared_secret_enc)
-       VALUES ($1, 'https://bench.atlassian.net/wiki', 'EU', $2) RETURNING id`,
-      [clientKey, new SecretBox(encryptionKey).seal(sharedSecret, clientKey)],
-    );
-    await dirPool.end();
-    const tenantId = rows[0]?.id as string;
+    const tenant = await installTenant(directory.url);
+    const { tenantId, clientKey, sharedSecret } = tenant;
 
     const [layoutPort, themePort, routerPort, barePort] = await Promise.all([
       freePort(),
@@ -276,19 +200,14 @@ async function main(): Promise<void> {
     ];
 
     if (withRouter) {
-      const routerEnv: Record<string, string> = {
-        ...common,
-        PORT: String(routerPort),
-        APP_BASE_URL: routerUrl,
-        ENCRYPTION_KEY: encryptionKey,
-        LAYOUT_URL: layoutUrl,
-        THEME_URL: themeUrl,
-        ASSET_URL: layoutUrl,
-        MIGRATION_URL: layoutUrl,
-        RATE_LIMIT_PER_MINUTE: '1000000000',
-        ACCESS_LOG_DIR: join(tmp, 'access-log'),
-      };
-      const router = start('services/router/dist/server.js', routerEnv);
+      const env = routerEnv({
+        common,
+        port: routerPort,
+        tenant,
+        services: { layout: layoutUrl, theme: themeUrl },
+        accessLogDir: join(tmp, 'access-log'),
+      });
+      const router = start('services/router/dist/server.js', env);
       // A context token (qsh `context-qsh`), as AP.context.getToken() gives the front end.
       const token = mintConnectToken({ clientKey, sharedSecret, context: true, expiresInSeconds: 3600 });
       const jwt = () => ({ authorization: `JWT ${token}` });

@@ -65,7 +65,8 @@ const toRecord = (r: AssetRow): AssetRecord => ({
  * Nothing reaches S3 or Postgres before the upload has been validated completely, so a refused
  * upload leaves no trace. Memory stays bounded whatever the size: the body is spooled to a
  * temporary file, parsers read it through a window of {@link READ_SLICE} bytes, and the stripped
- * output (kept ranges of that file) is hashed, then streamed to S3 in one PUT of known length.
+ * output (kept ranges of that file) is hashed (sha256, its key), then streamed to S3 in one PUT
+ * of known length, its MD5 computed on the way.
  */
 export class AssetStore {
   constructor(
@@ -130,12 +131,12 @@ export class AssetStore {
           [tenantId, content.sha256],
         );
         if (existing.rows[0]) return { asset: toRecord(existing.rows[0]), created: false };
-        await this.putObject(key, content, mediaType);
+        const md5 = await this.putObject(key, content, mediaType);
         uploaded = true;
         const inserted = await client.query<AssetRow>(
           `INSERT INTO assets (tenant_id, sha256, md5, media_type, size, width, height)
            VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
-          [tenantId, content.sha256, content.md5, mediaType, content.size, width, height],
+          [tenantId, content.sha256, md5, mediaType, content.size, width, height],
         );
         return { asset: toRecord(inserted.rows[0]!), created: true };
       });
@@ -154,27 +155,43 @@ export class AssetStore {
    * PUT takes up to 5 GiB (https://docs.aws.amazon.com/AmazonS3/latest/userguide/upload-objects.html),
    * far above the upload cap (ASSET_MAX_BYTES ≤ 512 MiB). A storage failure is a 503 the client
    * may retry, not an internal error.
+   *
+   * Returns the MD5 of the bytes sent (what a store reports as the ETag of a copy of them, so a
+   * migration can prove its copies by it). It is computed as the bytes go out rather than in the
+   * digest pass: it is not needed for the key, so it costs nothing for a repeated upload and
+   * overlaps the store's own work on the body instead of delaying the request.
    */
-  private async putObject(key: string, content: StrippedContent, mediaType: MediaType): Promise<void> {
+  private async putObject(key: string, content: StrippedContent, mediaType: MediaType): Promise<string> {
     // The SDK does not retry a request whose body is a stream (it cannot replay it), so the
     // retries of transient failures (a reset keep-alive connection, 5xx, SlowDown) are made
     // here, each attempt with a fresh stream of the spool file.
     for (let attempt = 1; ; attempt++) {
+      const md5 = createHash('md5');
+      let sent = 0;
       try {
         await this.s3.send(
           new PutObjectCommand({
             Bucket: this.bucket,
             Key: key,
-            Body: Readable.from(readSegments(content.file, content.segments), { objectMode: false }),
+            Body: Readable.from(
+              readSegments(content.file, content.segments, undefined, (slice) => {
+                md5.update(slice);
+                sent += slice.length;
+              }),
+              { objectMode: false },
+            ),
             ContentType: mediaType,
             ContentLength: content.size,
           }),
         );
-        return;
       } catch (err) {
         if (attempt >= PUT_ATTEMPTS || !transient(err)) throw storageUnavailable(err);
         await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+        continue;
       }
+      // The store answers only once it has the whole body, so every byte went through the hash.
+      if (sent !== content.size) throw new Error(`sent ${sent} of ${content.size} bytes to the store`);
+      return md5.digest('hex');
     }
   }
 
@@ -393,24 +410,32 @@ function spool(body: Readable, path: string, maxBytes: number): Promise<number> 
   });
 }
 
-/** The stripped output of an upload: its kept ranges and replacement bytes, its digest and size. */
+/** The stripped output of an upload: its kept ranges and replacement bytes, its sha256 and size. */
 interface StrippedContent {
   file: FileHandle;
   segments: Segment[];
   sha256: string;
-  md5: string;
   size: number;
 }
 
 /**
  * The stripped output (kept ranges of `file` + replacement bytes), in slices of at most
  * {@link READ_SLICE} bytes. Each slice is a new buffer unless `reuse` is given (for a consumer
- * that is done with a slice before asking for the next, like a hash).
+ * that is done with a slice before asking for the next, like a hash); `tap` sees every slice
+ * before it is handed on.
  */
-async function* readSegments(file: FileHandle, segments: Segment[], reuse?: Buffer): AsyncGenerator<Buffer> {
+async function* readSegments(
+  file: FileHandle,
+  segments: Segment[],
+  reuse?: Buffer,
+  tap?: (slice: Buffer) => void,
+): AsyncGenerator<Buffer> {
   for (const segment of segments) {
     if (Buffer.isBuffer(segment)) {
-      if (segment.length > 0) yield segment;
+      if (segment.length > 0) {
+        tap?.(segment);
+        yield segment;
+      }
       continue;
     }
     for (let at = segment.start; at < segment.end; ) {
@@ -418,27 +443,24 @@ async function* readSegments(file: FileHandle, segments: Segment[], reuse?: Buff
       const buffer = reuse ?? Buffer.allocUnsafe(want);
       const { bytesRead } = await file.read(buffer, 0, want, at);
       if (bytesRead === 0) throw new Error('the spooled upload is shorter than its inspection');
-      yield buffer.subarray(0, bytesRead);
+      const slice = buffer.subarray(0, bytesRead);
+      tap?.(slice);
+      yield slice;
       at += bytesRead;
     }
   }
 }
 
-/**
- * sha256, MD5 and size of the stripped output, read through one reused buffer. The MD5 is what a
- * store reports as the ETag of a copy of these bytes, so a migration can prove its copies by it.
- */
+/** sha256 (the content address) and size of the stripped output, read through one reused buffer. */
 async function digestSegments(
   file: FileHandle,
   segments: Segment[],
-): Promise<{ sha256: string; md5: string; size: number }> {
+): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256');
-  const md5 = createHash('md5');
   let size = 0;
   for await (const slice of readSegments(file, segments, Buffer.allocUnsafe(READ_SLICE))) {
     hash.update(slice);
-    md5.update(slice);
     size += slice.length;
   }
-  return { sha256: hash.digest('hex'), md5: md5.digest('hex'), size };
+  return { sha256: hash.digest('hex'), size };
 }

@@ -620,6 +620,11 @@ describe('transient storage failure', () => {
       expect(res.statusCode, res.body).toBe(201);
       const stored = await objectBytes(assetKey(tenant, res.json().sha256));
       expect(stored.length).toBe(res.json().size);
+      // The MD5 is of the attempt that went through, not of the bytes both attempts read.
+      const { rows } = await pool.query<{ md5: string }>('SELECT md5 FROM assets WHERE id = $1', [
+        res.json().id,
+      ]);
+      expect(rows[0]?.md5).toBe(createHash('md5').update(stored).digest('hex'));
     } finally {
       await app2.close();
       flaky.destroy();
@@ -665,6 +670,10 @@ describe('uploads larger than one read slice', () => {
       expect(res.statusCode, res.body).toBe(201);
       expect(res.json()).toMatchObject({ size: clean.length, sha256: await sha256(clean), width, height });
       expect((await objectBytes(assetKey(tenantA, await sha256(clean)))).equals(clean)).toBe(true);
+      const { rows } = await pool.query<{ md5: string }>('SELECT md5 FROM assets WHERE id = $1', [
+        res.json().id,
+      ]);
+      expect(rows[0]?.md5).toBe(createHash('md5').update(clean).digest('hex'));
     } finally {
       await large.close();
       await db.$disconnect();
