@@ -126,7 +126,13 @@ try {
   const apps = {
     layout: await buildLayoutApp(common),
     theme: await buildThemeApp(common),
-    asset: await buildAssetApp({ ...common, s3: euHandle.s3, bucket: euHandle.bucket }),
+    // Records each upload's MD5, as the local stack's asset service does (S3_COPY_ETAG_IS_MD5).
+    asset: await buildAssetApp({
+      ...common,
+      s3: euHandle.s3,
+      bucket: euHandle.bucket,
+      assets: { recordMd5: true },
+    }),
   };
   const urls: Record<string, string> = {};
   for (const [name, app] of Object.entries(apps)) {

@@ -156,17 +156,23 @@ export class AssetStore {
    * far above the upload cap (ASSET_MAX_BYTES ≤ 512 MiB). A storage failure is a 503 the client
    * may retry, not an internal error.
    *
-   * Returns the MD5 of the bytes sent (what a store reports as the ETag of a copy of them, so a
-   * migration can prove its copies by it). It is computed as the bytes go out rather than in the
-   * digest pass: it is not needed for the key, so it costs nothing for a repeated upload and
-   * overlaps the store's own work on the body instead of delaying the request.
+   * Returns the MD5 of the bytes sent where the store reports it as the ETag of a copy of them
+   * (`recordMd5`, so a migration can prove its copies by it), else null. It is computed as the
+   * bytes go out rather than in the digest pass: it is not needed for the key, so it costs
+   * nothing for a repeated upload and overlaps the store's own work on the body instead of
+   * delaying the request.
    */
-  private async putObject(key: string, content: StrippedContent, mediaType: MediaType): Promise<string> {
+  private async putObject(
+    key: string,
+    content: StrippedContent,
+    mediaType: MediaType,
+  ): Promise<string | null> {
     // The SDK does not retry a request whose body is a stream (it cannot replay it), so the
     // retries of transient failures (a reset keep-alive connection, 5xx, SlowDown) are made
     // here, each attempt with a fresh stream of the spool file.
     for (let attempt = 1; ; attempt++) {
-      const md5 = createHash('md5');
+      // Only where the store's copy ETags are MD5s (see `recordMd5`): elsewhere nothing uses it.
+      const md5 = this.settings.recordMd5 ? createHash('md5') : undefined;
       let sent = 0;
       try {
         await this.s3.send(
@@ -175,7 +181,7 @@ export class AssetStore {
             Key: key,
             Body: Readable.from(
               readSegments(content.file, content.segments, undefined, (slice) => {
-                md5.update(slice);
+                md5?.update(slice);
                 sent += slice.length;
               }),
               { objectMode: false },
@@ -191,7 +197,7 @@ export class AssetStore {
       }
       // The store answers only once it has the whole body, so every byte went through the hash.
       if (sent !== content.size) throw new Error(`sent ${sent} of ${content.size} bytes to the store`);
-      return md5.digest('hex');
+      return md5?.digest('hex') ?? null;
     }
   }
 

@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { deflateSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { allowAllWritesForTests } from '@rt/auth';
+import { parseEnv } from '@rt/config';
 import { createPgPool, createRegionalClient, liftWriteFence, type PgPool, raiseWriteFence } from '@rt/db';
 import { Forbidden, type ServiceApp } from '@rt/http';
 import { assetKey, createS3Client } from '@rt/storage';
@@ -22,6 +23,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../src/app.js';
+import { AssetEnvSchema, defaultAssetSettings } from '../src/config.js';
 import { buildPng, type ImageCase, ihdr, imageCases, jpegSegment, riff, vp8x } from './fixtures.js';
 import { harmlessSvgs, hasExternalReference, hostileSvgs } from './svg-corpus.js';
 
@@ -54,7 +56,14 @@ beforeAll(async () => {
     authorize: allowAllWritesForTests,
     s3,
     bucket,
-    assets: { maxBytes: MAX_BYTES, maxPixels: 4_000_000, maxSvgBytes: 64 * 1024, urlTtlSeconds: 60 },
+    // The store is s3rver, whose copy ETags are MD5s: uploads record theirs (S3_COPY_ETAG_IS_MD5).
+    assets: {
+      maxBytes: MAX_BYTES,
+      maxPixels: 4_000_000,
+      maxSvgBytes: 64 * 1024,
+      urlTtlSeconds: 60,
+      recordMd5: true,
+    },
     logLevel: 'silent',
   });
   close = async () => {
@@ -606,6 +615,7 @@ describe('transient storage failure', () => {
       authorize: allowAllWritesForTests,
       s3: flaky,
       bucket,
+      assets: { recordMd5: true },
       logLevel: 'silent',
     });
     try {
@@ -634,6 +644,43 @@ describe('transient storage failure', () => {
   });
 });
 
+describe('MD5 of uploads', () => {
+  it('is recorded only where the store proves copies by it (S3_COPY_ETAG_IS_MD5)', async () => {
+    // The default, as on AWS (copies are proven by the store's SHA-256): not computed, null.
+    const db = createRegionalClient({ url: database.url, poolSize: 1 });
+    const plain = await buildApp({
+      internalTokenSecret: secret,
+      db,
+      pool,
+      authorize: allowAllWritesForTests,
+      s3,
+      bucket,
+      logLevel: 'silent',
+    });
+    try {
+      const c = cases[0]!;
+      const tenant = randomUUID();
+      const res = await plain.inject({
+        method: 'POST',
+        url: '/api/v1/assets',
+        headers: { ...auth(tenant), 'content-type': c.mediaType },
+        payload: c.dirty,
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      const { rows } = await pool.query<{ md5: string | null }>('SELECT md5 FROM assets WHERE id = $1', [
+        res.json().id,
+      ]);
+      expect(rows).toEqual([{ md5: null }]);
+      expect((await objectBytes(assetKey(tenant, res.json().sha256))).equals(c.clean)).toBe(true);
+    } finally {
+      await plain.close();
+      await db.$disconnect();
+    }
+    expect(defaultAssetSettings().recordMd5).toBe(false);
+    expect(parseEnv(AssetEnvSchema, { S3_COPY_ETAG_IS_MD5: 'true' }).S3_COPY_ETAG_IS_MD5).toBe(true);
+  });
+});
+
 describe('uploads larger than one read slice', () => {
   it('stores them stripped and byte-exact, streamed from the spool file', async () => {
     const db = createRegionalClient({ url: database.url, poolSize: 1 });
@@ -644,7 +691,7 @@ describe('uploads larger than one read slice', () => {
       authorize: allowAllWritesForTests,
       s3,
       bucket,
-      assets: { maxBytes: 4 * 1024 * 1024 },
+      assets: { maxBytes: 4 * 1024 * 1024, recordMd5: true },
       logLevel: 'silent',
     });
     try {
