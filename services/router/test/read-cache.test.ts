@@ -257,6 +257,18 @@ describe("the router's read cache", () => {
     expect(await served(b, `/api/v1/layouts/${y.id}`)).toMatchObject({ fromCache: true });
     expect(names(await cachedOn(b, 0, list))).toEqual(expect.arrayContaining(['X2', 'Y', 'Z']));
 
+    // An image upload changes no document: the cached reads stay (whatever the asset route
+    // answers; any other write through the router would drop them).
+    await cachedOn(deaf, 0, list);
+    await call(deaf, 0, {
+      method: 'POST',
+      url: '/api/v1/assets',
+      headers: { 'content-type': 'image/png' },
+      payload: Buffer.from('not really a png'),
+    });
+    expect(await served(deaf, list)).toMatchObject({ fromCache: true });
+    expect(await served(deaf, `/api/v1/layouts/${y.id}`)).toMatchObject({ fromCache: true });
+
     // A delete: the deleted layout is gone at once on the writer's replica.
     const del = await call(deaf, 0, {
       method: 'DELETE',

@@ -47,6 +47,11 @@ export interface ProxyRoute {
    * Not for themes: a theme's answer shows whether it is the default, which another write moves.
    */
   documentWrites?: boolean;
+  /**
+   * Writes here change no document read (an image's upload or deletion changes no layout's or
+   * theme's answer: documents name their images by id), so they drop nothing from the cache.
+   */
+  documentsUnaffected?: boolean;
 }
 
 /**
@@ -62,7 +67,7 @@ export const PROXY_ROUTES: ReadonlyArray<ProxyRoute> = [
   { prefix: '/api/v1/themes', service: 'theme', kind: 'api', reads: 'theme' },
   { prefix: '/api/v1/spaces', service: 'theme', kind: 'api', reads: 'theme' },
   { prefix: '/api/v1/settings', service: 'theme', kind: 'api' },
-  { prefix: '/api/v1/assets', service: 'asset', kind: 'api', upload: true },
+  { prefix: '/api/v1/assets', service: 'asset', kind: 'api', upload: true, documentsUnaffected: true },
   { prefix: '/dare-migration', service: 'migration', kind: 'atlassian-callback' },
   {
     prefix: FORGE_PATHS.residency,
@@ -327,7 +332,7 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
         askFullAnswer = true;
         const doc = documentOfPath(upstreamPath, upstreamPrefix);
         onResponse = keepSharedRead(cache, tenant.id, reads, key, cache.ticket(), doc);
-      } else if (cache && !SAFE_METHODS.has(request.method)) {
+      } else if (cache && !SAFE_METHODS.has(request.method) && !route.documentsUnaffected) {
         // The writer's own write: this router's copies of the tenant go once the service has
         // answered (the service's notice reaches the other routers through the bus), and also
         // when the answer is lost — the write may have committed all the same. A write of one
