@@ -146,4 +146,41 @@ describe('TenantDirectory cache', () => {
     const fresh = mintConnectToken({ clientKey: 'cache-jwt', sharedSecret: 'new-secret', context: true });
     expect((await verifier.verify(fresh, request)).tenant.id).toBe(t.id);
   });
+  it('answers a token verified before without waiting while its tenant record is the cached one', async () => {
+    await fx.db.tenant.create({
+      data: {
+        clientKey: 'cache-known',
+        baseUrl: 'https://cache-known.atlassian.net/wiki',
+        homeRegion: 'EU',
+        sharedSecretEnc: new Uint8Array(box.seal('known-secret', 'cache-known')),
+      },
+    });
+    let now = Date.now();
+    const dir = new TenantDirectory({ pool: fx.pool, secretBox: box, ttlMs: 60_000, now: () => now });
+    const verifier = new ConnectTokenVerifier(dir, 30, () => now);
+    const request = { method: 'GET', url: '/api/v1/layouts', allowContextQsh: true };
+    const token = mintConnectToken({ clientKey: 'cache-known', sharedSecret: 'known-secret', context: true });
+    expect(dir.cachedByClientKey('cache-known')).toBeUndefined();
+    expect(verifier.verifyKnown(token, request)).toBeUndefined(); // never verified: verify() runs
+    const verified = await verifier.verify(token, request);
+    expect(dir.cachedByClientKey('cache-known')).toBe(verified.tenant);
+    const known = verifier.verifyKnown(token, request);
+    expect(known).not.toBeInstanceOf(Promise);
+    expect(known?.tenant).toBe(verified.tenant);
+    // Still checked per use: a callback route refuses the context qsh, without waiting either.
+    expect(() => verifier.verifyKnown(token, { ...request, allowContextQsh: false })).toThrow(
+      expect.objectContaining({ statusCode: 401 }),
+    );
+    await verifier.verify(token, request);
+    // Invalidated record: not answered from memory (verify() loads the tenant and checks again).
+    dir.invalidate(verified.tenant.id);
+    expect(verifier.verifyKnown(token, request)).toBeUndefined();
+    const reloaded = await verifier.verify(token, request);
+    expect(reloaded.tenant).not.toBe(verified.tenant);
+    expect(verifier.verifyKnown(token, request)?.tenant).toBe(reloaded.tenant);
+    // Expired record: neither.
+    now += 60_001;
+    expect(dir.cachedByClientKey('cache-known')).toBeUndefined();
+    expect(verifier.verifyKnown(token, request)).toBeUndefined();
+  });
 });

@@ -123,6 +123,14 @@ export class TenantDirectory {
     return this.lookup('client_key', clientKey);
   }
 
+  /**
+   * The cached record of a clientKey, without waiting (no promise on the hot path): undefined
+   * when it is not cached or has expired — {@link byClientKey} then loads it.
+   */
+  cachedByClientKey(clientKey: string): TenantRecord | undefined {
+    return this.cached(`client_key:${clientKey}`);
+  }
+
   byInstallationId(installationId: string): Promise<TenantRecord | null> {
     return this.lookup('installation_id', installationId);
   }
@@ -187,15 +195,21 @@ export class TenantDirectory {
     return stop;
   }
 
+  /** A live entry's record (a hit), queued for revalidation in the last quarter of its TTL. */
+  private cached(key: string): TenantRecord | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    const now = this.now();
+    if (entry.expiresAt <= now) return undefined;
+    this.stats.hits++;
+    if (entry.expiresAt - now < this.options.ttlMs / 4) this.revalidateSoon(entry.tenant);
+    return entry.tenant;
+  }
+
   private async lookup(column: LookupColumn, value: string): Promise<TenantRecord | null> {
     const key = `${column}:${value}`;
-    const entry = this.entries.get(key);
-    const now = this.now();
-    if (entry && entry.expiresAt > now) {
-      this.stats.hits++;
-      if (entry.expiresAt - now < this.options.ttlMs / 4) this.revalidateSoon(entry.tenant);
-      return entry.tenant;
-    }
+    const hit = this.cached(key);
+    if (hit) return hit;
     const unknownUntil = this.unknown.get(key);
     if (unknownUntil !== undefined && unknownUntil > this.now()) {
       this.stats.hits++;
