@@ -243,3 +243,29 @@ describe('access log on stdout (containers)', () => {
     expect(JSON.parse(text)).toMatchObject({ log: 'access', ip: '203.0.113.9', route: '/api/v1/layouts' });
   });
 });
+
+describe('access log lines', () => {
+  it('are exactly the JSON of their entry, whatever a client put in the request id or address', async () => {
+    const { accessLogJson } = await import('../src/access-log/access-log.js');
+    const fc = (await import('fast-check')).default;
+    fc.assert(
+      fc.property(
+        fc.record({
+          time: fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+          method: fc.constantFrom('GET', 'POST', 'DELETE'),
+          route: fc.string(),
+          status: fc.integer({ min: 100, max: 599 }),
+          durationMs: fc.double({ min: 0, max: 1e6, noNaN: true }).map((n) => Math.round(n * 100) / 100),
+          ip: fc.string({ unit: 'binary' }),
+          tenantId: fc.option(fc.uuid(), { nil: null }),
+          requestId: fc.string({ unit: 'binary' }),
+        }),
+        (entry) => {
+          expect(accessLogJson(entry)).toBe(JSON.stringify(entry));
+          expect(accessLogJson(entry, '"log":"access",')).toBe(JSON.stringify({ log: 'access', ...entry }));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
