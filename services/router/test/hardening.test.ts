@@ -84,6 +84,29 @@ describe('hardening: headers, CORS, rate limit, body limits, logs', () => {
     expect(evil.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  it('answers no CORS at all when no origin is configured', async () => {
+    const closed = await buildRouter(fx, routerConfig(fx, 'EU', { ENCRYPTION_KEY: encryptionKey }));
+    try {
+      const origin = 'https://front.example.test';
+      const preflight = await closed.inject({
+        method: 'OPTIONS',
+        url: '/api/v1/layouts',
+        headers: { origin, 'access-control-request-method': 'PUT' },
+      });
+      expect(preflight.statusCode).toBe(404);
+      // A public route: the tenants' budgets (5 a minute here) are the other tests'.
+      const res = await closed.inject({ url: '/healthz', headers: { origin } });
+      expect(res.statusCode).toBe(200);
+      for (const r of [preflight, res]) {
+        expect(Object.keys(r.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
+        expect(String(r.headers.vary ?? '')).not.toMatch(/origin/i);
+        expect(r.headers['x-content-type-options']).toBe('nosniff');
+      }
+    } finally {
+      await closed.close();
+    }
+  });
+
   it('rate-limits per tenant (429 RATE_LIMITED), other tenants unaffected', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) {
