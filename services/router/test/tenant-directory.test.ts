@@ -183,4 +183,49 @@ describe('TenantDirectory cache', () => {
     expect(dir.cachedByClientKey('cache-known')).toBeUndefined();
     expect(verifier.verifyKnown(token, request)).toBeUndefined();
   });
+  it('tells whether a cache entry handed out is still the one a lookup would answer with', async () => {
+    const second = await fx.db.tenant.create({
+      data: {
+        clientKey: 'cache-entry-b',
+        baseUrl: 'https://cache-entry-b.atlassian.net/wiki',
+        homeRegion: 'EU',
+      },
+    });
+    let now = 5_000_000;
+    const dir = new TenantDirectory({
+      pool: fx.pool,
+      secretBox: box,
+      ttlMs: 60_000,
+      maxEntries: 2,
+      now: () => now,
+    });
+    expect(dir.cachedEntryByClientKey('cache-a')).toBeUndefined();
+    const record = await dir.byClientKey('cache-a');
+    const entry = dir.cachedEntryByClientKey('cache-a')!;
+    expect(entry.tenant).toBe(record);
+    expect(dir.stillCached(entry)).toBe(true);
+    // Invalidated: the entry held is no longer live, even once the key is cached again.
+    dir.invalidate(tenantId);
+    expect(dir.stillCached(entry)).toBe(false);
+    await dir.byClientKey('cache-a');
+    const reloaded = dir.cachedEntryByClientKey('cache-a')!;
+    expect(reloaded).not.toBe(entry);
+    expect(dir.stillCached(entry)).toBe(false);
+    expect(dir.stillCached(reloaded)).toBe(true);
+    // Expired.
+    now += 60_001;
+    expect(dir.stillCached(reloaded)).toBe(false);
+    // Evicted (at most 2 entries: the oldest goes).
+    await dir.byClientKey('cache-a');
+    const fresh = dir.cachedEntryByClientKey('cache-a')!;
+    await dir.byId(second.id);
+    expect(dir.stillCached(fresh)).toBe(true);
+    await dir.byClientKey('cache-entry-b');
+    expect(dir.stillCached(fresh)).toBe(false);
+    // Cleared.
+    const b = dir.cachedEntryByClientKey('cache-entry-b')!;
+    expect(dir.stillCached(b)).toBe(true);
+    dir.clear();
+    expect(dir.stillCached(b)).toBe(false);
+  });
 });

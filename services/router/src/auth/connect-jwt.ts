@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { TenantDirectory, TenantRecord } from '../directory/tenant-directory.js';
+import type { CachedTenant, TenantDirectory, TenantRecord } from '../directory/tenant-directory.js';
 import { AuthErrors } from './errors.js';
 import { CONTEXT_QSH, computeQsh } from './qsh.js';
 
@@ -17,6 +17,12 @@ export interface ConnectClaims {
 export interface VerifiedConnectToken {
   readonly tenant: TenantRecord;
   readonly claims: ConnectClaims;
+}
+
+/** A verified token as kept: with the directory's cache entry of the tenant record, when cached. */
+interface KnownToken extends VerifiedConnectToken {
+  /** Checked with `stillCached` on every use instead of a lookup of the clientKey. */
+  cached: CachedTenant | undefined;
 }
 
 /** How a request must bind its token. */
@@ -63,7 +69,7 @@ export class ConnectTokenVerifier {
    * are still checked on every request, and a token is verified again as soon as the tenant's
    * record was reloaded (an invalidation: e.g. a reinstall with a new secret). Oldest first out.
    */
-  private readonly verified = new Map<string, VerifiedConnectToken>();
+  private readonly verified = new Map<string, KnownToken>();
 
   constructor(
     private readonly directory: TenantDirectory,
@@ -79,7 +85,7 @@ export class ConnectTokenVerifier {
    */
   verifyKnown(token: string, options: ConnectVerifyOptions): VerifiedConnectToken | undefined {
     const known = this.verified.get(token);
-    if (!known || this.directory.cachedByClientKey(known.claims.iss) !== known.tenant) return undefined;
+    if (!known?.cached || !this.directory.stillCached(known.cached)) return undefined;
     try {
       return this.checkClaims(known, options);
     } catch (err) {
@@ -95,6 +101,7 @@ export class ConnectTokenVerifier {
     if (known) {
       const tenant = await this.directory.byClientKey(known.claims.iss);
       if (tenant === known.tenant) {
+        known.cached = this.cacheEntryOf(known.claims.iss, tenant);
         try {
           return this.checkClaims(known, options);
         } catch (err) {
@@ -126,13 +133,24 @@ export class ConnectTokenVerifier {
       throw AuthErrors.invalid('bad signature');
     }
 
-    const verified = this.checkClaims({ tenant, claims: payload as unknown as ConnectClaims }, options);
+    const verified: KnownToken = {
+      tenant,
+      claims: payload as unknown as ConnectClaims,
+      cached: this.cacheEntryOf(payload.iss, tenant),
+    };
+    this.checkClaims(verified, options);
     if (this.verified.size >= this.maxVerified) {
       const oldest = this.verified.keys().next().value;
       if (oldest !== undefined) this.verified.delete(oldest);
     }
     this.verified.set(token, verified);
     return verified;
+  }
+
+  /** The directory's cache entry holding exactly this record (none: it was not kept). */
+  private cacheEntryOf(clientKey: string, tenant: TenantRecord): CachedTenant | undefined {
+    const cached = this.directory.cachedEntryByClientKey(clientKey);
+    return cached?.tenant === tenant ? cached : undefined;
   }
 
   /** The checks of a signed token that depend on time, the request and the tenant's state. */
