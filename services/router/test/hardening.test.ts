@@ -84,6 +84,29 @@ describe('hardening: headers, CORS, rate limit, body limits, logs', () => {
     expect(evil.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  it('answers no CORS at all when no origin is configured', async () => {
+    const closed = await buildRouter(fx, routerConfig(fx, 'EU', { ENCRYPTION_KEY: encryptionKey }));
+    try {
+      const origin = 'https://front.example.test';
+      const preflight = await closed.inject({
+        method: 'OPTIONS',
+        url: '/api/v1/layouts',
+        headers: { origin, 'access-control-request-method': 'PUT' },
+      });
+      expect(preflight.statusCode).toBe(404);
+      // A public route: the tenants' budgets (5 a minute here) are the other tests'.
+      const res = await closed.inject({ url: '/healthz', headers: { origin } });
+      expect(res.statusCode).toBe(200);
+      for (const r of [preflight, res]) {
+        expect(Object.keys(r.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
+        expect(String(r.headers.vary ?? '')).not.toMatch(/origin/i);
+        expect(r.headers['x-content-type-options']).toBe('nosniff');
+      }
+    } finally {
+      await closed.close();
+    }
+  });
+
   it('rate-limits per tenant (429 RATE_LIMITED), other tenants unaffected', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) {
@@ -241,5 +264,31 @@ describe('access log on stdout (containers)', () => {
     await log.close();
     expect(text.trim().split('\n')).toHaveLength(1);
     expect(JSON.parse(text)).toMatchObject({ log: 'access', ip: '203.0.113.9', route: '/api/v1/layouts' });
+  });
+});
+
+describe('access log lines', () => {
+  it('are exactly the JSON of their entry, whatever a client put in the request id or address', async () => {
+    const { accessLogJson } = await import('../src/access-log/access-log.js');
+    const fc = (await import('fast-check')).default;
+    fc.assert(
+      fc.property(
+        fc.record({
+          time: fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+          method: fc.constantFrom('GET', 'POST', 'DELETE'),
+          route: fc.string(),
+          status: fc.integer({ min: 100, max: 599 }),
+          durationMs: fc.double({ min: 0, max: 1e6, noNaN: true }).map((n) => Math.round(n * 100) / 100),
+          ip: fc.string({ unit: 'binary' }),
+          tenantId: fc.option(fc.uuid(), { nil: null }),
+          requestId: fc.string({ unit: 'binary' }),
+        }),
+        (entry) => {
+          expect(accessLogJson(entry)).toBe(JSON.stringify(entry));
+          expect(accessLogJson(entry, '"log":"access",')).toBe(JSON.stringify({ log: 'access', ...entry }));
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

@@ -47,6 +47,23 @@ describe('batched rate-limit counts in Redis', () => {
     expect(ttl).toBeLessThanOrEqual(2 * MINUTE);
   });
 
+  it('counts each window and each window length apart, as time moves on', async () => {
+    let t = 1_800_000_030_000;
+    const store = batchedRedisStore({ redis, prefix, flushMs: 20, now: () => t });
+    expect(store.hit('moving', MINUTE)).toEqual({ current: 1, ttl: 30_000 });
+    expect(store.hit('moving', MINUTE).current).toBe(2);
+    expect(store.hit('moving', 1000)).toEqual({ current: 1, ttl: 1000 }); // another length
+    expect(store.hit('moving', MINUTE).current).toBe(3);
+    await settle();
+    t += MINUTE; // the next window: counted from zero, into its own hash
+    expect(store.hit('moving', MINUTE)).toEqual({ current: 1, ttl: 30_000 });
+    expect(store.hit('moving', 1000).current).toBe(1);
+    await settle();
+    const start = (at: number) => at - (at % MINUTE);
+    expect(Number(await redis.hget(`${prefix}${start(t - MINUTE)}:${MINUTE}`, 'moving'))).toBe(3);
+    expect(Number(await redis.hget(`${prefix}${start(t)}:${MINUTE}`, 'moving'))).toBe(1);
+  });
+
   it('keeps counting locally while Redis is unreachable and catches up after', async () => {
     const broken = createRedis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0 });
     broken.on('error', () => undefined);

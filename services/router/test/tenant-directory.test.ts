@@ -146,4 +146,86 @@ describe('TenantDirectory cache', () => {
     const fresh = mintConnectToken({ clientKey: 'cache-jwt', sharedSecret: 'new-secret', context: true });
     expect((await verifier.verify(fresh, request)).tenant.id).toBe(t.id);
   });
+  it('answers a token verified before without waiting while its tenant record is the cached one', async () => {
+    await fx.db.tenant.create({
+      data: {
+        clientKey: 'cache-known',
+        baseUrl: 'https://cache-known.atlassian.net/wiki',
+        homeRegion: 'EU',
+        sharedSecretEnc: new Uint8Array(box.seal('known-secret', 'cache-known')),
+      },
+    });
+    let now = Date.now();
+    const dir = new TenantDirectory({ pool: fx.pool, secretBox: box, ttlMs: 60_000, now: () => now });
+    const verifier = new ConnectTokenVerifier(dir, 30, () => now);
+    const request = { method: 'GET', url: '/api/v1/layouts', allowContextQsh: true };
+    const token = mintConnectToken({ clientKey: 'cache-known', sharedSecret: 'known-secret', context: true });
+    expect(dir.cachedByClientKey('cache-known')).toBeUndefined();
+    expect(verifier.verifyKnown(token, request)).toBeUndefined(); // never verified: verify() runs
+    const verified = await verifier.verify(token, request);
+    expect(dir.cachedByClientKey('cache-known')).toBe(verified.tenant);
+    const known = verifier.verifyKnown(token, request);
+    expect(known).not.toBeInstanceOf(Promise);
+    expect(known?.tenant).toBe(verified.tenant);
+    // Still checked per use: a callback route refuses the context qsh, without waiting either.
+    expect(() => verifier.verifyKnown(token, { ...request, allowContextQsh: false })).toThrow(
+      expect.objectContaining({ statusCode: 401 }),
+    );
+    await verifier.verify(token, request);
+    // Invalidated record: not answered from memory (verify() loads the tenant and checks again).
+    dir.invalidate(verified.tenant.id);
+    expect(verifier.verifyKnown(token, request)).toBeUndefined();
+    const reloaded = await verifier.verify(token, request);
+    expect(reloaded.tenant).not.toBe(verified.tenant);
+    expect(verifier.verifyKnown(token, request)?.tenant).toBe(reloaded.tenant);
+    // Expired record: neither.
+    now += 60_001;
+    expect(dir.cachedByClientKey('cache-known')).toBeUndefined();
+    expect(verifier.verifyKnown(token, request)).toBeUndefined();
+  });
+  it('tells whether a cache entry handed out is still the one a lookup would answer with', async () => {
+    const second = await fx.db.tenant.create({
+      data: {
+        clientKey: 'cache-entry-b',
+        baseUrl: 'https://cache-entry-b.atlassian.net/wiki',
+        homeRegion: 'EU',
+      },
+    });
+    let now = 5_000_000;
+    const dir = new TenantDirectory({
+      pool: fx.pool,
+      secretBox: box,
+      ttlMs: 60_000,
+      maxEntries: 2,
+      now: () => now,
+    });
+    expect(dir.cachedEntryByClientKey('cache-a')).toBeUndefined();
+    const record = await dir.byClientKey('cache-a');
+    const entry = dir.cachedEntryByClientKey('cache-a')!;
+    expect(entry.tenant).toBe(record);
+    expect(dir.stillCached(entry)).toBe(true);
+    // Invalidated: the entry held is no longer live, even once the key is cached again.
+    dir.invalidate(tenantId);
+    expect(dir.stillCached(entry)).toBe(false);
+    await dir.byClientKey('cache-a');
+    const reloaded = dir.cachedEntryByClientKey('cache-a')!;
+    expect(reloaded).not.toBe(entry);
+    expect(dir.stillCached(entry)).toBe(false);
+    expect(dir.stillCached(reloaded)).toBe(true);
+    // Expired.
+    now += 60_001;
+    expect(dir.stillCached(reloaded)).toBe(false);
+    // Evicted (at most 2 entries: the oldest goes).
+    await dir.byClientKey('cache-a');
+    const fresh = dir.cachedEntryByClientKey('cache-a')!;
+    await dir.byId(second.id);
+    expect(dir.stillCached(fresh)).toBe(true);
+    await dir.byClientKey('cache-entry-b');
+    expect(dir.stillCached(fresh)).toBe(false);
+    // Cleared.
+    const b = dir.cachedEntryByClientKey('cache-entry-b')!;
+    expect(dir.stillCached(b)).toBe(true);
+    dir.clear();
+    expect(dir.stillCached(b)).toBe(false);
+  });
 });

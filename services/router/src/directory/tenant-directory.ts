@@ -44,8 +44,18 @@ export interface TenantDirectoryOptions {
 type LookupColumn = 'client_key' | 'installation_id' | 'id';
 
 interface Entry {
-  tenant: TenantRecord;
+  readonly tenant: TenantRecord;
   expiresAt: number;
+  /** False from the moment the entry left the cache (invalidated, replaced, evicted, cleared). */
+  live: boolean;
+}
+
+/**
+ * A cached record as {@link TenantDirectory.cachedEntryByClientKey} hands it out: a caller that
+ * keeps it asks {@link TenantDirectory.stillCached} later instead of looking the key up again.
+ */
+export interface CachedTenant {
+  readonly tenant: TenantRecord;
 }
 
 interface TenantRow {
@@ -123,6 +133,28 @@ export class TenantDirectory {
     return this.lookup('client_key', clientKey);
   }
 
+  /**
+   * The cached record of a clientKey, without waiting (no promise on the hot path): undefined
+   * when it is not cached or has expired — {@link byClientKey} then loads it.
+   */
+  cachedByClientKey(clientKey: string): TenantRecord | undefined {
+    return this.cachedEntryByClientKey(clientKey)?.tenant;
+  }
+
+  /** The cache entry of a clientKey (as {@link cachedByClientKey}), to be checked again later. */
+  cachedEntryByClientKey(clientKey: string): CachedTenant | undefined {
+    const entry = this.entries.get(`client_key:${clientKey}`);
+    return entry && this.hit(entry) ? entry : undefined;
+  }
+
+  /**
+   * True while `cached` is still this cache's entry for its key and not expired — what a lookup
+   * of the key would answer with the same record, without the lookup (100 000 tenants' map).
+   */
+  stillCached(cached: CachedTenant): boolean {
+    return this.hit(cached as Entry);
+  }
+
   byInstallationId(installationId: string): Promise<TenantRecord | null> {
     return this.lookup('installation_id', installationId);
   }
@@ -136,7 +168,7 @@ export class TenantDirectory {
   invalidate(tenantId: string): void {
     this.stats.invalidations++;
     this.generation++;
-    for (const key of this.keysByTenant.get(tenantId) ?? []) this.entries.delete(key);
+    for (const key of this.keysByTenant.get(tenantId) ?? []) this.drop(key);
     this.keysByTenant.delete(tenantId);
     this.inflight.clear();
     this.unknown.clear();
@@ -145,6 +177,7 @@ export class TenantDirectory {
   /** Drops everything. */
   clear(): void {
     this.generation++;
+    for (const entry of this.entries.values()) entry.live = false;
     this.entries.clear();
     this.keysByTenant.clear();
     this.unknown.clear();
@@ -187,15 +220,28 @@ export class TenantDirectory {
     return stop;
   }
 
+  /** Whether a cached entry may answer (a hit), queued for revalidation in its TTL's last quarter. */
+  private hit(entry: Entry): boolean {
+    if (!entry.live) return false;
+    const now = this.now();
+    if (entry.expiresAt <= now) return false;
+    this.stats.hits++;
+    if (entry.expiresAt - now < this.options.ttlMs / 4) this.revalidateSoon(entry.tenant);
+    return true;
+  }
+
+  /** Removes a key's entry, marked as no longer live for whoever still holds it. */
+  private drop(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    entry.live = false;
+    this.entries.delete(key);
+  }
+
   private async lookup(column: LookupColumn, value: string): Promise<TenantRecord | null> {
     const key = `${column}:${value}`;
     const entry = this.entries.get(key);
-    const now = this.now();
-    if (entry && entry.expiresAt > now) {
-      this.stats.hits++;
-      if (entry.expiresAt - now < this.options.ttlMs / 4) this.revalidateSoon(entry.tenant);
-      return entry.tenant;
-    }
+    if (entry && this.hit(entry)) return entry.tenant;
     const unknownUntil = this.unknown.get(key);
     if (unknownUntil !== undefined && unknownUntil > this.now()) {
       this.stats.hits++;
@@ -299,14 +345,14 @@ export class TenantDirectory {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) {
         const evicted = this.entries.get(oldest)?.tenant;
-        this.entries.delete(oldest);
+        this.drop(oldest);
         const keys = evicted && this.keysByTenant.get(evicted.id);
         const at = keys ? keys.indexOf(oldest) : -1;
         if (at !== -1) keys!.splice(at, 1);
       }
     }
-    this.entries.delete(key);
-    this.entries.set(key, { tenant, expiresAt: this.now() + this.options.ttlMs });
+    this.drop(key);
+    this.entries.set(key, { tenant, expiresAt: this.now() + this.options.ttlMs, live: true });
     let keys = this.keysByTenant.get(tenant.id);
     if (!keys) {
       keys = [];

@@ -8,9 +8,17 @@ import type { AccessLogWriter } from '../access-log/access-log.js';
  */
 export const accessLogPlugin = fp<{ writer: AccessLogWriter }>(
   async (app: FastifyInstance, { writer }) => {
+    // The ISO time of the current millisecond, formatted once for all the responses in it.
+    let ms = 0;
+    let iso = '';
     app.addHook('onResponse', (request, reply, done) => {
+      const now = Date.now();
+      if (now !== ms) {
+        ms = now;
+        iso = new Date(now).toISOString();
+      }
       writer.write({
-        time: new Date().toISOString(),
+        time: iso,
         method: request.method,
         route: request.routeConfig?.url ?? 'unmatched',
         status: reply.statusCode,

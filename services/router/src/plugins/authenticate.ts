@@ -2,7 +2,7 @@ import { createInternalTokenVerifier, forgeTokenDigest, type InternalClaims, typ
 import { ServiceUnavailable } from '@rt/http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { type ConnectTokenVerifier, connectTokenOf } from '../auth/connect-jwt.js';
+import { type ConnectTokenVerifier, connectTokenOf, type VerifiedConnectToken } from '../auth/connect-jwt.js';
 import { AuthErrors } from '../auth/errors.js';
 import type { ForgeTokenVerifier } from '../auth/forge-token.js';
 import type { TenantDirectory, TenantRecord } from '../directory/tenant-directory.js';
@@ -178,27 +178,38 @@ export const authenticatePlugin = fp<AuthenticateOptions>(
       };
     };
 
-    app.addHook('onRequest', async (request: FastifyRequest) => {
+    const connectAuth = ({ tenant, claims }: VerifiedConnectToken): RequestAuth => ({
+      tenant,
+      via: 'connect',
+      accountId: typeof claims.sub === 'string' ? claims.sub : undefined,
+    });
+
+    // A callback hook: a Connect token verified before, of a tenant still cached, is checked
+    // without a promise (the front end repeats its context token for minutes); everything else
+    // waits for its verification and then continues the request.
+    app.addHook('onRequest', (request, _reply, done) => {
+      const settle = (auth: Promise<RequestAuth>) => {
+        auth.then((value) => {
+          request.auth = value;
+          done();
+        }, done);
+      };
       const config = request.routeConfig;
       if (!config?.tenantAuth) {
         // A forwarding token is a credential of tenant routes only; anywhere else it is refused
         // rather than ignored, so a hop can never land on an ops or internal route.
         if (request.forwardingToken) throw AuthErrors.invalid('this route is not forwarded between regions');
-        return;
+        return done();
       }
       const kind = config.kind as TenantRouteKind;
       if (!TENANT_ROUTE_KINDS.has(kind)) {
         throw new Error(`route ${config.url} authenticates tenants but has kind ${kind}`);
       }
-      if (request.forwardingToken) {
-        request.auth = await forwarded(request.forwardingToken, kind, request);
-        return;
-      }
+      if (request.forwardingToken) return settle(forwarded(request.forwardingToken, kind, request));
       const authorization = request.headers.authorization;
       if (authorization && /^Bearer\s/i.test(authorization)) {
         if (kind === 'atlassian-callback') throw AuthErrors.invalid('Atlassian callbacks use Connect JWT');
-        request.auth = await forge(authorization.slice(7).trim(), request, kind);
-        return;
+        return settle(forge(authorization.slice(7).trim(), request, kind));
       }
       // Forge's residency hooks come with a FIT, never a Connect JWT.
       // https://developer.atlassian.com/platform/forge/remote/remote-realm-migration/
@@ -209,16 +220,13 @@ export const authenticatePlugin = fp<AuthenticateOptions>(
       }
       const token = connectTokenOf(authorization, request.url);
       if (!token) throw AuthErrors.missing();
-      const { tenant, claims } = await opts.connect.verify(token, {
-        method: request.method,
-        url: request.url,
-        allowContextQsh: kind === 'api',
-      });
-      request.auth = {
-        tenant,
-        via: 'connect',
-        accountId: typeof claims.sub === 'string' ? claims.sub : undefined,
-      };
+      const binding = { method: request.method, url: request.url, allowContextQsh: kind === 'api' };
+      const known = opts.connect.verifyKnown(token, binding);
+      if (known) {
+        request.auth = connectAuth(known);
+        return done();
+      }
+      settle(opts.connect.verify(token, binding).then(connectAuth));
     });
   },
   { name: 'rt-authenticate', dependencies: ['rt-edge'] },

@@ -22,6 +22,14 @@ interface WindowCount {
   timeWindow: number;
 }
 
+/** One fixed window of one length: its Redis hash and its counts by key. */
+interface Window {
+  start: number;
+  length: number;
+  redisKey: string;
+  counts: Map<string, WindowCount>;
+}
+
 /** Options of {@link batchedRedisStore}. */
 export interface BatchedStoreOptions {
   redis: Redis;
@@ -67,7 +75,9 @@ export function batchedRedisStore(options: BatchedStoreOptions) {
   if (!redis.rtRateLimitFlush)
     redis.defineCommand('rtRateLimitFlush', { numberOfKeys: 1, lua: FLUSH_SCRIPT });
   /** Windows by `start:length`: their Redis hash and their counts by key. */
-  const windows = new Map<string, { redisKey: string; counts: Map<string, WindowCount> }>();
+  const windows = new Map<string, Window>();
+  /** The window of the last hit: nearly every hit is in the same one. */
+  let last: Window | undefined;
   /** Counts with increments not yet flushed: a flush touches only these. */
   let dirty: WindowCount[] = [];
   let timer: NodeJS.Timeout | undefined;
@@ -84,7 +94,10 @@ export function batchedRedisStore(options: BatchedStoreOptions) {
           break;
         }
       }
-      if (!busy) windows.delete(id);
+      if (!busy) {
+        windows.delete(id);
+        if (last?.counts === counts) last = undefined;
+      }
     }
   };
 
@@ -139,11 +152,21 @@ export function batchedRedisStore(options: BatchedStoreOptions) {
     hit(key: string, timeWindow: number): RateLimitCount {
       const t = now();
       const windowStart = t - (t % timeWindow);
-      const windowId = `${windowStart}:${timeWindow}`;
-      let window = windows.get(windowId);
-      if (!window) {
-        window = { redisKey: `${options.prefix}${windowId}`, counts: new Map() };
-        windows.set(windowId, window);
+      let window = last;
+      if (!window || window.start !== windowStart || window.length !== timeWindow) {
+        // A new window (or another length): looked up by id, not on every request.
+        const windowId = `${windowStart}:${timeWindow}`;
+        window = windows.get(windowId);
+        if (!window) {
+          window = {
+            start: windowStart,
+            length: timeWindow,
+            redisKey: `${options.prefix}${windowId}`,
+            counts: new Map(),
+          };
+          windows.set(windowId, window);
+        }
+        last = window;
       }
       let c = window.counts.get(key);
       if (!c) {

@@ -49,13 +49,17 @@ export const securityPlugin = fp<SecurityOptions>(
       for (const [name, value] of SECURITY_HEADERS) reply.header(name, value);
       done();
     });
-    await app.register(cors, {
-      origin: opts.corsOrigins.length ? opts.corsOrigins : false,
-      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'X-Request-Id'],
-      exposedHeaders: ['ETag', 'Retry-After', 'X-Request-Id', 'Location'],
-      maxAge: 600,
-    });
+    // Without an allowed origin there is no CORS answer to give (no header, preflights 404 as
+    // any unknown route): the plugin is not registered, so its hook costs no request anything.
+    if (opts.corsOrigins.length) {
+      await app.register(cors, {
+        origin: opts.corsOrigins,
+        methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+        allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'X-Request-Id'],
+        exposedHeaders: ['ETag', 'Retry-After', 'X-Request-Id', 'Location'],
+        maxAge: 600,
+      });
+    }
     // One counter per tenant across all its routes, after authentication (preHandler), keyed by
     // the verified tenant id — never the client address: it may be stored only in the access log.
     // Only authenticated requests count; the entry router counts a forwarded request, the home

@@ -12,7 +12,7 @@ import {
 import { AppError, PayloadTooLarge, ServiceUnavailable, TenantMigrating } from '@rt/http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RouterConfig } from '../config.js';
-import type { TenantDirectory } from '../directory/tenant-directory.js';
+import type { TenantDirectory, TenantRecord } from '../directory/tenant-directory.js';
 import { joinSegments, queryWithoutJwt } from '../edge/canonical-path.js';
 import {
   FORGE_SYSTEM_TOKEN_HEADER,
@@ -21,7 +21,7 @@ import {
   upstreamHeaders,
 } from '../edge/edge-headers.js';
 import { FORGE_PATHS } from '../forge/manifest.js';
-import { relocating, type TenantRouteKind } from '../plugins/authenticate.js';
+import { type RequestAuth, relocating, type TenantRouteKind } from '../plugins/authenticate.js';
 import type { RouterApp } from '../types.js';
 
 type ServiceName = keyof RouterConfig['services'];
@@ -263,19 +263,39 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
     const serviceUrl = opts.services[route.service];
     const upstreamPrefix = route.upstreamPrefix ?? route.prefix;
     const reads = route.reads;
-    return async (request: FastifyRequest, reply: FastifyReply) => {
+    /**
+     * Not an async handler: one returning `reply.from(…)` hands Fastify the reply as a thenable,
+     * which then waits for the response's end with stream listeners of its own on every request.
+     * Errors thrown here go to the error handler as from any handler.
+     */
+    const handler = (request: FastifyRequest, reply: FastifyReply): void => {
       const auth = request.auth!;
-      let tenant = auth.tenant;
+      const tenant = auth.tenant;
       if (tenant.homeRegion !== opts.region && auth.forwardedFrom) {
         // The entry router believed the tenant lives here; re-read before passing it on. A
         // migration that committed while the request travelled sends it on to the new home,
         // once: a second hop is never forwarded again (two routers with opposite stale views
         // cannot bounce a request between them).
         opts.directory.invalidate(tenant.id);
-        tenant = (await opts.directory.byId(tenant.id)) ?? tenant;
-        if (tenant.homeRegion !== opts.region && auth.hop === 2) throw relocating();
+        opts.directory
+          .byId(tenant.id)
+          .then((current) => {
+            const home = current ?? tenant;
+            if (home.homeRegion !== opts.region && auth.hop === 2) throw relocating();
+            proxy(request, reply, auth, home);
+          })
+          .catch((err: unknown) => reply.send(err));
+        return;
       }
+      proxy(request, reply, auth, tenant);
+    };
 
+    const proxy = (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      auth: RequestAuth,
+      tenant: TenantRecord,
+    ): void => {
       if (tenant.homeRegion !== opts.region) {
         const home = opts.regions.regions.find((r) => r.id === tenant.homeRegion);
         if (!home)
@@ -298,7 +318,7 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
           ...(auth.forgeSystemToken ? { fst: forgeTokenDigest(auth.forgeSystemToken) } : {}),
         });
         // The home router serves the same public route, so the hop keeps the public path.
-        return reply.from(`${home.baseUrl}${rebuiltPath(request, route.prefix)}`, {
+        reply.from(`${home.baseUrl}${rebuiltPath(request, route.prefix)}`, {
           queryString,
           retryDelay: noRetry,
           onError,
@@ -309,6 +329,7 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
               ...(auth.forgeSystemToken ? { [FORGE_SYSTEM_TOKEN_HEADER]: auth.forgeSystemToken } : {}),
             }) as never,
         });
+        return;
       }
 
       // The freeze is a property of the matched route (front-end writes), not of the URL's spelling.
@@ -326,7 +347,10 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
         const query = queryWithoutJwt(request.target.query);
         const key = query ? `${upstreamPath}?${query}` : upstreamPath;
         const cached = cache.get(tenant.id, reads, key);
-        if (cached?.body != null) return sendRepresentation(request, reply, cached.etag, cached.body);
+        if (cached?.body != null) {
+          sendRepresentation(request, reply, cached.etag, cached.body);
+          return;
+        }
         // A miss asks for the full answer (no If-None-Match upstream) so that it can be kept;
         // the client still gets its 304 from here.
         askFullAnswer = true;
@@ -365,7 +389,7 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
         via: auth.via,
         ...(auth.forgeSystemToken ? { fst: forgeTokenDigest(auth.forgeSystemToken) } : {}),
       });
-      return reply.from(`${serviceUrl}${upstreamPath}`, {
+      reply.from(`${serviceUrl}${upstreamPath}`, {
         queryString,
         retryDelay: noRetry,
         onError: onUpstreamError,
@@ -385,6 +409,7 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
         },
       });
     };
+    return handler;
   };
 
   for (const route of PROXY_ROUTES) {
