@@ -63,13 +63,15 @@ export const securityPlugin = fp<SecurityOptions>(
     // One counter per tenant across all its routes, after authentication (preHandler), keyed by
     // the verified tenant id — never the client address: it may be stored only in the access log.
     // Only authenticated requests count; the entry router counts a forwarded request, the home
-    // router does not count it again.
+    // router does not count it again. Only the front end's API counts: Atlassian's own calls
+    // (residency hooks, Forge callbacks) are few, and a refused one would fail the site's data
+    // residency move because its users happen to be busy.
     const counter = batchedRedisStore({ redis: opts.redis, prefix: `${opts.keyPrefix}rl:` });
     const max = opts.rateLimitPerMinute;
     const limit = String(max);
     app.addHook('preHandler', (request, reply, done) => {
       const auth = request.auth;
-      if (!auth || auth.forwardedFrom) return done();
+      if (!auth || auth.forwardedFrom || request.routeConfig.kind !== 'api') return done();
       const { current, ttl } = counter.hit(auth.tenant.id, 60_000);
       const resetSeconds = String(Math.ceil(ttl / 1000));
       reply.header('x-ratelimit-limit', limit);
