@@ -105,6 +105,26 @@ async function objectBytes(key: string): Promise<Buffer> {
 const sha256 = async (b: Buffer) =>
   (await import('node:crypto')).createHash('sha256').update(b).digest('hex');
 
+/**
+ * Another asset service on the same database and store, with other settings: its own database
+ * client, closed with the app.
+ */
+async function otherApp(overrides: Partial<Parameters<typeof buildApp>[0]>): Promise<ServiceApp> {
+  const db = createRegionalClient({ url: database.url, poolSize: 1 });
+  const other = await buildApp({
+    internalTokenSecret: secret,
+    db,
+    pool,
+    authorize: allowAllWritesForTests,
+    s3,
+    bucket,
+    logLevel: 'silent',
+    ...overrides,
+  });
+  other.addHook('onClose', () => db.$disconnect());
+  return other;
+}
+
 describe('upload and download round trip', () => {
   it('stores every type stripped, byte-exact, under tenants/{tenant}/assets/{sha256}', async () => {
     for (const c of cases) {
@@ -540,15 +560,8 @@ describe('hostile uploads', () => {
 
 describe('storage failure', () => {
   it('answers 503 ASSET_STORAGE_UNAVAILABLE and leaves no row when S3 refuses the object', async () => {
-    const db = createRegionalClient({ url: database.url, poolSize: 1 });
-    const broken = await buildApp({
-      internalTokenSecret: secret,
-      db,
-      pool,
-      authorize: allowAllWritesForTests,
-      s3,
+    const broken = await otherApp({
       bucket: 'rt-no-such-bucket',
-      logLevel: 'silent',
     });
     try {
       const rowsBefore = await rowCount();
@@ -564,7 +577,6 @@ describe('storage failure', () => {
       expect(await rowCount()).toBe(rowsBefore);
     } finally {
       await broken.close();
-      await db.$disconnect();
     }
   });
 
@@ -607,16 +619,9 @@ describe('transient storage failure', () => {
     await new Promise<void>((resolve) => hop.listen(0, '127.0.0.1', resolve));
     const endpoint = `http://127.0.0.1:${(hop.address() as AddressInfo).port}`;
     const flaky = createS3Client({ awsRegion: 'eu-central-1', s3Endpoint: endpoint });
-    const db = createRegionalClient({ url: database.url, poolSize: 1 });
-    const app2 = await buildApp({
-      internalTokenSecret: secret,
-      db,
-      pool,
-      authorize: allowAllWritesForTests,
+    const app2 = await otherApp({
       s3: flaky,
-      bucket,
       assets: { recordMd5: true },
-      logLevel: 'silent',
     });
     try {
       const tenant = randomUUID();
@@ -638,7 +643,6 @@ describe('transient storage failure', () => {
     } finally {
       await app2.close();
       flaky.destroy();
-      await db.$disconnect();
       hop.close();
     }
   });
@@ -647,16 +651,7 @@ describe('transient storage failure', () => {
 describe('MD5 of uploads', () => {
   it('is recorded only where the store proves copies by it (S3_COPY_ETAG_IS_MD5)', async () => {
     // The default, as on AWS (copies are proven by the store's SHA-256): not computed, null.
-    const db = createRegionalClient({ url: database.url, poolSize: 1 });
-    const plain = await buildApp({
-      internalTokenSecret: secret,
-      db,
-      pool,
-      authorize: allowAllWritesForTests,
-      s3,
-      bucket,
-      logLevel: 'silent',
-    });
+    const plain = await otherApp({});
     try {
       const c = cases[0]!;
       const tenant = randomUUID();
@@ -674,7 +669,6 @@ describe('MD5 of uploads', () => {
       expect((await objectBytes(assetKey(tenant, res.json().sha256))).equals(c.clean)).toBe(true);
     } finally {
       await plain.close();
-      await db.$disconnect();
     }
     expect(defaultAssetSettings().recordMd5).toBe(false);
     expect(parseEnv(AssetEnvSchema, { S3_COPY_ETAG_IS_MD5: 'true' }).S3_COPY_ETAG_IS_MD5).toBe(true);
@@ -683,16 +677,8 @@ describe('MD5 of uploads', () => {
 
 describe('uploads larger than one read slice', () => {
   it('stores them stripped and byte-exact, streamed from the spool file', async () => {
-    const db = createRegionalClient({ url: database.url, poolSize: 1 });
-    const large = await buildApp({
-      internalTokenSecret: secret,
-      db,
-      pool,
-      authorize: allowAllWritesForTests,
-      s3,
-      bucket,
+    const large = await otherApp({
       assets: { maxBytes: 4 * 1024 * 1024, recordMd5: true },
-      logLevel: 'silent',
     });
     try {
       // Noise does not compress: the IDAT chunk spans several 256 KiB slices.
@@ -723,7 +709,6 @@ describe('uploads larger than one read slice', () => {
       expect(rows[0]?.md5).toBe(createHash('md5').update(clean).digest('hex'));
     } finally {
       await large.close();
-      await db.$disconnect();
     }
   });
 });
@@ -733,14 +718,7 @@ describe('over real HTTP', () => {
     const lines: Array<{ msg?: string; level?: number }> = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
     const spoolDir = await mkdtemp(join(tmpdir(), 'rt-asset-spool-test-'));
-    const db = createRegionalClient({ url: database.url, poolSize: 1 });
-    const logged = await buildApp({
-      internalTokenSecret: secret,
-      db,
-      pool,
-      authorize: allowAllWritesForTests,
-      s3,
-      bucket,
+    const logged = await otherApp({
       assets: { maxBytes: MAX_BYTES, spoolDir },
       logger: logger as unknown as FastifyBaseLogger,
     });
@@ -766,7 +744,6 @@ describe('over real HTTP', () => {
       expect(await rowCount()).toBe(rowsBefore);
     } finally {
       await logged.close();
-      await db.$disconnect();
       await rm(spoolDir, { recursive: true, force: true });
     }
   });
@@ -802,17 +779,10 @@ describe('an upload refused before its body is read', () => {
     // The router streams uploads through; the service refuses some (no permission) before it
     // reads the body. The refusal must reach the router as an answer, not as a reset connection
     // (which the router can only report as 502 UPSTREAM_UNAVAILABLE).
-    const db = createRegionalClient({ url: database.url, poolSize: 1 });
-    const refusing = await buildApp({
-      internalTokenSecret: secret,
-      db,
-      pool,
-      s3,
-      bucket,
+    const refusing = await otherApp({
       authorize: async () => {
         throw new Forbidden('NOT_PERMITTED', 'only Confluence administrators may upload site images');
       },
-      logLevel: 'silent',
     });
     const base = await refusing.listen({ host: '127.0.0.1', port: 0 });
     try {
@@ -836,7 +806,6 @@ describe('an upload refused before its body is read', () => {
       expect(((await res.json()) as { code: string }).code).toBe('NOT_PERMITTED');
     } finally {
       await refusing.close();
-      await db.$disconnect();
     }
   });
 });
