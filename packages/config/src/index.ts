@@ -13,6 +13,7 @@ export {
   type MigrationLimits,
   migrationLimits,
 } from './migration.js';
+export { copyEtagIsMd5, ObjectStoreEnvSchema } from './object-store.js';
 export {
   type PublicRegionTable,
   parsePublicRegions,

@@ -208,14 +208,12 @@ export function serviceEnv(
     vars.CONNECT_INSTALL_KEYS_STAGING_URL = config.connectInstallKeysStagingUrl;
   // The local stack's store is s3rver, which computes a copy's ETag from the bytes it wrote: the
   // asset service records each upload's MD5 and the worker proves its copies by it.
-  if (service === 'asset') vars.S3_COPY_ETAG_IS_MD5 = 'true';
+  if (service === 'asset' || service === 'worker') vars.S3_COPY_ETAG_IS_MD5 = 'true';
   if (service === 'worker') {
     // As on AWS, a worker holds only its own region's database: migrations pull from the other
     // region's worker (export endpoint) and copy objects inside S3; deletions ask the other
     // region's worker to delete there (deletion endpoint).
     vars.REGION_EXPORT_SECRET = config.secrets.regionExportSecret;
-    // The local stack's store is s3rver, which computes a copy's ETag from the bytes it wrote.
-    vars.S3_COPY_ETAG_IS_MD5 = 'true';
     for (const r of config.regions) {
       if (r.id !== region.id) vars[`REGION_${r.id}_EXPORT_URL`] = serviceUrl(config, r, 'worker');
     }

@@ -1,4 +1,4 @@
-import { type CommonConfig, type Env, EnvType, parseCommonConfig, parseEnv } from '@rt/config';
+import { type CommonConfig, copyEtagIsMd5, type Env, parseCommonConfig, parseEnv } from '@rt/config';
 import { parsePermissionServiceConfig } from '@rt/confluence';
 import { Type } from '@sinclair/typebox';
 
@@ -16,13 +16,6 @@ export const AssetEnvSchema = Type.Object({
   ASSET_URL_TTL_SECONDS: Type.Integer({ minimum: 10, maximum: 3600, default: 300 }),
   /** Where uploads are spooled while they are validated (default: the OS temp directory). */
   ASSET_SPOOL_DIR: Type.Optional(Type.String({ minLength: 1 })),
-  /**
-   * The region's object store gives a copy the MD5 of its bytes as ETag (s3rver, the local
-   * stack): then each upload's MD5 is recorded, and the migration worker proves its copies by
-   * it (the worker reads the same variable). Elsewhere copies are proven by the store's SHA-256
-   * checksum and the MD5 is not computed (about 2 ms of CPU per MiB uploaded).
-   */
-  S3_COPY_ETAG_IS_MD5: EnvType.bool(false),
 });
 
 /** Limits and lifetimes of the asset service. */
@@ -32,7 +25,7 @@ export interface AssetSettings {
   maxPixels: number;
   urlTtlSeconds: number;
   spoolDir?: string;
-  /** Record each upload's MD5 (`S3_COPY_ETAG_IS_MD5`). */
+  /** Record each upload's MD5 (`S3_COPY_ETAG_IS_MD5`, `@rt/config`'s ObjectStoreEnvSchema). */
   recordMd5: boolean;
 }
 
@@ -44,7 +37,7 @@ export const defaultAssetSettings = (): AssetSettings => {
     maxSvgBytes: v.ASSET_MAX_SVG_BYTES,
     maxPixels: v.ASSET_MAX_PIXELS,
     urlTtlSeconds: v.ASSET_URL_TTL_SECONDS,
-    recordMd5: v.S3_COPY_ETAG_IS_MD5,
+    recordMd5: false,
   };
 };
 
@@ -68,7 +61,7 @@ export function loadConfig(env: Env): ServiceConfig {
       maxPixels: v.ASSET_MAX_PIXELS,
       urlTtlSeconds: v.ASSET_URL_TTL_SECONDS,
       spoolDir: v.ASSET_SPOOL_DIR,
-      recordMd5: v.S3_COPY_ETAG_IS_MD5,
+      recordMd5: copyEtagIsMd5(env),
     },
   };
 }

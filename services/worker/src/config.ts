@@ -1,4 +1,12 @@
-import { type CommonConfig, ConfigError, type Env, EnvType, parseCommonConfig, parseEnv } from '@rt/config';
+import {
+  type CommonConfig,
+  ConfigError,
+  copyEtagIsMd5,
+  type Env,
+  EnvType,
+  parseCommonConfig,
+  parseEnv,
+} from '@rt/config';
 import { Type } from '@sinclair/typebox';
 
 /** Worker-only variables. */
@@ -15,13 +23,6 @@ export const WorkerEnvSchema = Type.Object({
    * `running` while a region whose database it does not hold is configured.
    */
   REGION_EXPORT_SECRET: Type.Optional(EnvType.secret(32)),
-  /**
-   * The object store computes the ETag of a copy (CopyObject with the metadata replaced) as the
-   * MD5 of the bytes it wrote — true of s3rver (the local stack) and of S3 for unencrypted or
-   * SSE-S3 objects, not with SSE-KMS — so a migration's copy whose ETag equals the MD5 recorded
-   * at upload needs no read-back. Off: on AWS the copy's SHA-256 checksum proves it instead.
-   */
-  S3_COPY_ETAG_IS_MD5: EnvType.bool(false),
 });
 
 /** Configuration of the worker: the common variables (it reaches every region) plus its own. */
@@ -30,7 +31,7 @@ export interface WorkerConfig extends CommonConfig {
   accessLogRetentionDays: number;
   /** Cross-region migration transport: the token key and each other region's export URL. */
   migration: { exportSecret?: string; exportUrls: Record<string, string> };
-  /** See `S3_COPY_ETAG_IS_MD5`. */
+  /** `S3_COPY_ETAG_IS_MD5` (`@rt/config`'s ObjectStoreEnvSchema). */
   copyEtagIsMd5: boolean;
 }
 
@@ -62,6 +63,6 @@ export function loadConfig(env: Env): WorkerConfig {
     accessLogDir: own.ACCESS_LOG_DIR,
     accessLogRetentionDays: own.ACCESS_LOG_RETENTION_DAYS,
     migration: { exportSecret: own.REGION_EXPORT_SECRET, exportUrls: exportUrls(env, common) },
-    copyEtagIsMd5: own.S3_COPY_ETAG_IS_MD5,
+    copyEtagIsMd5: copyEtagIsMd5(env),
   };
 }
