@@ -47,11 +47,11 @@ const MAX_REMEMBERED_INVALIDATIONS = 10_000;
  *   a lookup starts from the tenant id of the verified token, so no key of one tenant can ever
  *   reach another's entries (there is no flat key in which ids could collide).
  * - **Invalidation.** {@link invalidate} drops a tenant's entries of a kind (a write of that
- *   kind) or all of them (a tenant-level change). A write of ONE document of a kind whose
- *   documents show nothing of each other drops only that document's reads and the kind's
- *   collection reads (lists, resolutions): the other documents' entries stay. A read that started before an invalidation
- *   must not store what it read: it takes a {@link ticket} before loading and {@link store}
- *   refuses tickets older than the tenant's last invalidation.
+ *   kind) or all of them (a tenant-level change). A write of ONE document that changes no other
+ *   document's answer drops only that document's reads and the kind's collection reads (lists,
+ *   resolutions): the other documents' entries stay. A read that started before an
+ *   invalidation must not store what it read: it takes a {@link ticket} before loading and
+ *   {@link store} refuses tickets older than the tenant's last invalidation.
  * - **Liveness.** While the tenant-change bus is down ({@link setLive} false) nothing is served
  *   or stored: another replica's write could not reach this one.
  * - **Bounded.** Least recently used entries go first beyond `maxEntries` or `maxBytes`; an

@@ -160,10 +160,10 @@ describe('TenantDirectory cache', () => {
     const verifier = new ConnectTokenVerifier(dir, 30, () => now);
     const request = { method: 'GET', url: '/api/v1/layouts', allowContextQsh: true };
     const token = mintConnectToken({ clientKey: 'cache-known', sharedSecret: 'known-secret', context: true });
-    expect(dir.cachedByClientKey('cache-known')).toBeUndefined();
+    expect(dir.cachedEntryByClientKey('cache-known')?.tenant).toBeUndefined();
     expect(verifier.verifyKnown(token, request)).toBeUndefined(); // never verified: verify() runs
     const verified = await verifier.verify(token, request);
-    expect(dir.cachedByClientKey('cache-known')).toBe(verified.tenant);
+    expect(dir.cachedEntryByClientKey('cache-known')?.tenant).toBe(verified.tenant);
     const known = verifier.verifyKnown(token, request);
     expect(known).not.toBeInstanceOf(Promise);
     expect(known?.tenant).toBe(verified.tenant);
@@ -180,7 +180,7 @@ describe('TenantDirectory cache', () => {
     expect(verifier.verifyKnown(token, request)?.tenant).toBe(reloaded.tenant);
     // Expired record: neither.
     now += 60_001;
-    expect(dir.cachedByClientKey('cache-known')).toBeUndefined();
+    expect(dir.cachedEntryByClientKey('cache-known')?.tenant).toBeUndefined();
     expect(verifier.verifyKnown(token, request)).toBeUndefined();
   });
   it('tells whether a cache entry handed out is still the one a lookup would answer with', async () => {

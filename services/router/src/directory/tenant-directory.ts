@@ -134,14 +134,10 @@ export class TenantDirectory {
   }
 
   /**
-   * The cached record of a clientKey, without waiting (no promise on the hot path): undefined
-   * when it is not cached or has expired — {@link byClientKey} then loads it.
+   * The cache entry of a clientKey, without waiting (no promise on the hot path), to be checked
+   * again later with {@link stillCached}: undefined when it is not cached or has expired —
+   * {@link byClientKey} then loads it.
    */
-  cachedByClientKey(clientKey: string): TenantRecord | undefined {
-    return this.cachedEntryByClientKey(clientKey)?.tenant;
-  }
-
-  /** The cache entry of a clientKey (as {@link cachedByClientKey}), to be checked again later. */
   cachedEntryByClientKey(clientKey: string): CachedTenant | undefined {
     const entry = this.entries.get(`client_key:${clientKey}`);
     return entry && this.hit(entry) ? entry : undefined;
