@@ -59,6 +59,7 @@ export async function opsConsolePlugin(app: FastifyInstance, options: OpsConsole
     reply.header('content-security-policy', CONSOLE_CSP);
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
+    reply.header('cross-origin-opener-policy', 'same-origin');
     return payload;
   });
 

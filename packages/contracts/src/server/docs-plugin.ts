@@ -22,7 +22,7 @@ export interface OpenApiDocsOptions {
   docsPrefix?: string;
 }
 
-// The router's helmet sets `default-src 'none'` for its JSON answers; the reference page needs its
+// The router's security headers set `default-src 'none'` for its JSON answers; the reference page needs its
 // own scripts and styles — all served from here (the UI bundle ships inside @fastify/swagger-ui, so
 // the page works offline, without any CDN).
 const DOCS_CSP =
@@ -46,6 +46,8 @@ export async function openApiDocsPlugin(
 
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('content-security-policy', DOCS_CSP);
+    // A document's own isolation (the router's API headers leave it to the pages).
+    reply.header('cross-origin-opener-policy', 'same-origin');
     return payload;
   });
 
