@@ -22,6 +22,7 @@ export {
   type MetricsListener,
   type MetricsListenOptions,
   metricsPlugin,
+  RequestDurations,
   startMetricsListener,
 } from './metrics.js';
 export { type ServeOptions, serve } from './serve.js';
