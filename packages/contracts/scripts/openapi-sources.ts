@@ -67,6 +67,7 @@ export const openApiSources: OpenApiSource[] = [
             maxSvgBytes: 2 * 1024 * 1024,
             maxPixels: 40_000_000,
             urlTtlSeconds: 300,
+            recordMd5: false,
           },
         }),
       ),
