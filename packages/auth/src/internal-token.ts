@@ -6,6 +6,13 @@ import { createVerifier } from 'fast-jwt';
 export const INTERNAL_TOKEN_ISSUER = 'rt-router';
 /** Lifetime of an internal token: long enough for a proxied request, too short to replay. */
 export const INTERNAL_TOKEN_TTL_SECONDS = 60;
+/**
+ * How long a token kept in a caller's {@link SignedTokenMemo} is handed out again: every token
+ * sent still has at least half its lifetime left (30 s; services check `exp` when the request
+ * arrives). With many tenants each seen every few seconds, a token per second would mean an
+ * HMAC per request.
+ */
+export const INTERNAL_TOKEN_REUSE_SECONDS = 30;
 
 /**
  * What a public route admits, bound to the route (never derived from the path): `api` — the
@@ -88,8 +95,19 @@ export interface TenantContext {
   via?: InternalClaims['via'];
 }
 
-/** Signs internal tokens of one purpose. */
-export type InternalTokenSigner = (claims: InternalClaims) => string;
+/**
+ * Tokens signed for one verified credential (e.g. one Connect token of one user of one tenant),
+ * one per route kind: kept by the caller beside that credential and handed to the signer with
+ * claims that are the same on every use but for the kind. See {@link INTERNAL_TOKEN_REUSE_SECONDS}.
+ */
+export type SignedTokenMemo = { [kind in RouteKind]?: { token: string; iat: number } };
+
+/**
+ * Signs internal tokens of one purpose. With a `memo`, a token signed for the same kind less than
+ * {@link INTERNAL_TOKEN_REUSE_SECONDS} ago is returned from it; the caller guarantees that every
+ * claim but `kind` is the same for every call with that memo (and never passes one with `rid`).
+ */
+export type InternalTokenSigner = (claims: InternalClaims, memo?: SignedTokenMemo) => string;
 /** Verifies an internal token of one purpose and kind set; throws when it is anything else. */
 export type InternalTokenVerifier = (token: string) => InternalClaims;
 
@@ -138,9 +156,14 @@ export function createInternalTokenSigner(
   let reuse = true;
   let hits = 0;
   let misses = 0;
-  return (claims) => {
+  return (claims, memo) => {
     if (!ROUTE_KINDS.has(claims.kind)) throw new Error(`unknown route kind ${String(claims.kind)}`);
     const iat = Math.floor(now() / 1000);
+    if (memo) {
+      if (claims.rid !== undefined) throw new Error('a token with a request id is never reused');
+      const kept = memo[claims.kind];
+      if (kept && iat - kept.iat < INTERNAL_TOKEN_REUSE_SECONDS && kept.iat <= iat) return kept.token;
+    }
     if (iat !== second) {
       second = iat;
       signed.clear();
@@ -154,7 +177,8 @@ export function createInternalTokenSigner(
     // copy of the claims): `{"tid":…,…}` minus its closing brace, then the registered claims,
     // which come last and so win over any same-named claim.
     const json = JSON.stringify(claims);
-    const cacheable = claims.rid === undefined;
+    // A memo keeps its own token: the second's map is for callers without one.
+    const cacheable = claims.rid === undefined && !memo;
     if (cacheable) {
       const token = signed.get(json);
       if (token !== undefined) {
@@ -166,6 +190,10 @@ export function createInternalTokenSigner(
     const payload = Buffer.from(`${json.slice(0, -1)}${registered}`).toString('base64url');
     const input = `${JWT_HEADER}.${payload}`;
     const token = `${input}.${createHmac('sha256', key).update(input).digest('base64url')}`;
+    if (memo) {
+      memo[claims.kind] = { token, iat };
+      return token;
+    }
     // Without reuse one token in 16 is still kept, so a return of repeat callers is noticed.
     if (cacheable && (reuse || (misses & 15) === 0)) {
       if (signed.size >= SIGNED_CACHE_MAX) signed.clear();

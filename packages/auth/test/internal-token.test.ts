@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   createInternalTokenSigner,
   createInternalTokenVerifier,
+  INTERNAL_TOKEN_REUSE_SECONDS,
+  INTERNAL_TOKEN_TTL_SECONDS,
   type InternalClaims,
+  type SignedTokenMemo,
   verifyInternalBearer,
 } from '../src/index.js';
 
@@ -75,5 +78,37 @@ describe('internal tokens: one purpose and kind each', () => {
     expect(next).not.toBe(first);
     const verifyAt = createInternalTokenVerifier(secret, { purpose: 'service', kinds: ['api'] });
     expect(verifyAt(next)).toMatchObject({ ...noRid, iss: 'rt-router', aud: 'rt-service' });
+  });
+
+  it('hands out a memo’s token per kind for half its lifetime, then signs a fresh one', () => {
+    let t = Math.floor(Date.now() / 1000) * 1000 + 250;
+    const sign = createInternalTokenSigner(secret, 'service', { now: () => t });
+    const { rid: _rid, ...noRid } = claims;
+    const memo: SignedTokenMemo = {};
+    const first = sign(noRid, memo);
+    const verify = createInternalTokenVerifier(secret, {
+      purpose: 'service',
+      kinds: ['api', 'atlassian-callback'],
+    });
+    t += (INTERNAL_TOKEN_REUSE_SECONDS - 1) * 1000;
+    expect(sign(noRid, memo)).toBe(first);
+    // Another kind has its own token in the same memo.
+    const callback = sign({ ...noRid, kind: 'atlassian-callback' }, memo);
+    expect(callback).not.toBe(first);
+    expect(verify(callback).kind).toBe('atlassian-callback');
+    expect(sign(noRid, memo)).toBe(first);
+    // Still valid for at least the other half when last handed out.
+    const { exp } = verify(first) as InternalClaims & { exp: number };
+    expect(exp - t / 1000).toBeGreaterThanOrEqual(INTERNAL_TOKEN_TTL_SECONDS - INTERNAL_TOKEN_REUSE_SECONDS);
+    t += 1000;
+    const fresh = sign(noRid, memo);
+    expect(fresh).not.toBe(first);
+    expect(verify(fresh)).toMatchObject({ ...noRid, iat: Math.floor(t / 1000) });
+    // A clock that went back never hands out a token from the future.
+    t -= 5000;
+    expect(sign(noRid, memo)).not.toBe(fresh);
+    // Without a memo nothing of it is used; a request id is never memoised.
+    expect(sign(noRid)).not.toBe(first);
+    expect(() => sign(claims, memo)).toThrow(/request id/);
   });
 });

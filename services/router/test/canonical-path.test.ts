@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { joinSegments, PathNotCanonical, parseTarget, queryWithoutJwt } from '../src/edge/canonical-path.js';
+import {
+  isPlainPath,
+  joinSegments,
+  PathNotCanonical,
+  parseTarget,
+  queryWithoutJwt,
+} from '../src/edge/canonical-path.js';
 
 /** What a WHATWG URL parser (as undici and reply-from use it) makes of a path. */
 const whatwgPath = (path: string) => new URL(path, 'http://upstream.test').pathname;
@@ -63,6 +69,36 @@ describe('path canonicaliser', () => {
     ]) {
       expect(() => parseTarget(target), target).toThrow(PathNotCanonical);
     }
+  });
+
+  it('takes a plain path as it arrived only where the full checks give the same answer', () => {
+    // Segments of unreserved characters (dots included, so `.` and `..` come up) and a few others.
+    const plainSegment = fc
+      .array(fc.constantFrom('a', 'Z', '9', '-', '_', '~', '.', '%41', ':', ''), {
+        minLength: 0,
+        maxLength: 4,
+      })
+      .map((chars) => chars.join(''));
+    fc.assert(
+      fc.property(fc.array(plainSegment, { minLength: 1, maxLength: 5 }), fc.boolean(), (segments, slash) => {
+        const path = `/${segments.join('/')}${slash ? '/' : ''}`;
+        const plain = isPlainPath(path);
+        const parsed = accepts(path);
+        if (plain) {
+          // Never a dot or empty segment, never an escape: accepted, and unchanged by re-encoding.
+          expect(parsed?.path).toBe(path);
+          expect(joinSegments(parsed!.segments, parsed!.trailingSlash)).toBe(path);
+        }
+        // A last empty segment is a trailing slash; any other is `//`.
+        const empty = segments.slice(0, -1).includes('') || (slash && segments.at(-1) === '');
+        if (empty || segments.some((s) => s === '.' || s === '..')) expect(plain).toBe(false);
+        if (segments.some((s) => /[%:]/.test(s))) expect(plain).toBe(false);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(isPlainPath('/api/v1/layouts/7f1e4c2a-0000-4000-8000-000000000001')).toBe(true);
+    for (const path of ['/api/v1/..', '/api/./v1', '/api//v1', '/', '', 'api/v1', '/api/v1/%2e%2e', '/a\\b'])
+      expect(isPlainPath(path), path).toBe(false);
   });
 
   it('accepts ordinary paths and keeps the query apart', () => {

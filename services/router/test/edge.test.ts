@@ -76,6 +76,41 @@ describe('edge: what reaches a service, and what unauthenticated callers cost', 
     expect(seen['x-request-id']).toBeTruthy();
   });
 
+  it('reuses a service token for the requests of one verified Connect token, never for another user', async () => {
+    const alice = mintConnectToken({
+      sharedSecret: tenant.secret,
+      clientKey: tenant.clientKey,
+      context: true,
+      accountId: 'account-alice',
+    });
+    const bob = mintConnectToken({
+      sharedSecret: tenant.secret,
+      clientKey: tenant.clientKey,
+      context: true,
+      accountId: 'account-bob',
+    });
+    const bearer = async (jwt: string, url = '/api/v1/themes') => {
+      expect((await app.inject({ url, headers: { authorization: `JWT ${jwt}` } })).statusCode).toBe(200);
+      const call = fx.upstream.calls.at(-1)!;
+      return { token: String(call.headers.authorization), claims: call.claims };
+    };
+    const first = await bearer(alice);
+    expect(first.claims).toMatchObject({ sub: 'account-alice', kind: 'api' });
+    // Over a second boundary: still the same token (a per-second cache alone would re-sign).
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await bearer(alice, '/api/v1/layouts')).token).toBe(first.token);
+    const other = await bearer(bob);
+    expect(other.token).not.toBe(first.token);
+    expect(other.claims).toMatchObject({ sub: 'account-bob', kind: 'api' });
+    // The Atlassian callback of the same tenant gets a token of its own kind.
+    const url = '/dare-migration/status?migrationId=m-2';
+    const callback = await bearer(
+      mintConnectToken({ sharedSecret: tenant.secret, clientKey: tenant.clientKey, method: 'GET', url }),
+      url,
+    );
+    expect(callback.claims).toMatchObject({ kind: 'atlassian-callback' });
+  });
+
   it('sends Atlassian callbacks to the migration service with a token of their own kind', async () => {
     const url = '/dare-migration/status?migrationId=m-1';
     const res = await app.inject({

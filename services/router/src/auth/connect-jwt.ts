@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { SignedTokenMemo } from '@rt/auth';
 import type { CachedTenant, TenantDirectory, TenantRecord } from '../directory/tenant-directory.js';
 import { AuthErrors } from './errors.js';
 import { CONTEXT_QSH, computeQsh } from './qsh.js';
@@ -17,6 +18,11 @@ export interface ConnectClaims {
 export interface VerifiedConnectToken {
   readonly tenant: TenantRecord;
   readonly claims: ConnectClaims;
+  /**
+   * Service tokens signed for requests made with this token: their claims (tenant, user, region,
+   * Connect) are the same for every request it makes, so one per route kind is reused.
+   */
+  readonly serviceTokens: SignedTokenMemo;
 }
 
 /** A verified token as kept: with the directory's cache entry of the tenant record, when cached. */
@@ -137,6 +143,7 @@ export class ConnectTokenVerifier {
       tenant,
       claims: payload as unknown as ConnectClaims,
       cached: this.cacheEntryOf(payload.iss, tenant),
+      serviceTokens: {},
     };
     this.checkClaims(verified, options);
     if (this.verified.size >= this.maxVerified) {

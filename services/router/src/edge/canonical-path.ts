@@ -36,6 +36,16 @@ const RAW_PATH = /^[A-Za-z0-9\-._~!$&'()*+,=:@/%]*$/;
 /** Characters of `RAW_PATH` that must never arrive percent-encoded (separators and RFC 3986 unreserved). */
 const MUST_NOT_ENCODE = /[A-Za-z0-9\-._~/\\;%]/;
 const PERCENT = /%([0-9A-Fa-f]{2})?/g;
+/** `/segment` steps of RFC 3986 unreserved characters only (an optional trailing `/`). */
+const PLAIN_PATH = /^(?:\/[A-Za-z0-9\-._~]+)+\/?$/;
+const DOT_SEGMENT = /\/\.\.?(?:\/|$)/;
+
+/**
+ * A path that is its own canonical form: unreserved characters only, no empty or dot segment.
+ * Decoding leaves it as it is and re-encoding gives it back, so it is taken as it arrived (the
+ * paths the front end sends: `/api/v1/layouts/<uuid>`); anything else goes through the checks.
+ */
+export const isPlainPath = (path: string): boolean => PLAIN_PATH.test(path) && !DOT_SEGMENT.test(path);
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 const decodeSegment = (raw: string): string => {
@@ -87,6 +97,7 @@ export function parseTarget(target: string): CanonicalTarget {
   const parts = rawPath.slice(1).split('/');
   const trailingSlash = parts[parts.length - 1] === '';
   if (trailingSlash) parts.pop();
+  if (isPlainPath(rawPath)) return { segments: parts, trailingSlash, path: rawPath, query };
   const segments = parts.map((raw) => {
     if (raw === '') throw new PathNotCanonical('an empty segment ("//")');
     const segment = decodeSegment(raw);

@@ -1,4 +1,10 @@
-import { createInternalTokenVerifier, forgeTokenDigest, type InternalClaims, type RouteKind } from '@rt/auth';
+import {
+  createInternalTokenVerifier,
+  forgeTokenDigest,
+  type InternalClaims,
+  type RouteKind,
+  type SignedTokenMemo,
+} from '@rt/auth';
 import { ServiceUnavailable } from '@rt/http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -28,6 +34,12 @@ export interface RequestAuth {
    * a request authenticated by a FIT, or from a hop whose signed claims carry its digest.
    */
   forgeSystemToken?: string;
+  /**
+   * Service tokens already signed for this credential (a Connect token verified before): every
+   * claim of the request's service token but its kind is the credential's, so the proxy reuses
+   * them (see `SignedTokenMemo`). Absent for credentials verified per request.
+   */
+  serviceTokens?: SignedTokenMemo;
 }
 
 /** Kinds of route whose credentials name a tenant and that may be forwarded between regions. */
@@ -178,10 +190,11 @@ export const authenticatePlugin = fp<AuthenticateOptions>(
       };
     };
 
-    const connectAuth = ({ tenant, claims }: VerifiedConnectToken): RequestAuth => ({
+    const connectAuth = ({ tenant, claims, serviceTokens }: VerifiedConnectToken): RequestAuth => ({
       tenant,
       via: 'connect',
       accountId: typeof claims.sub === 'string' ? claims.sub : undefined,
+      serviceTokens,
     });
 
     // A callback hook: a Connect token verified before, of a tenant still cached, is checked

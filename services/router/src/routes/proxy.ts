@@ -13,7 +13,7 @@ import { AppError, PayloadTooLarge, ServiceUnavailable, TenantMigrating } from '
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RouterConfig } from '../config.js';
 import type { TenantDirectory, TenantRecord } from '../directory/tenant-directory.js';
-import { joinSegments, queryWithoutJwt } from '../edge/canonical-path.js';
+import { isPlainPath, joinSegments, queryWithoutJwt } from '../edge/canonical-path.js';
 import {
   FORGE_SYSTEM_TOKEN_HEADER,
   FORWARDED_HEADER,
@@ -129,6 +129,8 @@ class BodyLimit extends Transform {
 const rebuiltPath = (request: FastifyRequest, prefix: string): string => {
   const rest = (request.params as { '*'?: string })['*'];
   if (rest === undefined) return prefix;
+  // Unreserved characters only: re-encoding each segment would give the same text.
+  if (isPlainPath(`/${rest}`)) return `${prefix}/${rest}`;
   const segments = rest.split('/');
   const trailingSlash = segments[segments.length - 1] === '';
   if (trailingSlash) segments.pop();
@@ -380,15 +382,19 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
         };
       }
       // No request id in the service token (it travels in x-request-id): the signer then reuses
-      // one token per tenant, kind and user within a second.
-      const token = opts.signServiceToken({
-        tid: tenant.id,
-        reg: opts.region,
-        kind,
-        sub: auth.accountId,
-        via: auth.via,
-        ...(auth.forgeSystemToken ? { fst: forgeTokenDigest(auth.forgeSystemToken) } : {}),
-      });
+      // one token per tenant, kind and user within a second, and a credential verified before
+      // keeps its own (its tenant, user and kind are this request's: `auth.serviceTokens`).
+      const token = opts.signServiceToken(
+        {
+          tid: tenant.id,
+          reg: opts.region,
+          kind,
+          sub: auth.accountId,
+          via: auth.via,
+          ...(auth.forgeSystemToken ? { fst: forgeTokenDigest(auth.forgeSystemToken) } : {}),
+        },
+        tenant === auth.tenant && !auth.forgeSystemToken ? auth.serviceTokens : undefined,
+      );
       reply.from(`${serviceUrl}${upstreamPath}`, {
         queryString,
         retryDelay: noRetry,
