@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import type { AccessLogWriter } from '../access-log/access-log.js';
+import { type AccessLogWriter, isoTimeOf } from '../access-log/access-log.js';
 
 /**
  * Writes one access log line per response to its own sink (time, method, route, status,
@@ -8,17 +8,10 @@ import type { AccessLogWriter } from '../access-log/access-log.js';
  */
 export const accessLogPlugin = fp<{ writer: AccessLogWriter }>(
   async (app: FastifyInstance, { writer }) => {
-    // The ISO time of the current millisecond, formatted once for all the responses in it.
-    let ms = 0;
-    let iso = '';
+    const isoTime = isoTimeOf();
     app.addHook('onResponse', (request, reply, done) => {
-      const now = Date.now();
-      if (now !== ms) {
-        ms = now;
-        iso = new Date(now).toISOString();
-      }
       writer.write({
-        time: iso,
+        time: isoTime(Date.now()),
         method: request.method,
         route: request.routeConfig?.url ?? 'unmatched',
         status: reply.statusCode,

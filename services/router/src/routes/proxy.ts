@@ -176,7 +176,8 @@ function keepSharedRead(
   kind: DocumentType,
   key: string,
   ticket: number,
-  doc: string | undefined,
+  /** The read's document ({@link documentOfPath}), worked out only for an answer that is kept. */
+  doc: () => string | undefined,
 ): NonNullable<NonNullable<Parameters<FastifyReply['from']>[1]>['onResponse']> {
   return (request, reply, raw) => {
     const res = raw as unknown as UpstreamResponse;
@@ -199,7 +200,7 @@ function keepSharedRead(
     });
     res.stream.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      cache.store(tenantId, kind, key, { etag, body }, ticket, doc);
+      cache.store(tenantId, kind, key, { etag, body }, ticket, doc());
       reply.removeHeader('content-length');
       sendRepresentation(request as FastifyRequest, reply as FastifyReply, etag, body);
     });
@@ -356,8 +357,9 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
         // A miss asks for the full answer (no If-None-Match upstream) so that it can be kept;
         // the client still gets its 304 from here.
         askFullAnswer = true;
-        const doc = documentOfPath(upstreamPath, upstreamPrefix);
-        onResponse = keepSharedRead(cache, tenant.id, reads, key, cache.ticket(), doc);
+        onResponse = keepSharedRead(cache, tenant.id, reads, key, cache.ticket(), () =>
+          documentOfPath(upstreamPath, upstreamPrefix),
+        );
       } else if (cache && !SAFE_METHODS.has(request.method) && !route.documentsUnaffected) {
         // The writer's own write: this router's copies of the tenant go once the service has
         // answered (the service's notice reaches the other routers through the bus), and also
