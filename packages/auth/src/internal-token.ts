@@ -8,9 +8,11 @@ export const INTERNAL_TOKEN_ISSUER = 'rt-router';
 export const INTERNAL_TOKEN_TTL_SECONDS = 60;
 /**
  * How long a token kept in a caller's {@link SignedTokenMemo} is handed out again: every token
- * sent still has at least half its lifetime left (30 s; services check `exp` when the request
- * arrives). With many tenants each seen every few seconds, a token per second would mean an
- * HMAC per request.
+ * sent still has at least half its lifetime left (30 s). Services check it when the request
+ * arrives and may hand it back with a permission question while they serve it, so a memo is for
+ * requests answered within seconds (the router uses it for reads only; a write's body may take
+ * most of a minute to arrive). With many tenants each seen every few seconds, a token per second
+ * would mean an HMAC per read.
  */
 export const INTERNAL_TOKEN_REUSE_SECONDS = 30;
 

@@ -102,6 +102,21 @@ describe('edge: what reaches a service, and what unauthenticated callers cost', 
     const other = await bearer(bob);
     expect(other.token).not.toBe(first.token);
     expect(other.claims).toMatchObject({ sub: 'account-bob', kind: 'api' });
+    // A write is signed within its second: its service may relay the token long after arrival.
+    const write = async () => {
+      const res = await app.inject({
+        method: 'PUT',
+        url: '/api/v1/settings',
+        headers: { authorization: `JWT ${alice}`, 'content-type': 'application/json' },
+        payload: '{}',
+      });
+      expect(res.statusCode).toBe(200);
+      return String(fx.upstream.calls.at(-1)!.headers.authorization);
+    };
+    const firstWrite = await write();
+    expect(firstWrite).not.toBe(first.token);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(await write()).not.toBe(firstWrite);
     // The Atlassian callback of the same tenant gets a token of its own kind.
     const url = '/dare-migration/status?migrationId=m-2';
     const callback = await bearer(

@@ -385,7 +385,7 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
       }
       // No request id in the service token (it travels in x-request-id): the signer then reuses
       // one token per tenant, kind and user within a second, and a credential verified before
-      // keeps its own (its tenant, user and kind are this request's: `auth.serviceTokens`).
+      // keeps its own for reads (its tenant, user and kind are this request's: `auth.serviceTokens`).
       const token = opts.signServiceToken(
         {
           tid: tenant.id,
@@ -395,7 +395,12 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
           via: auth.via,
           ...(auth.forgeSystemToken ? { fst: forgeTokenDigest(auth.forgeSystemToken) } : {}),
         },
-        tenant === auth.tenant && !auth.forgeSystemToken ? auth.serviceTokens : undefined,
+        // Reads only: a service may hand the token back with a permission question after it has
+        // read a request's body, which can take most of a minute (a theme import over a slow
+        // link); a write's token is signed within its second, with its whole lifetime ahead.
+        SAFE_METHODS.has(request.method) && tenant === auth.tenant && !auth.forgeSystemToken
+          ? auth.serviceTokens
+          : undefined,
       );
       reply.from(`${serviceUrl}${upstreamPath}`, {
         queryString,
