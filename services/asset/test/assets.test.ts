@@ -46,30 +46,24 @@ beforeAll(async () => {
     startLocalS3({ buckets: [bucket] }),
     imageCases(),
   ]);
-  const db = createRegionalClient({ url: database.url, poolSize: 2 });
   pool = createPgPool({ url: database.url, poolSize: 4 });
   s3 = createS3Client({ awsRegion: 'eu-central-1', s3Endpoint: s3server.endpoint });
-  app = await buildApp({
-    internalTokenSecret: secret,
-    db,
-    pool,
-    authorize: allowAllWritesForTests,
-    s3,
-    bucket,
-    // The store is s3rver, whose copy ETags are MD5s: uploads record theirs (S3_COPY_ETAG_IS_MD5).
-    assets: {
-      maxBytes: MAX_BYTES,
-      maxPixels: 4_000_000,
-      maxSvgBytes: 64 * 1024,
-      urlTtlSeconds: 60,
-      recordMd5: true,
+  app = await assetApp(
+    {
+      // The store is s3rver, whose copy ETags are MD5s: uploads record theirs (S3_COPY_ETAG_IS_MD5).
+      assets: {
+        maxBytes: MAX_BYTES,
+        maxPixels: 4_000_000,
+        maxSvgBytes: 64 * 1024,
+        urlTtlSeconds: 60,
+        recordMd5: true,
+      },
     },
-    logLevel: 'silent',
-  });
+    2,
+  );
   close = async () => {
     await app.close();
     s3.destroy();
-    await db.$disconnect();
     await pool.end();
   };
 });
@@ -106,12 +100,15 @@ const sha256 = async (b: Buffer) =>
   (await import('node:crypto')).createHash('sha256').update(b).digest('hex');
 
 /**
- * Another asset service on the same database and store, with other settings: its own database
- * client, closed with the app.
+ * An asset service on the suite's database, pool and store (the suite's own, or another with
+ * other settings): its own database client, closed with the app.
  */
-async function otherApp(overrides: Partial<Parameters<typeof buildApp>[0]>): Promise<ServiceApp> {
-  const db = createRegionalClient({ url: database.url, poolSize: 1 });
-  const other = await buildApp({
+async function assetApp(
+  overrides: Partial<Parameters<typeof buildApp>[0]>,
+  dbPoolSize = 1,
+): Promise<ServiceApp> {
+  const db = createRegionalClient({ url: database.url, poolSize: dbPoolSize });
+  const service = await buildApp({
     internalTokenSecret: secret,
     db,
     pool,
@@ -121,8 +118,8 @@ async function otherApp(overrides: Partial<Parameters<typeof buildApp>[0]>): Pro
     logLevel: 'silent',
     ...overrides,
   });
-  other.addHook('onClose', () => db.$disconnect());
-  return other;
+  service.addHook('onClose', () => db.$disconnect());
+  return service;
 }
 
 describe('upload and download round trip', () => {
@@ -560,7 +557,7 @@ describe('hostile uploads', () => {
 
 describe('storage failure', () => {
   it('answers 503 ASSET_STORAGE_UNAVAILABLE and leaves no row when S3 refuses the object', async () => {
-    const broken = await otherApp({
+    const broken = await assetApp({
       bucket: 'rt-no-such-bucket',
     });
     try {
@@ -619,7 +616,7 @@ describe('transient storage failure', () => {
     await new Promise<void>((resolve) => hop.listen(0, '127.0.0.1', resolve));
     const endpoint = `http://127.0.0.1:${(hop.address() as AddressInfo).port}`;
     const flaky = createS3Client({ awsRegion: 'eu-central-1', s3Endpoint: endpoint });
-    const app2 = await otherApp({
+    const app2 = await assetApp({
       s3: flaky,
       assets: { recordMd5: true },
     });
@@ -651,7 +648,7 @@ describe('transient storage failure', () => {
 describe('MD5 of uploads', () => {
   it('is recorded only where the store proves copies by it (S3_COPY_ETAG_IS_MD5)', async () => {
     // The default, as on AWS (copies are proven by the store's SHA-256): not computed, null.
-    const plain = await otherApp({});
+    const plain = await assetApp({});
     try {
       const c = cases[0]!;
       const tenant = randomUUID();
@@ -677,7 +674,7 @@ describe('MD5 of uploads', () => {
 
 describe('uploads larger than one read slice', () => {
   it('stores them stripped and byte-exact, streamed from the spool file', async () => {
-    const large = await otherApp({
+    const large = await assetApp({
       assets: { maxBytes: 4 * 1024 * 1024, recordMd5: true },
     });
     try {
@@ -718,7 +715,7 @@ describe('over real HTTP', () => {
     const lines: Array<{ msg?: string; level?: number }> = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
     const spoolDir = await mkdtemp(join(tmpdir(), 'rt-asset-spool-test-'));
-    const logged = await otherApp({
+    const logged = await assetApp({
       assets: { maxBytes: MAX_BYTES, spoolDir },
       logger: logger as unknown as FastifyBaseLogger,
     });
@@ -779,7 +776,7 @@ describe('an upload refused before its body is read', () => {
     // The router streams uploads through; the service refuses some (no permission) before it
     // reads the body. The refusal must reach the router as an answer, not as a reset connection
     // (which the router can only report as 502 UPSTREAM_UNAVAILABLE).
-    const refusing = await otherApp({
+    const refusing = await assetApp({
       authorize: async () => {
         throw new Forbidden('NOT_PERMITTED', 'only Confluence administrators may upload site images');
       },
