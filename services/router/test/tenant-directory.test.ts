@@ -12,17 +12,20 @@ describe('TenantDirectory cache', () => {
   let fx: Fixture;
   const box = new SecretBox(randomBytes(32).toString('base64'));
   let tenantId: string;
+  /** A Connect tenant homed in EU whose shared secret is sealed as the router stores it. */
+  const connectTenant = (clientKey: string, secret: string) =>
+    fx.db.tenant.create({
+      data: {
+        clientKey,
+        baseUrl: `https://${clientKey}.atlassian.net/wiki`,
+        homeRegion: 'EU',
+        sharedSecretEnc: new Uint8Array(box.seal(secret, clientKey)),
+      },
+    });
 
   beforeAll(async () => {
     fx = await createFixture('tenantdir');
-    const t = await fx.db.tenant.create({
-      data: {
-        clientKey: 'cache-a',
-        baseUrl: 'https://cache-a.atlassian.net/wiki',
-        homeRegion: 'EU',
-        sharedSecretEnc: new Uint8Array(box.seal('sekret', 'cache-a')),
-      },
-    });
+    const t = await connectTenant('cache-a', 'sekret');
     tenantId = t.id;
   });
   afterAll(() => fx.close());
@@ -103,14 +106,7 @@ describe('TenantDirectory cache', () => {
   });
 
   it('checks a cached Connect token again on every use, and verifies it anew once the record changed', async () => {
-    const t = await fx.db.tenant.create({
-      data: {
-        clientKey: 'cache-jwt',
-        baseUrl: 'https://cache-jwt.atlassian.net/wiki',
-        homeRegion: 'EU',
-        sharedSecretEnc: new Uint8Array(box.seal('old-secret', 'cache-jwt')),
-      },
-    });
+    const t = await connectTenant('cache-jwt', 'old-secret');
     let now = Date.now();
     const dir = new TenantDirectory({ pool: fx.pool, secretBox: box, ttlMs: 60_000 });
     const verifier = new ConnectTokenVerifier(dir, 30, () => now);
@@ -147,14 +143,7 @@ describe('TenantDirectory cache', () => {
     expect((await verifier.verify(fresh, request)).tenant.id).toBe(t.id);
   });
   it('answers a token verified before without waiting while its tenant record is the cached one', async () => {
-    await fx.db.tenant.create({
-      data: {
-        clientKey: 'cache-known',
-        baseUrl: 'https://cache-known.atlassian.net/wiki',
-        homeRegion: 'EU',
-        sharedSecretEnc: new Uint8Array(box.seal('known-secret', 'cache-known')),
-      },
-    });
+    await connectTenant('cache-known', 'known-secret');
     let now = Date.now();
     const dir = new TenantDirectory({ pool: fx.pool, secretBox: box, ttlMs: 60_000, now: () => now });
     const verifier = new ConnectTokenVerifier(dir, 30, () => now);
