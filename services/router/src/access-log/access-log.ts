@@ -18,7 +18,13 @@ export interface AccessLogEntry {
   requestId: string;
 }
 
-const json = JSON.stringify;
+/** Characters JSON.stringify writes as they are (no `"`, `\\`, control characters or surrogates). */
+const JSON_PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+/**
+ * `JSON.stringify(text)`: quoted as it is when it holds nothing JSON escapes (what the fields of
+ * an access log line almost always are), else by JSON.stringify itself.
+ */
+const json = (text: string): string => (JSON_PLAIN.test(text) ? `"${text}"` : JSON.stringify(text));
 const jsonNumber = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
 
 /**
