@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DocumentType } from './document-kind.js';
-import type { CachedRepresentation, DocumentReadCache } from './read-cache.js';
+import { type CachedRepresentation, cachedBytes, type DocumentReadCache } from './read-cache.js';
 
 /**
  * Headers of a conditional GET. `If-None-Match` with the ETag of the copy a client holds turns an
@@ -75,10 +75,13 @@ export async function sendCachedRead(
   reply: FastifyReply,
   cache: DocumentReadCache | undefined,
   where: ReadKey,
-  load: () => Promise<CachedRepresentation | null>,
+  load: () => Promise<{ etag: string; body: string } | null>,
   notFound: () => Error,
 ): Promise<FastifyReply> {
-  const absentOr = async () => (await load()) ?? ABSENT;
+  const absentOr = async (): Promise<CachedRepresentation> => {
+    const loaded = await load();
+    return loaded ? { etag: loaded.etag, body: cachedBytes(loaded.body) } : ABSENT;
+  };
   const representation = cache
     ? await cache.read(where.tenantId, where.kind, where.key, absentOr, where.doc)
     : await absentOr();
@@ -95,10 +98,11 @@ export function sendRepresentation(
   request: FastifyRequest,
   reply: FastifyReply,
   etag: string,
-  body: string,
+  body: Buffer,
 ): FastifyReply {
   // Clients must not reuse a copy without asking: a stale theme or layout is a visible bug.
   reply.header('etag', etag).header('cache-control', 'private, no-cache');
   if (ifNoneMatchHits(request.headers['if-none-match'], etag)) return reply.status(304).send();
-  return reply.type('application/json').send(body);
+  // Bytes are sent as they are; the charset Fastify adds to a JSON text is named here.
+  return reply.type('application/json; charset=utf-8').send(body);
 }

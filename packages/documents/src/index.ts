@@ -38,6 +38,7 @@ export {
 } from './json-inspection.js';
 export {
   type CachedRepresentation,
+  cachedBytes,
   DocumentReadCache,
   type DocumentReadCacheOptions,
 } from './read-cache.js';

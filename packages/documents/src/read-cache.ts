@@ -4,8 +4,31 @@ import type { DocumentType } from './document-kind.js';
 export interface CachedRepresentation {
   /** Strong entity tag, quoted. */
   etag: string;
-  /** The JSON body as sent; null when the read found nothing (cached "absent"). */
-  body: string | null;
+  /**
+   * The JSON body as sent, in UTF-8: kept as bytes, a hit is written to the socket as it is (a
+   * string would be measured and encoded again on every answer). Null when the read found nothing
+   * (cached "absent").
+   */
+  body: Buffer | null;
+}
+
+/**
+ * A body as a cache keeps it: UTF-8 bytes in memory of their own. A small Buffer from Node's
+ * shared pool (what `Buffer.from` and `Buffer.concat` give below 4 KiB) would keep its whole
+ * 8 KiB slab alive for as long as the entry lives.
+ */
+export function cachedBytes(body: string | readonly Buffer[]): Buffer {
+  if (typeof body === 'string') {
+    const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(body));
+    bytes.write(body);
+    return bytes;
+  }
+  let length = 0;
+  for (const chunk of body) length += chunk.length;
+  const bytes = Buffer.allocUnsafeSlow(length);
+  let offset = 0;
+  for (const chunk of body) offset += chunk.copy(bytes, offset);
+  return bytes;
 }
 
 /** Limits of a {@link DocumentReadCache}. */

@@ -1,13 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { contentEtag, DocumentReadCache, etagOf, ifNoneMatchHits, parseIfMatch } from '../src/index.js';
+import {
+  type CachedRepresentation,
+  cachedBytes,
+  contentEtag,
+  DocumentReadCache,
+  etagOf,
+  ifNoneMatchHits,
+  parseIfMatch,
+} from '../src/index.js';
 
-const rep = (body: string) => ({ etag: contentEtag(body), body });
+const rep = (body: string) => ({ etag: contentEtag(body), body: Buffer.from(body) });
 
 describe('DocumentReadCache', () => {
   it('never answers one tenant with another tenant’s entry of the same key', () => {
     const cache = new DocumentReadCache();
     cache.store('tenant-a', 'layout', 'id\u0000x', rep('{"of":"a"}'), cache.ticket());
-    expect(cache.get('tenant-a', 'layout', 'id\u0000x')?.body).toBe('{"of":"a"}');
+    expect(cache.get('tenant-a', 'layout', 'id\u0000x')?.body?.toString()).toBe('{"of":"a"}');
     expect(cache.get('tenant-b', 'layout', 'id\u0000x')).toBeUndefined();
     // Ids that would collide in a flat "tenant:key" string stay apart.
     cache.store('a:id', 'layout', 'x', rep('{"of":"a:id"}'), cache.ticket());
@@ -22,9 +30,9 @@ describe('DocumentReadCache', () => {
     cache.store('tenant-a', 'layout', 'k', rep('old'), before);
     expect(cache.get('tenant-a', 'layout', 'k')).toBeUndefined();
     cache.store('tenant-b', 'layout', 'k', rep('b'), before);
-    expect(cache.get('tenant-b', 'layout', 'k')?.body).toBe('b');
+    expect(cache.get('tenant-b', 'layout', 'k')?.body?.toString()).toBe('b');
     cache.store('tenant-a', 'layout', 'k', rep('new'), cache.ticket());
-    expect(cache.get('tenant-a', 'layout', 'k')?.body).toBe('new');
+    expect(cache.get('tenant-a', 'layout', 'k')?.body?.toString()).toBe('new');
   });
 
   it('drops a kind of a tenant, or the whole tenant', () => {
@@ -35,10 +43,10 @@ describe('DocumentReadCache', () => {
     }
     cache.invalidate('a', 'layout');
     expect(cache.get('a', 'layout', 'k')).toBeUndefined();
-    expect(cache.get('a', 'theme', 'k')?.body).toBe('atheme');
+    expect(cache.get('a', 'theme', 'k')?.body?.toString()).toBe('atheme');
     cache.invalidate('a');
     expect(cache.get('a', 'theme', 'k')).toBeUndefined();
-    expect(cache.get('b', 'layout', 'k')?.body).toBe('blayout');
+    expect(cache.get('b', 'layout', 'k')?.body?.toString()).toBe('blayout');
     expect(cache.size.entries).toBe(2);
   });
 
@@ -52,9 +60,9 @@ describe('DocumentReadCache', () => {
     cache.invalidate('a', 'layout', 'x');
     expect(cache.get('a', 'layout', 'id-x')).toBeUndefined();
     expect(cache.get('a', 'layout', 'list')).toBeUndefined();
-    expect(cache.get('a', 'layout', 'id-y')?.body).toBe('y');
-    expect(cache.get('a', 'theme', 'id-x')?.body).toBe('theme x');
-    expect(cache.get('b', 'layout', 'id-x')?.body).toBe('b x');
+    expect(cache.get('a', 'layout', 'id-y')?.body?.toString()).toBe('y');
+    expect(cache.get('a', 'theme', 'id-x')?.body?.toString()).toBe('theme x');
+    expect(cache.get('b', 'layout', 'id-x')?.body?.toString()).toBe('b x');
     // Without a document, the whole kind goes.
     cache.invalidate('a', 'layout');
     expect(cache.get('a', 'layout', 'id-y')).toBeUndefined();
@@ -66,7 +74,7 @@ describe('DocumentReadCache', () => {
     cache.get('t', 'layout', '1'); // 2 is now the least recently used
     cache.store('t', 'layout', '4', rep('4'), cache.ticket());
     expect(cache.get('t', 'layout', '2')).toBeUndefined();
-    expect(cache.get('t', 'layout', '1')?.body).toBe('1');
+    expect(cache.get('t', 'layout', '1')?.body?.toString()).toBe('1');
     expect(cache.size.entries).toBe(3);
 
     const small = new DocumentReadCache({ maxEntries: 1000, maxBytes: 64 * 1024 });
@@ -131,7 +139,7 @@ describe('DocumentReadCache.read', () => {
     let loads = 0;
     const release: (() => void)[] = [];
     const loader = () =>
-      new Promise<{ etag: string; body: string }>((resolve) => {
+      new Promise<CachedRepresentation>((resolve) => {
         const n = ++loads;
         release.push(() => resolve(rep(`v${n}`)));
       });
@@ -143,11 +151,11 @@ describe('DocumentReadCache.read', () => {
     const after = cache.read('t', 'layout', 'k', loader);
     expect(loads).toBe(2);
     for (const r of release) r();
-    expect((await first).body).toBe('v1');
-    expect((await joined).body).toBe('v1');
-    expect((await after).body).toBe('v2');
+    expect((await first).body?.toString()).toBe('v1');
+    expect((await joined).body?.toString()).toBe('v1');
+    expect((await after).body?.toString()).toBe('v2');
     // Only the load that started after the invalidation was kept.
-    expect(cache.get('t', 'layout', 'k')?.body).toBe('v2');
+    expect(cache.get('t', 'layout', 'k')?.body?.toString()).toBe('v2');
     expect(cache.stats.joined).toBe(1);
   });
 
@@ -155,7 +163,22 @@ describe('DocumentReadCache.read', () => {
     const cache = new DocumentReadCache();
     const a = cache.read('a', 'layout', 'k', async () => rep('of a'));
     const b = cache.read('b', 'layout', 'k', async () => rep('of b'));
-    expect((await a).body).toBe('of a');
-    expect((await b).body).toBe('of b');
+    expect((await a).body?.toString()).toBe('of a');
+    expect((await b).body?.toString()).toBe('of b');
+  });
+});
+
+describe('cachedBytes', () => {
+  it('keeps a body in memory of its own, never a slice of a shared pool', () => {
+    const text = '{"name":"Intranet – page"}';
+    const fromText = cachedBytes(text);
+    expect(fromText.toString()).toBe(text);
+    // A pooled Buffer (Buffer.from, Buffer.concat) is a view into an 8 KiB slab.
+    expect(Buffer.from(text).buffer.byteLength).toBeGreaterThan(fromText.length);
+    expect(fromText.buffer.byteLength).toBe(Buffer.byteLength(text));
+    const chunks = [Buffer.from('{"a":'), Buffer.from('1}')];
+    const fromChunks = cachedBytes(chunks);
+    expect(fromChunks.toString()).toBe('{"a":1}');
+    expect(fromChunks.buffer.byteLength).toBe(7);
   });
 });

@@ -4,6 +4,7 @@ import { forgeTokenDigest, type InternalTokenSigner } from '@rt/auth';
 import type { RegionTable } from '@rt/config';
 import { MIGRATION_RETRY_AFTER_SECONDS } from '@rt/db';
 import {
+  cachedBytes,
   type DocumentReadCache,
   type DocumentType,
   SHARED_READ_HEADER,
@@ -199,7 +200,7 @@ function keepSharedRead(
       reply.send(upstreamUnavailable());
     });
     res.stream.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
+      const body = cachedBytes(chunks);
       cache.store(tenantId, kind, key, { etag, body }, ticket, doc());
       reply.removeHeader('content-length');
       sendRepresentation(request as FastifyRequest, reply as FastifyReply, etag, body);
