@@ -55,6 +55,8 @@ interface Entry {
   value: CachedRepresentation;
   bytes: number;
   storedAt: number;
+  /** Read since it was stored or last passed over by eviction (its second chance). */
+  used: boolean;
 }
 
 /** Fixed overhead counted per entry (objects, map slots), so tiny bodies still cost something. */
@@ -77,12 +79,14 @@ const MAX_REMEMBERED_INVALIDATIONS = 10_000;
  *   {@link store} refuses tickets older than the tenant's last invalidation.
  * - **Liveness.** While the tenant-change bus is down ({@link setLive} false) nothing is served
  *   or stored: another replica's write could not reach this one.
- * - **Bounded.** Least recently used entries go first beyond `maxEntries` or `maxBytes`; an
- *   entry older than `maxAgeMs` is reloaded.
+ * - **Bounded.** Least recently used entries go first beyond `maxEntries` or `maxBytes` (second
+ *   chance: a hit only marks its entry, and a marked entry at the head of the queue goes back to
+ *   its tail once, unmarked — no reordering on the read path); an entry older than `maxAgeMs` is
+ *   reloaded.
  */
 export class DocumentReadCache {
   private readonly tenants = new Map<string, Map<DocumentType, Map<string, Entry>>>();
-  /** Every entry in least-recently-used-first order (a Set keeps insertion order). */
+  /** Every entry, oldest first (a Set keeps insertion order); see `used` for hits. */
   private readonly lru = new Set<Entry>();
   private readonly maxEntries: number;
   private readonly maxBytes: number;
@@ -139,8 +143,7 @@ export class DocumentReadCache {
       return undefined;
     }
     this.stats.hits++;
-    this.lru.delete(entry);
-    this.lru.add(entry);
+    entry.used = true;
     return entry.value;
   }
 
@@ -229,13 +232,21 @@ export class DocumentReadCache {
     }
     const previous = entries.get(key);
     if (previous) this.remove(previous);
-    const entry: Entry = { tenantId, kind, key, doc, value, bytes, storedAt: this.now() };
+    const entry: Entry = { tenantId, kind, key, doc, value, bytes, storedAt: this.now(), used: false };
     entries.set(key, entry);
     this.lru.add(entry);
     this.bytes += bytes;
     this.stats.stores++;
     while (this.lru.size > this.maxEntries || this.bytes > this.maxBytes) {
       const oldest = this.lru.values().next().value as Entry;
+      if (oldest.used) {
+        // Read since it was queued: back to the tail, unmarked (every entry is passed over once
+        // at most per loop, so the loop ends).
+        oldest.used = false;
+        this.lru.delete(oldest);
+        this.lru.add(oldest);
+        continue;
+      }
       this.remove(oldest);
       this.stats.evictions++;
     }
