@@ -48,8 +48,11 @@ export function requireBuilds(services: string[]): void {
 
 /**
  * The processes a benchmark starts: `node <script>` from the repository root with only the given
- * environment (plus PATH, NODE_ENV=production, LOG_LEVEL=warn); stderr is kept for the report
- * of an unexpected exit. `profileDir` makes every `services/…` script write a CPU profile there.
+ * environment (plus PATH, NODE_ENV=production, LOG_LEVEL=warn, and NODE_OPTIONS from
+ * BENCH_NODE_OPTIONS); stderr is kept for the report of an unexpected exit. `profileDir` makes
+ * every `services/…` script write a CPU profile there. `BENCH_NODE_OPTIONS=--perf-basic-prof`
+ * names JavaScript functions for `perf record -e cpu-clock -g -a` around a benchmark, which
+ * samples without slowing the process down as V8's CPU profiler does.
  */
 export class Processes {
   private readonly children: ChildProcess[] = [];
@@ -62,7 +65,13 @@ export class Processes {
         : [];
     const child = spawn(process.execPath, [...profile, script], {
       cwd: root,
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'warn',
+        ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+        ...env,
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let err = '';
