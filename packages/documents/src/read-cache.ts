@@ -220,24 +220,11 @@ export class DocumentReadCache {
     }
     const bytes = ENTRY_OVERHEAD_BYTES + key.length + value.etag.length + (value.body?.length ?? 0);
     if (bytes > this.maxBytes / 4) return; // one huge document must not flush everything else
-    let kinds = this.tenants.get(tenantId);
-    if (!kinds) {
-      kinds = new Map();
-      this.tenants.set(tenantId, kinds);
-    }
-    let entries = kinds.get(kind);
-    if (!entries) {
-      entries = new Map();
-      kinds.set(kind, entries);
-    }
-    const previous = entries.get(key);
+    const previous = this.tenants.get(tenantId)?.get(kind)?.get(key);
     if (previous) this.remove(previous);
-    const entry: Entry = { tenantId, kind, key, doc, value, bytes, storedAt: this.now(), used: false };
-    entries.set(key, entry);
-    this.lru.add(entry);
-    this.bytes += bytes;
-    this.stats.stores++;
-    while (this.lru.size > this.maxEntries || this.bytes > this.maxBytes) {
+    // Room first, then the new entry (never the one passed over or evicted). Eviction drops maps
+    // that become empty, so the tenant's maps are looked up after it.
+    while (this.lru.size > 0 && (this.lru.size >= this.maxEntries || this.bytes + bytes > this.maxBytes)) {
       const oldest = this.lru.values().next().value as Entry;
       if (oldest.used) {
         // Read since it was queued: back to the tail, unmarked (every entry is passed over once
@@ -250,6 +237,21 @@ export class DocumentReadCache {
       this.remove(oldest);
       this.stats.evictions++;
     }
+    let kinds = this.tenants.get(tenantId);
+    if (!kinds) {
+      kinds = new Map();
+      this.tenants.set(tenantId, kinds);
+    }
+    let entries = kinds.get(kind);
+    if (!entries) {
+      entries = new Map();
+      kinds.set(kind, entries);
+    }
+    const entry: Entry = { tenantId, kind, key, doc, value, bytes, storedAt: this.now(), used: false };
+    entries.set(key, entry);
+    this.lru.add(entry);
+    this.bytes += bytes;
+    this.stats.stores++;
   }
 
   /**

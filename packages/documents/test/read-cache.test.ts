@@ -77,6 +77,13 @@ describe('DocumentReadCache', () => {
     expect(cache.get('t', 'layout', '1')?.body?.toString()).toBe('1');
     expect(cache.size.entries).toBe(3);
 
+    // Every entry read since it was stored: the new one is still kept (the oldest goes).
+    for (const k of ['1', '3', '4']) cache.get('t', 'layout', k);
+    cache.store('t', 'layout', '5', rep('5'), cache.ticket());
+    expect(cache.get('t', 'layout', '5')?.body?.toString()).toBe('5');
+    expect(cache.get('t', 'layout', '3')).toBeUndefined();
+    expect(cache.size.entries).toBe(3);
+
     const small = new DocumentReadCache({ maxEntries: 1000, maxBytes: 64 * 1024 });
     for (let i = 0; i < 200; i++) small.store(`t${i}`, 'layout', 'k', rep('x'.repeat(4000)), small.ticket());
     expect(small.size.bytes).toBeLessThanOrEqual(64 * 1024);
