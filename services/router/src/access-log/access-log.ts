@@ -82,6 +82,8 @@ export class DailyFileAccessLog implements AccessLogWriter {
   private pending = '';
   private pendingLines = 0;
   private timer?: NodeJS.Timeout;
+  /** Files of earlier days still being written out: `close` waits for them too. */
+  private ending = new Set<Promise<void>>();
 
   constructor(
     private readonly directory: string,
@@ -97,7 +99,7 @@ export class DailyFileAccessLog implements AccessLogWriter {
       const name = accessLogFileName(this.now());
       if (name !== this.day) {
         this.flush();
-        this.stream?.end();
+        if (this.stream) this.end(this.stream);
         this.stream = createWriteStream(join(this.directory, name), { flags: 'a', mode: 0o640 });
         this.day = name;
         this.dayPrefix = name.slice('access-'.length, 'access-'.length + 10);
@@ -119,11 +121,20 @@ export class DailyFileAccessLog implements AccessLogWriter {
     this.pendingLines = 0;
   }
 
-  close(): Promise<void> {
+  /** Ends a file; until its last line is written out, {@link close} waits for it. */
+  private end(stream: WriteStream): Promise<void> {
+    const ended = new Promise<void>((resolve) => stream.end(() => resolve()));
+    this.ending.add(ended);
+    void ended.then(() => this.ending.delete(ended));
+    return ended;
+  }
+
+  async close(): Promise<void> {
     this.flush();
     const stream = this.stream;
     this.stream = undefined;
-    return new Promise((resolve) => (stream ? stream.end(() => resolve()) : resolve()));
+    if (stream) this.end(stream);
+    await Promise.all(this.ending);
   }
 }
 
