@@ -76,6 +76,32 @@ describe('edge: what reaches a service, and what unauthenticated callers cost', 
     expect(seen['x-request-id']).toBeTruthy();
   });
 
+  it('passes no hop-by-hop header either way; a client cannot name the router’s own headers away', async () => {
+    const res = await app.inject({
+      url: '/api/v1/settings',
+      headers: {
+        authorization: `JWT ${token()}`,
+        connection: 'keep-alive, Authorization, x-request-id, x-listed',
+        'x-listed': 'gone',
+        'keep-alive': 'timeout=5',
+        te: 'trailers',
+        'x-kept': 'kept',
+      },
+    });
+    expect(res.statusCode).toBe(200);
+    const seen = fx.upstream.calls.at(-1)!.headers;
+    // The stub verified the router's token (claims), so Authorization arrived; so did the id.
+    expect(fx.upstream.calls.at(-1)!.claims).toMatchObject({ kind: 'api' });
+    expect(seen['x-request-id']).toBeTruthy();
+    expect(seen['x-listed']).toBeUndefined();
+    expect(seen.te).toBeUndefined();
+    expect(seen['x-kept']).toBe('kept');
+    expect(seen.host).toBe(new URL(fx.upstream.url).host);
+    // The service's own connection headers describe its connection to the router, not this one.
+    expect(res.headers['keep-alive']).toBeUndefined();
+    expect(res.json()).toMatchObject({ service: 'stub' });
+  });
+
   it('reuses a service token for the requests of one verified Connect token, never for another user', async () => {
     const alice = mintConnectToken({
       sharedSecret: tenant.secret,

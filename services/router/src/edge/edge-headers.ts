@@ -105,6 +105,16 @@ const NEVER_UPSTREAM = new Set([
   // `Expect: 100-continue` (curl sends it for bodies over 1 MiB) is answered by this router's own
   // HTTP server; passed on, undici refuses the request and the client would get a 502.
   'expect',
+  // Hop-by-hop (RFC 9110 §7.6.1): they describe the client's connection, not the router's
+  // connection to the service. `Host` is the upstream's own, set by the HTTP client.
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
   'authorization',
   'cookie',
   'forwarded',
@@ -124,6 +134,12 @@ export function upstreamHeaders(
   headers: Record<string, string | string[] | undefined>,
   set: Record<string, string>,
 ): Record<string, string | string[] | undefined> {
+  // The names a client's `Connection` lists are hop-by-hop too. Removed before `set` is added,
+  // so a client cannot name a header the router sets (`Connection: authorization`) away.
+  const connection = headers.connection;
+  if (connection !== undefined) {
+    for (const listed of String(connection).split(',')) delete headers[listed.trim().toLowerCase()];
+  }
   for (const name of Object.keys(headers)) {
     if (NEVER_UPSTREAM.has(name) || ROUTER_OWNED.test(name)) delete headers[name];
   }

@@ -1,5 +1,4 @@
-import { Transform, type TransformCallback } from 'node:stream';
-import replyFrom from '@fastify/reply-from';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { forgeTokenDigest, type InternalTokenSigner } from '@rt/auth';
 import type { RegionTable } from '@rt/config';
 import { MIGRATION_RETRY_AFTER_SECONDS } from '@rt/db';
@@ -24,6 +23,13 @@ import {
 import { FORGE_PATHS } from '../forge/manifest.js';
 import { type RequestAuth, relocating, type TenantRouteKind } from '../plugins/authenticate.js';
 import type { RouterApp } from '../types.js';
+import {
+  BUFFERED_ANSWER_BYTES,
+  type HeaderMap,
+  isUpstreamTimeout,
+  type UpstreamAnswer,
+  UpstreamClient,
+} from '../upstream/upstream-client.js';
 
 type ServiceName = keyof RouterConfig['services'];
 
@@ -100,8 +106,8 @@ export interface ProxyRouteOptions {
 const upstreamUnavailable = () =>
   new AppError(502, 'UPSTREAM_UNAVAILABLE', 'the regional service is unavailable');
 
-/** Largest answer the read cache keeps; larger ones stream through. */
-const MAX_SHARED_READ_BYTES = 256 * 1024;
+/** Largest answer the read cache keeps (answers up to this size arrive whole); larger ones stream through. */
+const MAX_SHARED_READ_BYTES = BUFFERED_ANSWER_BYTES;
 
 /** Fails the stream once more than `limit` bytes went through (chunked bodies have no length). */
 class BodyLimit extends Transform {
@@ -138,13 +144,6 @@ const rebuiltPath = (request: FastifyRequest, prefix: string): string => {
   return segments.length ? `${prefix}${joinSegments(segments, trailingSlash)}` : `${prefix}/`;
 };
 
-/** The upstream answer as reply-from hands it to `onResponse`. */
-interface UpstreamResponse {
-  statusCode: number;
-  headers: Record<string, string | string[] | undefined>;
-  stream: NodeJS.ReadableStream & { destroy(error?: Error): void };
-}
-
 const DOCUMENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
@@ -159,17 +158,41 @@ export function documentOfPath(path: string, prefix: string): string | undefined
   return DOCUMENT_ID.test(segment) ? segment : undefined;
 }
 
-/** The services' marker of shared reads is for the router only, never for clients. */
-const withoutSharedReadHeader = <T extends Record<string, unknown>>(headers: T): T => {
-  if (!(SHARED_READ_HEADER in headers)) return headers;
-  const { [SHARED_READ_HEADER]: _marker, ...rest } = headers;
-  return rest as T;
-};
+/**
+ * Headers of an answer that are not passed on: hop-by-hop ones (RFC 9110 §7.6.1; this router's
+ * own connection to its client has its own) and the services' marker of shared reads, which is
+ * for the router only, never for clients.
+ */
+const NOT_PASSED_BACK = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  SHARED_READ_HEADER,
+]);
+
+/** Sends an upstream answer on: its status, the headers it may pass back, its body or stream. */
+function sendAnswer(reply: FastifyReply, answer: UpstreamAnswer): void {
+  const { statusCode, headers } = answer;
+  if (statusCode < 200 || statusCode > 599) {
+    answer.stream?.destroy();
+    reply.send(upstreamUnavailable());
+    return;
+  }
+  for (const name in headers) {
+    const value = headers[name];
+    if (value !== undefined && !NOT_PASSED_BACK.has(name)) reply.header(name, value);
+  }
+  reply.code(statusCode).send(answer.body ?? answer.stream);
+}
 
 /**
- * `onResponse` of a cache miss: a 200 the service marked as a shared read of `kind`, small
- * enough, is read whole, kept (unless the tenant was invalidated since `ticket`, taken before the
- * request went out) and sent; anything else streams through untouched.
+ * What a cache miss does with its answer: a 200 the service marked as a shared read of `kind`,
+ * small enough to have arrived whole, is kept (unless the tenant was invalidated since `ticket`,
+ * taken before the request went out) and sent; anything else is passed on untouched.
  */
 function keepSharedRead(
   cache: DocumentReadCache,
@@ -179,52 +202,40 @@ function keepSharedRead(
   ticket: number,
   /** The read's document ({@link documentOfPath}), worked out only for an answer that is kept. */
   doc: () => string | undefined,
-): NonNullable<NonNullable<Parameters<FastifyReply['from']>[1]>['onResponse']> {
-  return (request, reply, raw) => {
-    const res = raw as unknown as UpstreamResponse;
-    const etag = res.headers.etag;
-    const length = Number(res.headers['content-length']);
+): (request: FastifyRequest, reply: FastifyReply, answer: UpstreamAnswer) => void {
+  return (request, reply, answer) => {
+    const etag = answer.headers.etag;
     if (
-      res.statusCode !== 200 ||
-      res.headers[SHARED_READ_HEADER] !== kind ||
+      answer.statusCode !== 200 ||
+      answer.headers[SHARED_READ_HEADER] !== kind ||
       typeof etag !== 'string' ||
-      !(length <= MAX_SHARED_READ_BYTES)
+      answer.body === undefined ||
+      answer.body.length > MAX_SHARED_READ_BYTES
     ) {
-      reply.send(res.stream);
+      sendAnswer(reply, answer);
       return;
     }
-    const chunks: Buffer[] = [];
-    res.stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    res.stream.on('error', () => {
-      reply.removeHeader('content-length');
-      reply.send(upstreamUnavailable());
-    });
-    res.stream.on('end', () => {
-      const body = cachedBytes(chunks);
-      cache.store(tenantId, kind, key, { etag, body }, ticket, doc());
-      reply.removeHeader('content-length');
-      sendRepresentation(request as FastifyRequest, reply as FastifyReply, etag, body);
-    });
+    const body = cachedBytes([answer.body]);
+    cache.store(tenantId, kind, key, { etag, body }, ticket, doc());
+    sendRepresentation(request, reply, etag, body);
   };
 }
 
 /**
- * Proxies authenticated requests to the tenant's home region with @fastify/reply-from (undici
- * pools, bodies streamed both ways, never buffered): to this region's service with a fresh internal
+ * Proxies authenticated requests to the tenant's home region through the router's
+ * {@link UpstreamClient} (undici keep-alive pools; request bodies streamed, never buffered; small
+ * answers passed on whole, large ones streamed): to this region's service with a fresh internal
  * token, or — for a tenant homed elsewhere — to the home region's router with a forwarding token.
  * While a migration holds the tenant frozen, writes get 503 TENANT_MIGRATING (reads go on).
  */
 export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Promise<void> {
-  await app.register(replyFrom, {
-    undici: {
-      connections: 128,
-      pipelining: 1,
-      keepAliveTimeout: 30_000,
-      headersTimeout: 30_000,
-      bodyTimeout: 120_000,
-    },
-    disableRequestLogging: true,
+  const upstream = new UpstreamClient({
+    connections: 128,
+    keepAliveTimeoutMs: 30_000,
+    headersTimeoutMs: 30_000,
+    bodyTimeoutMs: 120_000,
   });
+  app.addHook('onClose', () => upstream.destroy());
 
   // Bodies stay streams: the router neither parses nor buffers them.
   app.removeAllContentTypeParsers();
@@ -244,27 +255,83 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
     done(null, payload.pipe(limiter));
   });
 
-  type ReplyFromOptions = NonNullable<Parameters<FastifyReply['from']>[1]>;
-  const onError: NonNullable<ReplyFromOptions['onError']> = (reply, { error }) => {
+  type OnAnswer = (answer: UpstreamAnswer) => void;
+  type OnFailure = (reply: FastifyReply, error: Error) => void;
+  const onError: OnFailure = (reply, error) => {
     const limiter = (reply.request as unknown as { bodyLimiter?: BodyLimit }).bodyLimiter;
     if (limiter?.exceeded) {
       reply.send(new PayloadTooLarge());
-    } else if ((error as { statusCode?: number }).statusCode === 504) {
+    } else if (isUpstreamTimeout(error)) {
       reply.send(new AppError(504, 'UPSTREAM_TIMEOUT', 'the regional service did not answer in time'));
     } else {
       reply.send(upstreamUnavailable());
     }
   };
 
-  // The query the services get: without `jwt` (the Atlassian token never travels past the router).
-  const queryString: ReplyFromOptions['queryString'] = (_search, _url, request) =>
-    queryWithoutJwt((request as FastifyRequest).target.query);
-  const noRetry = () => null;
+  /** An upstream base URL as origin and path prefix, parsed once. */
+  const targetOf = (base: string) => {
+    const url = new URL(base);
+    return { origin: url.origin, basePath: url.pathname.replace(/\/+$/, '') };
+  };
+  type Target = ReturnType<typeof targetOf>;
+  const homeRouters = new Map(opts.regions.regions.map((r) => [r.id, targetOf(r.baseUrl)]));
+
+  /**
+   * Sends the request on to `path` at `target`: the client's headers less what never goes
+   * upstream, plus `set`; the query without `jwt` (the Atlassian token never travels past the
+   * router); the body as the stream the content-type parser made of it. No retries: a write
+   * may have reached the service before its connection broke.
+   */
+  const forward = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    target: Target,
+    path: string,
+    set: Record<string, string>,
+    onAnswer: OnAnswer,
+    onFailure: OnFailure,
+    withoutIfNoneMatch = false,
+  ): void => {
+    const headers = upstreamHeaders({ ...request.headers } as HeaderMap, set);
+    if (withoutIfNoneMatch) delete headers['if-none-match'];
+    const body = request.body instanceof Readable ? request.body : undefined;
+    // A body the router did not read (none parsed) is not announced either.
+    if (!body) delete headers['content-length'];
+    const query = queryWithoutJwt(request.target.query);
+    upstream.send(
+      {
+        origin: target.origin,
+        path: query ? `${target.basePath}${path}?${query}` : `${target.basePath}${path}`,
+        method: request.method,
+        headers,
+        ...(body ? { body } : {}),
+      },
+      (answer) => {
+        if (request.raw.socket?.destroyed) {
+          // The client went away while the service answered: nobody to send it to.
+          answer.stream?.destroy();
+          return;
+        }
+        // An HTTP/1 connection cannot carry another request before this one's body was read.
+        // (`complete` is a boolean on Node's requests; an injected request has none.)
+        if (request.raw.complete === false) reply.header('connection', 'close');
+        try {
+          onAnswer(answer);
+        } catch (err) {
+          answer.stream?.destroy();
+          if (!reply.sent) reply.send(err);
+        }
+      },
+      (error) => {
+        if (!reply.sent) onFailure(reply, error);
+      },
+    );
+  };
 
   /** One handler per proxied route, bound to the route's service, prefixes and kind. */
   const handlerFor = (route: ProxyRoute) => {
     const kind = route.kind;
-    const serviceUrl = opts.services[route.service];
+    const service = targetOf(opts.services[route.service]);
     const upstreamPrefix = route.upstreamPrefix ?? route.prefix;
     const reads = route.reads;
     /**
@@ -302,7 +369,8 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
     ): void => {
       if (tenant.homeRegion !== opts.region) {
         const home = opts.regions.regions.find((r) => r.id === tenant.homeRegion);
-        if (!home)
+        const homeRouter = homeRouters.get(tenant.homeRegion);
+        if (!home || !homeRouter)
           throw new ServiceUnavailable(
             'REGION_UNAVAILABLE',
             `region ${tenant.homeRegion} is not configured`,
@@ -322,17 +390,19 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
           ...(auth.forgeSystemToken ? { fst: forgeTokenDigest(auth.forgeSystemToken) } : {}),
         });
         // The home router serves the same public route, so the hop keeps the public path.
-        reply.from(`${home.baseUrl}${rebuiltPath(request, route.prefix)}`, {
-          queryString,
-          retryDelay: noRetry,
+        forward(
+          request,
+          reply,
+          homeRouter,
+          rebuiltPath(request, route.prefix),
+          {
+            [FORWARDED_HEADER]: hop,
+            'x-request-id': String(request.id),
+            ...(auth.forgeSystemToken ? { [FORGE_SYSTEM_TOKEN_HEADER]: auth.forgeSystemToken } : {}),
+          },
+          (answer) => sendAnswer(reply, answer),
           onError,
-          rewriteRequestHeaders: (_req, headers) =>
-            upstreamHeaders(headers, {
-              [FORWARDED_HEADER]: hop,
-              'x-request-id': String(request.id),
-              ...(auth.forgeSystemToken ? { [FORGE_SYSTEM_TOKEN_HEADER]: auth.forgeSystemToken } : {}),
-            }) as never,
-        });
+        );
         return;
       }
 
@@ -343,7 +413,7 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
 
       const upstreamPath = rebuiltPath(request, upstreamPrefix);
       const cache = opts.readCache;
-      let onResponse: ReplyFromOptions['onResponse'];
+      let onAnswer: OnAnswer = (answer) => sendAnswer(reply, answer);
       let onUpstreamError = onError;
       let askFullAnswer = false;
       if (cache && reads && request.method === 'GET') {
@@ -358,18 +428,18 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
         // A miss asks for the full answer (no If-None-Match upstream) so that it can be kept;
         // the client still gets its 304 from here.
         askFullAnswer = true;
-        onResponse = keepSharedRead(cache, tenant.id, reads, key, cache.ticket(), () =>
+        const keep = keepSharedRead(cache, tenant.id, reads, key, cache.ticket(), () =>
           documentOfPath(upstreamPath, upstreamPrefix),
         );
+        onAnswer = (answer) => keep(request, reply, answer);
       } else if (cache && !SAFE_METHODS.has(request.method) && !route.documentsUnaffected) {
         // The writer's own write: this router's copies of the tenant go once the service has
         // answered (the service's notice reaches the other routers through the bus), and also
         // when the answer is lost — the write may have committed all the same. A write of one
         // document of a kind whose documents show nothing of each other drops only that
         // document's reads and the kind's lists; any other write, every read of the tenant.
-        onResponse = (_request, reply, raw) => {
-          const res = raw as unknown as UpstreamResponse;
-          const location = res.headers.location;
+        onAnswer = (answer) => {
+          const location = answer.headers.location;
           const doc =
             reads && route.documentWrites
               ? (documentOfPath(upstreamPath, upstreamPrefix) ??
@@ -377,7 +447,7 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
               : undefined;
           if (doc && reads) cache.invalidate(tenant.id, reads, doc);
           else cache.invalidate(tenant.id);
-          reply.send(res.stream);
+          sendAnswer(reply, answer);
         };
         onUpstreamError = (reply, error) => {
           cache.invalidate(tenant.id);
@@ -403,25 +473,23 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
           ? auth.serviceTokens
           : undefined,
       );
-      reply.from(`${serviceUrl}${upstreamPath}`, {
-        queryString,
-        retryDelay: noRetry,
-        onError: onUpstreamError,
-        onResponse,
-        rewriteHeaders: withoutSharedReadHeader,
-        rewriteRequestHeaders: (_req, headers) => {
-          const sent = upstreamHeaders(headers, {
-            authorization: `Bearer ${token}`,
-            'x-request-id': String(request.id),
-            // The service hands it back with its permission question; the router then calls
-            // `app.apiBaseUrl` with it (a Forge tenant has no shared secret to sign with). The
-            // digest in the service token binds it to this request.
-            ...(auth.forgeSystemToken ? { [RELAYED_FORGE_TOKEN_HEADER]: auth.forgeSystemToken } : {}),
-          });
-          if (askFullAnswer) delete sent['if-none-match'];
-          return sent as never;
+      forward(
+        request,
+        reply,
+        service,
+        upstreamPath,
+        {
+          authorization: `Bearer ${token}`,
+          'x-request-id': String(request.id),
+          // The service hands it back with its permission question; the router then calls
+          // `app.apiBaseUrl` with it (a Forge tenant has no shared secret to sign with). The
+          // digest in the service token binds it to this request.
+          ...(auth.forgeSystemToken ? { [RELAYED_FORGE_TOKEN_HEADER]: auth.forgeSystemToken } : {}),
         },
-      });
+        onAnswer,
+        onUpstreamError,
+        askFullAnswer,
+      );
     };
     return handler;
   };
