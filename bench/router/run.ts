@@ -1,9 +1,11 @@
 /**
  * Router benchmark: autocannon against, in one sitting,
  *   (a) the upstream directly, (b) a bare Fastify + reply-from proxy — the reference (Node's
- *   floor for this job), (c) the router (edge checks, Connect JWT verify, tenant lookup, rate
- *   limit, access log, security headers, internal token, proxy) with 10 and 100 000 tenants in
- *   the directory, and (d) nginx proxy_pass when Debian's nginx is installed.
+ *   floor for this job), (b') Fastify with the router's own upstream client and nothing else
+ *   (what the router's hardening costs on the same client), (c) the router (edge checks,
+ *   Connect JWT verify, tenant lookup, rate limit, access log, security headers, internal token,
+ *   proxy) with 10 and 100 000 tenants in the directory, and (d) nginx proxy_pass when Debian's
+ *   nginx is installed.
  * Each target is measured at 50 connections (throughput) and 10 connections (latency), every
  * timed run three times; the table shows the median of the three. "× bare" compares with the
  * bare proxy at the same connection count; "added p99" is the p99 over the upstream's own at the
@@ -301,6 +303,23 @@ async function main() {
     )),
   );
   await stop(bare);
+
+  const clientPort = await freePort();
+  const client = start('node', [join(here, 'client-proxy.mjs')], {
+    PORT: String(clientPort),
+    UPSTREAM: upstream,
+  });
+  await waitFor(`http://127.0.0.1:${clientPort}/`);
+  rows.push(
+    ...(await measured(
+      "fastify + the router's upstream client (no hardening)",
+      '-',
+      `http://127.0.0.1:${clientPort}`,
+      undefined,
+      [client.pid!],
+    )),
+  );
+  await stop(client);
 
   let lookups: { prismaUs: number; pgUs: number } | undefined;
   for (const count of TENANT_COUNTS) {
