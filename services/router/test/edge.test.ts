@@ -102,6 +102,21 @@ describe('edge: what reaches a service, and what unauthenticated callers cost', 
     expect(res.json()).toMatchObject({ service: 'stub' });
   });
 
+  it('answers HEAD with the length the service gave, and no body', async () => {
+    const get = await app.inject({ url: '/api/v1/settings', headers: { authorization: `JWT ${token()}` } });
+    const head = await app.inject({
+      method: 'HEAD',
+      url: '/api/v1/settings',
+      headers: { authorization: `JWT ${token()}` },
+    });
+    expect(head.statusCode).toBe(200);
+    expect(fx.upstream.calls.at(-1)!.method).toBe('HEAD');
+    expect(head.body).toBe('');
+    expect(Number(head.headers['content-length'])).toBeGreaterThan(0);
+    // The stub echoes the URL and claims, so both answers have the same size.
+    expect(head.headers['content-length']).toBe(String(Buffer.byteLength(get.body)));
+  });
+
   it('reuses a service token for the requests of one verified Connect token, never for another user', async () => {
     const alice = mintConnectToken({
       sharedSecret: tenant.secret,

@@ -50,6 +50,13 @@ function handle(req: IncomingMessage, res: ServerResponse, seen: { closedEarly: 
     res.writeHead(200, { 'content-length': String(LARGE.length) });
     res.write(LARGE.subarray(0, 1000));
     setTimeout(() => res.destroy(), 10);
+  } else if (path === '/early-hints') {
+    res.writeEarlyHints({ link: '</x.css>; rel=preload; as=style' });
+    res.writeHead(200, { 'content-length': 2 });
+    res.end('ok');
+  } else if (path === '/stall-body') {
+    res.writeHead(200, { 'content-length': 100 });
+    res.write('x'.repeat(10));
   } else if (path === '/slow') {
     setTimeout(() => res.end('late'), 1000);
   } else if (path === '/endless') {
@@ -87,7 +94,7 @@ describe('UpstreamClient: the router’s HTTP client for the requests it passes 
   let server: Server;
   let origin: string;
   const seen = { closedEarly: false };
-  const client = new UpstreamClient({ headersTimeoutMs: 300 });
+  const client = new UpstreamClient({ headersTimeoutMs: 300, bodyTimeoutMs: 300 });
 
   beforeAll(async () => {
     server = createServer((req, res) => handle(req, res, seen));
@@ -143,6 +150,20 @@ describe('UpstreamClient: the router’s HTTP client for the requests it passes 
     const notModified = await send('/not-modified');
     expect(notModified.statusCode).toBe(304);
     expect(notModified.body?.length).toBe(0);
+  });
+
+  it('passes over interim 1xx answers to the final one', async () => {
+    const answer = await send('/early-hints');
+    expect(answer.statusCode).toBe(200);
+    expect(answer.body?.toString()).toBe('ok');
+  });
+
+  it('reports a small answer whose body stalls as a timeout', async () => {
+    const error = await send('/stall-body').then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(isUpstreamTimeout(error)).toBe(true);
   });
 
   it('reports a small answer cut off half-way as an error, never as a short answer', async () => {

@@ -174,6 +174,28 @@ const NOT_PASSED_BACK = new Set([
   SHARED_READ_HEADER,
 ]);
 
+/**
+ * The names an answer's `Connection` header lists, which are hop-by-hop too (none for the
+ * `keep-alive` or `close` every Node service sends).
+ */
+const listedInConnection = (connection: string | string[] | undefined): Set<string> | undefined => {
+  if (connection === undefined || connection === 'keep-alive' || connection === 'close') return undefined;
+  return new Set(
+    String(connection)
+      .split(',')
+      .map((name) => name.trim().toLowerCase()),
+  );
+};
+
+/**
+ * An HTTP/1 connection cannot carry another request before this one's body was read: when the
+ * answer (or the failure) comes first, the client's connection closes after it. (`complete` is a
+ * boolean on Node's requests; an injected request has none.)
+ */
+const closeIfBodyUnread = (request: FastifyRequest, reply: FastifyReply): void => {
+  if (request.raw.complete === false) reply.header('connection', 'close');
+};
+
 /** Sends an upstream answer on: its status, the headers it may pass back, its body or stream. */
 function sendAnswer(reply: FastifyReply, answer: UpstreamAnswer): void {
   const { statusCode, headers } = answer;
@@ -182,11 +204,15 @@ function sendAnswer(reply: FastifyReply, answer: UpstreamAnswer): void {
     reply.send(upstreamUnavailable());
     return;
   }
+  const listed = listedInConnection(headers.connection);
   for (const name in headers) {
     const value = headers[name];
-    if (value !== undefined && !NOT_PASSED_BACK.has(name)) reply.header(name, value);
+    if (value !== undefined && !NOT_PASSED_BACK.has(name) && !listed?.has(name)) reply.header(name, value);
   }
-  reply.code(statusCode).send(answer.body ?? answer.stream);
+  // Fastify's HEAD route sets Content-Length from a Buffer's size (0 here), not from a stream:
+  // an empty stream keeps the length the service gave.
+  const payload = reply.request.method === 'HEAD' ? Readable.from([]) : (answer.body ?? answer.stream);
+  reply.code(statusCode).send(payload);
 }
 
 /**
@@ -290,10 +316,15 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
     set: Record<string, string>,
     onAnswer: OnAnswer,
     onFailure: OnFailure,
-    withoutIfNoneMatch = false,
+    options: {
+      /** A cache miss asks for the full answer, so that it can be kept. */
+      withoutIfNoneMatch?: boolean;
+      /** Runs instead of `onAnswer` when the client went away before the answer came. */
+      onDropped?: () => void;
+    } = {},
   ): void => {
     const headers = upstreamHeaders({ ...request.headers } as HeaderMap, set);
-    if (withoutIfNoneMatch) delete headers['if-none-match'];
+    if (options.withoutIfNoneMatch) delete headers['if-none-match'];
     const body = request.body instanceof Readable ? request.body : undefined;
     // A body the router did not read (none parsed) is not announced either.
     if (!body) delete headers['content-length'];
@@ -310,11 +341,10 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
         if (request.raw.socket?.destroyed) {
           // The client went away while the service answered: nobody to send it to.
           answer.stream?.destroy();
+          options.onDropped?.();
           return;
         }
-        // An HTTP/1 connection cannot carry another request before this one's body was read.
-        // (`complete` is a boolean on Node's requests; an injected request has none.)
-        if (request.raw.complete === false) reply.header('connection', 'close');
+        closeIfBodyUnread(request, reply);
         try {
           onAnswer(answer);
         } catch (err) {
@@ -323,7 +353,9 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
         }
       },
       (error) => {
-        if (!reply.sent) onFailure(reply, error);
+        if (reply.sent) return;
+        closeIfBodyUnread(request, reply);
+        onFailure(reply, error);
       },
     );
   };
@@ -415,6 +447,7 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
       const cache = opts.readCache;
       let onAnswer: OnAnswer = (answer) => sendAnswer(reply, answer);
       let onUpstreamError = onError;
+      let onDropped: (() => void) | undefined;
       let askFullAnswer = false;
       if (cache && reads && request.method === 'GET') {
         // Tenant first: the key is looked up under the verified tenant only (see DocumentReadCache).
@@ -453,6 +486,7 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
           cache.invalidate(tenant.id);
           onError(reply, error);
         };
+        onDropped = () => cache.invalidate(tenant.id);
       }
       // No request id in the service token (it travels in x-request-id): the signer then reuses
       // one token per tenant, kind and user within a second, and a credential verified before
@@ -488,7 +522,11 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
         },
         onAnswer,
         onUpstreamError,
-        askFullAnswer,
+        {
+          withoutIfNoneMatch: askFullAnswer,
+          // A write whose client went away may have committed all the same.
+          ...(onDropped ? { onDropped } : {}),
+        },
       );
     };
     return handler;

@@ -51,8 +51,14 @@ export interface UpstreamClientOptions {
   bodyTimeoutMs?: number;
 }
 
-/** The upstream did not start its answer in time. */
-export const isUpstreamTimeout = (err: unknown): boolean => err instanceof errors.HeadersTimeoutError;
+/**
+ * The upstream did not answer in time: no connection, no answer's headers, or a pause in a body
+ * read whole (a streamed body's pause breaks off the answer already under way instead).
+ */
+export const isUpstreamTimeout = (err: unknown): boolean =>
+  err instanceof errors.HeadersTimeoutError ||
+  err instanceof errors.ConnectTimeoutError ||
+  err instanceof errors.BodyTimeoutError;
 
 const EMPTY = Buffer.alloc(0);
 
@@ -89,6 +95,8 @@ class AnswerHandler implements Dispatcher.DispatchHandler {
   onRequestStart(): void {}
 
   onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: HeaderMap): void {
+    // 1xx answers (102, 103 Early Hints) are interim: the final answer follows on this request.
+    if (statusCode < 200) return;
     this.statusCode = statusCode;
     this.headers = headers;
     const length = headers['content-length'];
