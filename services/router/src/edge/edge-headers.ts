@@ -100,13 +100,11 @@ export function takeRouterOwnedHeaders(headers: IncomingHttpHeaders): TakenHeade
   return taken;
 }
 
-/** Headers never passed upstream: credentials, hop-by-hop, the client address, router-owned ones. */
-const NEVER_UPSTREAM = new Set([
-  // `Expect: 100-continue` (curl sends it for bodies over 1 MiB) is answered by this router's own
-  // HTTP server; passed on, undici refuses the request and the client would get a 502.
-  'expect',
-  // Hop-by-hop (RFC 9110 §7.6.1): they describe the client's connection, not the router's
-  // connection to the service. `Host` is the upstream's own, set by the HTTP client.
+/**
+ * Hop-by-hop headers (RFC 9110 §7.6.1): they describe one connection — the client's to the
+ * router, or the router's to a service — and are never passed on, in either direction.
+ */
+export const HOP_BY_HOP: readonly string[] = [
   'connection',
   'keep-alive',
   'proxy-connection',
@@ -114,6 +112,26 @@ const NEVER_UPSTREAM = new Set([
   'trailer',
   'transfer-encoding',
   'upgrade',
+];
+
+/**
+ * The names a `Connection` header lists, hop-by-hop as well (RFC 9110 §7.6.1); none for the
+ * `keep-alive` and `close` nearly every peer sends.
+ */
+export function listedInConnection(connection: string | string[] | undefined): string[] {
+  if (connection === undefined || connection === 'keep-alive' || connection === 'close') return [];
+  return String(connection)
+    .split(',')
+    .map((name) => name.trim().toLowerCase());
+}
+
+/** Headers never passed upstream: credentials, hop-by-hop, the client address, router-owned ones. */
+const NEVER_UPSTREAM = new Set([
+  // `Expect: 100-continue` (curl sends it for bodies over 1 MiB) is answered by this router's own
+  // HTTP server; passed on, undici refuses the request and the client would get a 502.
+  'expect',
+  ...HOP_BY_HOP,
+  // The upstream's own, set by the HTTP client.
   'host',
   'authorization',
   'cookie',
@@ -136,10 +154,7 @@ export function upstreamHeaders(
 ): Record<string, string | string[] | undefined> {
   // The names a client's `Connection` lists are hop-by-hop too. Removed before `set` is added,
   // so a client cannot name a header the router sets (`Connection: authorization`) away.
-  const connection = headers.connection;
-  if (connection !== undefined) {
-    for (const listed of String(connection).split(',')) delete headers[listed.trim().toLowerCase()];
-  }
+  for (const listed of listedInConnection(headers.connection)) delete headers[listed];
   for (const name of Object.keys(headers)) {
     if (NEVER_UPSTREAM.has(name) || ROUTER_OWNED.test(name)) delete headers[name];
   }

@@ -17,6 +17,8 @@ import { isPlainPath, joinSegments, queryWithoutJwt } from '../edge/canonical-pa
 import {
   FORGE_SYSTEM_TOKEN_HEADER,
   FORWARDED_HEADER,
+  HOP_BY_HOP,
+  listedInConnection,
   RELAYED_FORGE_TOKEN_HEADER,
   upstreamHeaders,
 } from '../edge/edge-headers.js';
@@ -159,33 +161,11 @@ export function documentOfPath(path: string, prefix: string): string | undefined
 }
 
 /**
- * Headers of an answer that are not passed on: hop-by-hop ones (RFC 9110 §7.6.1; this router's
- * own connection to its client has its own) and the services' marker of shared reads, which is
- * for the router only, never for clients.
+ * Headers of an answer that are not passed on: hop-by-hop ones (the router's connection to its
+ * client has its own) and the services' marker of shared reads, which is for the router only,
+ * never for clients.
  */
-const NOT_PASSED_BACK = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'transfer-encoding',
-  'te',
-  'trailer',
-  'upgrade',
-  SHARED_READ_HEADER,
-]);
-
-/**
- * The names an answer's `Connection` header lists, which are hop-by-hop too (none for the
- * `keep-alive` or `close` every Node service sends).
- */
-const listedInConnection = (connection: string | string[] | undefined): Set<string> | undefined => {
-  if (connection === undefined || connection === 'keep-alive' || connection === 'close') return undefined;
-  return new Set(
-    String(connection)
-      .split(',')
-      .map((name) => name.trim().toLowerCase()),
-  );
-};
+const NOT_PASSED_BACK = new Set([...HOP_BY_HOP, SHARED_READ_HEADER]);
 
 /**
  * An HTTP/1 connection cannot carry another request before this one's body was read: when the
@@ -207,7 +187,8 @@ function sendAnswer(reply: FastifyReply, answer: UpstreamAnswer): void {
   const listed = listedInConnection(headers.connection);
   for (const name in headers) {
     const value = headers[name];
-    if (value !== undefined && !NOT_PASSED_BACK.has(name) && !listed?.has(name)) reply.header(name, value);
+    if (value !== undefined && !NOT_PASSED_BACK.has(name) && !listed.includes(name))
+      reply.header(name, value);
   }
   // Fastify's HEAD route sets Content-Length from a Buffer's size (0 here), not from a stream:
   // an empty stream keeps the length the service gave.
