@@ -66,7 +66,8 @@ const EMPTY = Buffer.alloc(0);
 class UpstreamBody extends Readable {
   finished = false;
   constructor(private readonly controller: Dispatcher.DispatchController) {
-    super();
+    // As undici's own body streams: a socket read (up to 64 KiB) fits without pausing the socket.
+    super({ highWaterMark: 64 * 1024 });
   }
   override _read(): void {
     this.controller.resume();
