@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ErrorBody } from './error-body.js';
@@ -30,6 +33,48 @@ export function frameworkErrorResponse(
   reply
     .status(mapped.status)
     .send({ code: mapped.code, message: error.message, requestId: String(request.id) } satisfies ErrorBody);
+}
+
+/** Node's HTTP parser's refusals, by their error code (anything else: 400 `MALFORMED_REQUEST`). */
+const PARSER_CODES: Record<string, { status: number; code: string; message: string }> = {
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    code: 'REQUEST_TIMEOUT',
+    message: 'the request did not arrive in time',
+  },
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    code: 'HEADERS_TOO_LARGE',
+    message: 'the request headers are too large',
+  },
+};
+
+/**
+ * Fastify's `clientErrorHandler`: requests Node's HTTP parser refuses before Fastify sees them
+ * (broken framing, two `Content-Length` headers, a `Content-Length` beside `Transfer-Encoding`,
+ * oversized headers, a request too slow to arrive) get the common error body with a stable code
+ * too, then the connection closes: its framing can no longer be trusted. As Node's and Fastify's
+ * own handlers: nothing is written to a socket that was reset or is no longer writable.
+ * https://nodejs.org/api/http.html#event-clienterror
+ */
+export function clientErrorResponse(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const mapped = PARSER_CODES[error.code ?? ''] ?? {
+    status: 400,
+    code: 'MALFORMED_REQUEST',
+    message: 'the request is not well-formed HTTP/1.1',
+  };
+  if (socket.writable) {
+    const body = JSON.stringify({
+      code: mapped.code,
+      message: mapped.message,
+      requestId: randomUUID(),
+    } satisfies ErrorBody);
+    socket.write(
+      `HTTP/1.1 ${mapped.status} ${STATUS_CODES[mapped.status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
 
 /**

@@ -11,7 +11,7 @@ import Fastify, {
   type RawServerDefault,
 } from 'fastify';
 import type { Logger } from 'pino';
-import { errorHandlerPlugin, frameworkErrorResponse } from './error-handler.js';
+import { clientErrorResponse, errorHandlerPlugin, frameworkErrorResponse } from './error-handler.js';
 import { type HealthOptions, healthPlugin } from './health.js';
 import { lazyChildLoggerFactory, loggerOptions, pathOnly } from './logger.js';
 import { metricsPlugin } from './metrics.js';
@@ -73,6 +73,8 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     // Fastify's own refusals before routing (an undecodable path) go through the one error
     // handler too, so they carry a stable code like every other error.
     frameworkErrors: frameworkErrorResponse,
+    // …and so do the HTTP parser's, before Fastify sees a request.
+    clientErrorHandler: clientErrorResponse,
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
     },
