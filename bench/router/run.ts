@@ -290,36 +290,18 @@ async function main() {
     await stop(nginx);
   }
 
-  const barePort = await freePort();
-  const bare = start('node', [join(here, 'bare-proxy.mjs')], { PORT: String(barePort), UPSTREAM: upstream });
-  await waitFor(`http://127.0.0.1:${barePort}/`);
-  rows.push(
-    ...(await measured(
-      'bare fastify + reply-from (reference)',
-      '-',
-      `http://127.0.0.1:${barePort}`,
-      undefined,
-      [bare.pid!],
-    )),
-  );
-  await stop(bare);
-
-  const clientPort = await freePort();
-  const client = start('node', [join(here, 'client-proxy.mjs')], {
-    PORT: String(clientPort),
-    UPSTREAM: upstream,
-  });
-  await waitFor(`http://127.0.0.1:${clientPort}/`);
-  rows.push(
-    ...(await measured(
-      "fastify + the router's upstream client (no hardening)",
-      '-',
-      `http://127.0.0.1:${clientPort}`,
-      undefined,
-      [client.pid!],
-    )),
-  );
-  await stop(client);
+  // The controls: the reference (reply-from), then the router's own upstream client alone.
+  const controls: Array<[label: string, file: string]> = [
+    ['bare fastify + reply-from (reference)', 'bare-proxy.mjs'],
+    ["fastify + the router's upstream client (no hardening)", 'client-proxy.mjs'],
+  ];
+  for (const [label, file] of controls) {
+    const port = await freePort();
+    const control = start('node', [join(here, file)], { PORT: String(port), UPSTREAM: upstream });
+    await waitFor(`http://127.0.0.1:${port}/`);
+    rows.push(...(await measured(label, '-', `http://127.0.0.1:${port}`, undefined, [control.pid!])));
+    await stop(control);
+  }
 
   let lookups: { prismaUs: number; pgUs: number } | undefined;
   for (const count of TENANT_COUNTS) {
