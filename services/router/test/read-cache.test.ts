@@ -30,6 +30,8 @@ let database: TestDatabase;
 let layout: ServiceApp;
 /** GETs that reached the layout service. */
 let serviceReads = 0;
+/** The `If-None-Match` of the last GET that reached the layout service. */
+let serviceIfNoneMatch: string | undefined;
 let a: RouterServiceApp;
 let b: RouterServiceApp;
 const connections: Redis[] = [];
@@ -75,7 +77,9 @@ beforeAll(async () => {
     tenantBus: { publisher, subscriber, prefix: fx.prefix },
   });
   layout.addHook('onRequest', async (request) => {
-    if (request.method === 'GET') serviceReads++;
+    if (request.method !== 'GET') return;
+    serviceReads++;
+    serviceIfNoneMatch = request.headers['if-none-match'];
   });
   await layout.listen({ port: 0, host: '127.0.0.1' });
   closers.push(
@@ -153,6 +157,20 @@ describe("the router's read cache", () => {
     expect(notModified.statusCode).toBe(304);
     expect(notModified.body).toBe('');
     expect(serviceReads).toBe(before);
+  });
+
+  it('asks the service for the whole answer on a conditional miss, and still answers the client 304', async () => {
+    const { id } = await createLayout(0, 'Conditional');
+    const url = `/api/v1/layouts/${id}`;
+    const etag = String((await call(b, 0, { method: 'GET', url })).headers.etag);
+    const before = serviceReads;
+    const res = await call(a, 0, { method: 'GET', url, headers: { 'if-none-match': etag } });
+    expect(res.statusCode).toBe(304);
+    expect(res.body).toBe('');
+    // Router a had never read it: the service was asked, without the condition, so that the
+    // whole answer could be kept.
+    expect(serviceReads).toBe(before + 1);
+    expect(serviceIfNoneMatch).toBeUndefined();
   });
 
   it('serves the writer its own write at once and the other replica once the bus delivers', async () => {

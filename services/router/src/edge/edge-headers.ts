@@ -143,20 +143,26 @@ const NEVER_UPSTREAM = new Set([
 ]);
 
 /**
- * What the router sets on a request it sends on, after removing what it never passes: the one
- * place where router-owned headers are written. A header the router should pass from Atlassian
- * (e.g. a Forge system token) is added here, from a value the router verified — never copied
- * from the client's headers, which {@link takeRouterOwnedHeaders} already emptied.
+ * The headers of a request the router sends on: the client's, less what it never passes, plus
+ * `set` — the one place where router-owned headers are written. A header the router should pass
+ * from Atlassian (e.g. a Forge system token) is added here, from a value the router verified —
+ * never copied from the client's headers, which {@link takeRouterOwnedHeaders} already emptied.
+ * A new object, built by adding what is kept (no `delete`, which would leave V8 a slow
+ * dictionary-mode object for everything that reads the headers afterwards).
  */
 export function upstreamHeaders(
-  headers: Record<string, string | string[] | undefined>,
-  set: Record<string, string>,
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  set: Readonly<Record<string, string>>,
 ): Record<string, string | string[] | undefined> {
-  // The names a client's `Connection` lists are hop-by-hop too. Removed before `set` is added,
+  // The names a client's `Connection` lists are hop-by-hop too. Left out before `set` is added,
   // so a client cannot name a header the router sets (`Connection: authorization`) away.
-  for (const listed of listedInConnection(headers.connection)) delete headers[listed];
-  for (const name of Object.keys(headers)) {
-    if (NEVER_UPSTREAM.has(name) || ROUTER_OWNED.test(name)) delete headers[name];
+  const listed = listedInConnection(headers.connection);
+  const sent: Record<string, string | string[] | undefined> = {};
+  for (const name in headers) {
+    if (NEVER_UPSTREAM.has(name) || ROUTER_OWNED.test(name) || (listed.length > 0 && listed.includes(name)))
+      continue;
+    sent[name] = headers[name];
   }
-  return Object.assign(headers, set);
+  for (const name in set) sent[name] = set[name];
+  return sent;
 }

@@ -304,11 +304,13 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
       onDropped?: () => void;
     } = {},
   ): void => {
-    const headers = upstreamHeaders({ ...request.headers } as HeaderMap, set);
-    if (options.withoutIfNoneMatch) delete headers['if-none-match'];
+    const headers = upstreamHeaders(request.headers as HeaderMap, set);
+    // Left out by an undefined value (the HTTP client skips those), not `delete` (see upstreamHeaders).
+    if (options.withoutIfNoneMatch && headers['if-none-match'] !== undefined)
+      headers['if-none-match'] = undefined;
     const body = request.body instanceof Readable ? request.body : undefined;
     // A body the router did not read (none parsed) is not announced either.
-    if (!body) delete headers['content-length'];
+    if (!body && headers['content-length'] !== undefined) headers['content-length'] = undefined;
     const query = queryWithoutJwt(request.target.query);
     upstream.send(
       {

@@ -35,7 +35,7 @@ export interface UpstreamRequest {
   /** Path and query, already canonical. */
   path: string;
   method: string;
-  /** Sent as they are: the caller removed what never goes upstream ({@link upstreamHeaders}). */
+  /** Sent as they are, but for undefined values: the caller left out what never goes upstream. */
   headers: HeaderMap;
   /** The request body, streamed (absent: none). */
   body?: Readable;
