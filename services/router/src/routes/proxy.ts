@@ -248,11 +248,21 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (request, payload, done) => {
     const limit = request.routeConfig.upload ? opts.uploadLimitBytes : opts.bodyLimitBytes;
-    const declared = Number(request.headers['content-length'] ?? 0);
-    if (declared > limit) {
+    const length = request.headers['content-length'];
+    if (Number(length ?? 0) > limit) {
       done(new PayloadTooLarge(`request body is larger than ${limit} bytes`), undefined);
       return;
     }
+    // The upstream request consumes the body's errors; before it starts, they need a listener.
+    payload.on('error', () => undefined);
+    if (length !== undefined) {
+      // A body framed by Content-Length is exactly that long: Node's HTTP parser hands over no
+      // byte past it (any further bytes are the connection's next request), so the declared
+      // length checked above is the limit, with no counting stream in the way.
+      done(null, payload);
+      return;
+    }
+    // A chunked body has no length up front: counted as it goes, and cut off past the limit.
     const limiter = new BodyLimit(limit);
     (request as FastifyRequest & { bodyLimiter?: BodyLimit }).bodyLimiter = limiter;
     payload.on('error', (err) => limiter.destroy(err));
