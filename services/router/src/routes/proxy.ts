@@ -26,7 +26,6 @@ import { FORGE_PATHS } from '../forge/manifest.js';
 import { type RequestAuth, relocating, type TenantRouteKind } from '../plugins/authenticate.js';
 import type { RouterApp } from '../types.js';
 import {
-  BUFFERED_ANSWER_BYTES,
   type HeaderMap,
   isUpstreamTimeout,
   type UpstreamAnswer,
@@ -107,9 +106,6 @@ export interface ProxyRouteOptions {
 /** The answer when the regional service cannot be reached or breaks off. */
 const upstreamUnavailable = () =>
   new AppError(502, 'UPSTREAM_UNAVAILABLE', 'the regional service is unavailable');
-
-/** Largest answer the read cache keeps (answers up to this size arrive whole); larger ones stream through. */
-const MAX_SHARED_READ_BYTES = BUFFERED_ANSWER_BYTES;
 
 /** Fails the stream once more than `limit` bytes went through (chunked bodies have no length). */
 class BodyLimit extends Transform {
@@ -197,11 +193,15 @@ function sendAnswer(reply: FastifyReply, answer: UpstreamAnswer): void {
 }
 
 /**
- * What a cache miss does with its answer: a 200 the service marked as a shared read of `kind`,
- * small enough to have arrived whole, is kept (unless the tenant was invalidated since `ticket`,
- * taken before the request went out) and sent; anything else is passed on untouched.
+ * What a cache miss does with its answer: a 200 the service marked as a shared read of `kind`
+ * that arrived whole (the upstream client reads answers whole only up to its
+ * `BUFFERED_ANSWER_BYTES`; larger ones stream through) is kept (unless the tenant was invalidated
+ * since `ticket`, taken before the request went out) and sent; anything else is passed on
+ * untouched.
  */
 function keepSharedRead(
+  request: FastifyRequest,
+  reply: FastifyReply,
   cache: DocumentReadCache,
   tenantId: string,
   kind: DocumentType,
@@ -209,15 +209,14 @@ function keepSharedRead(
   ticket: number,
   /** The read's document ({@link documentOfPath}), worked out only for an answer that is kept. */
   doc: () => string | undefined,
-): (request: FastifyRequest, reply: FastifyReply, answer: UpstreamAnswer) => void {
-  return (request, reply, answer) => {
+): (answer: UpstreamAnswer) => void {
+  return (answer) => {
     const etag = answer.headers.etag;
     if (
       answer.statusCode !== 200 ||
       answer.headers[SHARED_READ_HEADER] !== kind ||
       typeof etag !== 'string' ||
-      answer.body === undefined ||
-      answer.body.length > MAX_SHARED_READ_BYTES
+      answer.body === undefined
     ) {
       sendAnswer(reply, answer);
       return;
@@ -253,12 +252,12 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
       done(new PayloadTooLarge(`request body is larger than ${limit} bytes`), undefined);
       return;
     }
-    // The upstream request consumes the body's errors; before it starts, they need a listener.
-    payload.on('error', () => undefined);
     if (length !== undefined) {
       // A body framed by Content-Length is exactly that long: Node's HTTP parser hands over no
       // byte past it (any further bytes are the connection's next request), so the declared
-      // length checked above is the limit, with no counting stream in the way.
+      // length checked above is the limit, with no counting stream in the way. The upstream
+      // request consumes the body's errors; before it starts, they need a listener.
+      payload.on('error', () => undefined);
       done(null, payload);
       return;
     }
@@ -291,7 +290,8 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
     return { origin: url.origin, basePath: url.pathname.replace(/\/+$/, '') };
   };
   type Target = ReturnType<typeof targetOf>;
-  const homeRouters = new Map(opts.regions.regions.map((r) => [r.id, targetOf(r.baseUrl)]));
+  /** Each region's router, by region id: where a tenant homed there is forwarded. */
+  const homeRouters = new Map(opts.regions.regions.map((r) => [r.id, { id: r.id, ...targetOf(r.baseUrl) }]));
 
   /**
    * Sends the request on to `path` at `target`: the client's headers less what never goes
@@ -393,9 +393,8 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
       tenant: TenantRecord,
     ): void => {
       if (tenant.homeRegion !== opts.region) {
-        const home = opts.regions.regions.find((r) => r.id === tenant.homeRegion);
-        const homeRouter = homeRouters.get(tenant.homeRegion);
-        if (!home || !homeRouter)
+        const home = homeRouters.get(tenant.homeRegion);
+        if (!home)
           throw new ServiceUnavailable(
             'REGION_UNAVAILABLE',
             `region ${tenant.homeRegion} is not configured`,
@@ -418,7 +417,7 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
         forward(
           request,
           reply,
-          homeRouter,
+          home,
           rebuiltPath(request, route.prefix),
           {
             [FORWARDED_HEADER]: hop,
@@ -454,10 +453,9 @@ export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Prom
         // A miss asks for the full answer (no If-None-Match upstream) so that it can be kept;
         // the client still gets its 304 from here.
         askFullAnswer = true;
-        const keep = keepSharedRead(cache, tenant.id, reads, key, cache.ticket(), () =>
+        onAnswer = keepSharedRead(request, reply, cache, tenant.id, reads, key, cache.ticket(), () =>
           documentOfPath(upstreamPath, upstreamPrefix),
         );
-        onAnswer = (answer) => keep(request, reply, answer);
       } else if (cache && !SAFE_METHODS.has(request.method) && !route.documentsUnaffected) {
         // The writer's own write: this router's copies of the tenant go once the service has
         // answered (the service's notice reaches the other routers through the bus), and also
