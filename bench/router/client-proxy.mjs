@@ -3,11 +3,13 @@
 // no lookup, no hooks. Against the router it shows what the router's hardening costs on the same
 // client; against the reply-from control, what the client itself saves.
 import Fastify from 'fastify';
+import { HOP_BY_HOP as ROUTER_HOP_BY_HOP } from '../../services/router/dist/edge/edge-headers.js';
 import { UpstreamClient } from '../../services/router/dist/upstream/upstream-client.js';
 
 const origin = process.env.UPSTREAM;
 const client = new UpstreamClient();
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'host', 'te', 'upgrade']);
+// The router's own list, plus Host (the HTTP client sets the upstream's).
+const HOP_BY_HOP = new Set([...ROUTER_HOP_BY_HOP, 'host']);
 const app = Fastify({ logger: false });
 app.removeAllContentTypeParsers();
 app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
