@@ -6,9 +6,12 @@
  */
 import { appendFileSync } from 'node:fs';
 import { getHeapSpaceStatistics } from 'node:v8';
+import { isMainThread } from 'node:worker_threads';
 
 const dir = process.env.RT_SOAK_MEMORY_DIR;
-if (dir) {
+// The main thread only: a process started from source also runs tsx's module hooks on a thread of
+// their own, whose heap would otherwise be written to the same file.
+if (dir && isMainThread) {
   const file = `${dir}/${process.pid}.jsonl`;
   const write = () => {
     const spaces = Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, s.space_size]));

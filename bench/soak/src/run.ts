@@ -6,6 +6,7 @@
  *
  *   npm run bench:soak                 5 minutes, 48 connections
  *   npm run bench:soak -- --short      45 s, a quick check
+ *   npm run bench:soak -- --source     the services from source (tsx) instead of their builds
  *
  * Traffic: connections split over the EU and US routers, no think time, each request to a
  * random tenant (installed through the `installed` hook; homes in both regions, so half the
@@ -43,7 +44,9 @@ import { type SoakStack, startSoakStack } from './stack.js';
 import { KINDS, Ledger, layoutBody, Recorder, runConnection, type TrafficContext } from './traffic.js';
 
 const root = resolve(fileURLToPath(new URL('../../../', import.meta.url)));
-const { values: args } = parseArgs({ options: { short: { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({
+  options: { short: { type: 'boolean', default: false }, source: { type: 'boolean', default: false } },
+});
 const SECONDS = Number(process.env.BENCH_SECONDS ?? (args.short ? 45 : 300));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 48);
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 250);
@@ -199,7 +202,7 @@ const hardStop = setTimeout(
 hardStop.unref();
 
 say(
-  `soak: ${SECONDS} s, ${CONNECTIONS} connections, ${TENANTS} tenants + 1 migrating; node ${process.version}, ${cpus().length} CPUs, load ${loadavg()}`,
+  `soak: ${SECONDS} s, ${CONNECTIONS} connections, ${TENANTS} tenants + 1 migrating; services ${args.source ? 'from source (tsx)' : 'from their builds (node dist/…)'}; node ${process.version}, ${cpus().length} CPUs, load ${loadavg()}`,
 );
 const atlassian = await new FakeAtlassian().start();
 const memoryDir = mkdtempSync(join(tmpdir(), 'rt-soak-memory-'));
@@ -217,6 +220,9 @@ try {
     adminUrl: ADMIN_URL,
     redisUrl: REDIS_URL,
     redisDbs: [8, 9],
+    // The services as they run in production (`node dist/…`, built by `npm run bench:soak`);
+    // --source runs them from TypeScript through tsx, as `npm start` does.
+    built: !args.source,
     env: {
       CONNECT_INSTALL_KEYS_URL: atlassian.keys.url,
       // Every process of the stack reports its own memory (heap, external) next to its RSS.

@@ -42,7 +42,7 @@ const children = (pid: number): number[] => {
 function labelOf(pid: number): string | undefined {
   try {
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    const service = /services\/([a-z-]+)\/src\/server\.ts/.exec(cmdline)?.[1];
+    const service = /services\/([a-z-]+)\/(?:src\/server\.ts|dist\/server\.js)/.exec(cmdline)?.[1];
     if (!service) return undefined;
     const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
     const region = environ.find((v) => v.startsWith('REGION='))?.slice('REGION='.length);
@@ -55,7 +55,8 @@ function labelOf(pid: number): string | undefined {
 /**
  * Starts `packages/devstack/src/cli.ts` — the very command `npm start` runs, so the same
  * processes a developer runs: the launcher with the embedded S3 server and the local FIT signer,
- * then per region the router, layout, theme, asset, residency-migration and worker. It gets its
+ * then per region the router, layout, theme, asset, residency-migration and worker (with `built`,
+ * from their production builds, as `npm start -- --built` and the images run them). It gets its
  * own ports, databases, Redis databases and state directory, so neither a developer's stack nor
  * a test's is disturbed, and everything is dropped afterwards.
  */
@@ -65,6 +66,8 @@ export async function startSoakStack(options: {
   redisUrl: string;
   redisDbs: [number, number];
   env: Record<string, string>;
+  /** Services from their production builds (`npm start -- --built`), else from source. */
+  built: boolean;
 }): Promise<SoakStack> {
   const eu = Number(process.env.BENCH_EU_PORT ?? 28080);
   const ports = { eu, us: eu + 10, s3: eu + 950, forgeSigner: eu + 970 };
@@ -107,7 +110,13 @@ export async function startSoakStack(options: {
   };
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--conditions=development', '--import', 'tsx', 'packages/devstack/src/cli.ts'],
+    [
+      '--conditions=development',
+      '--import',
+      'tsx',
+      'packages/devstack/src/cli.ts',
+      ...(options.built ? ['--built'] : []),
+    ],
     { cwd: options.root, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

@@ -11,18 +11,21 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 const { values } = parseArgs({
   options: {
     demo: { type: 'boolean', default: false },
+    built: { type: 'boolean', default: false },
     verbose: { type: 'boolean', short: 'v', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 
 if (values.help) {
-  process.stdout.write(`Usage: npm start [-- --demo] [-- --verbose]
+  process.stdout.write(`Usage: npm start [-- --demo] [-- --verbose] [-- --built]
 
 Starts the two-region stack locally: databases on the local PostgreSQL, Redis, an embedded S3
 server, and per region the router plus layout, theme, asset, residency-migration and worker.
   --demo      install a demo tenant and print a token to try the API with
   --verbose   stream every service's log to the console (otherwise: .devstack/logs/)
+  --built     run the services' production builds (services/*/dist/server.js, as the images do;
+              \`npm run build\` first) instead of their TypeScript sources
 Environment: EU_ROUTER_PORT (8080), US_ROUTER_PORT (8090), S3_PORT (9000), DATABASE_ADMIN_URL,
 REDIS_URL, APP_BASE_URL, CONNECT_INSTALL_KEYS_URL, CONNECT_INSTALL_KEYS_STAGING_URL (default: the
 former), FORGE_JWKS_URL, FORGE_APP_ID, FORGE_ENVIRONMENT_TYPE, FORGE_ENVIRONMENT_ID (without
@@ -51,7 +54,7 @@ process.on('SIGTERM', () => void shutdown(0));
 // Forge Invocation Tokens: Atlassian's JWKS when FORGE_JWKS_URL is set, else a local signer.
 const forgeSigner = config.forge.jwksUrl ? undefined : await startLocalForgeSigner(config);
 try {
-  stack = await startStack(config, { root, echo: values.verbose, say });
+  stack = await startStack(config, { root, echo: values.verbose, say, built: values.built });
 } catch (err) {
   if (err instanceof PrerequisiteMissing) say(`\n${err.message}`);
   else say(`\nthe stack failed to start: ${(err as Error).message}`);

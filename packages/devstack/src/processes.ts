@@ -11,20 +11,27 @@ export interface ManagedProcess {
 }
 
 /**
- * Starts a service from its TypeScript source (tsx, `development` export condition), with its
- * output written to `<logDir>/<label>.log` and, when `echo` is set, to the console prefixed.
+ * Starts a service — from its TypeScript source (tsx, `development` export condition), or with
+ * `built` from its production build as the image starts it (`node services/<name>/dist/server.js`,
+ * the packages it imports resolved to their own builds) — with its output written to
+ * `<logDir>/<label>.log` and, when `echo` is set, to the console prefixed.
  */
 export function startService(options: {
   root: string;
   label: string;
-  entry: string;
+  /** Service directory name under `services/`. */
+  service: string;
+  built: boolean;
   env: Record<string, string>;
   logDir: string;
   echo: boolean;
 }): ManagedProcess {
   mkdirSync(options.logDir, { recursive: true });
   const log = createWriteStream(join(options.logDir, `${options.label}.log`), { flags: 'a' });
-  const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', options.entry], {
+  const args = options.built
+    ? [serviceEntry(options.service, true)]
+    : ['--conditions=development', '--import', 'tsx', serviceEntry(options.service, false)];
+  const child = spawn(process.execPath, args, {
     cwd: options.root,
     // RT_PARENT_PID: the service stops by itself if this launcher dies without stopping it.
     env: { ...process.env, ...options.env, RT_PARENT_PID: String(process.pid) },
@@ -45,6 +52,10 @@ export function startService(options: {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { label: options.label, child, log, exited };
 }
+
+/** Entry point of a service, relative to the repository root: its source or its build. */
+export const serviceEntry = (service: string, built: boolean): string =>
+  built ? `services/${service}/dist/server.js` : `services/${service}/src/server.ts`;
 
 /** Polls `url` until it answers 2xx or the deadline passes. */
 export async function waitForHttp(url: string, timeoutMs: number, isDead: () => boolean): Promise<void> {

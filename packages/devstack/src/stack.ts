@@ -1,7 +1,8 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDatabase, migrateDatabase } from '@rt/db';
-import { checkPostgres, checkRedis } from './preflight.js';
-import { type ManagedProcess, startService, stopAll, waitForHttp } from './processes.js';
+import { checkPostgres, checkRedis, PrerequisiteMissing } from './preflight.js';
+import { type ManagedProcess, serviceEntry, startService, stopAll, waitForHttp } from './processes.js';
 import { startEmbeddedS3 } from './s3.js';
 import {
   directoryUrl,
@@ -27,13 +28,24 @@ type Say = (line: string) => void;
 /**
  * Brings up the two-region stack: checks Postgres and Redis, creates and migrates the
  * directory and regional databases, starts the embedded S3 server with a bucket per region,
- * then every service of every region as its own process, waiting for each to be healthy.
+ * then every service of every region as its own process (from source, or with `built` from the
+ * production builds), waiting for each to be healthy.
  */
 export async function startStack(
   config: StackConfig,
-  options: { root: string; echo: boolean; say: Say },
+  options: { root: string; echo: boolean; say: Say; built?: boolean },
 ): Promise<RunningStack> {
   const { say } = options;
+  const built = options.built ?? false;
+  if (built) {
+    const missing = SERVICES.map(({ name }) => serviceEntry(name, true)).filter(
+      (entry) => !existsSync(join(options.root, entry)),
+    );
+    if (missing.length)
+      throw new PrerequisiteMissing(
+        `--built starts the production builds, and ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing: run \`npm run build\` first.`,
+      );
+  }
   say('checking PostgreSQL and Redis …');
   await checkPostgres(config.adminDatabaseUrl);
   await checkRedis(config.redisUrl);
@@ -71,7 +83,8 @@ export async function startStack(
         const p = startService({
           root: options.root,
           label: `${region.id.toLowerCase()}-${name}`,
-          entry: `services/${name}/src/server.ts`,
+          service: name,
+          built,
           env: serviceEnv(config, region, name),
           logDir: join(config.stateDir, 'logs'),
           echo: options.echo,

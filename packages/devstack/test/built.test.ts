@@ -1,0 +1,38 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PrerequisiteMissing } from '../src/preflight.js';
+import { serviceEntry } from '../src/processes.js';
+import { startStack } from '../src/stack.js';
+import { loadStackConfig, SERVICES } from '../src/stack-config.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const empty = mkdtempSync(join(tmpdir(), 'rt-built-'));
+afterAll(() => rmSync(empty, { recursive: true, force: true }));
+
+describe('npm start -- --built', () => {
+  it('starts each service the way its image does', () => {
+    // services/Dockerfile: CMD ["sh", "-c", "exec node services/$SERVICE/dist/server.js"]
+    const cmd = /^CMD .*exec node (\S+)"\]$/m.exec(
+      readFileSync(join(root, 'services/Dockerfile'), 'utf8'),
+    )?.[1];
+    expect(cmd).toBe('services/$SERVICE/dist/server.js');
+    for (const { name } of SERVICES) expect(serviceEntry(name, true)).toBe(cmd!.replace('$SERVICE', name));
+  });
+
+  it('names the missing builds and the command that makes them, before touching anything', async () => {
+    const said: string[] = [];
+    const started = startStack(loadStackConfig(empty), {
+      root: empty,
+      echo: false,
+      say: (line) => said.push(line),
+      built: true,
+    });
+    await expect(started).rejects.toBeInstanceOf(PrerequisiteMissing);
+    await expect(started).rejects.toThrow(/services\/router\/dist\/server\.js.*npm run build/);
+    // Refused before the databases are checked or created.
+    expect(said).toEqual([]);
+  });
+});
