@@ -5,6 +5,7 @@ import {
   subscribeTenantBus,
   type TenantBusSubscription,
 } from '@rt/directory';
+import { type MetricsRegistry, scrapedCounter, scrapedGauge } from '@rt/http';
 import type { DocumentType } from './document-kind.js';
 import { DocumentReadCache, type DocumentReadCacheOptions } from './read-cache.js';
 
@@ -103,10 +104,53 @@ export interface TenantBusConnections extends DocumentReadCacheOptions {
   prefix?: string;
 }
 
-/** The lifecycle hooks of the Fastify app that owns a bus. */
+/** The lifecycle hooks of the Fastify app that owns a bus, and its metrics. */
 interface HookTarget {
   addHook(name: 'onReady' | 'onClose', hook: () => Promise<void>): unknown;
   log: { warn(obj: object, msg: string): void };
+  metrics?: MetricsRegistry;
+}
+
+/**
+ * The read cache's metrics in the app's registry, read when scraped: how full it is (the memory a
+ * process holds for it grows with it up to its bounds), whether it serves, and what it did.
+ */
+function registerCacheMetrics(registry: MetricsRegistry, cache: DocumentReadCache): void {
+  scrapedGauge(
+    registry,
+    'rt_document_cache_entries',
+    'Representations in the read cache',
+    () => cache.size.entries,
+  );
+  scrapedGauge(
+    registry,
+    'rt_document_cache_bytes',
+    'Bytes of bodies and keys in the read cache (approximate, with a fixed overhead per entry)',
+    () => cache.size.bytes,
+  );
+  scrapedGauge(
+    registry,
+    'rt_document_cache_live',
+    '1 while the read cache serves (its tenant-change bus is subscribed), else 0',
+    () => (cache.isLive ? 1 : 0),
+  );
+  scrapedCounter(
+    registry,
+    'rt_document_cache_operations_total',
+    'Read cache lookups and changes by outcome (hit, miss, store, refused, eviction, invalidation)',
+    'outcome',
+    () => {
+      const { hits, misses, stores, refused, evictions, invalidations } = cache.stats;
+      return {
+        hit: hits,
+        miss: misses,
+        store: stores,
+        refused,
+        eviction: evictions,
+        invalidation: invalidations,
+      };
+    },
+  );
 }
 
 /**
@@ -120,6 +164,7 @@ export function attachDocumentChangeBus(
 ): DocumentChangeBus | undefined {
   if (!connections) return undefined;
   const bus = new DocumentChangeBus({ ...connections, logger: app.log });
+  if (app.metrics) registerCacheMetrics(app.metrics, bus.cache);
   app.addHook('onReady', async () => {
     const subscribed = bus.subscribe(connections.subscriber).then(
       () => true,

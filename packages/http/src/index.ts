@@ -21,8 +21,11 @@ export {
   appCounter,
   type MetricsListener,
   type MetricsListenOptions,
+  type MetricsRegistry,
   metricsPlugin,
   RequestDurations,
+  scrapedCounter,
+  scrapedGauge,
   startMetricsListener,
 } from './metrics.js';
 export { type ServeOptions, serve } from './serve.js';

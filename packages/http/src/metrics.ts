@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { Counter, collectDefaultMetrics, type Metric, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, type Metric, Registry } from 'prom-client';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -36,6 +36,47 @@ export const metricsPlugin = fp<{ service: string; collectDefault?: boolean }>(
   },
   { name: 'rt-metrics' },
 );
+
+/** The registry of an app's metrics (`app.metrics`), for code that registers into it. */
+export type MetricsRegistry = Registry;
+
+/**
+ * A gauge whose value is read only when the registry is scraped (e.g. the size of a cache): it
+ * costs the code it observes nothing between scrapes.
+ */
+export function scrapedGauge(registry: Registry, name: string, help: string, value: () => number): void {
+  new Gauge({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.set(value());
+    },
+  });
+}
+
+/**
+ * A counter kept by the code it observes (a plain number it increments) and read only when the
+ * registry is scraped, one series per key of `values()` under the label `label`.
+ */
+export function scrapedCounter(
+  registry: Registry,
+  name: string,
+  help: string,
+  label: string,
+  values: () => Readonly<Record<string, number>>,
+): void {
+  new Counter({
+    name,
+    help,
+    labelNames: [label],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [key, n] of Object.entries(values())) this.inc({ [label]: key }, n);
+    },
+  });
+}
 
 /** Upper bounds (seconds) of the request-duration buckets. */
 const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] as const;

@@ -159,6 +159,26 @@ describe("the router's read cache", () => {
     expect(serviceReads).toBe(before);
   });
 
+  it('reports how full it is and what it did in the metrics of the router and the service', async () => {
+    /** One series' value from the app's registry as Prometheus scrapes it. */
+    const metric = async (app: { metrics: { metrics(): Promise<string> } }, series: string) => {
+      const line = (await app.metrics.metrics()).split('\n').find((l) => l.startsWith(`${series} `));
+      return line === undefined ? undefined : Number(line.slice(series.length + 1));
+    };
+    const hits = 'rt_document_cache_operations_total{outcome="hit",service="router"}';
+    const { id } = await createLayout(0, 'Counted');
+    const url = `/api/v1/layouts/${id}`;
+    const hitsBefore = (await metric(a, hits)) ?? 0;
+    await cachedOn(a, 0, url);
+    await call(a, 0, { method: 'GET', url });
+    expect(await metric(a, hits)).toBeGreaterThanOrEqual(hitsBefore + 2);
+    expect(await metric(a, 'rt_document_cache_entries{service="router"}')).toBeGreaterThanOrEqual(1);
+    expect(await metric(a, 'rt_document_cache_bytes{service="router"}')).toBeGreaterThan(0);
+    expect(await metric(a, 'rt_document_cache_live{service="router"}')).toBe(1);
+    // The layout service's own cache reports the same way, under its service label.
+    expect(await metric(layout, 'rt_document_cache_entries{service="layout"}')).toBeGreaterThanOrEqual(1);
+  });
+
   it('asks the service for the whole answer on a conditional miss, and still answers the client 304', async () => {
     const { id } = await createLayout(0, 'Conditional');
     const url = `/api/v1/layouts/${id}`;
