@@ -232,6 +232,9 @@ try {
   });
   const s = stack;
   say(`stack up: EU ${s.euUrl}, US ${s.usUrl}; ${s.processes().length} processes`);
+  // Which allocator the services run on, as the launcher said (it changes their RSS).
+  const allocator = /^services allocate with .*$/m.exec(s.output())?.[0];
+  if (allocator) say(allocator);
 
   // Tenants: homes alternate EU/US; the migrating tenant is homed in EU.
   const ttl = SECONDS + 900;

@@ -30,6 +30,7 @@ Environment: EU_ROUTER_PORT (8080), US_ROUTER_PORT (8090), S3_PORT (9000), DATAB
 REDIS_URL, APP_BASE_URL, CONNECT_INSTALL_KEYS_URL, CONNECT_INSTALL_KEYS_STAGING_URL (default: the
 former), FORGE_JWKS_URL, FORGE_APP_ID, FORGE_ENVIRONMENT_TYPE, FORGE_ENVIRONMENT_ID (without
 FORGE_JWKS_URL a local FIT signer runs on FORGE_SIGNER_PORT, 8071), REGION_<EU|US>_BASE_URL,
+STACK_ALLOCATOR (jemalloc, the default where Debian's libjemalloc2 is installed, or glibc),
 LOG_LEVEL.
 `);
   process.exit(0);

@@ -52,6 +52,11 @@ export interface StackConfig {
   /** Install keys of staging sites; defaults to `connectInstallKeysUrl` (one local fake for both). */
   connectInstallKeysStagingUrl?: string;
   logLevel: string;
+  /**
+   * Memory allocator of the service processes (`STACK_ALLOCATOR`): `jemalloc` (default) preloads
+   * Debian's jemalloc where it is installed, as the images do; `glibc` keeps Node's own.
+   */
+  allocator: 'jemalloc' | 'glibc';
 }
 
 /** The Forge variables the routers read, as `npm start` passes them on. */
@@ -98,6 +103,11 @@ function localSecrets(stateDir: string): StackConfig['secrets'] {
   return secrets;
 }
 
+const allocatorOf = (value: string): StackConfig['allocator'] => {
+  if (value === 'jemalloc' || value === 'glibc') return value;
+  throw new Error(`STACK_ALLOCATOR must be jemalloc or glibc, not ${JSON.stringify(value)}`);
+};
+
 /** Reads the stack layout from the environment with the documented defaults. */
 export function loadStackConfig(root: string): StackConfig {
   const host = env('STACK_HOST', '127.0.0.1');
@@ -130,6 +140,7 @@ export function loadStackConfig(root: string): StackConfig {
     ],
     secrets: localSecrets(stateDir),
     appBaseUrl: env('APP_BASE_URL', `http://${host}:${euPort}`),
+    allocator: allocatorOf(env('STACK_ALLOCATOR', 'jemalloc')),
     connectInstallKeysUrl: process.env.CONNECT_INSTALL_KEYS_URL,
     forge: {
       jwksUrl: process.env.FORGE_JWKS_URL || undefined,

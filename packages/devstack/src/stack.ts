@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDatabase, migrateDatabase } from '@rt/db';
+import { allocatorEnv } from './allocator.js';
 import { checkPostgres, checkRedis, PrerequisiteMissing } from './preflight.js';
 import { type ManagedProcess, serviceEntry, startService, stopAll, waitForHttp } from './processes.js';
 import { startEmbeddedS3 } from './s3.js';
@@ -70,6 +71,16 @@ export async function startStack(
   });
   say(`embedded S3 at ${s3.endpoint} (buckets ${config.regions.map((r) => r.bucket).join(', ')})`);
 
+  // The allocator the images preload (see allocatorEnv), where this machine has it.
+  const allocation = allocatorEnv(config.allocator);
+  say(
+    allocation.LD_PRELOAD
+      ? `services allocate with jemalloc (${allocation.LD_PRELOAD}), as in the images`
+      : config.allocator === 'jemalloc'
+        ? "services allocate with glibc's malloc (jemalloc, Debian's libjemalloc2, is not installed)"
+        : "services allocate with glibc's malloc (STACK_ALLOCATOR=glibc)",
+  );
+
   const processes: ManagedProcess[] = [];
   const extra: Array<() => Promise<unknown>> = [];
   const stop = async () => {
@@ -85,7 +96,7 @@ export async function startStack(
           label: `${region.id.toLowerCase()}-${name}`,
           service: name,
           built,
-          env: serviceEnv(config, region, name),
+          env: { ...serviceEnv(config, region, name), ...allocation },
           logDir: join(config.stateDir, 'logs'),
           echo: options.echo,
         });
