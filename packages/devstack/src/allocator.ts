@@ -9,10 +9,11 @@ const MULTIARCH: Readonly<Record<string, string>> = { x64: 'x86_64-linux-gnu', a
  * is not installed.
  *
  * Why the services run on it: under the soak's mixed traffic, glibc's malloc kept the memory of
- * freed Buffers (sockets' reads, answers, upload chunks) in the routers' heap — their RSS outside
- * V8's heap grew from about 25 to 80 MiB in 5 minutes, and `malloc_trim(0)` gave 55–60 MiB of it
- * back at once, so it was free memory, not live objects. With jemalloc, which returns unused pages
- * to the system after a few seconds, it stayed within a few MiB.
+ * freed Buffers (sockets' reads, answers, upload chunks) in the routers' heap — glibc's heap grew
+ * from about 21 to 85 MiB in 5 minutes, and `malloc_trim(0)` gave 55–61 MiB of RSS back at once,
+ * so it was free memory, not live objects. jemalloc returns unused pages to the system after a few
+ * seconds: the routers' memory outside V8's heap grew by 3–9 MiB in four router runs of six
+ * (23 and 70 MiB in the other two), against 16–46 MiB in four of four on glibc (README, soak).
  */
 export function jemallocPath(): string | undefined {
   const triplet = MULTIARCH[process.arch];

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startDemoConfluence } from '@rt/confluence/fake';
@@ -24,8 +25,8 @@ Starts the two-region stack locally: databases on the local PostgreSQL, Redis, a
 server, and per region the router plus layout, theme, asset, residency-migration and worker.
   --demo      install a demo tenant and print a token to try the API with
   --verbose   stream every service's log to the console (otherwise: .devstack/logs/)
-  --built     run the services' production builds (services/*/dist/server.js, as the images do;
-              \`npm run build\` first) instead of their TypeScript sources
+  --built     build, then run the services' production builds (node services/*/dist/server.js,
+              as the images do, with the local stack's settings) instead of their TypeScript sources
 Environment: EU_ROUTER_PORT (8080), US_ROUTER_PORT (8090), S3_PORT (9000), DATABASE_ADMIN_URL,
 REDIS_URL, APP_BASE_URL, CONNECT_INSTALL_KEYS_URL, CONNECT_INSTALL_KEYS_STAGING_URL (default: the
 former), FORGE_JWKS_URL, FORGE_APP_ID, FORGE_ENVIRONMENT_TYPE, FORGE_ENVIRONMENT_ID (without
@@ -51,6 +52,20 @@ const shutdown = async (code: number) => {
 };
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
+
+// --built runs what the images run: built first, so a source edit or a pull is never served
+// stale (turbo's cache makes this a few seconds when nothing changed).
+if (values.built) {
+  say('building the services (turbo run build) …');
+  const build = spawnSync('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (build.status !== 0) {
+    say('\nthe build failed (see above); nothing was started.');
+    process.exit(1);
+  }
+}
 
 // Forge Invocation Tokens: Atlassian's JWKS when FORGE_JWKS_URL is set, else a local signer.
 const forgeSigner = config.forge.jwksUrl ? undefined : await startLocalForgeSigner(config);

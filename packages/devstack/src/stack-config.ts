@@ -103,7 +103,8 @@ function localSecrets(stateDir: string): StackConfig['secrets'] {
   return secrets;
 }
 
-const allocatorOf = (value: string): StackConfig['allocator'] => {
+/** `STACK_ALLOCATOR`'s value, checked. */
+export const allocatorOf = (value: string): StackConfig['allocator'] => {
   if (value === 'jemalloc' || value === 'glibc') return value;
   throw new Error(`STACK_ALLOCATOR must be jemalloc or glibc, not ${JSON.stringify(value)}`);
 };

@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
 import { allocatorEnv, jemallocPath } from '../src/allocator.js';
-import { loadStackConfig } from '../src/stack-config.js';
+import { allocatorOf } from '../src/stack-config.js';
 
 /** The shared objects a Node process started with `env` has mapped. */
 const mappedLibraries = (env: Record<string, string>): string =>
@@ -15,20 +17,11 @@ const mappedLibraries = (env: Record<string, string>): string =>
   );
 
 describe("the services' allocator", () => {
-  const saved = process.env.STACK_ALLOCATOR;
-  afterEach(() => {
-    if (saved === undefined) delete process.env.STACK_ALLOCATOR;
-    else process.env.STACK_ALLOCATOR = saved;
-  });
-
-  it('is jemalloc by default, glibc on request, and nothing else', () => {
-    delete process.env.STACK_ALLOCATOR;
-    expect(loadStackConfig('/nonexistent').allocator).toBe('jemalloc');
-    process.env.STACK_ALLOCATOR = 'glibc';
-    expect(loadStackConfig('/nonexistent').allocator).toBe('glibc');
+  it('is jemalloc or glibc, and nothing else', () => {
+    expect(allocatorOf('jemalloc')).toBe('jemalloc');
+    expect(allocatorOf('glibc')).toBe('glibc');
     expect(allocatorEnv('glibc')).toEqual({});
-    process.env.STACK_ALLOCATOR = 'tcmalloc';
-    expect(() => loadStackConfig('/nonexistent')).toThrow(/STACK_ALLOCATOR must be jemalloc or glibc/);
+    expect(() => allocatorOf('tcmalloc')).toThrow(/STACK_ALLOCATOR must be jemalloc or glibc/);
   });
 
   // Debian's redis-server depends (through redis-tools) on libjemalloc2: a machine that runs the stack has it.
@@ -37,5 +30,20 @@ describe("the services' allocator", () => {
     expect(env.LD_PRELOAD).toContain(jemallocPath()!);
     expect(mappedLibraries(env)).toContain('libjemalloc.so.2');
     expect(mappedLibraries({})).not.toContain('libjemalloc.so.2');
+  });
+
+  it('is what the images preload, in every service image alike', () => {
+    const dockerfile = readFileSync(
+      fileURLToPath(new URL('../../../services/Dockerfile', import.meta.url)),
+      'utf8',
+    );
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    const preload = /^\s*LD_PRELOAD=(\S+)\s*$/m.exec(runtime)?.[1];
+    expect(preload).toBe('libjemalloc.so.2');
+    // Installed before the service is named, so the six images share that layer.
+    expect(runtime.indexOf('apt-get install -y --no-install-recommends libjemalloc2')).toBeGreaterThan(0);
+    expect(runtime.indexOf('libjemalloc2')).toBeLessThan(runtime.search(/^ARG SERVICE$/m));
+    // The bare name resolves the way the images use it (where Debian's package is installed).
+    if (jemallocPath()) expect(mappedLibraries({ LD_PRELOAD: preload! })).toContain('libjemalloc.so.2');
   });
 });

@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { jemallocPath } from '../src/allocator.js';
 import { alive, descendants, type SpawnedStack, spawnStack, waitReady } from './support/stack.js';
 
 /**
@@ -57,6 +59,26 @@ describe('npm start', () => {
 
     const pids = descendants(stack.process.pid!);
     expect(pids.length).toBeGreaterThanOrEqual(12);
+    // Every service allocates with jemalloc where Debian installed it (as in the images), and
+    // the launcher says which allocator they run on.
+    const services = pids.filter((pid) => {
+      try {
+        return /services\/[a-z-]+\/src\/server\.ts/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+      } catch {
+        return false;
+      }
+    });
+    expect(services).toHaveLength(12);
+    const onJemalloc = services.filter((pid) =>
+      readFileSync(`/proc/${pid}/maps`, 'utf8').includes('libjemalloc'),
+    );
+    if (jemallocPath()) {
+      expect(onJemalloc).toEqual(services);
+      expect(stack.output()).toContain('services allocate with jemalloc');
+    } else {
+      expect(onJemalloc).toEqual([]);
+      expect(stack.output()).toContain("services allocate with glibc's malloc");
+    }
     stack.process.kill('SIGINT');
     expect(await stack.exited).toBe(0);
     const gone = Date.now() + 10_000;
