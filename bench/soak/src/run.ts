@@ -220,7 +220,7 @@ try {
     adminUrl: ADMIN_URL,
     redisUrl: REDIS_URL,
     redisDbs: [8, 9],
-    // The services as they run in production (`node dist/…`, built by `npm run bench:soak`);
+    // The services as they run in production (`node dist/…`, built by `npm start -- --built`);
     // --source runs them from TypeScript through tsx, as `npm start` does.
     built: !args.source,
     env: {
