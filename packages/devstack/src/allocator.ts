@@ -12,8 +12,8 @@ const MULTIARCH: Readonly<Record<string, string>> = { x64: 'x86_64-linux-gnu', a
  * freed Buffers (sockets' reads, answers, upload chunks) in the routers' heap — glibc's heap grew
  * from about 21 to 85 MiB in 5 minutes, and `malloc_trim(0)` gave 55–61 MiB of RSS back at once,
  * so it was free memory, not live objects. jemalloc returns unused pages to the system after a few
- * seconds: the routers' memory outside V8's heap grew by 3–9 MiB in four router runs of six
- * (23 and 70 MiB in the other two), against 16–46 MiB in four of four on glibc (README, soak).
+ * seconds: the routers' memory outside V8's heap grew by 1–9 MiB in five router runs of eight
+ * (20, 23 and 70 MiB in the other three), against 16–46 MiB in four of four on glibc (README, soak).
  */
 export function jemallocPath(): string | undefined {
   const triplet = MULTIARCH[process.arch];
