@@ -28,9 +28,8 @@ export function startService(options: {
 }): ManagedProcess {
   mkdirSync(options.logDir, { recursive: true });
   const log = createWriteStream(join(options.logDir, `${options.label}.log`), { flags: 'a' });
-  const args = options.built
-    ? [serviceEntry(options.service, true)]
-    : ['--conditions=development', '--import', 'tsx', serviceEntry(options.service, false)];
+  const entry = serviceEntry(options.service, options.built);
+  const args = options.built ? [entry] : ['--conditions=development', '--import', 'tsx', entry];
   const child = spawn(process.execPath, args, {
     cwd: options.root,
     // RT_PARENT_PID: the service stops by itself if this launcher dies without stopping it.

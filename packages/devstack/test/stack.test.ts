@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { jemallocPath } from '../src/allocator.js';
+import { serviceEntry } from '../src/processes.js';
+import { SERVICES } from '../src/stack-config.js';
 import { alive, descendants, type SpawnedStack, spawnStack, waitReady } from './support/stack.js';
 
 /**
@@ -61,9 +63,11 @@ describe('npm start', () => {
     expect(pids.length).toBeGreaterThanOrEqual(12);
     // Every service allocates with jemalloc where Debian installed it (as in the images), and
     // the launcher says which allocator they run on.
+    const entries = SERVICES.map(({ name }) => serviceEntry(name, false));
     const services = pids.filter((pid) => {
       try {
-        return /services\/[a-z-]+\/src\/server\.ts/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        return entries.some((entry) => cmdline.includes(entry));
       } catch {
         return false;
       }
