@@ -36,20 +36,33 @@ export function startService(options: {
     env: { ...process.env, ...options.env, RT_PARENT_PID: String(process.pid) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const forward = (chunk: Buffer) => {
+  const echoLines = () => lineEcho(options.label, (text) => process.stdout.write(text));
+  const forward = (echo: ((chunk: Buffer) => void) | undefined) => (chunk: Buffer) => {
     log.write(chunk);
-    if (options.echo) {
-      for (const line of chunk.toString().split('\n'))
-        if (line) process.stdout.write(`[${options.label}] ${line}\n`);
-    }
+    echo?.(chunk);
   };
-  child.stdout?.on('data', forward);
+  child.stdout?.on('data', forward(options.echo ? echoLines() : undefined));
+  const forwardError = forward(options.echo ? echoLines() : undefined);
   child.stderr?.on('data', (chunk: Buffer) => {
-    forward(chunk);
+    forwardError(chunk);
     if (!options.echo) process.stderr.write(`[${options.label}] ${chunk}`);
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { label: options.label, child, log, exited };
+}
+
+/**
+ * Echoes a process's output line by line, each line prefixed with its label. A service writes its
+ * log lines in batches (see @rt/http's logDestination) and a pipe may hand a batch over in pieces
+ * that end inside a line: a piece's unfinished last line waits for the rest.
+ */
+export function lineEcho(label: string, out: (text: string) => void): (chunk: Buffer) => void {
+  let partial = '';
+  return (chunk) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) if (line) out(`[${label}] ${line}\n`);
+  };
 }
 
 /** Entry point of a service, relative to the repository root: its source or its build. */

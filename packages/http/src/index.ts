@@ -15,7 +15,15 @@ export {
   UnsupportedMediaType,
 } from './errors.js';
 export { type HealthOptions, healthPlugin, type ReadinessCheck } from './health.js';
-export { createLogger, loggerOptions, pathOnly, REDACT_PATHS } from './logger.js';
+export { isoTimeOf } from './iso-time.js';
+export {
+  createLogger,
+  LOG_FLUSH_MS,
+  logDestination,
+  loggerOptions,
+  pathOnly,
+  REDACT_PATHS,
+} from './logger.js';
 export {
   type AppCounter,
   appCounter,

@@ -63,7 +63,22 @@ describe('request loggers', () => {
   it('keep the info request line with its request id', async () => {
     const { app, lines } = appLoggingAt('info');
     await app.inject({ url: '/quiet', headers: { 'x-request-id': 'req-7' } });
-    expect(lines.find((l) => l.msg === 'request completed')).toMatchObject({ reqId: 'req-7', status: 200 });
+    const line = lines.find((l) => l.msg === 'request completed')!;
+    expect(line).toMatchObject({ reqId: 'req-7', method: 'GET', path: '/quiet', status: 200 });
+    // pino's own line layout: base fields, the request id where a request's logger binds it.
+    expect(Object.keys(line)).toEqual([
+      'level',
+      'time',
+      'service',
+      'name',
+      'reqId',
+      'method',
+      'path',
+      'status',
+      'ms',
+      'msg',
+    ]);
+    expect(new Date(line.time as string).toISOString()).toBe(line.time);
     await app.close();
   });
 });

@@ -1,5 +1,6 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import { logDestination } from '@rt/http';
 
 /**
  * One line of the access log — the only place a client IP is written (kept 14 days by the
@@ -34,30 +35,6 @@ const jsonNumber = (n: number): string => (Number.isFinite(n) ? String(n) : 'nul
  */
 export function accessLogJson(entry: AccessLogEntry, head = ''): string {
   return `{${head}"time":${json(entry.time)},"method":${json(entry.method)},"route":${json(entry.route)},"status":${jsonNumber(entry.status)},"durationMs":${jsonNumber(entry.durationMs)},"ip":${json(entry.ip)},"tenantId":${entry.tenantId === null ? 'null' : json(entry.tenantId)},"requestId":${json(entry.requestId)}}`;
-}
-
-/**
- * A formatter of epoch milliseconds as `toISOString()` does (years 0000–9999): the part up to the
- * second is formatted once a second and the milliseconds appended, and the last answer is reused
- * within its millisecond — one line is logged per request.
- */
-export function isoTimeOf(): (epochMs: number) => string {
-  let ms = Number.NaN;
-  let iso = '';
-  let second = Number.NaN;
-  let secondPrefix = '';
-  return (epochMs) => {
-    if (epochMs === ms) return iso;
-    ms = epochMs;
-    const s = Math.floor(epochMs / 1000);
-    if (s !== second) {
-      second = s;
-      secondPrefix = new Date(s * 1000).toISOString().slice(0, 20);
-    }
-    const milli = epochMs - s * 1000;
-    iso = `${secondPrefix}${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
-    return iso;
-  };
 }
 
 /** Where access log lines go (daily files by default; the retention issue may plug a table). */
@@ -153,7 +130,11 @@ export class MemoryAccessLog implements AccessLogWriter {
  * (`ACCESS_LOG_SINK=stdout`, as the CDK stacks deploy the router).
  */
 export class StreamAccessLog implements AccessLogWriter {
-  constructor(private readonly stream: NodeJS.WritableStream = process.stdout) {}
+  /**
+   * By default the process's log destination (@rt/http): access lines are written in batches
+   * with the application's log lines, not one write call per request.
+   */
+  constructor(private readonly stream: { write(line: string): unknown } = logDestination()) {}
   write(entry: AccessLogEntry): void {
     this.stream.write(`${accessLogJson(entry, '"log":"access",')}\n`);
   }

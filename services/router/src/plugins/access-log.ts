@@ -1,6 +1,7 @@
+import { isoTimeOf } from '@rt/http';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { type AccessLogWriter, isoTimeOf } from '../access-log/access-log.js';
+import type { AccessLogWriter } from '../access-log/access-log.js';
 
 /**
  * Writes one access log line per response to its own sink (time, method, route, status,
