@@ -14,7 +14,9 @@
  * Run: npm run bench:router   (builds the router first, then runs `node dist/server.js` as the
  * image does; needs local Postgres + Redis; nginx optional)
  * Loopback only; each run is bounded by BENCH_SECONDS (default 10); BENCH_RUNS (default 3); each
- * target first gets an untimed warm-up of BENCH_WARMUP_SECONDS (default 3).
+ * target first gets an untimed warm-up of BENCH_WARMUP_SECONDS (default 3). The router logs at
+ * production's level, `info` (a line per request; BENCH_LOG_LEVEL changes it), to a pipe this
+ * process drains, as a container runtime does.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -59,8 +61,10 @@ function start(cmd: string, args: string[], env: Record<string, string> = {}): C
   const child = spawn(cmd, args, {
     cwd: root,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Drained as a container runtime drains a service's stdout (its log lines).
+  child.stdout?.resume();
   let err = '';
   child.stderr?.on('data', (d) => {
     err += d;
@@ -313,7 +317,8 @@ async function main() {
     const routerPort = await freePort();
     const env: Record<string, string> = {
       NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
+      // Production's level (the deployed services run with the default): one line per request.
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
       REGION: 'EU',
       REGIONS: 'EU,US',
       PORT: String(routerPort),

@@ -48,8 +48,10 @@ export function requireBuilds(services: string[]): void {
 
 /**
  * The processes a benchmark starts: `node <script>` from the repository root with only the given
- * environment (plus PATH, NODE_ENV=production, LOG_LEVEL=warn, and NODE_OPTIONS from
- * BENCH_NODE_OPTIONS); stderr is kept for the report of an unexpected exit. `profileDir` makes
+ * environment (plus PATH, NODE_ENV=production, LOG_LEVEL as in production — `info`, the default
+ * the deployed services run with; BENCH_LOG_LEVEL changes it — and NODE_OPTIONS from
+ * BENCH_NODE_OPTIONS); stdout is drained as a container runtime drains it (each service writes a
+ * line per request there at `info`), stderr is kept for the report of an unexpected exit. `profileDir` makes
  * every `services/…` script write a CPU profile there. `BENCH_NODE_OPTIONS=--perf-basic-prof`
  * names JavaScript functions for `perf record -e cpu-clock -g -a` around a benchmark, which
  * samples without slowing the process down as V8's CPU profiler does.
@@ -68,12 +70,13 @@ export class Processes {
       env: {
         PATH: process.env.PATH ?? '',
         NODE_ENV: 'production',
-        LOG_LEVEL: 'warn',
+        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
         ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
         ...env,
       },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    child.stdout?.resume();
     let err = '';
     child.stderr?.on('data', (d) => {
       err = (err + d).slice(-4000);

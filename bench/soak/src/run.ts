@@ -24,7 +24,8 @@
  * (250; the router limits each tenant to RATE_LIMIT_PER_MINUTE = 1200 per region, so the
  * tenants must be enough for the rate: 250 stay under it up to about 4 000 req/s), BENCH_EU_PORT (28080), BENCH_HEAPSNAPSHOT=eu-layout,…
  * (those processes write a heap snapshot at 30 s and at the end into BENCH_DIAGNOSTIC_DIR,
- * default .soak-heap/; compare two with src/heap-diff.ts).
+ * default .soak-heap/; compare two with src/heap-diff.ts), BENCH_NODE_OPTIONS (more Node options for
+ * every process of the stack, e.g. --perf-basic-prof for `perf record`).
  * Reference: issue 17's run — 263–347 req/s in all at 32 connections for 60 s.
  */
 import { randomUUID } from 'node:crypto';
@@ -209,6 +210,8 @@ const memoryDir = mkdtempSync(join(tmpdir(), 'rt-soak-memory-'));
 const nodeOptions = [
   `--import=${pathToFileURL(join(root, 'bench/soak/src/memory-probe.mjs')).href}`,
   ...(HEAPSNAPSHOT.length ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${DIAGNOSTIC_DIR}`] : []),
+  // Diagnostics of the caller's choosing for every process of the stack (e.g. --perf-basic-prof).
+  ...(process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean),
 ];
 if (HEAPSNAPSHOT.length) mkdirSync(DIAGNOSTIC_DIR, { recursive: true });
 let stack: SoakStack | undefined;
