@@ -63,6 +63,13 @@ export interface ServiceAppOptions {
   /** Readiness checks for `/readyz`. */
   checks?: HealthOptions['checks'];
   bodyLimit?: number;
+  /**
+   * Log a `request completed` line (method, path, status, duration, request id) per response at
+   * `info` (default true). The router passes false: its access log records every request it
+   * answers (time, method, route, status, duration, tenant, request id), and the services it
+   * forwards to log their line under the same request id.
+   */
+  requestLog?: boolean;
   /** Extra Fastify options (e.g. trustProxy for the router). */
   fastify?: Partial<FastifyHttpOptions<RawServerDefault>>;
 }
@@ -103,23 +110,24 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   // Our own request log line: method, path (query stripped — it may hold ?jwt=), status, time.
   // Deliberately without the remote address: only the router's access log may hold an IP.
   const requestLines = requestLineLogger(app.log);
-  app.addHook('onResponse', (request, reply, done) => {
-    // Below info (LOG_LEVEL=warn, or a route's own level), nothing to build: the hook returns at once.
-    if ((request.log as Partial<Logger>).isLevelEnabled?.('info') === false) return done();
-    if (request.routeConfig?.public && reply.statusCode < 400) return done();
-    const path = pathOnly(request.url);
-    const ms = Math.round(reply.elapsedTime);
-    if (requestLines) {
-      // The request id first, where the request's own logger binds it: the same line either way.
-      requestLines.info(
-        { reqId: request.id, method: request.method, path, status: reply.statusCode, ms },
-        'request completed',
-      );
-    } else {
-      request.log.info({ method: request.method, path, status: reply.statusCode, ms }, 'request completed');
-    }
-    done();
-  });
+  if (options.requestLog !== false)
+    app.addHook('onResponse', (request, reply, done) => {
+      // Below info (LOG_LEVEL=warn, or a route's own level), nothing to build: the hook returns at once.
+      if ((request.log as Partial<Logger>).isLevelEnabled?.('info') === false) return done();
+      if (request.routeConfig?.public && reply.statusCode < 400) return done();
+      const path = pathOnly(request.url);
+      const ms = Math.round(reply.elapsedTime);
+      if (requestLines) {
+        // The request id first, where the request's own logger binds it: the same line either way.
+        requestLines.info(
+          { reqId: request.id, method: request.method, path, status: reply.statusCode, ms },
+          'request completed',
+        );
+      } else {
+        request.log.info({ method: request.method, path, status: reply.statusCode, ms }, 'request completed');
+      }
+      done();
+    });
 
   app.register(errorHandlerPlugin);
   app.register(metricsPlugin, { service: options.name });

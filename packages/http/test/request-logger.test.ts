@@ -4,7 +4,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createServiceApp, loggerOptions } from '../src/index.js';
 
-function appLoggingAt(level: string) {
+function appLoggingAt(level: string, requestLog?: boolean) {
   const lines: Array<Record<string, unknown>> = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -19,7 +19,7 @@ function appLoggingAt(level: string) {
     children++;
     return child(...args);
   }) as FastifyBaseLogger['child'];
-  const app = createServiceApp({ name: 'logger-test', logger: root });
+  const app = createServiceApp({ name: 'logger-test', logger: root, requestLog });
   app.get('/quiet', async () => ({ ok: true }));
   app.get('/loud', async (request) => {
     request.log.warn({ token: 'secret-token-value', step: 'checked' }, 'something to look at');
@@ -79,6 +79,13 @@ describe('request loggers', () => {
       'msg',
     ]);
     expect(new Date(line.time as string).toISOString()).toBe(line.time);
+    await app.close();
+  });
+
+  it('write no request line for an app whose access log records every request (the router)', async () => {
+    const { app, lines } = appLoggingAt('info', false);
+    expect((await app.inject({ url: '/loud' })).statusCode).toBe(200);
+    expect(lines.map((l) => l.msg)).toEqual(['something to look at']);
     await app.close();
   });
 });

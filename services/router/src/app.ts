@@ -89,6 +89,8 @@ export async function buildApp(deps: AppDeps): Promise<RouterServiceApp> {
     logLevel: config.logLevel,
     logger: deps.logger,
     bodyLimit: config.bodyLimitBytes,
+    // The access log is the router's request log: a second line per request would say it again.
+    requestLog: false,
     // biome-ignore lint/suspicious/noExplicitAny: Fastify accepts a hop count, its typing does not say so
     fastify: { trustProxy: config.trustProxy as any },
     checks: {
