@@ -44,6 +44,9 @@ function requestLineLogger(log: FastifyBaseLogger): FastifyBaseLogger | undefine
   return log.child({}, { redact: { paths: [], censor: '[redacted]' } } as never);
 }
 
+/** A request id as `randomUUID()` makes it. */
+const REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /** A Fastify instance typed with the TypeBox provider, as every service uses it. */
 export type ServiceApp = FastifyInstance<
   RawServerDefault,
@@ -86,8 +89,14 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
       ? { loggerInstance: options.logger }
       : { logger: { ...loggerOptions(options.name, options.logLevel ?? 'info'), stream: logDestination() } }),
     logController: new LogController({ disableRequestLogging: true }),
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // A request id comes in `x-request-id` only as this code makes them (a UUID: the router's
+    // own, passed on to the services and between regions); anything else a client sends there —
+    // 16 KiB of text, an address — is replaced, since the id is written into every log line.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const id = req.headers['x-request-id'];
+      return typeof id === 'string' && REQUEST_ID.test(id) ? id : randomUUID();
+    },
     childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     // Fastify's own refusals before routing (an undecodable path) go through the one error

@@ -38,6 +38,9 @@ function appLoggingAt(level: string, requestLog?: boolean) {
   };
 }
 
+const REQ_42 = '00000000-0000-4000-8000-000000000042';
+const REQ_7 = '00000000-0000-4000-8000-000000000007';
+
 describe('request loggers', () => {
   it('build no child logger for a request that logs nothing at the enabled level', async () => {
     const { app, lines, children, ready } = appLoggingAt('warn');
@@ -51,20 +54,20 @@ describe('request loggers', () => {
   it('log with the request id bound and secrets redacted once a request logs', async () => {
     const { app, lines, children, ready } = appLoggingAt('warn');
     await ready();
-    const res = await app.inject({ url: '/loud', headers: { 'x-request-id': 'req-42' } });
+    const res = await app.inject({ url: '/loud', headers: { 'x-request-id': REQ_42 } });
     expect(res.statusCode).toBe(200);
     expect(children()).toBe(1);
     const line = lines.find((l) => l.msg === 'something to look at');
-    expect(line).toMatchObject({ reqId: 'req-42', step: 'checked', token: '[redacted]', level: 40 });
+    expect(line).toMatchObject({ reqId: REQ_42, step: 'checked', token: '[redacted]', level: 40 });
     expect(lines.some((l) => l.msg === 'below the level')).toBe(false);
     await app.close();
   });
 
   it('keep the info request line with its request id', async () => {
     const { app, lines } = appLoggingAt('info');
-    await app.inject({ url: '/quiet', headers: { 'x-request-id': 'req-7' } });
+    await app.inject({ url: '/quiet', headers: { 'x-request-id': REQ_7 } });
     const line = lines.find((l) => l.msg === 'request completed')!;
-    expect(line).toMatchObject({ reqId: 'req-7', method: 'GET', path: '/quiet', status: 200 });
+    expect(line).toMatchObject({ reqId: REQ_7, method: 'GET', path: '/quiet', status: 200 });
     // pino's own line layout: base fields, the request id where a request's logger binds it.
     expect(Object.keys(line)).toEqual([
       'level',
@@ -79,6 +82,22 @@ describe('request loggers', () => {
       'msg',
     ]);
     expect(new Date(line.time as string).toISOString()).toBe(line.time);
+    await app.close();
+  });
+
+  it("replace a request id that is not one of ours: a client's text reaches no log line", async () => {
+    const { app, lines } = appLoggingAt('info');
+    for (const id of [
+      '198.51.100.23',
+      'x'.repeat(10_000),
+      `${REQ_7}\n{"level":60}`,
+      'ABCDEF01-0000-4000-8000-00000000000A',
+    ]) {
+      await app.inject({ url: '/quiet', headers: { 'x-request-id': id } });
+      const reqId = lines.at(-1)?.reqId as string;
+      expect(reqId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(reqId).not.toBe(id.toLowerCase());
+    }
     await app.close();
   });
 
