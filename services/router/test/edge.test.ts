@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mintConnectToken } from '@rt/testing';
 import { generateKeyPair, SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   buildRouter,
   createFixture,
@@ -198,6 +198,15 @@ describe('edge: what reaches a service, and what unauthenticated callers cost', 
         payload: lifecyclePayload('edge-new', 'installed'),
       });
       statuses.push(res.statusCode);
+      // A refusal is counted in Redis after its answer (never on the request's path): the next
+      // call is made once this one's count has landed and the router has read the reply.
+      if (res.statusCode === 401) {
+        await vi.waitFor(async () => {
+          const [key] = await fx.redis.keys(`${fx.prefix}ua:*`);
+          expect(Number(key ? await fx.redis.get(key) : 0)).toBeGreaterThanOrEqual(i + 1);
+        });
+        await new Promise((r) => setImmediate(r));
+      }
     }
     expect(statuses).toEqual([...Array(LIMIT).fill(401), ...Array(4).fill(429)]);
     // One outbound key fetch per refused call up to the limit, none after.
