@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 
 /** A service process of the local stack. */
 export interface ManagedProcess {
@@ -37,12 +38,16 @@ export function startService(options: {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const echoLines = () => lineEcho(options.label, (text) => process.stdout.write(text));
-  const forward = (echo: ((chunk: Buffer) => void) | undefined) => (chunk: Buffer) => {
-    log.write(chunk);
-    echo?.(chunk);
+  const forward = (stream: NodeJS.ReadableStream | null) => {
+    const echo = options.echo ? echoLines() : undefined;
+    if (echo) stream?.once('end', () => echo(null));
+    return (chunk: Buffer) => {
+      log.write(chunk);
+      echo?.(chunk);
+    };
   };
-  child.stdout?.on('data', forward(options.echo ? echoLines() : undefined));
-  const forwardError = forward(options.echo ? echoLines() : undefined);
+  child.stdout?.on('data', forward(child.stdout));
+  const forwardError = forward(child.stderr);
   child.stderr?.on('data', (chunk: Buffer) => {
     forwardError(chunk);
     if (!options.echo) process.stderr.write(`[${options.label}] ${chunk}`);
@@ -56,10 +61,13 @@ export function startService(options: {
  * log lines in batches (see @rt/http's logDestination) and a pipe may hand a batch over in pieces
  * that end inside a line: a piece's unfinished last line waits for the rest.
  */
-export function lineEcho(label: string, out: (text: string) => void): (chunk: Buffer) => void {
+export function lineEcho(label: string, out: (text: string) => void): (chunk: Buffer | null) => void {
+  // A piece may also end inside a character of several bytes.
+  const decoder = new StringDecoder('utf8');
   let partial = '';
   return (chunk) => {
-    const lines = (partial + chunk.toString()).split('\n');
+    // null: the output ended; an unfinished last line is echoed as it is.
+    const lines = (partial + (chunk ? decoder.write(chunk) : `${decoder.end()}\n`)).split('\n');
     partial = lines.pop() ?? '';
     for (const line of lines) if (line) out(`[${label}] ${line}\n`);
   };

@@ -15,4 +15,16 @@ describe('npm start -- --verbose: echoed service output', () => {
       '[eu-router] {"msg":"three"}\n',
     ]);
   });
+
+  it('keeps a character whose bytes arrive in two pieces, and echoes an unfinished last line at the end', () => {
+    const out: string[] = [];
+    const echo = lineEcho('us-theme', (text) => out.push(text));
+    const bytes = Buffer.from('{"msg":"Größe"}\n{"msg":"last"');
+    const cut = bytes.indexOf(0xc3) + 1; // inside the two bytes of "ö"
+    echo(bytes.subarray(0, cut));
+    echo(bytes.subarray(cut));
+    expect(out).toEqual(['[us-theme] {"msg":"Größe"}\n']);
+    echo(null);
+    expect(out).toEqual(['[us-theme] {"msg":"Größe"}\n', '[us-theme] {"msg":"last"\n']);
+  });
 });

@@ -39,20 +39,36 @@ let stdoutDestination: pino.DestinationStream | undefined;
 /**
  * Standard output as every logger of the process writes to it: pino's own destination
  * (sonic-boom), collecting lines up to 4 KiB and writing them together — at the latest after
- * {@link LOG_FLUSH_MS}, at once for `fatal` (pino flushes it), and at exit (pino registers the
- * flush) — instead of one write call per line. A service logs a line per request at `info`, and
- * each write is a system call into the pipe the container runtime (or `npm start`) reads: one per
- * request on the read path. A crash that kills the process outright (SIGKILL, out of memory) loses
- * at most the last {@link LOG_FLUSH_MS} of lines.
+ * {@link LOG_FLUSH_MS}, at once for `fatal` (pino flushes it), and at exit — instead of one write
+ * call per line. A service logs a line per request at `info`, and each write is a system call into
+ * the pipe the container runtime (or `npm start`) reads: one per request on the read path.
+ *
+ * Synchronous writes of the batches, not sonic-boom's asynchronous mode: an asynchronous batch is
+ * written by libuv's thread pool, and a flush at `fatal` or at exit writes only what is still
+ * waiting — the batch in the pool's hands (40-odd lines, more than a pipe writes atomically) is
+ * lost or lands after the lines that followed it whenever the pool is busy (a slow DNS lookup or
+ * file access is enough). A process killed outright (SIGKILL, out of memory) loses at most the
+ * last {@link LOG_FLUSH_MS} of lines.
  * https://github.com/pinojs/pino/blob/main/docs/asynchronous.md
  */
 export function logDestination(): pino.DestinationStream {
-  stdoutDestination ??= pino.destination({
-    dest: 1,
-    minLength: LOG_BUFFER_BYTES,
-    sync: false,
-    periodicFlush: LOG_FLUSH_MS,
-  });
+  if (!stdoutDestination) {
+    const destination = pino.destination({
+      dest: 1,
+      minLength: LOG_BUFFER_BYTES,
+      sync: true,
+      periodicFlush: LOG_FLUSH_MS,
+    });
+    // pino registers its exit flush for asynchronous destinations only.
+    process.once('exit', () => {
+      try {
+        destination.flushSync();
+      } catch {
+        // Standard output closed (EPIPE): nothing left to write to.
+      }
+    });
+    stdoutDestination = destination;
+  }
   return stdoutDestination;
 }
 

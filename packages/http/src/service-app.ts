@@ -32,16 +32,18 @@ declare module 'fastify' {
 }
 
 /**
- * The logger of the per-request line: the app's, without its redaction. Every field of that line
- * is a string or a number the hook itself picks (method, path without query, status, duration,
- * request id), so no redaction path can match it — but pino runs every top-level value of every
- * line through the wildcard paths (`*.token`, …), which cost ~3 µs of the ~5 µs of each such
- * line, on every request of every service. Lines with other fields keep the app's logger and
- * its redaction. Undefined when the app's logger is not pino (a test's plain object).
+ * The logger of the per-request line: the app's, without its redaction. That line's fields are
+ * strings and numbers (method, path without query, status, duration, request id), and pino
+ * redacts by key — `req.headers.authorization`, `*.token`, … —, so no redaction path can match
+ * them; but pino runs every top-level value of every line through the wildcard paths, ~3 µs of
+ * the ~5 µs of each such line, on every request of every service. (The path is the client's, as
+ * the router passed it on: canonical, its query dropped; the request id is one of ours, see
+ * `genReqId`.) Lines with other fields keep the app's logger and its redaction. Undefined when
+ * the app's logger is not pino (a test's plain object).
  */
-function requestLineLogger(log: FastifyBaseLogger): FastifyBaseLogger | undefined {
+function requestLineLogger(log: FastifyBaseLogger): Logger | undefined {
   if (!(log as Partial<Logger>).isLevelEnabled) return undefined;
-  return log.child({}, { redact: { paths: [], censor: '[redacted]' } } as never);
+  return log.child({}, { redact: { paths: [], censor: '[redacted]' } } as never) as unknown as Logger;
 }
 
 /** A request id as `randomUUID()` makes it. */
@@ -126,7 +128,8 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
       if (request.routeConfig?.public && reply.statusCode < 400) return done();
       const path = pathOnly(request.url);
       const ms = Math.round(reply.elapsedTime);
-      if (requestLines) {
+      // A route logging more than the app (its own `logLevel`) writes through its own logger.
+      if (requestLines?.isLevelEnabled('info')) {
         // The request id first, where the request's own logger binds it: the same line either way.
         requestLines.info(
           { reqId: request.id, method: request.method, path, status: reply.statusCode, ms },

@@ -1,4 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LOG_FLUSH_MS } from '../src/index.js';
@@ -10,7 +13,7 @@ const cwd = fileURLToPath(new URL('..', import.meta.url));
 const children: ChildProcess[] = [];
 
 /** Runs `body` in a new process with `log` (createLogger) and `writes()` (its write calls so far). */
-function run(body: string) {
+function run(body: string, env: Record<string, string> = {}) {
   const script = `
     import fs from 'node:fs';
     let calls = 0;
@@ -24,7 +27,7 @@ function run(body: string) {
     ${body}`;
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     cwd,
-    env: { PATH: process.env.PATH ?? '' },
+    env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -85,6 +88,31 @@ describe('the log destination', () => {
       process.kill(process.pid, 'SIGKILL');`);
     expect(await p.exited).toBe('SIGKILL');
     expect(p.lines().map((l) => l.msg)).toEqual(['before', 'giving up']);
+  });
+
+  it("loses no batch and keeps the order when fatal comes while libuv's thread pool is busy", async () => {
+    // The pool's one thread waits in open() on a FIFO nobody writes to, as it would on a slow
+    // DNS lookup or disk: a batch handed to the pool would never be written, and a flush at
+    // fatal would write the later lines before it. Batches are written on the main thread.
+    const dir = mkdtempSync(join(tmpdir(), 'rt-log-'));
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    try {
+      const p = run(
+        `
+        fs.open(${JSON.stringify(fifo)}, 'r', () => {});
+        for (let n = 0; n < 200; n++) log.info({ n }, 'line');
+        log.fatal('giving up');
+        process.kill(process.pid, 'SIGKILL');`,
+        { UV_THREADPOOL_SIZE: '1' },
+      );
+      expect(await p.exited).toBe('SIGKILL');
+      const lines = p.lines();
+      expect(lines.slice(0, 200).map((l) => l.n)).toEqual(Array.from({ length: 200 }, (_, n) => n));
+      expect(lines.slice(200).map((l) => l.msg)).toEqual(['giving up']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('writes what is buffered when the process dies of an uncaught exception', async () => {
