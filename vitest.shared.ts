@@ -11,6 +11,9 @@ export const sharedVitestConfig = defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll waits up to 10 s (vitest's default is 1 s): a browser round trip through the
+    // real router took longer than that under the full suite's load.
+    expect: { poll: { timeout: 10_000 } },
     pool: 'forks',
     maxWorkers: 2,
     include: ['test/**/*.test.ts'],
