@@ -59,6 +59,13 @@ export function logDestination(): pino.DestinationStream {
       sync: true,
       periodicFlush: LOG_FLUSH_MS,
     });
+    // Node opens standard output non-blocking once anything touches process.stdout (every service
+    // does), and sonic-boom meets a full pipe in synchronous mode by putting the whole process to
+    // sleep for 100 ms (EAGAIN) — the event loop of a service whose log reader lags behind. A
+    // blocking descriptor waits only until the reader has made room (files have no handle here).
+    // https://docs.libuv.org/en/v1.x/stream.html#c.uv_stream_set_blocking (POSIX stdio)
+    const stdout = process.stdout as unknown as { _handle?: { setBlocking?(blocking: boolean): number } };
+    stdout._handle?.setBlocking?.(true);
     // pino registers its exit flush for asynchronous destinations only.
     process.once('exit', () => {
       try {

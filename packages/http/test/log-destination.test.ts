@@ -13,7 +13,7 @@ const cwd = fileURLToPath(new URL('..', import.meta.url));
 const children: ChildProcess[] = [];
 
 /** Runs `body` in a new process with `log` (createLogger) and `writes()` (its write calls so far). */
-function run(body: string, env: Record<string, string> = {}) {
+function run(body: string, env: Record<string, string> = {}, prelude = '') {
   const script = `
     import fs from 'node:fs';
     let calls = 0;
@@ -22,6 +22,7 @@ function run(body: string, env: Record<string, string> = {}) {
       fs[name] = (fd, ...rest) => { if (fd === 1) calls++; return original(fd, ...rest); };
     }
     const writes = () => calls;
+    ${prelude}
     const { createLogger } = await import('./src/index.ts');
     const log = createLogger('destination-test', 'info');
     ${body}`;
@@ -113,6 +114,22 @@ describe('the log destination', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('writes to a blocking standard output, even after process.stdout made it non-blocking', async () => {
+    // A full pipe then waits for its reader instead of sonic-boom's 100 ms sleep of the process.
+    const p = run(
+      `
+      log.info('line');
+      process.stderr.write('nonblocking:' + before + ',' + nonBlocking());`,
+      {},
+      `
+      const nonBlocking = () => (parseInt(fs.readFileSync('/proc/self/fdinfo/1', 'utf8').match(/flags:\\s+(\\d+)/)[1], 8) & 0o4000) !== 0;
+      process.stdout;
+      const before = nonBlocking();`,
+    );
+    expect(await p.exited).toBe(0);
+    expect(p.stderr()).toContain('nonblocking:true,false');
   });
 
   it('writes what is buffered when the process dies of an uncaught exception', async () => {
