@@ -120,8 +120,8 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
 
   // Our own request log line: method, path (query stripped — it may hold ?jwt=), status, time.
   // Deliberately without the remote address: only the router's access log may hold an IP.
-  const requestLines = requestLineLogger(app.log);
-  if (options.requestLog !== false)
+  if (options.requestLog !== false) {
+    const requestLines = requestLineLogger(app.log);
     app.addHook('onResponse', (request, reply, done) => {
       // Below info (LOG_LEVEL=warn, or a route's own level), nothing to build: the hook returns at once.
       if ((request.log as Partial<Logger>).isLevelEnabled?.('info') === false) return done();
@@ -140,6 +140,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
       }
       done();
     });
+  }
 
   app.register(errorHandlerPlugin);
   app.register(metricsPlugin, { service: options.name });
