@@ -344,12 +344,18 @@ export class DocumentRepository {
         ...names.map((n) => doc.json[n]),
       ],
     );
-    // Versions grow by one per write, so "the last N" is a version range.
-    await client.query(
-      `DELETE FROM ${revisionTable} WHERE tenant_id = $1 AND ${revisionKey} = $2 AND version <= $3`,
-      [tenantId, doc.id, doc.version - REVISIONS_KEPT],
-    );
-    await recordAssetReferences(client, tenantId, this.kind.type, doc.id, assetIds);
+    // Versions grow by one per write from 1, so "the last N" is a version range, empty while a
+    // document has had no more than N versions (every write skips one round trip then).
+    if (doc.version > REVISIONS_KEPT) {
+      await client.query(
+        `DELETE FROM ${revisionTable} WHERE tenant_id = $1 AND ${revisionKey} = $2 AND version <= $3`,
+        [tenantId, doc.id, doc.version - REVISIONS_KEPT],
+      );
+    }
+    // Version 1 is the document's create, in this transaction: it has no usages recorded yet.
+    await recordAssetReferences(client, tenantId, this.kind.type, doc.id, assetIds, {
+      created: doc.version === 1,
+    });
   }
 
   private withDefaults(fields: Record<string, unknown>): Record<string, unknown> {
