@@ -111,6 +111,31 @@ describe('path canonicaliser', () => {
     expect(parseTarget('/ops/console/').path).toBe('/ops/console/');
     expect(parseTarget('/api/v1/spaces/~user%C3%A9').segments.at(-1)).toBe('~useré');
     expect(queryWithoutJwt('limit=5&jwt=x&cursor=a%20b')).toBe('limit=5&cursor=a+b');
+    expect(queryWithoutJwt('scope=site&limit=25')).toBe('scope=site&limit=25');
+    for (const query of ['jwt=x', '%6Awt=x', 'a=1&j%77t=x', 'jw%74=x&b=2', 'JWT=x&jwt=y']) {
+      expect(new URLSearchParams(queryWithoutJwt(query)).has('jwt'), query).toBe(false);
+    }
+  });
+
+  it('leaves no jwt parameter in any query, and every other parameter as it was', () => {
+    const queryChar = fc.constantFrom(...'ajwtJWT=&%+2046A7F;:@/?!$()*,-._~'.split(''), '%6A', '%77', '%74');
+    fc.assert(
+      fc.property(fc.array(queryChar, { maxLength: 30 }), (chars) => {
+        const query = chars.join('');
+        let expected: [string, string][];
+        try {
+          const params = new URLSearchParams(query);
+          params.delete('jwt');
+          expected = [...params];
+        } catch {
+          return;
+        }
+        const kept = new URLSearchParams(queryWithoutJwt(query));
+        expect(kept.has('jwt'), query).toBe(false);
+        expect([...kept], query).toEqual(expected);
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('is idempotent, and what it accepts every URL parser reads the same way', () => {

@@ -119,9 +119,18 @@ export function joinSegments(segments: readonly string[], trailingSlash = false)
 /** The canonical path of a target (throws {@link PathNotCanonical} when it is ambiguous). */
 export const canonicalPath = (target: string): string => parseTarget(target).path;
 
-/** The query string without `jwt` (the Atlassian token never travels past the router), without `?`. */
+/** RFC 3986 query characters other than `%`: nothing in such a query is encoded. */
+const PLAIN_QUERY = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/?]*$/;
+
+/**
+ * The query string without `jwt` (the Atlassian token never travels past the router), without `?`.
+ * A query with nothing encoded and no `jwt` in it has no parameter named `jwt` however it is
+ * parsed, and is passed on as it came (the front end's `scope=site&limit=25`); any other is
+ * parsed, the parameter removed, and the rest serialized again.
+ */
 export function queryWithoutJwt(query: string): string {
   if (!query) return '';
+  if (!query.includes('jwt') && PLAIN_QUERY.test(query)) return query;
   const params = new URLSearchParams(query);
   params.delete('jwt');
   return params.toString();
