@@ -11,6 +11,7 @@ export {
   migrateDatabase,
   readMigrations,
 } from './migrate.js';
+export { type Statement, statement } from './statements.js';
 export {
   countTenantRows,
   deleteTenantRows,

@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { statement } from './statements.js';
 import { WRITE_FENCE_TABLE, withTransaction } from './tenant-data.js';
 
 /**
@@ -33,6 +34,16 @@ export const MIGRATION_RETRY_AFTER_SECONDS = 60;
 
 const LOCK_KEY = `hashtextextended('rt.write-fence:' || $1::text, 0)`;
 
+/** Every tenant write's two statements (named: they run on every write). */
+const FENCE_LOCK = statement(
+  'rt.write-fence.lock',
+  `SELECT current_setting('transaction_isolation') AS isolation, pg_advisory_xact_lock_shared(${LOCK_KEY})`,
+);
+const FENCE_READ = statement(
+  'rt.write-fence.read',
+  `SELECT migration_id FROM ${WRITE_FENCE_TABLE} WHERE tenant_id = $1`,
+);
+
 /**
  * A write of a tenant whose writes are fenced in this region (a migration is copying its data
  * away). Mapped to 503 `TENANT_MIGRATING` with `Retry-After`, as the router answers a frozen
@@ -56,18 +67,12 @@ export class TenantWriteFenced extends Error {
  * fenced. Call it before the transaction's first write of tenant data.
  */
 export async function enterTenantWrite(client: PoolClient, tenantId: string): Promise<void> {
-  const locked = await client.query<{ isolation: string }>(
-    `SELECT current_setting('transaction_isolation') AS isolation, pg_advisory_xact_lock_shared(${LOCK_KEY})`,
-    [tenantId],
-  );
+  const locked = await client.query<{ isolation: string }>({ ...FENCE_LOCK, values: [tenantId] });
   if (locked.rows[0]?.isolation !== 'read committed') {
     // A later snapshot is needed than the one the lock statement fixed: see the module comment.
     throw new Error(`a tenant write must run READ COMMITTED, not ${locked.rows[0]?.isolation}`);
   }
-  const { rows } = await client.query<{ migration_id: string }>(
-    `SELECT migration_id FROM ${WRITE_FENCE_TABLE} WHERE tenant_id = $1`,
-    [tenantId],
-  );
+  const { rows } = await client.query<{ migration_id: string }>({ ...FENCE_READ, values: [tenantId] });
   if (rows[0]) throw new TenantWriteFenced(tenantId, rows[0].migration_id);
 }
 

@@ -1,7 +1,22 @@
-import type { PgPoolClient } from '@rt/db';
+import { type PgPoolClient, statement } from '@rt/db';
 import { type AppError, BadRequest } from '@rt/http';
 import type { DocumentType } from './document-kind.js';
 import { collectAssetReferences, isUuid } from './json-inspection.js';
+
+/** The statements of every document write that references images (named: see `statement`). */
+const LOCK_ASSETS = statement(
+  'assets.lock-referenced',
+  'SELECT id FROM assets WHERE tenant_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR KEY SHARE',
+);
+const DELETE_REFERENCES = statement(
+  'asset_references.delete-of-document',
+  'DELETE FROM asset_references WHERE tenant_id = $1 AND document_type = $2 AND document_id = $3',
+);
+const INSERT_REFERENCES = statement(
+  'asset_references.insert',
+  `INSERT INTO asset_references (tenant_id, asset_id, document_type, document_id)
+   SELECT $1, unnest($2::uuid[]), $3, $4`,
+);
 
 /**
  * Checks that every `{"$asset": id}` in `fields` names an asset of `tenantId` and returns the
@@ -29,10 +44,7 @@ export async function verifyAssetReferences(
   }
   const ids = [...new Set(occurrences.map((o) => o.assetId.toLowerCase()))];
   if (ids.length === 0) return ids;
-  const { rows } = await client.query<{ id: string }>(
-    'SELECT id FROM assets WHERE tenant_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR KEY SHARE',
-    [tenantId, ids],
-  );
+  const { rows } = await client.query<{ id: string }>({ ...LOCK_ASSETS, values: [tenantId, ids] });
   const found = new Set(rows.map((r) => r.id));
   const unknown = occurrences.filter((o) => !found.has(o.assetId.toLowerCase()));
   if (unknown.length > 0) throw missing(unknown);
@@ -53,15 +65,8 @@ export async function recordAssetReferences(
   options: { created?: boolean } = {},
 ): Promise<void> {
   if (!options.created) {
-    await client.query(
-      'DELETE FROM asset_references WHERE tenant_id = $1 AND document_type = $2 AND document_id = $3',
-      [tenantId, documentType, documentId],
-    );
+    await client.query({ ...DELETE_REFERENCES, values: [tenantId, documentType, documentId] });
   }
   if (assetIds.length === 0) return;
-  await client.query(
-    `INSERT INTO asset_references (tenant_id, asset_id, document_type, document_id)
-     SELECT $1, unnest($2::uuid[]), $3, $4`,
-    [tenantId, assetIds, documentType, documentId],
-  );
+  await client.query({ ...INSERT_REFERENCES, values: [tenantId, assetIds, documentType, documentId] });
 }

@@ -1,4 +1,4 @@
-import type { PgPool, PgPoolClient } from '@rt/db';
+import { type PgPool, type PgPoolClient, type Statement, statement } from '@rt/db';
 import { Conflict, NotFound } from '@rt/http';
 import { recordAssetReferences, verifyAssetReferences } from './asset-references.js';
 import { assertVersionMatches, type IfMatch } from './concurrency.js';
@@ -91,6 +91,16 @@ export class DocumentRepository {
   readonly cache: DocumentReadCache | undefined;
 
   /**
+   * The hot statements, named (prepared): Postgres parses and plans each once per connection
+   * instead of on every call.
+   */
+  private readonly sql: Readonly<
+    Record<'get' | 'insert' | 'lock' | 'update' | 'revision' | 'prune', Statement>
+  >;
+  /** The list's statements, by which filters it has (scope, cursor). */
+  private readonly listSql: ReadonlyArray<Statement>;
+
+  /**
    * @param changes the read cache and its invalidation; without it reads always go to the
    * database and writes notify nobody (tests of other concerns, tools).
    */
@@ -104,17 +114,58 @@ export class DocumentRepository {
     const json = kind.jsonFields.map((f) => `, ${f.name}::text AS ${f.name}`).join('');
     this.selectColumns = `id, name, scope, schema_version, version, created_at, updated_at${flag}${json}`;
     this.summaryColumns = `id, name, scope, schema_version, version, updated_at${flag}`;
+    const { table, revisionTable, revisionKey } = kind;
+    const names = kind.jsonFields.map((f) => f.name);
+    const jsonParams = (first: number) => names.map((_name, i) => `$${first + i}::jsonb`).join(', ');
+    this.sql = {
+      get: statement(
+        `${table}.get`,
+        `SELECT ${this.selectColumns} FROM ${table} WHERE tenant_id = $1 AND id = $2`,
+      ),
+      insert: statement(
+        `${table}.insert`,
+        `INSERT INTO ${table} (tenant_id, name, scope, schema_version, ${names.join(', ')})
+         VALUES ($1, $2, $3, $4, ${jsonParams(5)}) RETURNING ${this.selectColumns}`,
+      ),
+      lock: statement(
+        `${table}.lock`,
+        `SELECT version FROM ${table} WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
+      ),
+      update: statement(
+        `${table}.update`,
+        `UPDATE ${table}
+         SET name = $3, scope = $4, schema_version = $5, version = $6, updated_at = now(), ${names.map((n, i) => `${n} = $${7 + i}::jsonb`).join(', ')}
+         WHERE tenant_id = $1 AND id = $2 RETURNING ${this.selectColumns}`,
+      ),
+      revision: statement(
+        `${revisionTable}.insert`,
+        `INSERT INTO ${revisionTable} (tenant_id, ${revisionKey}, version, name, scope, schema_version, ${names.join(', ')})
+         VALUES ($1, $2, $3, $4, $5, $6, ${jsonParams(7)})`,
+      ),
+      prune: statement(
+        `${revisionTable}.prune`,
+        `DELETE FROM ${revisionTable} WHERE tenant_id = $1 AND ${revisionKey} = $2 AND version <= $3`,
+      ),
+    };
+    this.listSql = [0, 1, 2, 3].map((filters) => {
+      const scope = (filters & 1) !== 0;
+      const cursor = (filters & 2) !== 0;
+      let where = 'tenant_id = $1';
+      let n = 1;
+      if (scope) where += ` AND scope = $${++n}`;
+      if (cursor) where += ` AND id > $${++n}`;
+      return statement(
+        `${table}.list.${filters}`,
+        `SELECT ${this.summaryColumns} FROM ${table} WHERE ${where} ORDER BY id LIMIT $${n + 1}`,
+      );
+    });
   }
 
   /** The document, or null if it does not exist for this tenant. */
   async get(tenantId: string, id: string): Promise<StoredDocument | null> {
     // A named (prepared) statement: parsed and planned once per connection, which measured
     // ~25 % faster than an unnamed one for this hot lookup.
-    const { rows } = await this.pool.query<DocumentRow>({
-      name: `${this.kind.table}.get`,
-      text: `SELECT ${this.selectColumns} FROM ${this.kind.table} WHERE tenant_id = $1 AND id = $2`,
-      values: [tenantId, id],
-    });
+    const { rows } = await this.pool.query<DocumentRow>({ ...this.sql.get, values: [tenantId, id] });
     return rows[0] ? this.toDocument(rows[0]) : null;
   }
 
@@ -130,21 +181,18 @@ export class DocumentRepository {
     tenantId: string,
     options: { scope?: string; limit: number; cursor?: string },
   ): Promise<Page<DocumentSummary>> {
-    const params: unknown[] = [tenantId];
-    let where = 'tenant_id = $1';
+    const values: unknown[] = [tenantId];
+    let filters = 0;
     if (options.scope !== undefined) {
-      params.push(options.scope);
-      where += ` AND scope = $${params.length}`;
+      values.push(options.scope);
+      filters |= 1;
     }
     if (options.cursor !== undefined) {
-      params.push(decodeCursor(options.cursor));
-      where += ` AND id > $${params.length}`;
+      values.push(decodeCursor(options.cursor));
+      filters |= 2;
     }
-    params.push(options.limit + 1);
-    const { rows } = await this.pool.query<DocumentRow>(
-      `SELECT ${this.summaryColumns} FROM ${this.kind.table} WHERE ${where} ORDER BY id LIMIT $${params.length}`,
-      params,
-    );
+    values.push(options.limit + 1);
+    const { rows } = await this.pool.query<DocumentRow>({ ...this.listSql[filters]!, values });
     const more = rows.length > options.limit;
     const page = more ? rows.slice(0, options.limit) : rows;
     return {
@@ -177,14 +225,16 @@ export class DocumentRepository {
     const fields = this.withDefaults(input.fields);
     const doc = await withTenantWrite(this.pool, tenantId, async (client) => {
       const assetIds = await verifyAssetReferences(client, tenantId, fields);
-      const names = this.kind.jsonFields.map((f) => f.name);
-      const params = [tenantId, input.name, input.scope, this.schemaVersionOf(fields)];
-      const values = names.map((_name, i) => `$${params.length + i + 1}::jsonb`);
-      const { rows } = await client.query<DocumentRow>(
-        `INSERT INTO ${this.kind.table} (tenant_id, name, scope, schema_version, ${names.join(', ')})
-         VALUES ($1, $2, $3, $4, ${values.join(', ')}) RETURNING ${this.selectColumns}`,
-        [...params, ...names.map((n) => JSON.stringify(fields[n]))],
-      );
+      const { rows } = await client.query<DocumentRow>({
+        ...this.sql.insert,
+        values: [
+          tenantId,
+          input.name,
+          input.scope,
+          this.schemaVersionOf(fields),
+          ...this.kind.jsonFields.map((f) => JSON.stringify(fields[f.name])),
+        ],
+      });
       const doc = this.toDocument(rows[0] as DocumentRow);
       await this.afterWrite(client, tenantId, doc, assetIds);
       return doc;
@@ -286,10 +336,7 @@ export class DocumentRepository {
 
   /** Locks the row and returns its version; 404 if it does not exist for this tenant. */
   private async lock(client: PgPoolClient, tenantId: string, id: string): Promise<number> {
-    const { rows } = await client.query<{ version: number }>(
-      `SELECT version FROM ${this.kind.table} WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
-      [tenantId, id],
-    );
+    const { rows } = await client.query<{ version: number }>({ ...this.sql.lock, values: [tenantId, id] });
     if (!rows[0]) throw this.notFound();
     return rows[0].version;
   }
@@ -303,22 +350,18 @@ export class DocumentRepository {
     scope: string,
     fields: Record<string, unknown>,
   ): Promise<StoredDocument> {
-    const names = this.kind.jsonFields.map((f) => f.name);
-    const sets = names.map((n, i) => `${n} = $${7 + i}::jsonb`);
-    const { rows } = await client.query<DocumentRow>(
-      `UPDATE ${this.kind.table}
-       SET name = $3, scope = $4, schema_version = $5, version = $6, updated_at = now(), ${sets.join(', ')}
-       WHERE tenant_id = $1 AND id = $2 RETURNING ${this.selectColumns}`,
-      [
+    const { rows } = await client.query<DocumentRow>({
+      ...this.sql.update,
+      values: [
         tenantId,
         id,
         name,
         scope,
         this.schemaVersionOf(fields),
         version,
-        ...names.map((n) => JSON.stringify(fields[n])),
+        ...this.kind.jsonFields.map((f) => JSON.stringify(fields[f.name])),
       ],
-    );
+    });
     return this.toDocument(rows[0] as DocumentRow);
   }
 
@@ -329,28 +372,22 @@ export class DocumentRepository {
     doc: StoredDocument,
     assetIds: string[],
   ): Promise<void> {
-    const { revisionTable, revisionKey, jsonFields } = this.kind;
-    const names = jsonFields.map((f) => f.name);
-    await client.query(
-      `INSERT INTO ${revisionTable} (tenant_id, ${revisionKey}, version, name, scope, schema_version, ${names.join(', ')})
-       VALUES ($1, $2, $3, $4, $5, $6, ${names.map((_, i) => `$${7 + i}::jsonb`).join(', ')})`,
-      [
+    await client.query({
+      ...this.sql.revision,
+      values: [
         tenantId,
         doc.id,
         doc.version,
         doc.name,
         doc.scope,
         doc.schemaVersion,
-        ...names.map((n) => doc.json[n]),
+        ...this.kind.jsonFields.map((f) => doc.json[f.name]),
       ],
-    );
+    });
     // Versions grow by one per write from 1, so "the last N" is a version range, empty while a
     // document has had no more than N versions (every write skips one round trip then).
     if (doc.version > REVISIONS_KEPT) {
-      await client.query(
-        `DELETE FROM ${revisionTable} WHERE tenant_id = $1 AND ${revisionKey} = $2 AND version <= $3`,
-        [tenantId, doc.id, doc.version - REVISIONS_KEPT],
-      );
+      await client.query({ ...this.sql.prune, values: [tenantId, doc.id, doc.version - REVISIONS_KEPT] });
     }
     // Version 1 is the document's create, in this transaction: it has no usages recorded yet.
     await recordAssetReferences(client, tenantId, this.kind.type, doc.id, assetIds, {

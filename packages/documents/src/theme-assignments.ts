@@ -1,4 +1,4 @@
-import type { PgPool } from '@rt/db';
+import { type PgPool, type Statement, statement } from '@rt/db';
 import { Conflict, NotFound } from '@rt/http';
 import type { DocumentRepository, DocumentRow, StoredDocument } from './repository.js';
 import { withTenantWrite } from './transaction.js';
@@ -17,10 +17,23 @@ const themeNotFound = () => new NotFound('theme', 'THEME_NOT_FOUND');
  * settings about a theme, not edits of it: they neither bump its version nor add a revision.
  */
 export class ThemeAssignments {
+  /** {@link resolveForSpace}'s statement, named: it answers every space's theme read. */
+  private readonly resolveSql: Statement;
+
   constructor(
     private readonly pool: PgPool,
     private readonly themes: DocumentRepository,
-  ) {}
+  ) {
+    this.resolveSql = statement(
+      'themes.resolve-for-space',
+      `WITH assigned AS (SELECT theme_id FROM space_themes WHERE tenant_id = $1 AND space_key = $2)
+       SELECT ${themes.selectColumns}, id IN (SELECT theme_id FROM assigned) AS from_space
+       FROM themes
+       WHERE tenant_id = $1
+         AND (id IN (SELECT theme_id FROM assigned) OR (is_default AND NOT EXISTS (SELECT 1 FROM assigned)))
+       LIMIT 1`,
+    );
+  }
 
   /**
    * Makes `themeId` the tenant's default. Concurrent calls of one tenant are serialised by a
@@ -88,15 +101,10 @@ export class ThemeAssignments {
 
   /** The space's own theme, else the tenant default, else null — in one query. */
   async resolveForSpace(tenantId: string, spaceKey: string): Promise<ResolvedTheme | null> {
-    const { rows } = await this.pool.query<DocumentRow & { from_space: boolean }>(
-      `WITH assigned AS (SELECT theme_id FROM space_themes WHERE tenant_id = $1 AND space_key = $2)
-       SELECT ${this.themes.selectColumns}, id IN (SELECT theme_id FROM assigned) AS from_space
-       FROM themes
-       WHERE tenant_id = $1
-         AND (id IN (SELECT theme_id FROM assigned) OR (is_default AND NOT EXISTS (SELECT 1 FROM assigned)))
-       LIMIT 1`,
-      [tenantId, spaceKey],
-    );
+    const { rows } = await this.pool.query<DocumentRow & { from_space: boolean }>({
+      ...this.resolveSql,
+      values: [tenantId, spaceKey],
+    });
     const row = rows[0];
     if (!row) return null;
     return { source: row.from_space ? 'space' : 'default', theme: this.themes.toDocument(row) };
