@@ -64,6 +64,10 @@ describe('authentication: a malformed-token corpus never reaches a service', () 
     const last = fx.upstream.calls.at(-1)!;
     expect(last.url).toBe('/api/v1/layouts?limit=10'); // the token never travels past the router
     expect(last.claims).toMatchObject({ reg: 'EU', via: 'connect' });
+    // Nor when its parameter's name is percent-encoded (the query parser decodes it).
+    const encodedName = await app.inject({ url: `${apiUrl}&%6Awt=${connect()}` });
+    expect(encodedName.statusCode).toBe(200);
+    expect(fx.upstream.calls.at(-1)!.url).toBe('/api/v1/layouts?limit=10');
   });
 
   it('rejects every malformed Connect token on /api/v1 with 401', async () => {
