@@ -159,8 +159,9 @@ export function routerPermissionOracle(
             method: 'POST',
             headers,
             body: JSON.stringify(question),
-            headersTimeout: timeout,
-            bodyTimeout: timeout,
+            // One deadline for connecting, the answer's headers and its whole body, as before:
+            // undici's own timeouts leave connecting out and restart with every body chunk.
+            signal: AbortSignal.timeout(timeout),
             ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
           });
           status = res.statusCode;

@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import { Writable } from 'node:stream';
 import { createInternalTokenSigner, forgeTokenDigest, internalAuthPlugin, type WriteRequest } from '@rt/auth';
 import { createServiceApp, loggerOptions, type ServiceApp } from '@rt/http';
@@ -274,6 +275,45 @@ describe('through the router endpoint: service authorize → router → Confluen
       statusCode: 503,
       code: 'PERMISSION_CHECK_UNAVAILABLE',
     });
+  });
+
+  it('answers 503 when the router answers more slowly than the deadline, even a byte at a time', async () => {
+    // An allow that trickles in: headers at once, then the body in pieces, each sooner than the
+    // deadline but all of them later.
+    const slow = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const body = '{"allowed":true}';
+      let i = 0;
+      const timer = setInterval(() => {
+        if (i < body.length) res.write(body[i++]);
+        else {
+          clearInterval(timer);
+          res.end();
+        }
+      }, 100);
+      res.on('close', () => clearInterval(timer));
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const address = slow.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      const authorize = createConfluenceAuthorize({
+        oracleFor: (request) =>
+          routerPermissionOracle(request, { routerUrl: `http://127.0.0.1:${port}`, timeoutMs: 400 }),
+        allowSpaceThemes: async () => true,
+      });
+      const request = {
+        headers: { authorization: 'Bearer x' },
+        tenant: { tenantId, region: 'EU', requestId: 'r', accountId: ROLES.siteAdmin },
+      } as unknown as Parameters<typeof authorize>[0];
+      // The whole allow would arrive after 1.6 s: the deadline refuses it first.
+      await expect(
+        authorize(request, { resource: 'layout', action: 'create', scope: 'site' }),
+      ).rejects.toMatchObject({ statusCode: 503, code: 'PERMISSION_CHECK_UNAVAILABLE' });
+    } finally {
+      slow.closeAllConnections();
+      await new Promise((resolve) => slow.close(resolve));
+    }
   });
 
   it('refuses the router endpoint without a valid internal token', async () => {
