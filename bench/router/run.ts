@@ -336,6 +336,8 @@ async function main() {
       // "warm" meaning every record cached. In steady state a record read at least every 45 s
       // is revalidated by revision in batches and never reloaded (see TenantDirectory).
       TENANT_CACHE_TTL_SECONDS: '300',
+      // Where the deployed routers write it (the CDK stacks set it): stdout, drained here.
+      ACCESS_LOG_SINK: 'stdout',
       ACCESS_LOG_DIR: join(tmp, 'access-log'),
     };
     for (const r of ['EU', 'US']) {

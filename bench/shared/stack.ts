@@ -173,6 +173,8 @@ export function routerEnv(options: {
     ASSET_URL: url('asset'),
     MIGRATION_URL: url('migration'),
     RATE_LIMIT_PER_MINUTE: '1000000000',
+    // Where the deployed routers write it (the CDK stacks set it): stdout, drained here.
+    ACCESS_LOG_SINK: 'stdout',
     ACCESS_LOG_DIR: options.accessLogDir,
   };
 }
