@@ -52,10 +52,11 @@ const session = {
 };
 
 async function api(method, path, body) {
+  const token = session.token;
   const res = await fetch(`${API}${path}`, {
     method,
     headers: {
-      authorization: `Bearer ${session.token}`,
+      authorization: `Bearer ${token}`,
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
     },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -69,7 +70,10 @@ async function api(method, path, body) {
     json = undefined;
   }
   if (!res.ok) {
-    if (res.status === 401) signOut('Your operator token was refused (expired or invalid). Sign in again.');
+    // Only a refusal of the session still signed in signs it out: the view a sign-in opens asks
+    // the API too, and its late 401 must not replace the sign-in's own, more precise error.
+    if (res.status === 401 && token && token === session.token)
+      signOut('Your operator token was refused (expired or invalid). Sign in again.');
     throw new OpsApiError(res.status, json);
   }
   return json;
