@@ -259,19 +259,21 @@ describe('through the router endpoint: service authorize → router → Confluen
     expect(stolen.statusCode).toBe(503);
   });
 
-  it('answers 503 when the router cannot be reached, never an allow', async () => {
+  /** A site-wide create by a site admin, asked of the router at `routerUrl`. */
+  const siteWriteThrough = (routerUrl: string, timeoutMs: number) => {
     const authorize = createConfluenceAuthorize({
-      oracleFor: (request) =>
-        routerPermissionOracle(request, { routerUrl: 'http://127.0.0.1:9', timeoutMs: 2000 }),
+      oracleFor: (request) => routerPermissionOracle(request, { routerUrl, timeoutMs }),
       allowSpaceThemes: async () => true,
     });
     const request = {
       headers: { authorization: 'Bearer x' },
       tenant: { tenantId, region: 'EU', requestId: 'r', accountId: ROLES.siteAdmin },
     } as unknown as Parameters<typeof authorize>[0];
-    await expect(
-      authorize(request, { resource: 'layout', action: 'create', scope: 'site' }),
-    ).rejects.toMatchObject({
+    return authorize(request, { resource: 'layout', action: 'create', scope: 'site' });
+  };
+
+  it('answers 503 when the router cannot be reached, never an allow', async () => {
+    await expect(siteWriteThrough('http://127.0.0.1:9', 2000)).rejects.toMatchObject({
       statusCode: 503,
       code: 'PERMISSION_CHECK_UNAVAILABLE',
     });
@@ -297,19 +299,11 @@ describe('through the router endpoint: service authorize → router → Confluen
     const address = slow.address();
     const port = typeof address === 'object' && address ? address.port : 0;
     try {
-      const authorize = createConfluenceAuthorize({
-        oracleFor: (request) =>
-          routerPermissionOracle(request, { routerUrl: `http://127.0.0.1:${port}`, timeoutMs: 400 }),
-        allowSpaceThemes: async () => true,
-      });
-      const request = {
-        headers: { authorization: 'Bearer x' },
-        tenant: { tenantId, region: 'EU', requestId: 'r', accountId: ROLES.siteAdmin },
-      } as unknown as Parameters<typeof authorize>[0];
       // The whole allow would arrive after 1.6 s: the deadline refuses it first.
-      await expect(
-        authorize(request, { resource: 'layout', action: 'create', scope: 'site' }),
-      ).rejects.toMatchObject({ statusCode: 503, code: 'PERMISSION_CHECK_UNAVAILABLE' });
+      await expect(siteWriteThrough(`http://127.0.0.1:${port}`, 400)).rejects.toMatchObject({
+        statusCode: 503,
+        code: 'PERMISSION_CHECK_UNAVAILABLE',
+      });
     } finally {
       slow.closeAllConnections();
       await new Promise((resolve) => slow.close(resolve));
