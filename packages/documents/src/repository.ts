@@ -227,13 +227,7 @@ export class DocumentRepository {
       const assetIds = await verifyAssetReferences(client, tenantId, fields);
       const { rows } = await client.query<DocumentRow>({
         ...this.sql.insert,
-        values: [
-          tenantId,
-          input.name,
-          input.scope,
-          this.schemaVersionOf(fields),
-          ...this.kind.jsonFields.map((f) => JSON.stringify(fields[f.name])),
-        ],
+        values: [tenantId, input.name, input.scope, this.schemaVersionOf(fields), ...this.jsonValues(fields)],
       });
       const doc = this.toDocument(rows[0] as DocumentRow);
       await this.afterWrite(client, tenantId, doc, assetIds);
@@ -352,15 +346,7 @@ export class DocumentRepository {
   ): Promise<StoredDocument> {
     const { rows } = await client.query<DocumentRow>({
       ...this.sql.update,
-      values: [
-        tenantId,
-        id,
-        name,
-        scope,
-        this.schemaVersionOf(fields),
-        version,
-        ...this.kind.jsonFields.map((f) => JSON.stringify(fields[f.name])),
-      ],
+      values: [tenantId, id, name, scope, this.schemaVersionOf(fields), version, ...this.jsonValues(fields)],
     });
     return this.toDocument(rows[0] as DocumentRow);
   }
@@ -397,6 +383,11 @@ export class DocumentRepository {
 
   private withDefaults(fields: Record<string, unknown>): Record<string, unknown> {
     return Object.fromEntries(this.kind.jsonFields.map((f) => [f.name, fields[f.name] ?? f.default ?? null]));
+  }
+
+  /** The kind's JSON fields of `fields` as the `::jsonb` parameters of its statements, in order. */
+  private jsonValues(fields: Record<string, unknown>): string[] {
+    return this.kind.jsonFields.map((f) => JSON.stringify(fields[f.name]));
   }
 
   private schemaVersionOf(fields: Record<string, unknown>): number {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { type PgPool, type PgPoolClient, TenantWriteFenced, withTenantWrite } from '@rt/db';
+import { type PgPool, type PgPoolClient, statement, TenantWriteFenced, withTenantWrite } from '@rt/db';
 import { Conflict, NotFound, ServiceUnavailable, TenantMigrating } from '@rt/http';
 import { assetKey, assetLockKey } from '@rt/storage';
 import type { AssetSettings } from './config.js';
@@ -36,6 +36,8 @@ export interface AssetUsage {
 }
 
 const COLUMNS = 'id, sha256, media_type, size, width, height, created_at';
+/** A named statement: planned once per connection (every download starts with this lookup). */
+const FIND = statement('assets.find', `SELECT ${COLUMNS} FROM assets WHERE id = $1 AND tenant_id = $2`);
 const LOCK = 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))';
 
 interface AssetRow {
@@ -203,12 +205,7 @@ export class AssetStore {
 
   /** The tenant's asset, or NotFound (another tenant's asset looks exactly like a missing one). */
   async find(tenantId: string, id: string): Promise<AssetRecord> {
-    // A named statement: planned once per connection (every download starts with this lookup).
-    const { rows } = await this.pool.query<AssetRow>({
-      name: 'assets.find',
-      text: `SELECT ${COLUMNS} FROM assets WHERE id = $1 AND tenant_id = $2`,
-      values: [id, tenantId],
-    });
+    const { rows } = await this.pool.query<AssetRow>({ ...FIND, values: [id, tenantId] });
     if (!rows[0]) throw new NotFound('asset', 'ASSET_NOT_FOUND');
     return toRecord(rows[0]);
   }

@@ -1,5 +1,5 @@
 import type { SecretBox } from '@rt/auth';
-import type { PgPool } from '@rt/db';
+import { type PgPool, type Statement, statement } from '@rt/db';
 import { subscribeTenantBus, type TenantBusSubscription } from '@rt/directory';
 import type { Redis } from '@rt/queue';
 import type { FastifyBaseLogger } from 'fastify';
@@ -77,18 +77,23 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // One raw query per column, prepared by name: this runs on every cache miss of the hot path,
 // where Prisma costs several times a plain pg query.
-const QUERIES: Record<LookupColumn, { name: string; text: string }> = Object.fromEntries(
+const QUERIES: Record<LookupColumn, Statement> = Object.fromEntries(
   (['client_key', 'installation_id', 'id'] as const).map((column) => [
     column,
-    {
-      name: `rt_router_tenant_by_${column}`,
-      text: `SELECT id, client_key, installation_id, cloud_id, forge_api_base_url, platform, base_url,
+    statement(
+      `rt_router_tenant_by_${column}`,
+      `SELECT id, client_key, installation_id, cloud_id, forge_api_base_url, platform, base_url,
                     home_region, state::text AS state,
                     frozen_by_migration, revision, shared_secret_enc
                FROM tenants WHERE ${column} = $1`,
-    },
+    ),
   ]),
-) as Record<LookupColumn, { name: string; text: string }>;
+) as Record<LookupColumn, Statement>;
+/** The revalidation of cached records in batches (see {@link TenantDirectory}). */
+const REVISIONS = statement(
+  'rt_router_tenant_revisions',
+  'SELECT id, revision FROM tenants WHERE id = ANY($1::uuid[])',
+);
 
 /**
  * The router's view of the tenant directory: lookups by clientKey (Connect), installation id
@@ -280,8 +285,7 @@ export class TenantDirectory {
     let revisions: Map<string, number>;
     try {
       const { rows } = await this.options.pool.query<{ id: string; revision: number }>({
-        name: 'rt_router_tenant_revisions',
-        text: 'SELECT id, revision FROM tenants WHERE id = ANY($1::uuid[])',
+        ...REVISIONS,
         values: [batch.map((t) => t.id)],
       });
       revisions = new Map(rows.map((r) => [r.id, r.revision]));
