@@ -10,6 +10,9 @@ export interface ProbeSample {
   external: number;
   arrayBuffers: number;
   spaces: Record<string, number>;
+  /** The main thread's garbage-collection pauses since the process started, ms (all; major ones). */
+  gcMs?: number;
+  majorGcMs?: number;
 }
 
 /** The probe's samples of one process, oldest first (empty if it wrote none). */

@@ -502,6 +502,11 @@ try {
       const a = probeAt(samples, t0Wall + BASELINE_SECONDS * 1000);
       const b = probeAt(samples, endWall);
       const outside = (x: typeof a) => (x ? x.rss - x.heapTotal - x.external : undefined);
+      // Pauses between the two samples, as a share of the wall time between them.
+      const gcShare = (key: 'gcMs' | 'majorGcMs') =>
+        a?.[key] !== undefined && b?.[key] !== undefined && b.t > a.t
+          ? `${fmt((100 * (b[key] - a[key])) / (b.t - a.t), 1)}%`
+          : '?';
       return [
         p.label,
         pair(a?.rss, b?.rss),
@@ -510,6 +515,7 @@ try {
         pair(a?.spaces.new_space, b?.spaces.new_space),
         pair(a?.external, b?.external),
         pair(outside(a), outside(b)),
+        `${gcShare('gcMs')} (${gcShare('majorGcMs')})`,
       ];
     });
   say(
@@ -525,6 +531,7 @@ try {
         'of it young gen',
         'external',
         'RSS outside heap',
+        'GC pauses (major)',
       ],
       memoryRows,
     ),
