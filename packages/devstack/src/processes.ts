@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import { SERVICE_NODE_FLAGS } from './allocator.js';
 
 /** A service process of the local stack. */
 export interface ManagedProcess {
@@ -13,9 +14,9 @@ export interface ManagedProcess {
 
 /**
  * Starts a service — from its TypeScript source (tsx, `development` export condition), or with
- * `built` from its production build as the image starts it (`node services/<name>/dist/server.js`,
- * the packages it imports resolved to their own builds) — with its output written to
- * `<logDir>/<label>.log` and, when `echo` is set, to the console prefixed.
+ * `built` from its production build as the image starts it (`node <SERVICE_NODE_FLAGS>
+ * services/<name>/dist/server.js`, the packages it imports resolved to their own builds) — with
+ * its output written to `<logDir>/<label>.log` and, when `echo` is set, to the console prefixed.
  */
 export function startService(options: {
   root: string;
@@ -30,7 +31,10 @@ export function startService(options: {
   mkdirSync(options.logDir, { recursive: true });
   const log = createWriteStream(join(options.logDir, `${options.label}.log`), { flags: 'a' });
   const entry = serviceEntry(options.service, options.built);
-  const args = options.built ? [entry] : ['--conditions=development', '--import', 'tsx', entry];
+  // V8's heap settings of the images (see SERVICE_NODE_FLAGS), built or from source.
+  const args = options.built
+    ? [...SERVICE_NODE_FLAGS, entry]
+    : [...SERVICE_NODE_FLAGS, '--conditions=development', '--import', 'tsx', entry];
   const child = spawn(process.execPath, args, {
     cwd: options.root,
     // RT_PARENT_PID: the service stops by itself if this launcher dies without stopping it.

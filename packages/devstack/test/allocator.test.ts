@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { allocatorEnv, jemallocPath } from '../src/allocator.js';
+import { allocatorEnv, jemallocPath, SERVICE_MALLOC_CONF } from '../src/allocator.js';
 import { allocatorOf } from '../src/stack-config.js';
 
 /** The shared objects a Node process started with `env` has mapped. */
@@ -28,6 +28,7 @@ describe("the services' allocator", () => {
   it.skipIf(!jemallocPath())('is preloaded into a service process where Debian installed it', () => {
     const env = allocatorEnv('jemalloc');
     expect(env.LD_PRELOAD).toContain(jemallocPath()!);
+    expect(env.MALLOC_CONF).toBe(SERVICE_MALLOC_CONF);
     expect(mappedLibraries(env)).toContain('libjemalloc.so.2');
     expect(mappedLibraries({})).not.toContain('libjemalloc.so.2');
   });
@@ -38,8 +39,10 @@ describe("the services' allocator", () => {
       'utf8',
     );
     const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
-    const preload = /^\s*LD_PRELOAD=(\S+)\s*$/m.exec(runtime)?.[1];
+    const preload = /^\s*LD_PRELOAD=(\S+)\s*\\?$/m.exec(runtime)?.[1];
     expect(preload).toBe('libjemalloc.so.2');
+    // jemalloc's settings, as the local stack passes them beside its preload.
+    expect(/^\s*MALLOC_CONF=(\S+)\s*\\?$/m.exec(runtime)?.[1]).toBe(SERVICE_MALLOC_CONF);
     // Installed before the service is named, so the six images share that layer.
     expect(runtime.indexOf('apt-get install -y --no-install-recommends libjemalloc2')).toBeGreaterThan(0);
     expect(runtime.indexOf('libjemalloc2')).toBeLessThan(runtime.search(/^ARG SERVICE$/m));

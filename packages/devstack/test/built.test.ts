@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SERVICE_NODE_FLAGS } from '../src/allocator.js';
 import { PrerequisiteMissing } from '../src/preflight.js';
 import { serviceEntry } from '../src/processes.js';
 import { startStack } from '../src/stack.js';
@@ -14,11 +16,16 @@ afterAll(() => rmSync(empty, { recursive: true, force: true }));
 
 describe('npm start -- --built', () => {
   it('starts each service the way its image does', () => {
-    // services/Dockerfile: CMD ["sh", "-c", "exec node services/$SERVICE/dist/server.js"]
-    const cmd = /^CMD .*exec node (\S+)"\]$/m.exec(
-      readFileSync(join(root, 'services/Dockerfile'), 'utf8'),
-    )?.[1];
+    // services/Dockerfile: CMD ["sh", "-c", "exec node $SERVICE_NODE_FLAGS services/$SERVICE/dist/server.js"]
+    const dockerfile = readFileSync(join(root, 'services/Dockerfile'), 'utf8');
+    const cmd = /^CMD .*exec node \$SERVICE_NODE_FLAGS (\S+)"\]$/m.exec(dockerfile)?.[1];
     expect(cmd).toBe('services/$SERVICE/dist/server.js');
+    // The local stack starts every service with the image's V8 heap settings, which this Node knows.
+    const flags = /^ENV SERVICE_NODE_FLAGS="([^"]*)"$/m.exec(dockerfile)?.[1];
+    expect(flags?.split(' ')).toEqual(SERVICE_NODE_FLAGS);
+    expect(execFileSync(process.execPath, [...SERVICE_NODE_FLAGS, '-p', '6*7'], { encoding: 'utf8' })).toBe(
+      '42\n',
+    );
     for (const { name } of SERVICES) expect(serviceEntry(name, true)).toBe(cmd!.replace('$SERVICE', name));
   });
 
