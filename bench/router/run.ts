@@ -27,6 +27,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SecretBox } from '@rt/auth';
 import { createDirectoryClient, createPgPool, dropDatabase, ensureDatabase, migrateDatabase } from '@rt/db';
+import { SERVICE_NODE_FLAGS } from '@rt/devstack';
 import { mintConnectToken } from '@rt/testing';
 import autocannon from 'autocannon';
 
@@ -351,8 +352,9 @@ async function main() {
       : [];
     const router = start(
       'node',
-      // The production build, started as the image starts it (services/Dockerfile).
-      [...profile, 'services/router/dist/server.js'],
+      // The production build, started as the image starts it (services/Dockerfile), V8's heap
+      // settings included.
+      [...profile, ...SERVICE_NODE_FLAGS, 'services/router/dist/server.js'],
       env,
     );
     const url = `http://127.0.0.1:${routerPort}`;

@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SecretBox } from '@rt/auth';
 import { createPgPool } from '@rt/db';
+import { SERVICE_NODE_FLAGS } from '@rt/devstack';
 
 /** The repository root (services are started from here). */
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -47,7 +48,8 @@ export function requireBuilds(services: string[]): void {
 }
 
 /**
- * The processes a benchmark starts: `node <script>` from the repository root with only the given
+ * The processes a benchmark starts: `node <script>` from the repository root (a service with
+ * SERVICE_NODE_FLAGS, as its image starts it) with only the given
  * environment (plus PATH, NODE_ENV=production, LOG_LEVEL as in production — `info`, the default
  * the deployed services run with; BENCH_LOG_LEVEL changes it — and NODE_OPTIONS from
  * BENCH_NODE_OPTIONS); stdout is drained as a container runtime drains it (each service writes a
@@ -65,7 +67,9 @@ export class Processes {
       this.profileDir && script.startsWith('services/')
         ? ['--cpu-prof', `--cpu-prof-dir=${this.profileDir}`]
         : [];
-    const child = spawn(process.execPath, [...profile, script], {
+    // A service starts as its image starts it, with V8's heap settings (services/Dockerfile).
+    const flags = script.startsWith('services/') ? SERVICE_NODE_FLAGS : [];
+    const child = spawn(process.execPath, [...profile, ...flags, script], {
       cwd: root,
       env: {
         PATH: process.env.PATH ?? '',

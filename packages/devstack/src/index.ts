@@ -1,3 +1,4 @@
+export { SERVICE_MALLOC_CONF, SERVICE_NODE_FLAGS } from './allocator.js';
 export { demoContextToken, seedDemoTenant } from './demo.js';
 export { checkPostgres, checkRedis, PrerequisiteMissing } from './preflight.js';
 export { type RunningStack, startStack } from './stack.js';
