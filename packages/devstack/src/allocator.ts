@@ -37,9 +37,10 @@ export const SERVICE_MALLOC_CONF = 'background_thread:true';
  * stack alike. A service's memory stays where its load puts it instead of following the
  * collector's own rhythm (measured in the soak, see the README):
  *
- * - a young generation of a fixed size (two 16 MiB semi-spaces, V8's own upper bound on 64-bit
- *   hosts): V8 otherwise grows it under load and hands it back when a process goes quiet, which
- *   alone moved an idle service's RSS by a third;
+ * - a young generation of a fixed size, two 8 MiB semi-spaces: V8 otherwise grows it up to two
+ *   16 MiB ones under load and hands it back when a process goes quiet, which alone moved an idle
+ *   service's RSS by a third. (Even at a fixed size V8 gives the idle semi-space back while a
+ *   process allocates slowly: with 16 MiB ones the quiet services still moved by 16 MiB.)
  * - a full collection once the old generation has grown by 20% over what the last one left
  *   (V8's own factor goes up to 4 on a large host): a router's old space otherwise held up to
  *   twice its live objects in garbage between collections;
@@ -47,8 +48,8 @@ export const SERVICE_MALLOC_CONF = 'background_thread:true';
  *   gives pages back, so shrinking when idle only makes the next burst grow it again.
  */
 export const SERVICE_NODE_FLAGS: readonly string[] = [
-  '--min-semi-space-size=16',
-  '--max-semi-space-size=16',
+  '--min-semi-space-size=8',
+  '--max-semi-space-size=8',
   '--heap-growing-percent=20',
   '--no-memory-reducer',
 ];
