@@ -353,7 +353,7 @@ async function main() {
     const router = start(
       'node',
       // The production build, started as the image starts it (services/Dockerfile), V8's heap
-      // settings included.
+      // settings included (on glibc's malloc, as this benchmark always ran).
       [...profile, ...SERVICE_NODE_FLAGS, 'services/router/dist/server.js'],
       env,
     );

@@ -48,8 +48,8 @@ export function requireBuilds(services: string[]): void {
 }
 
 /**
- * The processes a benchmark starts: `node <script>` from the repository root (a service with
- * SERVICE_NODE_FLAGS, as its image starts it) with only the given
+ * The processes a benchmark starts: `node <script>` from the repository root (a service's build
+ * with SERVICE_NODE_FLAGS, as its image starts it, but on glibc's malloc) with only the given
  * environment (plus PATH, NODE_ENV=production, LOG_LEVEL as in production — `info`, the default
  * the deployed services run with; BENCH_LOG_LEVEL changes it — and NODE_OPTIONS from
  * BENCH_NODE_OPTIONS); stdout is drained as a container runtime drains it (each service writes a
@@ -67,8 +67,9 @@ export class Processes {
       this.profileDir && script.startsWith('services/')
         ? ['--cpu-prof', `--cpu-prof-dir=${this.profileDir}`]
         : [];
-    // A service starts as its image starts it, with V8's heap settings (services/Dockerfile).
-    const flags = script.startsWith('services/') ? SERVICE_NODE_FLAGS : [];
+    // A service's build (this checkout's or another's) starts with its image's V8 heap settings
+    // (services/Dockerfile); on glibc's malloc, as these benchmarks always ran.
+    const flags = script.endsWith('/dist/server.js') ? SERVICE_NODE_FLAGS : [];
     const child = spawn(process.execPath, [...profile, ...flags, script], {
       cwd: root,
       env: {

@@ -11,8 +11,9 @@ const MULTIARCH: Readonly<Record<string, string>> = { x64: 'x86_64-linux-gnu', a
  * Why the services run on it: under the soak's mixed traffic, glibc's malloc kept the memory of
  * freed Buffers (sockets' reads, answers, upload chunks) in the routers' heap — glibc's heap grew
  * from about 21 to 85 MiB in 5 minutes, and `malloc_trim(0)` gave 55–61 MiB of RSS back at once,
- * so it was free memory, not live objects. jemalloc returns unused pages to the system after a few
- * seconds: the routers' memory outside V8's heap grew by 1–9 MiB in five router runs of eight
+ * so it was free memory, not live objects. jemalloc returns unused pages to the system after its
+ * decay time (10 s; in a quiet process only with its background thread, see SERVICE_MALLOC_CONF):
+ * the routers' memory outside V8's heap grew by 1–9 MiB in five router runs of eight
  * (20, 23 and 70 MiB in the other three), against 16–46 MiB in four of four on glibc (README, soak).
  */
 export function jemallocPath(): string | undefined {
@@ -33,8 +34,8 @@ export const SERVICE_MALLOC_CONF = 'background_thread:true';
 
 /**
  * V8's heap settings of every service process, on the command line (`node <flags> server.js`;
- * Node refuses them in NODE_OPTIONS), in the images (services/Dockerfile's CMD) and the local
- * stack alike. A service's memory stays where its load puts it instead of following the
+ * Node refuses all but `--max-semi-space-size` in NODE_OPTIONS), in the images
+ * (services/Dockerfile's CMD) and the local stack alike. A service's memory stays where its load puts it instead of following the
  * collector's own rhythm (measured in the soak, see the README):
  *
  * - a young generation of a fixed size, two 8 MiB semi-spaces: V8 otherwise grows it up to two

@@ -30,12 +30,7 @@ export function startService(options: {
 }): ManagedProcess {
   mkdirSync(options.logDir, { recursive: true });
   const log = createWriteStream(join(options.logDir, `${options.label}.log`), { flags: 'a' });
-  const entry = serviceEntry(options.service, options.built);
-  // V8's heap settings of the images (see SERVICE_NODE_FLAGS), built or from source.
-  const args = options.built
-    ? [...SERVICE_NODE_FLAGS, entry]
-    : [...SERVICE_NODE_FLAGS, '--conditions=development', '--import', 'tsx', entry];
-  const child = spawn(process.execPath, args, {
+  const child = spawn(process.execPath, serviceArgs(options.service, options.built), {
     cwd: options.root,
     // RT_PARENT_PID: the service stops by itself if this launcher dies without stopping it.
     env: { ...process.env, ...options.env, RT_PARENT_PID: String(process.pid) },
@@ -78,6 +73,15 @@ export function lineEcho(label: string, out: (text: string) => void): (chunk: Bu
 }
 
 /** Entry point of a service, relative to the repository root: its source or its build. */
+/**
+ * Node's arguments for a service: V8's heap settings of the images (see SERVICE_NODE_FLAGS), then
+ * the production build as the image's CMD names it, or the TypeScript source through tsx.
+ */
+export const serviceArgs = (service: string, built: boolean): string[] =>
+  built
+    ? [...SERVICE_NODE_FLAGS, serviceEntry(service, true)]
+    : [...SERVICE_NODE_FLAGS, '--conditions=development', '--import', 'tsx', serviceEntry(service, false)];
+
 export const serviceEntry = (service: string, built: boolean): string =>
   built ? `services/${service}/dist/server.js` : `services/${service}/src/server.ts`;
 

@@ -29,6 +29,19 @@ describe("the services' allocator", () => {
     const env = allocatorEnv('jemalloc');
     expect(env.LD_PRELOAD).toContain(jemallocPath()!);
     expect(env.MALLOC_CONF).toBe(SERVICE_MALLOC_CONF);
+    // jemalloc took its settings: its background thread runs (a mistyped MALLOC_CONF is only a
+    // warning to jemalloc).
+    const threads = execFileSync(
+      process.execPath,
+      [
+        '-e',
+        `const fs = require('fs'); const kept = []; for (let i = 0; i < 64; i++) kept.push(Buffer.alloc(1 << 20));
+         setTimeout(() => process.stdout.write(fs.readdirSync('/proc/self/task')
+           .map((t) => fs.readFileSync('/proc/self/task/' + t + '/comm', 'utf8').trim()).join(',')), 500);`,
+      ],
+      { env: { ...process.env, ...env }, encoding: 'utf8' },
+    );
+    expect(threads.split(',')).toContain('jemalloc_bg_thd');
     expect(mappedLibraries(env)).toContain('libjemalloc.so.2');
     expect(mappedLibraries({})).not.toContain('libjemalloc.so.2');
   });
