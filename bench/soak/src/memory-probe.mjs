@@ -1,8 +1,9 @@
 /**
  * Loaded into every process of the soak's stack (NODE_OPTIONS=--import): every 5 s appends the
  * process's own view of its memory — RSS, V8 heap used and reserved (by space), external and
- * ArrayBuffer memory, and the garbage collector's pauses so far — to `<RT_SOAK_MEMORY_DIR>/<pid>.jsonl`, so the soak can tell live objects
- * from a heap V8 merely sized up, or from memory outside the heap. Diagnostic only.
+ * ArrayBuffer memory, and the garbage collector's pauses so far — to
+ * `<RT_SOAK_MEMORY_DIR>/<pid>.jsonl`, so the soak can tell live objects from a heap V8 merely
+ * sized up, or from memory outside the heap. Diagnostic only.
  */
 import { appendFileSync } from 'node:fs';
 import { constants, PerformanceObserver } from 'node:perf_hooks';

@@ -72,7 +72,6 @@ export function lineEcho(label: string, out: (text: string) => void): (chunk: Bu
   };
 }
 
-/** Entry point of a service, relative to the repository root: its source or its build. */
 /**
  * Node's arguments for a service: V8's heap settings of the images (see SERVICE_NODE_FLAGS), then
  * the production build as the image's CMD names it, or the TypeScript source through tsx.
@@ -82,6 +81,7 @@ export const serviceArgs = (service: string, built: boolean): string[] =>
     ? [...SERVICE_NODE_FLAGS, serviceEntry(service, true)]
     : [...SERVICE_NODE_FLAGS, '--conditions=development', '--import', 'tsx', serviceEntry(service, false)];
 
+/** Entry point of a service, relative to the repository root: its source or its build. */
 export const serviceEntry = (service: string, built: boolean): string =>
   built ? `services/${service}/dist/server.js` : `services/${service}/src/server.ts`;
 

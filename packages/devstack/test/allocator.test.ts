@@ -5,16 +5,22 @@ import { describe, expect, it } from 'vitest';
 import { allocatorEnv, jemallocPath, SERVICE_MALLOC_CONF } from '../src/allocator.js';
 import { allocatorOf } from '../src/stack-config.js';
 
+/** What a Node process started with `env` prints running `script`. */
+const nodeOutput = (env: Record<string, string>, script: string): string =>
+  execFileSync(process.execPath, ['-e', script], { env: { ...process.env, ...env }, encoding: 'utf8' });
+
 /** The shared objects a Node process started with `env` has mapped. */
 const mappedLibraries = (env: Record<string, string>): string =>
-  execFileSync(
-    process.execPath,
-    ['-e', "process.stdout.write(require('fs').readFileSync('/proc/self/maps','utf8'))"],
-    {
-      env: { ...process.env, ...env },
-      encoding: 'utf8',
-    },
-  );
+  nodeOutput(env, "process.stdout.write(require('fs').readFileSync('/proc/self/maps','utf8'))");
+
+/** The names of a Node process's threads, once it has allocated 64 MiB and run for half a second. */
+const threadNames = (env: Record<string, string>): string[] =>
+  nodeOutput(
+    env,
+    `const fs = require('fs'); const kept = []; for (let i = 0; i < 64; i++) kept.push(Buffer.alloc(1 << 20));
+     setTimeout(() => process.stdout.write(fs.readdirSync('/proc/self/task')
+       .map((t) => fs.readFileSync('/proc/self/task/' + t + '/comm', 'utf8').trim()).join(',')), 500);`,
+  ).split(',');
 
 describe("the services' allocator", () => {
   it('is jemalloc or glibc, and nothing else', () => {
@@ -31,17 +37,7 @@ describe("the services' allocator", () => {
     expect(env.MALLOC_CONF).toBe(SERVICE_MALLOC_CONF);
     // jemalloc took its settings: its background thread runs (a mistyped MALLOC_CONF is only a
     // warning to jemalloc).
-    const threads = execFileSync(
-      process.execPath,
-      [
-        '-e',
-        `const fs = require('fs'); const kept = []; for (let i = 0; i < 64; i++) kept.push(Buffer.alloc(1 << 20));
-         setTimeout(() => process.stdout.write(fs.readdirSync('/proc/self/task')
-           .map((t) => fs.readFileSync('/proc/self/task/' + t + '/comm', 'utf8').trim()).join(',')), 500);`,
-      ],
-      { env: { ...process.env, ...env }, encoding: 'utf8' },
-    );
-    expect(threads.split(',')).toContain('jemalloc_bg_thd');
+    expect(threadNames(env)).toContain('jemalloc_bg_thd');
     expect(mappedLibraries(env)).toContain('libjemalloc.so.2');
     expect(mappedLibraries({})).not.toContain('libjemalloc.so.2');
   });
