@@ -65,7 +65,7 @@ describe('the log destination', () => {
     const lines = p.lines();
     expect(lines.map((l) => l.n)).toEqual(Array.from({ length: 200 }, (_, n) => n));
     // Unbuffered, pino writes once per line (200 calls); buffered, the lines wait in memory
-    // until 4 KiB are collected — and the exit flushes what is left.
+    // until 16 KiB are collected — and the exit flushes what is left.
     expect(Number(/writes:(\d+)/.exec(p.stderr())?.[1])).toBeLessThan(10);
   });
 
