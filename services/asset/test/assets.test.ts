@@ -155,6 +155,8 @@ describe('upload and download round trip', () => {
       expect(get.headers['cache-control']).toMatch(/^private,.*immutable/);
       expect(get.headers['content-security-policy']).toContain("default-src 'none'");
       expect(get.headers['x-content-type-options']).toBe('nosniff');
+      expect(get.headers['referrer-policy']).toBe('no-referrer');
+      expect(get.headers['cross-origin-resource-policy']).toBe('cross-origin');
 
       const cached = await app.inject({
         method: 'GET',

@@ -59,11 +59,16 @@ describe('hardening: headers, CORS, rate limit, body limits, logs', () => {
     await fx.close();
   });
 
-  it('sends security headers with HSTS on proxied responses', async () => {
+  it("sends OWASP's security headers for API responses on proxied responses", async () => {
     const res = await app.inject({ url: '/api/v1/settings', headers: { authorization: `JWT ${token(1)}` } });
     expect(res.statusCode).toBe(200);
     expect(res.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-frame-options']).toBe('DENY');
+    expect(res.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+    // Headers of documents are the documents' own (pages, images): not on every JSON answer.
+    expect(res.headers['referrer-policy']).toBeUndefined();
+    expect(res.headers['cross-origin-resource-policy']).toBeUndefined();
   });
 
   it('allows CORS for configured origins only', async () => {

@@ -48,6 +48,7 @@ export async function openApiDocsPlugin(
     reply.header('content-security-policy', DOCS_CSP);
     // A document's own isolation (the router's API headers leave it to the pages).
     reply.header('cross-origin-opener-policy', 'same-origin');
+    reply.header('referrer-policy', 'no-referrer');
     return payload;
   });
 

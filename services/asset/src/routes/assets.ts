@@ -155,7 +155,12 @@ export async function assetRoutes(
         .header('etag', etag)
         .header('cache-control', IMMUTABLE)
         .header('content-security-policy', ASSET_CSP)
-        .header('x-content-type-options', 'nosniff');
+        .header('x-content-type-options', 'nosniff')
+        // An image is a document of its own when opened (an SVG's links): it names no referrer.
+        .header('referrer-policy', 'no-referrer')
+        // Embedded by Confluence pages on other origins, including pages that require it
+        // (Cross-Origin-Embedder-Policy: require-corp).
+        .header('cross-origin-resource-policy', 'cross-origin');
       if (etagMatches(request.headers['if-none-match'], asset.sha256)) return reply.status(304).send(null);
       const stream = await store.open(tenantId, asset);
       return reply

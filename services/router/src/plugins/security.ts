@@ -16,15 +16,19 @@ export interface SecurityOptions {
 
 /**
  * The security headers of every answer: the set the OWASP REST Security Cheat Sheet gives for
- * API responses ("Security Headers",
+ * all API responses ("Security Headers",
  * https://cheatsheetseries.owasp.org/cheatsheets/REST_Security_Cheat_Sheet.html#security-headers),
- * constants set on every request. The router answers JSON and images, never a document of its own
- * but the two pages that set their own CSP (the API reference, the ops console), so the
- * HTML-only headers a page generator like helmet adds (`origin-agent-cluster`,
- * `x-dns-prefetch-control`, `x-download-options`, `x-permitted-cross-domain-policies`,
- * `x-xss-protection`, `cross-origin-opener-policy`) protect nothing here and cost every answer
- * their bytes; the pages set what they need themselves. `Cache-Control` is the services' (document
- * reads are revalidated by ETag).
+ * constants set on every request; its other two, `Content-Type` and `Cache-Control`, are each
+ * answer's own (document reads are revalidated by ETag). The router answers JSON and images,
+ * never a document of its own but the two pages (the API reference, the ops console). The
+ * headers that sheet gives "mainly for HTML responses" (`Referrer-Policy`, `Permissions-Policy`),
+ * and those a page generator like helmet adds (`origin-agent-cluster`, `x-dns-prefetch-control`,
+ * `x-download-options`, `x-permitted-cross-domain-policies`, `x-xss-protection`,
+ * `cross-origin-opener-policy`), protect nothing in a JSON answer and cost every answer about
+ * 2 000 instructions each (Node checks and writes a header line by line): they are set where a
+ * document is answered — the pages, and the asset service's images (`Referrer-Policy`, and
+ * `Cross-Origin-Resource-Policy: cross-origin` so that Confluence pages on other origins may embed
+ * them; JSON is fetched with CORS, which that header does not govern).
  */
 export const SECURITY_HEADERS: ReadonlyArray<readonly [name: string, value: string]> = [
   // Nothing in an answer may load anything, and no answer may be framed.
@@ -32,9 +36,6 @@ export const SECURITY_HEADERS: ReadonlyArray<readonly [name: string, value: stri
   ['strict-transport-security', 'max-age=31536000; includeSubDomains'],
   ['x-content-type-options', 'nosniff'],
   ['x-frame-options', 'DENY'],
-  ['referrer-policy', 'no-referrer'],
-  // Images served through the router are embedded by Confluence pages on other origins.
-  ['cross-origin-resource-policy', 'cross-origin'],
 ];
 
 /**
