@@ -114,12 +114,27 @@ describe('hardening: headers, CORS, rate limit, body limits, logs', () => {
 
   it('rate-limits per tenant (429 RATE_LIMITED), other tenants unaffected', async () => {
     const statuses: number[] = [];
+    const budget: Array<Record<string, unknown>> = [];
     for (let i = 0; i < 6; i++) {
       const res = await app.inject({ url: '/api/v1/themes', headers: { authorization: `JWT ${token(0)}` } });
       statuses.push(res.statusCode);
-      if (res.statusCode === 429) expect(res.json().code).toBe('RATE_LIMITED');
+      if (res.statusCode === 429) {
+        expect(res.json().code).toBe('RATE_LIMITED');
+        expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+      }
+      budget.push({
+        near: res.headers['x-ratelimit-nearlimit'],
+        limit: res.headers['x-ratelimit-limit'],
+        remaining: res.headers['x-ratelimit-remaining'],
+        reset: res.headers['x-ratelimit-reset'] === undefined ? undefined : 'set',
+      });
     }
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    // As Atlassian's APIs do: nothing while 20% of the budget or more remains (here 5 a minute:
+    // 4, 3, 2 and 1 left), then the near-limit flag with the budget itself.
+    const quiet = { near: undefined, limit: undefined, remaining: undefined, reset: undefined };
+    const near = { near: 'true', limit: '5', remaining: '0', reset: 'set' };
+    expect(budget).toEqual([quiet, quiet, quiet, quiet, near, near]);
     // One budget per tenant across routes, not per route.
     const otherRoute = await app.inject({
       url: '/api/v1/layouts',
