@@ -231,9 +231,19 @@ export const authenticatePlugin = fp<AuthenticateOptions>(
           ? AuthErrors.invalid('Forge callbacks use a Forge Invocation Token')
           : AuthErrors.missing();
       }
+      const binding = { method: request.method, url: request.url, allowContextQsh: kind === 'api' };
+      // The front end's form (`JWT <token>`, one space) of a token verified before is looked up as
+      // it is: only a token that matched connectTokenOf's pattern was ever verified, so a hit is
+      // exactly what parsing would have found, without a pattern run over the whole token.
+      if (authorization?.startsWith('JWT ')) {
+        const known = opts.connect.verifyKnown(authorization.slice(4), binding);
+        if (known) {
+          request.auth = connectAuth(known);
+          return done();
+        }
+      }
       const token = connectTokenOf(authorization, request.url);
       if (!token) throw AuthErrors.missing();
-      const binding = { method: request.method, url: request.url, allowContextQsh: kind === 'api' };
       const known = opts.connect.verifyKnown(token, binding);
       if (known) {
         request.auth = connectAuth(known);
