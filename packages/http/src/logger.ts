@@ -31,7 +31,7 @@ export function pathOnly(url: string): string {
 
 /** Longest a log line waits in the process's buffer before it is written (ms). */
 export const LOG_FLUSH_MS = 250;
-/** Lines are written together once this many characters are waiting. */
+/** Lines are written together once this many characters (16 Ki, UTF-16 units) are waiting. */
 const LOG_BUFFER_CHARS = 16 * 1024;
 
 /**
@@ -57,6 +57,12 @@ class BatchedLines implements pino.DestinationStream {
       this.#timer = setTimeout(() => this.flushSync(), LOG_FLUSH_MS);
       this.#timer.unref();
     }
+  }
+
+  /** Writes what is waiting, then calls back (pino's `logger.flush(cb)`). */
+  flush(cb?: (err?: Error) => void): void {
+    this.flushSync();
+    cb?.();
   }
 
   /** Writes what is waiting, now (pino calls it after a `fatal` line). */

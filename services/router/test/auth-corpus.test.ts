@@ -70,6 +70,32 @@ describe('authentication: a malformed-token corpus never reaches a service', () 
     expect(fx.upstream.calls.at(-1)!.url).toBe('/api/v1/layouts?limit=10');
   });
 
+  it('reads the Authorization header the same whether its token was verified before or not', async () => {
+    // A token verified first through `?jwt=`, then sent in the header: the known-token lookup
+    // must answer exactly what parsing the header would (and check the claims against this URL).
+    const token = connect();
+    expect((await app.inject({ url: `${apiUrl}&jwt=${token}` })).statusCode).toBe(200);
+    for (const [authorization, status] of [
+      [`JWT ${token}`, 200],
+      [`JWT  ${token}`, 200],
+      [`jwt ${token}`, 200],
+      [`JWT\t${token}`, 200],
+      [`JWT ${token} x`, 401],
+      [`JWT ${token}x`, 401],
+      [`JWT x${token}`, 401],
+      [`JWT ${token.slice(0, -1)}`, 401],
+    ] as const) {
+      const res = await app.inject({ url: apiUrl, headers: { authorization } });
+      expect(res.statusCode, authorization.slice(0, 8)).toBe(status);
+    }
+    // Known, but bound to another request (its qsh): refused, not served from the memo.
+    const other = await app.inject({
+      url: '/api/v1/layouts?limit=11',
+      headers: { authorization: `JWT ${token}` },
+    });
+    expect(other.statusCode).toBe(401);
+  });
+
   it('rejects every malformed Connect token on /api/v1 with 401', async () => {
     const rsa = await generateKeyPair('RS256');
     const rs256 = await new SignJWT({ qsh: 'context-qsh' })

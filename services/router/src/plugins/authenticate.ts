@@ -233,8 +233,10 @@ export const authenticatePlugin = fp<AuthenticateOptions>(
       }
       const binding = { method: request.method, url: request.url, allowContextQsh: kind === 'api' };
       // The front end's form (`JWT <token>`, one space) of a token verified before is looked up as
-      // it is: only a token that matched connectTokenOf's pattern was ever verified, so a hit is
-      // exactly what parsing would have found, without a pattern run over the whole token.
+      // it is. Every verified token is three base64url segments with their exact signature (see
+      // ConnectTokenVerifier.verify, for a header's token and a `?jwt=` one alike): no whitespace,
+      // so a hit is exactly what connectTokenOf would have parsed, without its pattern run over
+      // the whole token. The claims are checked against this request either way (verifyKnown).
       if (authorization?.startsWith('JWT ')) {
         const known = opts.connect.verifyKnown(authorization.slice(4), binding);
         if (known) {

@@ -57,7 +57,17 @@ export const securityPlugin = fp<SecurityOptions>(
         origin: opts.corsOrigins,
         methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
         allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'X-Request-Id'],
-        exposedHeaders: ['ETag', 'Retry-After', 'X-Request-Id', 'Location'],
+        exposedHeaders: [
+          'ETag',
+          'Retry-After',
+          'X-Request-Id',
+          'Location',
+          // The budget near its end (see the rate limit below), readable by a front end on another origin.
+          'X-RateLimit-NearLimit',
+          'X-RateLimit-Limit',
+          'X-RateLimit-Remaining',
+          'X-RateLimit-Reset',
+        ],
         maxAge: 600,
       });
     }
