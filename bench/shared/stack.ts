@@ -27,9 +27,13 @@ export const freePort = () =>
     srv.on('error', fail);
   });
 
-/** Polls `url` until it answers 2xx (30 s at most). */
-export async function waitFor(url: string, headers: Record<string, string> = {}): Promise<void> {
-  for (let i = 0; i < 300; i++) {
+/** Polls `url` until it answers 2xx (30 s at most, unless `timeoutMs` says otherwise). */
+export async function waitFor(
+  url: string,
+  headers: Record<string, string> = {},
+  timeoutMs = 30_000,
+): Promise<void> {
+  for (let i = 0; i < timeoutMs / 100; i++) {
     try {
       if ((await fetch(url, { headers })).ok) return;
     } catch {}
@@ -62,7 +66,15 @@ export class Processes {
   private readonly children: ChildProcess[] = [];
   constructor(private readonly profileDir?: string) {}
 
-  start(script: string, env: Record<string, string>): ChildProcess & { pid: number } {
+  /**
+   * Starts `node <flags> script` with `env` on top of the benchmarks' own. `under` runs it under
+   * another program (`['valgrind', '--tool=callgrind', …]`), which then gets the same environment.
+   */
+  start(
+    script: string,
+    env: Record<string, string>,
+    under: readonly string[] = [],
+  ): ChildProcess & { pid: number } {
     const profile =
       this.profileDir && script.startsWith('services/')
         ? ['--cpu-prof', `--cpu-prof-dir=${this.profileDir}`]
@@ -70,7 +82,8 @@ export class Processes {
     // A service's build (this checkout's or another's) starts with its image's V8 heap settings
     // (services/Dockerfile); on glibc's malloc, as these benchmarks always ran.
     const flags = script.endsWith('/dist/server.js') ? SERVICE_NODE_FLAGS : [];
-    const child = spawn(process.execPath, [...profile, ...flags, script], {
+    const [command, ...args] = under.length ? [...under, process.execPath] : [process.execPath];
+    const child = spawn(command as string, [...args, ...profile, ...flags, script], {
       cwd: root,
       env: {
         PATH: process.env.PATH ?? '',

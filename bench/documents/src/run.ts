@@ -11,7 +11,8 @@
  *
  * Env: BENCH_DURATION (s per run, default 5), BENCH_CONNECTIONS (default 10), BENCH_ROUNDS
  * (default 3), BENCH_ROUTER=0 to skip the router, BENCH_CPU_PROF=<dir> (CPU profiles of the
- * services), DATABASE_ADMIN_URL, BENCH_REDIS_URL.
+ * services), DATABASE_ADMIN_URL, BENCH_REDIS_URL. BENCH_INSTRUCTIONS=1 counts instructions
+ * instead (see instructions.ts; needs Debian's `valgrind`).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -38,6 +39,7 @@ import {
   rssBytes,
   waitFor,
 } from '../../shared/stack.js';
+import { reportInstructions } from './instructions.js';
 
 const duration = Number(process.env.BENCH_DURATION ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -219,6 +221,15 @@ async function main(): Promise<void> {
           headers: jwt,
           pids: [router.pid as number, serviceOf(path).pid],
         });
+      }
+      if (process.env.BENCH_INSTRUCTIONS) {
+        await reportInstructions(processes, {
+          freePort,
+          connections,
+          bare: { env: { BODY: sample }, path: '/constant' },
+          router: { env, path: paths['layout by id'], headers: jwt() },
+        });
+        return;
       }
       targets.push({
         name: `${revalidated} — through the router`,
