@@ -3,8 +3,9 @@
  * for a busy machine's timings, which swing by half between runs. The target runs in a process
  * of its own under callgrind with instrumentation off, so it warms up (JIT, caches) at a fraction
  * of its speed rather than a fiftieth; then each window of requests is counted on its own and
- * dumped, after one window that is not. Only the main thread is counted (the thread that answers): the garbage collector's
- * helper threads vary by 15% from run to run. Repeatable to about 1%.
+ * dumped, after one window that is not. Only the main thread is counted (the thread that
+ * answers): the garbage collector's helper threads vary by 15% from run to run. Repeatable to
+ * about 1%.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';

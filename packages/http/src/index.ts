@@ -17,6 +17,7 @@ export {
 export { type HealthOptions, healthPlugin, type ReadinessCheck } from './health.js';
 export { isoTimeOf } from './iso-time.js';
 export {
+  BatchedLines,
   createLogger,
   LOG_FLUSH_MS,
   logDestination,

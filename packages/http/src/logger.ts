@@ -35,26 +35,32 @@ export const LOG_FLUSH_MS = 250;
 const LOG_BUFFER_CHARS = 16 * 1024;
 
 /**
- * Lines collected in one string and handed to sonic-boom as one write. sonic-boom collects
- * lines itself (`minLength`), but measures its whole pending buffer again on every write
- * (`Buffer.byteLength` of a string that grows line by line, flattened each time): with a line per
- * request that was 2% of the router's instructions per request. Appending here costs a string
- * concatenation; the batch is measured once, when sonic-boom writes it.
+ * Lines collected in one string and handed to `sink` as one write: once `maxChars` are waiting,
+ * at the latest after `flushMs`, and whenever {@link flushSync} is called. The process's standard
+ * output ({@link logDestination}) and the router's access log files batch their lines through it.
+ * Not sonic-boom's own collecting (`minLength`): it measures its whole pending buffer again on
+ * every write (`Buffer.byteLength` of a string that grows line by line, flattened each time),
+ * with a line per request 2% of the router's instructions per request. Appending here costs a
+ * string concatenation; a batch is measured once, when it is written.
  */
-class BatchedLines implements pino.DestinationStream {
+export class BatchedLines implements pino.DestinationStream {
   #pending = '';
   #timer: NodeJS.Timeout | undefined;
-  readonly #sink: pino.DestinationStream & { flushSync(): void };
+  readonly #sink: (text: string) => void;
+  readonly #maxChars: number;
+  readonly #flushMs: number;
 
-  constructor(sink: pino.DestinationStream & { flushSync(): void }) {
+  constructor(sink: (text: string) => void, options: { maxChars: number; flushMs: number }) {
     this.#sink = sink;
+    this.#maxChars = options.maxChars;
+    this.#flushMs = options.flushMs;
   }
 
   write(line: string): void {
     this.#pending += line;
-    if (this.#pending.length >= LOG_BUFFER_CHARS) this.flushSync();
+    if (this.#pending.length >= this.#maxChars) this.flushSync();
     else if (!this.#timer) {
-      this.#timer = setTimeout(() => this.flushSync(), LOG_FLUSH_MS);
+      this.#timer = setTimeout(() => this.flushSync(), this.#flushMs);
       this.#timer.unref();
     }
   }
@@ -65,15 +71,14 @@ class BatchedLines implements pino.DestinationStream {
     cb?.();
   }
 
-  /** Writes what is waiting, now (pino calls it after a `fatal` line). */
+  /** Hands what is waiting to the sink, now (pino calls it after a `fatal` line). */
   flushSync(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     if (!this.#pending) return;
     const text = this.#pending;
     this.#pending = '';
-    // A synchronous destination without `minLength`: written before this returns.
-    this.#sink.write(text);
+    this.#sink(text);
   }
 }
 
@@ -96,14 +101,19 @@ let stdoutDestination: BatchedLines | undefined;
  */
 export function logDestination(): pino.DestinationStream {
   if (!stdoutDestination) {
-    const destination = new BatchedLines(pino.destination({ dest: 1, minLength: 0, sync: true }));
+    // A synchronous sonic-boom without `minLength`: each batch is written before `write` returns.
+    const stdout = pino.destination({ dest: 1, minLength: 0, sync: true });
+    const destination = new BatchedLines((text) => stdout.write(text), {
+      maxChars: LOG_BUFFER_CHARS,
+      flushMs: LOG_FLUSH_MS,
+    });
     // Node opens standard output non-blocking once anything touches process.stdout (every service
     // does), and sonic-boom meets a full pipe in synchronous mode by putting the whole process to
     // sleep for 100 ms (EAGAIN) — the event loop of a service whose log reader lags behind. A
     // blocking descriptor waits only until the reader has made room (files have no handle here).
     // https://docs.libuv.org/en/v1.x/stream.html#c.uv_stream_set_blocking (POSIX stdio)
-    const stdout = process.stdout as unknown as { _handle?: { setBlocking?(blocking: boolean): number } };
-    stdout._handle?.setBlocking?.(true);
+    const handle = process.stdout as unknown as { _handle?: { setBlocking?(blocking: boolean): number } };
+    handle._handle?.setBlocking?.(true);
     // pino registers its exit flush for asynchronous destinations only.
     process.once('exit', () => {
       try {

@@ -1,6 +1,6 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { logDestination } from '@rt/http';
+import { BatchedLines, logDestination } from '@rt/http';
 
 /**
  * One line of the access log — the only place a client IP is written (kept 14 days by the
@@ -48,26 +48,26 @@ export const accessLogFileName = (time: Date): string => `access-${time.toISOStr
 
 /**
  * JSON lines, one file per UTC day (`access-YYYY-MM-DD.log`) under `directory`; the file switches
- * at midnight UTC and retention deletes whole files. Lines are batched (up to `flushMs` or 256
- * lines) so the hot path does not pay one write call per request.
+ * at midnight UTC and retention deletes whole files. Lines are batched ({@link BatchedLines}: up to
+ * `flushMs` or 64 Ki characters, about 200 lines) so the hot path does not pay one write call per
+ * request.
  */
 export class DailyFileAccessLog implements AccessLogWriter {
   private stream?: WriteStream;
   private day = '';
   /** `YYYY-MM-DD` of the open file. */
   private dayPrefix = '';
-  private pending = '';
-  private pendingLines = 0;
-  private timer?: NodeJS.Timeout;
+  private readonly batch: BatchedLines;
   /** Files of earlier days still being written out: `close` waits for them too. */
   private ending = new Set<Promise<void>>();
 
   constructor(
     private readonly directory: string,
     private readonly now: () => Date = () => new Date(),
-    private readonly flushMs = 200,
+    flushMs = 200,
   ) {
     mkdirSync(directory, { recursive: true, mode: 0o750 });
+    this.batch = new BatchedLines((text) => this.stream?.write(text), { maxChars: 64 * 1024, flushMs });
   }
 
   write(entry: AccessLogEntry): void {
@@ -75,27 +75,15 @@ export class DailyFileAccessLog implements AccessLogWriter {
     if (!this.dayPrefix || !entry.time.startsWith(this.dayPrefix)) {
       const name = accessLogFileName(this.now());
       if (name !== this.day) {
-        this.flush();
+        // The earlier day's lines go to the earlier day's file.
+        this.batch.flushSync();
         if (this.stream) this.end(this.stream);
         this.stream = createWriteStream(join(this.directory, name), { flags: 'a', mode: 0o640 });
         this.day = name;
         this.dayPrefix = name.slice('access-'.length, 'access-'.length + 10);
       }
     }
-    this.pending += `${accessLogJson(entry)}\n`;
-    if (++this.pendingLines >= 256) this.flush();
-    else if (!this.timer) {
-      this.timer = setTimeout(() => this.flush(), this.flushMs);
-      this.timer.unref();
-    }
-  }
-
-  private flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.pending && this.stream) this.stream.write(this.pending);
-    this.pending = '';
-    this.pendingLines = 0;
+    this.batch.write(`${accessLogJson(entry)}\n`);
   }
 
   /** Ends a file; until its last line is written out, {@link close} waits for it. */
@@ -107,7 +95,7 @@ export class DailyFileAccessLog implements AccessLogWriter {
   }
 
   async close(): Promise<void> {
-    this.flush();
+    this.batch.flushSync();
     const stream = this.stream;
     this.stream = undefined;
     if (stream) this.end(stream);
