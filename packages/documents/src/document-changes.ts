@@ -137,16 +137,17 @@ function registerCacheMetrics(registry: MetricsRegistry, cache: DocumentReadCach
   scrapedCounter(
     registry,
     'rt_document_cache_operations_total',
-    'Read cache lookups and changes by outcome (hit, miss, store, refused, eviction, invalidation)',
+    'Read cache lookups and changes by outcome (hit, miss, store, refused, eviction, promotion from probation, invalidation)',
     'outcome',
     () => {
-      const { hits, misses, stores, refused, evictions, invalidations } = cache.stats;
+      const { hits, misses, stores, refused, evictions, promotions, invalidations } = cache.stats;
       return {
         hit: hits,
         miss: misses,
         store: stores,
         refused,
         eviction: evictions,
+        promotion: promotions,
         invalidation: invalidations,
       };
     },

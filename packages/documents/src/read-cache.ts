@@ -38,6 +38,11 @@ export interface DocumentReadCacheOptions {
   /** Most bytes of bodies and keys kept, approximately (default 32 MiB). */
   maxBytes?: number;
   /**
+   * Share of both limits that entries not read since they were stored may take (default 0.2):
+   * the probation segment. 1 turns segmentation off (one queue, as a plain second-chance LRU).
+   */
+  probationShare?: number;
+  /**
    * Age after which an entry is reloaded (default 60 s): the backstop for a notice lost in a
    * failed publish while every subscription stayed up. Invalidation does not wait for it.
    */
@@ -57,6 +62,8 @@ interface Entry {
   storedAt: number;
   /** Read since it was stored or last passed over by eviction (its second chance). */
   used: boolean;
+  /** In the protected segment (read at least once while on probation). */
+  kept: boolean;
 }
 
 /** Fixed overhead counted per entry (objects, map slots), so tiny bodies still cost something. */
@@ -83,13 +90,27 @@ const MAX_REMEMBERED_INVALIDATIONS = 10_000;
  *   chance: a hit only marks its entry, and a marked entry at the head of the queue goes back to
  *   its tail once, unmarked — no reordering on the read path); an entry older than `maxAgeMs` is
  *   reloaded.
+ * - **Segmented** (SLRU, Karedla, Love and Wherry, "Caching strategies to improve disk system
+ *   performance", IEEE Computer 27(3), 1994). A stored entry starts on probation, a queue held to
+ *   `probationShare` of both limits; it moves to the protected queue only if it is read before it
+ *   reaches the head of probation, and is dropped otherwise. Reads of documents nobody reads
+ *   again (an export, a crawler, a page of an old layout opened once) pass through probation
+ *   without pushing out the documents page views read all the time, and the memory the cache
+ *   holds follows the documents read more than once, not every document ever read. The price: a
+ *   document is kept only if it is read again before probation turns over (its share of
+ *   `maxEntries` stores later: 2 000 with the defaults).
  */
 export class DocumentReadCache {
   private readonly tenants = new Map<string, Map<DocumentType, Map<string, Entry>>>();
-  /** Every entry, oldest first (a Set keeps insertion order); see `used` for hits. */
-  private readonly lru = new Set<Entry>();
+  /** Entries not read since they were stored, oldest first (a Set keeps insertion order). */
+  private readonly probation = new Set<Entry>();
+  /** Entries read while on probation, oldest first; see `used` for later hits. */
+  private readonly protected = new Set<Entry>();
   private readonly maxEntries: number;
   private readonly maxBytes: number;
+  private readonly probationEntries: number;
+  private readonly probationMaxBytes: number;
+  private probationBytes = 0;
   private readonly maxAgeMs: number;
   private readonly now: () => number;
   private bytes = 0;
@@ -113,19 +134,25 @@ export class DocumentReadCache {
     stores: 0,
     refused: 0,
     evictions: 0,
+    promotions: 0,
     invalidations: 0,
   };
 
   constructor(options: DocumentReadCacheOptions = {}) {
     this.maxEntries = Math.max(1, options.maxEntries ?? 10_000);
     this.maxBytes = Math.max(1024, options.maxBytes ?? 32 * 1024 * 1024);
+    const share = Math.min(1, Math.max(0, options.probationShare ?? 0.2));
+    this.probationEntries = Math.max(1, Math.ceil(this.maxEntries * share));
+    this.probationMaxBytes = Math.max(1024, this.maxBytes * share);
     this.maxAgeMs = options.maxAgeMs ?? 60_000;
     this.now = options.now ?? Date.now;
   }
 
-  /** Entries and approximate bytes held now. */
-  get size(): { entries: number; bytes: number } {
-    return { entries: this.lru.size, bytes: this.bytes };
+  /** Entries and approximate bytes held now, and the entries of each segment. */
+  get size(): { entries: number; bytes: number; probation: number; protected: number } {
+    const probation = this.probation.size;
+    const kept = this.protected.size;
+    return { entries: probation + kept, bytes: this.bytes, probation, protected: kept };
   }
 
   /** Whether the cache serves and stores (false while the bus is down). */
@@ -222,21 +249,7 @@ export class DocumentReadCache {
     if (bytes > this.maxBytes / 4) return; // one huge document must not flush everything else
     const previous = this.tenants.get(tenantId)?.get(kind)?.get(key);
     if (previous) this.remove(previous);
-    // Room first, then the new entry (never the one passed over or evicted). Eviction drops maps
-    // that become empty, so the tenant's maps are looked up after it.
-    while (this.lru.size > 0 && (this.lru.size >= this.maxEntries || this.bytes + bytes > this.maxBytes)) {
-      const oldest = this.lru.values().next().value as Entry;
-      if (oldest.used) {
-        // Read since it was queued: back to the tail, unmarked (every entry is passed over once
-        // at most per loop, so the loop ends).
-        oldest.used = false;
-        this.lru.delete(oldest);
-        this.lru.add(oldest);
-        continue;
-      }
-      this.remove(oldest);
-      this.stats.evictions++;
-    }
+    this.makeRoom(bytes);
     let kinds = this.tenants.get(tenantId);
     if (!kinds) {
       kinds = new Map();
@@ -247,11 +260,73 @@ export class DocumentReadCache {
       entries = new Map();
       kinds.set(kind, entries);
     }
-    const entry: Entry = { tenantId, kind, key, doc, value, bytes, storedAt: this.now(), used: false };
+    const entry: Entry = {
+      tenantId,
+      kind,
+      key,
+      doc,
+      value,
+      bytes,
+      storedAt: this.now(),
+      used: false,
+      kept: false,
+    };
     entries.set(key, entry);
-    this.lru.add(entry);
+    this.probation.add(entry);
+    this.probationBytes += bytes;
     this.bytes += bytes;
     this.stats.stores++;
+  }
+
+  /**
+   * Room for a new entry of `bytes` on probation, never by dropping the entry being stored (it is
+   * added after). The protected queue holds the rest of both limits: beyond it, its oldest entry
+   * goes back to probation (to its tail, unmarked) unless it was read again, so the two queues
+   * together stay within `maxEntries` and `maxBytes`. Every step clears a mark, moves an unmarked
+   * entry towards probation's head or drops one, so the loop ends. Eviction drops maps that become
+   * empty, so the caller looks the tenant's maps up after this.
+   */
+  private makeRoom(bytes: number): void {
+    for (;;) {
+      while (
+        this.protected.size > this.maxEntries - this.probationEntries ||
+        this.bytes - this.probationBytes > this.maxBytes - this.probationMaxBytes
+      ) {
+        const oldest = this.protected.values().next().value as Entry;
+        this.protected.delete(oldest);
+        if (oldest.used) {
+          oldest.used = false; // its second chance
+          this.protected.add(oldest);
+        } else {
+          oldest.kept = false;
+          this.probation.add(oldest);
+          this.probationBytes += oldest.bytes;
+        }
+      }
+      if (
+        this.probation.size === 0 ||
+        (this.probation.size < this.probationEntries && this.probationBytes + bytes <= this.probationMaxBytes)
+      )
+        return;
+      const oldest = this.probation.values().next().value as Entry;
+      if (oldest.used) this.promote(oldest);
+      else this.evict(oldest);
+    }
+  }
+
+  /** From probation to the protected queue's tail, unmarked. */
+  private promote(entry: Entry): void {
+    this.probation.delete(entry);
+    this.probationBytes -= entry.bytes;
+    entry.used = false;
+    entry.kept = true;
+    this.protected.add(entry);
+    this.stats.promotions++;
+  }
+
+  private evict(entry: Entry): void {
+    this.remove(entry);
+    this.stats.evictions++;
   }
 
   /**
@@ -285,8 +360,10 @@ export class DocumentReadCache {
     this.floor = this.clock;
     this.invalidatedAt.clear();
     this.tenants.clear();
-    this.lru.clear();
+    this.probation.clear();
+    this.protected.clear();
     this.bytes = 0;
+    this.probationBytes = 0;
   }
 
   /**
@@ -306,6 +383,9 @@ export class DocumentReadCache {
       if (entries.size === 0) kinds?.delete(entry.kind);
       if (kinds?.size === 0) this.tenants.delete(entry.tenantId);
     }
-    if (this.lru.delete(entry)) this.bytes -= entry.bytes;
+    if (entry.kept ? this.protected.delete(entry) : this.probation.delete(entry)) {
+      this.bytes -= entry.bytes;
+      if (!entry.kept) this.probationBytes -= entry.bytes;
+    }
   }
 }

@@ -69,7 +69,8 @@ describe('DocumentReadCache', () => {
   });
 
   it('stays within its entry and byte limits, evicting the least recently used', () => {
-    const cache = new DocumentReadCache({ maxEntries: 3, maxBytes: 1024 * 1024 });
+    // One queue (no probation segment): a plain second-chance LRU.
+    const cache = new DocumentReadCache({ maxEntries: 3, maxBytes: 1024 * 1024, probationShare: 1 });
     for (const k of ['1', '2', '3']) cache.store('t', 'layout', k, rep(k), cache.ticket());
     cache.get('t', 'layout', '1'); // 2 is now the least recently used
     cache.store('t', 'layout', '4', rep('4'), cache.ticket());
@@ -84,11 +85,64 @@ describe('DocumentReadCache', () => {
     expect(cache.get('t', 'layout', '3')).toBeUndefined();
     expect(cache.size.entries).toBe(3);
 
-    const small = new DocumentReadCache({ maxEntries: 1000, maxBytes: 64 * 1024 });
+    const small = new DocumentReadCache({ maxEntries: 1000, maxBytes: 64 * 1024, probationShare: 1 });
     for (let i = 0; i < 200; i++) small.store(`t${i}`, 'layout', 'k', rep('x'.repeat(4000)), small.ticket());
     expect(small.size.bytes).toBeLessThanOrEqual(64 * 1024);
     expect(small.size.entries).toBeLessThan(20);
     expect(small.get('t199', 'layout', 'k')).toBeDefined();
+  });
+
+  it('keeps what is read again through a scan of documents read once, in a fifth of its limits', () => {
+    const scanned = (cache: DocumentReadCache) => {
+      for (let i = 0; i < 10; i++) cache.store('t', 'layout', `hot${i}`, rep(`hot ${i}`), cache.ticket());
+      for (let i = 0; i < 10; i++) cache.get('t', 'layout', `hot${i}`);
+      // A crawler reads 1 000 old layouts once each, while page views read the hot ones again
+      // now and then (less often than a single queue of 100 turns over).
+      for (let i = 0; i < 1000; i++) {
+        cache.store('t', 'layout', `old${i}`, rep(`old ${i}`), cache.ticket());
+        if (i % 250 === 0) for (let h = 0; h < 10; h++) cache.get('t', 'layout', `hot${h}`);
+      }
+      return Array.from({ length: 10 }, (_, i) => cache.get('t', 'layout', `hot${i}`)).filter(Boolean).length;
+    };
+    const segmented = new DocumentReadCache({ maxEntries: 100, maxBytes: 1024 * 1024 });
+    expect(scanned(segmented)).toBe(10);
+    const { entries, probation, protected: kept } = segmented.size;
+    expect(probation).toBeLessThanOrEqual(20);
+    expect(kept).toBe(10);
+    expect(entries).toBe(probation + kept);
+    expect(segmented.stats.promotions).toBeGreaterThanOrEqual(10);
+    // What a single queue does with the same reads: the scan pushes the hot documents out.
+    expect(
+      scanned(new DocumentReadCache({ maxEntries: 100, maxBytes: 1024 * 1024, probationShare: 1 })),
+    ).toBe(0);
+
+    // Bytes too: documents read once hold at most a fifth of maxBytes.
+    const bytes = new DocumentReadCache({ maxEntries: 10_000, maxBytes: 1024 * 1024 });
+    for (let i = 0; i < 2000; i++) bytes.store('t', 'layout', `k${i}`, rep('x'.repeat(1000)), bytes.ticket());
+    expect(bytes.size.bytes).toBeLessThanOrEqual((1024 * 1024) / 5);
+    expect(bytes.size.bytes).toBeGreaterThan((1024 * 1024) / 6);
+    expect(bytes.get('t', 'layout', 'k1999')).toBeDefined();
+  });
+
+  it('lets a new set of hot documents replace the old one, within its limits', () => {
+    const cache = new DocumentReadCache({ maxEntries: 10 }); // probation 2, protected 8
+    const phase = (prefix: string) => {
+      for (let round = 0; round < 20; round++) {
+        for (let i = 0; i < 8; i++) {
+          // Two page views of each: a miss stores it, the next view reads it on probation.
+          const key = `${prefix}${i}`;
+          if (!cache.get('t', 'layout', key)) cache.store('t', 'layout', key, rep(key), cache.ticket());
+          expect(cache.get('t', 'layout', key)).toBeDefined();
+        }
+        cache.store('t', 'layout', `scan-${prefix}${round}`, rep('once'), cache.ticket());
+        expect(cache.size.entries).toBeLessThanOrEqual(10);
+      }
+    };
+    phase('a');
+    phase('b');
+    for (let i = 0; i < 8; i++) expect(cache.get('t', 'layout', `b${i}`)).toBeDefined();
+    expect(cache.get('t', 'layout', 'a0')).toBeUndefined();
+    expect(cache.size.protected).toBe(8);
   });
 
   it('serves nothing while the bus is down and forgets what it held', () => {
