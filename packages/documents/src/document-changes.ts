@@ -137,10 +137,11 @@ function registerCacheMetrics(registry: MetricsRegistry, cache: DocumentReadCach
   scrapedCounter(
     registry,
     'rt_document_cache_operations_total',
-    'Read cache lookups and changes by outcome (hit, miss, store, refused, eviction, promotion from probation, invalidation)',
+    'Read cache lookups and changes by outcome (hit, miss, store, refused, eviction, promotion from probation, readmission of a remembered key, invalidation)',
     'outcome',
     () => {
-      const { hits, misses, stores, refused, evictions, promotions, invalidations } = cache.stats;
+      const { hits, misses, stores, refused, evictions, promotions, readmissions, invalidations } =
+        cache.stats;
       return {
         hit: hits,
         miss: misses,
@@ -148,6 +149,7 @@ function registerCacheMetrics(registry: MetricsRegistry, cache: DocumentReadCach
         refused,
         eviction: evictions,
         promotion: promotions,
+        readmission: readmissions,
         invalidation: invalidations,
       };
     },

@@ -96,9 +96,14 @@ const MAX_REMEMBERED_INVALIDATIONS = 10_000;
  *   reaches the head of probation, and is dropped otherwise. Reads of documents nobody reads
  *   again (an export, a crawler, a page of an old layout opened once) pass through probation
  *   without pushing out the documents page views read all the time, and the memory the cache
- *   holds follows the documents read more than once, not every document ever read. The price: a
- *   document is kept only if it is read again before probation turns over (its share of
- *   `maxEntries` stores later: 2 000 with the defaults).
+ *   holds follows the documents read more than once, not every document ever read.
+ * - **Remembered keys** (2Q's "A1out", Johnson and Shasha, VLDB 1994). Probation alone would
+ *   keep a document only if it is read again before probation turns over (2 000 stores with the
+ *   defaults): 5 000 tenants whose pages each read their layout once a minute would never be
+ *   served from a cache that has room for all of them. So the keys (never the bodies) of entries
+ *   dropped from probation unread are remembered, as many as the protected queue holds entries,
+ *   oldest forgotten first; a key stored again while remembered goes straight to the protected
+ *   queue. A key only decides where an entry goes, never what is served.
  */
 export class DocumentReadCache {
   private readonly tenants = new Map<string, Map<DocumentType, Map<string, Entry>>>();
@@ -106,6 +111,9 @@ export class DocumentReadCache {
   private readonly probation = new Set<Entry>();
   /** Entries read while on probation, oldest first; see `used` for later hits. */
   private readonly protected = new Set<Entry>();
+  /** Keys of entries dropped from probation unread, oldest first (see {@link ghostKey}). */
+  private readonly ghosts = new Set<string>();
+  private readonly maxGhosts: number;
   private readonly maxEntries: number;
   private readonly maxBytes: number;
   private readonly probationEntries: number;
@@ -132,6 +140,8 @@ export class DocumentReadCache {
     misses: 0,
     joined: 0,
     stores: 0,
+    /** Stores of a remembered key, straight into the protected queue. */
+    readmissions: 0,
     refused: 0,
     evictions: 0,
     promotions: 0,
@@ -144,6 +154,7 @@ export class DocumentReadCache {
     const share = Math.min(1, Math.max(0, options.probationShare ?? 0.2));
     this.probationEntries = Math.max(1, Math.ceil(this.maxEntries * share));
     this.probationMaxBytes = Math.max(1024, this.maxBytes * share);
+    this.maxGhosts = this.maxEntries - this.probationEntries;
     this.maxAgeMs = options.maxAgeMs ?? 60_000;
     this.now = options.now ?? Date.now;
   }
@@ -246,10 +257,13 @@ export class DocumentReadCache {
       return;
     }
     const bytes = ENTRY_OVERHEAD_BYTES + key.length + value.etag.length + (value.body?.length ?? 0);
-    if (bytes > this.maxBytes / 4) return; // one huge document must not flush everything else
+    // One huge document must not flush everything else, and every entry fits on probation.
+    if (bytes > Math.min(this.maxBytes / 4, this.probationMaxBytes)) return;
     const previous = this.tenants.get(tenantId)?.get(kind)?.get(key);
     if (previous) this.remove(previous);
-    this.makeRoom(bytes);
+    const ghost = this.ghosts.size > 0 ? ghostKey(tenantId, kind, key) : undefined;
+    const readmitted = ghost !== undefined && this.ghosts.delete(ghost);
+    if (!readmitted) this.makeRoom(bytes, 1);
     let kinds = this.tenants.get(tenantId);
     if (!kinds) {
       kinds = new Map();
@@ -269,24 +283,31 @@ export class DocumentReadCache {
       bytes,
       storedAt: this.now(),
       used: false,
-      kept: false,
+      kept: readmitted,
     };
     entries.set(key, entry);
-    this.probation.add(entry);
-    this.probationBytes += bytes;
     this.bytes += bytes;
     this.stats.stores++;
+    if (readmitted) {
+      this.protected.add(entry);
+      this.stats.readmissions++;
+      this.makeRoom(0, 0);
+    } else {
+      this.probation.add(entry);
+      this.probationBytes += bytes;
+    }
   }
 
   /**
-   * Room for a new entry of `bytes` on probation, never by dropping the entry being stored (it is
-   * added after). The protected queue holds the rest of both limits: beyond it, its oldest entry
-   * goes back to probation (to its tail, unmarked) unless it was read again, so the two queues
-   * together stay within `maxEntries` and `maxBytes`. Every step clears a mark, moves an unmarked
-   * entry towards probation's head or drops one, so the loop ends. Eviction drops maps that become
-   * empty, so the caller looks the tenant's maps up after this.
+   * Room for `entries` more entries of `bytes` on probation (1 before a store onto probation, 0
+   * after one into the protected queue), never by dropping an entry being stored onto probation
+   * (it is added after). The protected queue holds the rest of both limits: beyond it, its oldest
+   * entry goes back to probation (to its tail, unmarked) unless it was read again, so the two
+   * queues together stay within `maxEntries` and `maxBytes`. Every step clears a mark, moves an
+   * unmarked entry towards probation's head or drops one, so the loop ends. Eviction drops maps
+   * that become empty, so the caller looks the tenant's maps up after this.
    */
-  private makeRoom(bytes: number): void {
+  private makeRoom(bytes: number, entries: number): void {
     for (;;) {
       while (
         this.protected.size > this.maxEntries - this.probationEntries ||
@@ -305,7 +326,8 @@ export class DocumentReadCache {
       }
       if (
         this.probation.size === 0 ||
-        (this.probation.size < this.probationEntries && this.probationBytes + bytes <= this.probationMaxBytes)
+        (this.probation.size + entries <= this.probationEntries &&
+          this.probationBytes + bytes <= this.probationMaxBytes)
       )
         return;
       const oldest = this.probation.values().next().value as Entry;
@@ -324,9 +346,15 @@ export class DocumentReadCache {
     this.stats.promotions++;
   }
 
+  /** Drops an unread entry from probation's head, remembering its key. */
   private evict(entry: Entry): void {
     this.remove(entry);
     this.stats.evictions++;
+    if (this.maxGhosts === 0) return;
+    const ghost = ghostKey(entry.tenantId, entry.kind, entry.key);
+    this.ghosts.delete(ghost);
+    this.ghosts.add(ghost);
+    if (this.ghosts.size > this.maxGhosts) this.ghosts.delete(this.ghosts.values().next().value as string);
   }
 
   /**
@@ -362,6 +390,7 @@ export class DocumentReadCache {
     this.tenants.clear();
     this.probation.clear();
     this.protected.clear();
+    this.ghosts.clear();
     this.bytes = 0;
     this.probationBytes = 0;
   }
@@ -389,3 +418,11 @@ export class DocumentReadCache {
     }
   }
 }
+
+/**
+ * A remembered key: tenant id, kind and key joined by NUL (tenant ids are directory uuids, kinds
+ * fixed words). Were two triples ever to give one string, an entry would only be placed in the
+ * protected queue; what is served is always looked up tenant first.
+ */
+const ghostKey = (tenantId: string, kind: DocumentType, key: string): string =>
+  `${tenantId}\u0000${kind}\u0000${key}`;

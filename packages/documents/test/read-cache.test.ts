@@ -145,6 +145,79 @@ describe('DocumentReadCache', () => {
     expect(cache.size.protected).toBe(8);
   });
 
+  it('keeps documents read again only after probation has turned over, when it has room for them', () => {
+    // 500 documents read round robin, each again 500 reads later: long after probation (200
+    // entries) has turned over, well within the cache's 1 000. Probation alone would never keep
+    // one; the remembered keys bring them back into the protected queue on their second store.
+    const cache = new DocumentReadCache({ maxEntries: 1000 });
+    const pass = () => {
+      let hits = 0;
+      for (let n = 0; n < 500; n++) {
+        if (cache.get('t', 'layout', `d${n}`)) hits++;
+        else cache.store('t', 'layout', `d${n}`, rep(`{"n":${n}}`), cache.ticket(), `d${n}`);
+      }
+      return hits;
+    };
+    expect(pass()).toBe(0);
+    expect(cache.size).toMatchObject({ probation: 200, protected: 0 });
+    expect(pass()).toBe(200); // the last 200 were still on probation
+    expect(cache.stats.readmissions).toBe(300);
+    expect(pass()).toBe(500);
+    expect(pass()).toBe(500);
+    // A scan of documents read once afterwards passes through probation and leaves them all.
+    for (let n = 0; n < 2000; n++) cache.store('t', 'layout', `scan${n}`, rep('{}'), cache.ticket());
+    expect(pass()).toBe(500);
+  });
+
+  it('keeps its books under random traffic: only what was stored last, within its limits, nothing left after', () => {
+    // A seeded model check of the two queues' bookkeeping: hits, stores, re-stores, invalidations
+    // of a document, a kind or a tenant, in random order, against a map of what was stored last.
+    let seed = 17;
+    const random = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed % n;
+    };
+    for (const probationShare of [0.2, 0.5, 1]) {
+      const maxBytes = 8 * 1024;
+      const cache = new DocumentReadCache({ maxEntries: 24, maxBytes, probationShare });
+      const latest = new Map<string, string>();
+      const tenants = ['t1', 't2', 't3'];
+      const kinds = ['layout', 'theme'] as const;
+      for (let step = 0; step < 20_000; step++) {
+        const tenant = tenants[random(3)]!;
+        const kind = kinds[random(2)]!;
+        const doc = `d${random(40)}`;
+        const name = `${tenant}|${kind}|${doc}`;
+        const op = random(100);
+        if (op < 55) {
+          const got = cache.get(tenant, kind, doc);
+          if (got) expect(got.body?.toString()).toBe(latest.get(name));
+        } else if (op < 92) {
+          const body = `{"v":${step},"pad":"${'x'.repeat(random(700))}"}`;
+          cache.store(tenant, kind, doc, rep(body), cache.ticket(), doc);
+          latest.set(name, body);
+        } else if (op < 97) {
+          cache.invalidate(tenant, kind, doc);
+          expect(cache.get(tenant, kind, doc)).toBeUndefined();
+        } else {
+          cache.invalidate(tenant, random(2) ? kind : undefined);
+          expect(cache.get(tenant, kind, doc)).toBeUndefined();
+        }
+        const size = cache.size;
+        expect(size.entries).toBe(size.probation + size.protected);
+        expect(size.entries).toBeLessThanOrEqual(24);
+        // One entry may be up to a quarter of maxBytes and is stored after probation emptied.
+        expect(size.bytes).toBeLessThanOrEqual(maxBytes * 1.25);
+        expect(size.bytes).toBeGreaterThanOrEqual(0);
+      }
+      expect(cache.stats.evictions).toBeGreaterThan(300);
+      if (probationShare < 1) expect(cache.stats.promotions).toBeGreaterThan(100);
+      // Every entry's bytes were given back: nothing is counted that is not held.
+      for (const tenant of tenants) cache.invalidate(tenant);
+      expect(cache.size).toEqual({ entries: 0, bytes: 0, probation: 0, protected: 0 });
+    }
+  });
+
   it('serves nothing while the bus is down and forgets what it held', () => {
     const cache = new DocumentReadCache();
     cache.store('t', 'layout', 'k', rep('v'), cache.ticket());
