@@ -101,7 +101,7 @@ const MAX_REMEMBERED_INVALIDATIONS = 10_000;
  *   keep a document only if it is read again before probation turns over (2 000 stores with the
  *   defaults): 5 000 tenants whose pages each read their layout once a minute would never be
  *   served from a cache that has room for all of them. So the keys (never the bodies) of entries
- *   dropped from probation unread are remembered, as many as the protected queue holds entries,
+ *   dropped from probation unread are remembered, half as many as `maxEntries` (2Q's figure),
  *   oldest forgotten first; a key stored again while remembered goes straight to the protected
  *   queue. A key only decides where an entry goes, never what is served.
  */
@@ -112,7 +112,7 @@ export class DocumentReadCache {
   /** Entries read while on probation, oldest first; see `used` for later hits. */
   private readonly protected = new Set<Entry>();
   /** Keys of entries dropped from probation unread, oldest first (see {@link ghostKey}). */
-  private readonly ghosts = new Set<string>();
+  private readonly ghosts = new Set<number>();
   private readonly maxGhosts: number;
   private readonly maxEntries: number;
   private readonly maxBytes: number;
@@ -151,10 +151,11 @@ export class DocumentReadCache {
   constructor(options: DocumentReadCacheOptions = {}) {
     this.maxEntries = Math.max(1, options.maxEntries ?? 10_000);
     this.maxBytes = Math.max(1024, options.maxBytes ?? 32 * 1024 * 1024);
-    const share = Math.min(1, Math.max(0, options.probationShare ?? 0.2));
-    this.probationEntries = Math.max(1, Math.ceil(this.maxEntries * share));
-    this.probationMaxBytes = Math.max(1024, this.maxBytes * share);
-    this.maxGhosts = this.maxEntries - this.probationEntries;
+    const probationShare = Math.min(1, Math.max(0, options.probationShare ?? 0.2));
+    this.probationEntries = Math.max(1, Math.ceil(this.maxEntries * probationShare));
+    this.probationMaxBytes = Math.max(1024, this.maxBytes * probationShare);
+    // 2Q's recommendation for its ghost queue: half as many keys as the cache holds entries.
+    this.maxGhosts = probationShare < 1 ? Math.floor(this.maxEntries / 2) : 0;
     this.maxAgeMs = options.maxAgeMs ?? 60_000;
     this.now = options.now ?? Date.now;
   }
@@ -354,7 +355,7 @@ export class DocumentReadCache {
     const ghost = ghostKey(entry.tenantId, entry.kind, entry.key);
     this.ghosts.delete(ghost);
     this.ghosts.add(ghost);
-    if (this.ghosts.size > this.maxGhosts) this.ghosts.delete(this.ghosts.values().next().value as string);
+    if (this.ghosts.size > this.maxGhosts) this.ghosts.delete(this.ghosts.values().next().value as number);
   }
 
   /**
@@ -420,9 +421,16 @@ export class DocumentReadCache {
 }
 
 /**
- * A remembered key: tenant id, kind and key joined by NUL (tenant ids are directory uuids, kinds
- * fixed words). Were two triples ever to give one string, an entry would only be placed in the
- * protected queue; what is served is always looked up tenant first.
+ * A remembered key: a 32-bit FNV-1a hash of tenant id, kind and key. A hash, not the string: a
+ * key can be as long as a URL, and 5 000 of them must not cost more than the entries' own bytes.
+ * Two keys with one hash only ever mean an entry placed in the protected queue instead of on
+ * probation; what is served is always looked up by tenant, kind and key.
  */
-const ghostKey = (tenantId: string, kind: DocumentType, key: string): string =>
-  `${tenantId}\u0000${kind}\u0000${key}`;
+function ghostKey(tenantId: string, kind: DocumentType, key: string): number {
+  let hash = 0x811c9dc5;
+  for (const part of [tenantId, kind, key]) {
+    for (let i = 0; i < part.length; i++) hash = Math.imul(hash ^ part.charCodeAt(i), 0x01000193);
+    hash = Math.imul(hash ^ part.length, 0x01000193); // where one part ends and the next starts
+  }
+  return hash >>> 0;
+}
