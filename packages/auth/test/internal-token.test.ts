@@ -111,4 +111,30 @@ describe('internal tokens: one purpose and kind each', () => {
     expect(sign(noRid)).not.toBe(first);
     expect(() => sign(claims, memo)).toThrow(/request id/);
   });
+
+  it('stops keeping tokens in memos that are never fresh again, and keeps them again when they are', () => {
+    let t = Math.floor(Date.now() / 1000) * 1000 + 250;
+    const sign = createInternalTokenSigner(secret, 'service', { now: () => t });
+    const { rid: _rid, ...noRid } = claims;
+    const memos = Array.from({ length: 4000 }, (): SignedTokenMemo => ({}));
+    const use = (i: number) => sign({ ...noRid, tid: `t-${i}` }, memos[i]);
+    // 100 callers a second, each back after 40 s: its token is never fresh again.
+    for (let round = 0; round < 2; round++)
+      for (let i = 0; i < memos.length; i++) {
+        if (i % 100 === 0) t += 1000;
+        use(i);
+      }
+    const kept = memos.filter((m) => m.api).length;
+    expect(kept).toBeGreaterThan(0); // one in 16, to notice callers coming back sooner
+    expect(kept).toBeLessThan(memos.length / 8);
+    // 300 of them now come back every second: their tokens are kept and handed out again.
+    for (let second = 0; second < 5; second++) {
+      t += 1000;
+      for (let i = 0; i < 300; i++) use(i);
+    }
+    expect(memos.slice(0, 300).every((m) => m.api)).toBe(true);
+    const again = memos.slice(0, 300).map((m) => m.api?.token);
+    t += 1000;
+    for (let i = 0; i < 300; i++) expect(use(i)).toBe(again[i]);
+  });
 });
