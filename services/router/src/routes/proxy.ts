@@ -237,11 +237,9 @@ function keepSharedRead(
 export async function proxyRoutes(app: RouterApp, opts: ProxyRouteOptions): Promise<void> {
   const upstream = new UpstreamClient({
     connections: 128,
-    // One delay for all three (see UpstreamClient): an idle connection, an answer's headers and
-    // a pause within its body (a reader's back-pressure does not count) each get 30 s.
+    // One delay for all three, UpstreamClient's default (see there): an idle connection, an
+    // answer's headers and a pause within its body (a reader's back-pressure does not count).
     keepAliveTimeoutMs: 30_000,
-    headersTimeoutMs: 30_000,
-    bodyTimeoutMs: 30_000,
   });
   app.addHook('onClose', () => upstream.destroy());
 
