@@ -195,8 +195,17 @@ describe('operator API', () => {
   });
 
   it('bull-board is behind the operator auth (admin)', async () => {
-    expect((await call('GET', '/ops/queues/')).statusCode).toBe(401);
-    expect((await call('GET', '/ops/queues/', 'migrator')).statusCode).toBe(403);
+    const anonymous = await call('GET', '/ops/queues/');
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.json()).toEqual({
+      code: 'OPERATOR_TOKEN_MISSING',
+      message: 'an operator token is required',
+      requestId: expect.any(String),
+    });
+    const migrator = await call('GET', '/ops/queues/api/queues', 'migrator');
+    expect(migrator.statusCode).toBe(403);
+    expect(migrator.json()).toMatchObject({ code: 'OPERATOR_ROLE_REQUIRED' });
+    expect(migrator.body).not.toContain(' at ');
     const board = await call('GET', '/ops/queues/', 'admin');
     expect(board.statusCode).toBe(200);
     expect(board.headers['content-type']).toContain('text/html');
