@@ -67,6 +67,65 @@ describe('batched rate-limit counts in Redis', () => {
     expect(Number(await redis.hget(`${prefix}${start(t)}:${MINUTE}`, 'moving'))).toBe(1);
   });
 
+  it('keeps one count per key across windows: a reply about an ended window never counts in the next', async () => {
+    let t = 1_800_000_030_000;
+    const slow = createRedis(testRedisUrl());
+    const store = batchedRedisStore({ redis: slow, prefix, flushMs: 20, now: () => t });
+    // The flush's reply is held back until the next window has begun.
+    type Flush = (key: string, ...args: Array<string | number>) => Promise<number[]>;
+    const target = slow as unknown as { rtRateLimitFlush: Flush };
+    const real = target.rtRateLimitFlush.bind(slow);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let sent = 0;
+    target.rtRateLimitFlush = async (...args) => {
+      sent++;
+      const reply = real(...args);
+      await gate;
+      return reply;
+    };
+    for (let i = 1; i <= 5; i++) expect(store.hit('late', MINUTE).current).toBe(i);
+    await settle(); // the flush of the 5 is in flight
+    expect(sent).toBe(1);
+    t += MINUTE;
+    expect(store.hit('late', MINUTE)).toEqual({ current: 1, ttl: 30_000 });
+    // A hit in the next window, not yet sent, is dropped with its window when a third begins.
+    release();
+    await settle();
+    expect(store.hit('late', MINUTE).current).toBe(2); // not 5 + 2
+    const start = (at: number) => at - (at % MINUTE);
+    expect(Number(await redis.hget(`${prefix}${start(t - MINUTE)}:${MINUTE}`, 'late'))).toBe(5);
+    expect(Number(await redis.hget(`${prefix}${start(t)}:${MINUTE}`, 'late'))).toBe(1);
+    // Not yet flushed when the window ends: dropped with it, never added to the next one.
+    t += MINUTE;
+    expect(store.hit('late', MINUTE).current).toBe(1);
+    await settle();
+    expect(Number(await redis.hget(`${prefix}${start(t - MINUTE)}:${MINUTE}`, 'late'))).toBe(1);
+    expect(Number(await redis.hget(`${prefix}${start(t)}:${MINUTE}`, 'late'))).toBe(1);
+    await slow.quit();
+  });
+
+  it('forgets a key seen in neither the current nor the previous window', async () => {
+    let t = 1_800_000_030_000;
+    const store = batchedRedisStore({ redis, prefix, flushMs: 20, now: () => t });
+    for (let i = 0; i < 1000; i++) store.hit(`idle-${i}`, MINUTE);
+    store.hit('busy', MINUTE);
+    expect(store.size).toBe(1001);
+    await settle();
+    t += MINUTE;
+    store.hit('busy', MINUTE);
+    await settle();
+    expect(store.size).toBe(1001); // the previous window's keys are still counted
+    t += MINUTE;
+    store.hit('busy', MINUTE);
+    await settle();
+    expect(store.size).toBe(1);
+    expect(store.hit('idle-7', MINUTE).current).toBe(1);
+    expect(store.hit('busy', MINUTE).current).toBe(2); // this window's second
+  });
+
   it('keeps counting locally while Redis is unreachable and catches up after', async () => {
     const broken = createRedis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0 });
     broken.on('error', () => undefined);

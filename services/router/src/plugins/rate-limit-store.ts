@@ -7,27 +7,34 @@ export interface RateLimitCount {
   ttl: number;
 }
 
-interface WindowCount {
+/**
+ * One key's count, kept from window to window: a new window resets it in place (its first hit
+ * there), so 100 000 tenants do not mean 100 000 new counts — old garbage for the GC — a minute.
+ */
+interface KeyCount {
+  /** The key, also its field in the window's hash. */
+  readonly key: string;
+  readonly lane: Lane;
+  /** Start (ms) of the window this count is of. */
+  windowStart: number;
   /** Count in Redis as of the last flush (all router instances of the region). */
   synced: number;
   /** Local increments not yet flushed. */
   pending: number;
   /** Increments sent to Redis whose reply has not come yet (still counted meanwhile). */
   flushing: number;
-  windowEnd: number;
-  /** The key's field in its window's hash. */
-  field: string;
-  /** The window's hash in Redis (one per window and length, shared by every key). */
-  windowKey: string;
-  timeWindow: number;
+  /** In the list of counts the next flush sends. */
+  queued: boolean;
 }
 
-/** One fixed window of one length: its Redis hash and its counts by key. */
-interface Window {
-  start: number;
+/** The counts of one window length, by key. */
+interface Lane {
   length: number;
-  redisKey: string;
-  counts: Map<string, WindowCount>;
+  /** Start of the latest window a hit fell in. */
+  start: number;
+  /** The start the last sweep ran for. */
+  swept: number;
+  counts: Map<string, KeyCount>;
 }
 
 /** Options of {@link batchedRedisStore}. */
@@ -57,6 +64,14 @@ type FlushingRedis = Redis & {
   rtRateLimitFlush?: (key: string, ...args: Array<string | number>) => Promise<number[]>;
 };
 
+/** The counts of one flush that go to one window's hash. */
+interface FlushGroup {
+  lane: Lane;
+  windowStart: number;
+  counts: KeyCount[];
+  sent: number[];
+}
+
 /**
  * Counts per key in fixed windows in Redis — shared by every router instance of the region —
  * without a Redis round trip per request: increments are counted in memory and added to Redis
@@ -67,6 +82,11 @@ type FlushingRedis = Redis & {
  * A limit can thus be overshot by at most what the other instances admitted within one flush
  * interval — an acceptable price for taking Redis off the hot path. Redis errors keep the local
  * counts (retried on the next flush) and never block requests.
+ *
+ * Each key keeps one count across windows, reset by its first hit in a new window: increments of
+ * an ended window not yet sent are dropped with it (an ended window limits nothing any more), and
+ * a reply about an ended window never counts in the next. A key seen in neither the current nor
+ * the previous window is forgotten (one sweep per window, in the flush timer).
  */
 export function batchedRedisStore(options: BatchedStoreOptions) {
   const flushMs = options.flushMs ?? 50;
@@ -74,30 +94,23 @@ export function batchedRedisStore(options: BatchedStoreOptions) {
   const redis = options.redis as FlushingRedis;
   if (!redis.rtRateLimitFlush)
     redis.defineCommand('rtRateLimitFlush', { numberOfKeys: 1, lua: FLUSH_SCRIPT });
-  /** Windows by `start:length`: their Redis hash and their counts by key. */
-  const windows = new Map<string, Window>();
-  /** The window of the last hit: nearly every hit is in the same one. */
-  let last: Window | undefined;
+  /** Counts by window length (one length in practice). */
+  const lanes = new Map<number, Lane>();
+  /** The lane of the last hit. */
+  let last: Lane | undefined;
   /** Counts with increments not yet flushed: a flush touches only these. */
-  let dirty: WindowCount[] = [];
+  let dirty: KeyCount[] = [];
   let timer: NodeJS.Timeout | undefined;
+  let sweepDue = false;
 
-  /** Ended windows with nothing in flight are dropped whole (no walk over their keys). */
-  const sweep = (t: number) => {
-    for (const [id, { counts }] of windows) {
-      const first = counts.values().next().value;
-      if (!first || first.windowEnd >= t) continue;
-      let busy = false;
-      for (const c of counts.values()) {
-        if (c.pending || c.flushing) {
-          busy = true;
-          break;
-        }
-      }
-      if (!busy) {
-        windows.delete(id);
-        if (last?.counts === counts) last = undefined;
-      }
+  /** Forgets the keys seen in neither the current nor the previous window of each lane. */
+  const sweep = () => {
+    sweepDue = false;
+    for (const lane of lanes.values()) {
+      if (lane.swept === lane.start) continue;
+      lane.swept = lane.start;
+      const oldest = lane.start - lane.length;
+      for (const [key, c] of lane.counts) if (c.windowStart < oldest) lane.counts.delete(key);
     }
   };
 
@@ -107,43 +120,54 @@ export function batchedRedisStore(options: BatchedStoreOptions) {
     timer.unref();
   };
 
+  const queue = (c: KeyCount) => {
+    if (c.queued) return;
+    c.queued = true;
+    dirty.push(c);
+  };
+
+  const send = async ({ lane, windowStart, counts, sent }: FlushGroup) => {
+    const args: Array<string | number> = [lane.length * 2];
+    for (let i = 0; i < counts.length; i++) args.push(counts[i]!.key, sent[i]!);
+    let values: number[] | undefined;
+    try {
+      values = await redis.rtRateLimitFlush!(`${options.prefix}${windowStart}:${lane.length}`, ...args);
+    } catch {}
+    counts.forEach((c, i) => {
+      // Reset since (a new window): the reply is about an ended window.
+      if (c.windowStart !== windowStart) return;
+      c.flushing -= sent[i]!;
+      if (values) {
+        c.synced = Math.max(c.synced, Number(values[i]));
+      } else {
+        c.pending += sent[i]!;
+        queue(c);
+      }
+    });
+  };
+
   const flush = async () => {
     timer = undefined;
-    sweep(now());
+    if (sweepDue) sweep();
     if (!dirty.length) return;
     const batch = dirty;
     dirty = [];
-    const byWindow = new Map<string, WindowCount[]>();
+    const groups: FlushGroup[] = [];
     for (const c of batch) {
-      const group = byWindow.get(c.windowKey);
-      if (group) group.push(c);
-      else byWindow.set(c.windowKey, [c]);
+      c.queued = false;
+      if (!c.pending) continue;
+      const lane = c.lane;
+      let group = groups.find((g) => g.windowStart === c.windowStart && g.lane === lane);
+      if (!group) {
+        group = { lane, windowStart: c.windowStart, counts: [], sent: [] };
+        groups.push(group);
+      }
+      group.counts.push(c);
+      group.sent.push(c.pending);
+      c.flushing += c.pending;
+      c.pending = 0;
     }
-    await Promise.all(
-      [...byWindow].map(async ([windowKey, counts]) => {
-        const args: Array<string | number> = [counts[0]!.timeWindow * 2];
-        const flushed: number[] = [];
-        for (const c of counts) {
-          args.push(c.field, c.pending);
-          flushed.push(c.pending);
-          c.flushing += c.pending;
-          c.pending = 0;
-        }
-        try {
-          const values = await redis.rtRateLimitFlush!(windowKey, ...args);
-          counts.forEach((c, i) => {
-            c.flushing -= flushed[i]!;
-            c.synced = Math.max(c.synced, Number(values[i]));
-          });
-        } catch {
-          counts.forEach((c, i) => {
-            c.flushing -= flushed[i]!;
-            if (c.pending === 0) dirty.push(c);
-            c.pending += flushed[i]!;
-          });
-        }
-      }),
-    );
+    await Promise.all(groups.map(send));
     if (dirty.length) schedule();
   };
 
@@ -152,38 +176,39 @@ export function batchedRedisStore(options: BatchedStoreOptions) {
     hit(key: string, timeWindow: number): RateLimitCount {
       const t = now();
       const windowStart = t - (t % timeWindow);
-      let window = last;
-      if (!window || window.start !== windowStart || window.length !== timeWindow) {
-        // A new window (or another length): looked up by id, not on every request.
-        const windowId = `${windowStart}:${timeWindow}`;
-        window = windows.get(windowId);
-        if (!window) {
-          window = {
-            start: windowStart,
-            length: timeWindow,
-            redisKey: `${options.prefix}${windowId}`,
-            counts: new Map(),
-          };
-          windows.set(windowId, window);
+      let lane = last;
+      if (lane?.length !== timeWindow) {
+        lane = lanes.get(timeWindow);
+        if (!lane) {
+          lane = { length: timeWindow, start: windowStart, swept: windowStart, counts: new Map() };
+          lanes.set(timeWindow, lane);
         }
-        last = window;
+        last = lane;
       }
-      let c = window.counts.get(key);
+      if (windowStart > lane.start) {
+        lane.start = windowStart;
+        sweepDue = true;
+      }
+      let c = lane.counts.get(key);
       if (!c) {
-        c = {
-          synced: 0,
-          pending: 0,
-          flushing: 0,
-          windowEnd: windowStart + timeWindow,
-          field: key,
-          windowKey: window.redisKey,
-          timeWindow,
-        };
-        window.counts.set(key, c);
+        c = { key, lane, windowStart, synced: 0, pending: 0, flushing: 0, queued: false };
+        lane.counts.set(key, c);
+      } else if (c.windowStart !== windowStart) {
+        c.windowStart = windowStart;
+        c.synced = 0;
+        c.pending = 0;
+        c.flushing = 0;
       }
-      if (c.pending++ === 0) dirty.push(c);
+      c.pending++;
+      queue(c);
       schedule();
-      return { current: c.synced + c.flushing + c.pending, ttl: c.windowEnd - t };
+      return { current: c.synced + c.flushing + c.pending, ttl: windowStart + timeWindow - t };
+    },
+    /** Keys counted in memory (seen in the current or the previous window, or not swept yet). */
+    get size(): number {
+      let n = 0;
+      for (const lane of lanes.values()) n += lane.counts.size;
+      return n;
     },
   };
 }
