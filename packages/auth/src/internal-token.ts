@@ -4,17 +4,28 @@ import { createVerifier } from 'fast-jwt';
 
 /** Issuer of every token the router mints; nothing else is accepted. */
 export const INTERNAL_TOKEN_ISSUER = 'rt-router';
-/** Lifetime of an internal token: long enough for a proxied request, too short to replay. */
-export const INTERNAL_TOKEN_TTL_SECONDS = 60;
 /**
- * How long a token kept in a caller's {@link SignedTokenMemo} is handed out again: every token
- * sent still has at least half its lifetime left (30 s). Services check it when the request
- * arrives and may hand it back with a permission question while they serve it, so a memo is for
- * requests answered within seconds (the router uses it for reads only; a write's body may take
- * most of a minute to arrive). With many tenants each seen every few seconds, a token per second
- * would mean an HMAC per read.
+ * Lifetime of an internal token, by purpose: long enough for a proxied request, too short to
+ * replay. A forwarding token names its request (`rid`) and is signed per request: 60 s. A service
+ * token is handed out again for {@link INTERNAL_TOKEN_REUSE_SECONDS}, and still has to outlast the
+ * answer it was sent for: 120 s.
  */
-export const INTERNAL_TOKEN_REUSE_SECONDS = 30;
+export const INTERNAL_TOKEN_TTL_SECONDS: Readonly<Record<TokenPurpose, number>> = {
+  service: 120,
+  forwarding: 60,
+};
+/**
+ * How long a service token kept in a caller's {@link SignedTokenMemo} is handed out again: every
+ * token sent still has at least 30 s of its lifetime left — as long as the router waits for an
+ * answer's headers (its upstream client's delay). Services check it when the request arrives and
+ * may hand it back with a permission question while they serve it, so a memo is for requests
+ * answered within seconds (the router uses it for reads only; a write's body may take most of a
+ * minute to arrive). With 100 000 tenants each back every 15–25 s under load, a 30 s window meant
+ * an HMAC — and a new token in an old memo, garbage the old generation collects later — on every
+ * second or third read; 90 s, one in five or fewer (`bench:router`: the router's req/s at 100 000
+ * tenants rose by about a tenth with no signing at all).
+ */
+export const INTERNAL_TOKEN_REUSE_SECONDS = 90;
 
 /**
  * What a public route admits, bound to the route (never derived from the path): `api` — the
@@ -133,7 +144,7 @@ const SIGNED_CACHE_MAX = 10_000;
 
 /**
  * Signs internal tokens of `purpose` (router; tests): HS256 JWTs with `iss`, `aud` of the
- * purpose, `iat` and `exp` (+{@link INTERNAL_TOKEN_TTL_SECONDS}), as {@link createInternalTokenVerifier}
+ * purpose, `iat` and `exp` (+ the purpose's {@link INTERNAL_TOKEN_TTL_SECONDS}), as {@link createInternalTokenVerifier}
  * (fast-jwt) checks them. Signed by hand with one prepared key: the router signs on every
  * proxied request. Claims without `rid` are the same for every request of a tenant, kind and
  * user, so their token is reused within the second it was signed in (same `iat`).
@@ -146,6 +157,7 @@ export function createInternalTokenSigner(
   const now = options.now ?? Date.now;
   const key = createSecretKey(Buffer.from(secret, 'utf8'));
   const aud = TOKEN_AUDIENCES[purpose];
+  const ttl = INTERNAL_TOKEN_TTL_SECONDS[purpose];
   let second = -1;
   /** `,"iat":…,"exp":…,"iss":…,"aud":…}` of the current second: appended to the claims' JSON. */
   let registered = '';
@@ -157,8 +169,8 @@ export function createInternalTokenSigner(
    */
   const secondReuse = new ReuseMeter();
   /**
-   * The same for memos: when the callers' memos are rarely still fresh when they come back (100 000
-   * tenants each seen every 30 s or more), a token kept in a memo only outlives the young
+   * The same for memos: when the callers' memos are rarely still fresh when they come back (each
+   * of 100 000 tenants seen less often than every 90 s), a token kept in a memo only outlives the young
    * generation to become old garbage (61% of what the router's scavenges promoted at 100 000
    * tenants). Then an expired token is dropped instead of replaced.
    */
@@ -171,10 +183,11 @@ export function createInternalTokenSigner(
       signed.clear();
       secondReuse.nextSecond();
       memoReuse.nextSecond();
-      registered = `,"iat":${iat},"exp":${iat + INTERNAL_TOKEN_TTL_SECONDS},"iss":${JSON.stringify(INTERNAL_TOKEN_ISSUER)},"aud":${JSON.stringify(aud)}}`;
+      registered = `,"iat":${iat},"exp":${iat + ttl},"iss":${JSON.stringify(INTERNAL_TOKEN_ISSUER)},"aud":${JSON.stringify(aud)}}`;
     }
     if (memo) {
       if (claims.rid !== undefined) throw new Error('a token with a request id is never reused');
+      if (purpose !== 'service') throw new Error('only service tokens live long enough to be reused');
       const kept = memo[claims.kind];
       if (kept && iat - kept.iat < INTERNAL_TOKEN_REUSE_SECONDS && kept.iat <= iat) {
         memoReuse.hits++;
@@ -256,7 +269,7 @@ export function createInternalTokenVerifier(
     algorithms: ['HS256'],
     allowedIss: INTERNAL_TOKEN_ISSUER,
     allowedAud: TOKEN_AUDIENCES[options.purpose],
-    maxAge: INTERNAL_TOKEN_TTL_SECONDS * 1000 + 5000,
+    maxAge: INTERNAL_TOKEN_TTL_SECONDS[options.purpose] * 1000 + 5000,
     clockTolerance: 5000,
   });
   return (token) => {

@@ -99,7 +99,11 @@ describe('internal tokens: one purpose and kind each', () => {
     expect(sign(noRid, memo)).toBe(first);
     // Still valid for at least the other half when last handed out.
     const { exp } = verify(first) as InternalClaims & { exp: number };
-    expect(exp - t / 1000).toBeGreaterThanOrEqual(INTERNAL_TOKEN_TTL_SECONDS - INTERNAL_TOKEN_REUSE_SECONDS);
+    expect(exp - t / 1000).toBeGreaterThanOrEqual(
+      INTERNAL_TOKEN_TTL_SECONDS.service - INTERNAL_TOKEN_REUSE_SECONDS,
+    );
+    // At least as long as the router waits for an answer's headers (its upstream client's 30 s).
+    expect(INTERNAL_TOKEN_TTL_SECONDS.service - INTERNAL_TOKEN_REUSE_SECONDS).toBeGreaterThanOrEqual(30);
     t += 1000;
     const fresh = sign(noRid, memo);
     expect(fresh).not.toBe(first);
@@ -112,13 +116,33 @@ describe('internal tokens: one purpose and kind each', () => {
     expect(() => sign(claims, memo)).toThrow(/request id/);
   });
 
+  it('gives each purpose its lifetime: forwarding tokens 60 s and never reused, service tokens 120 s', () => {
+    let t = Math.floor(Date.now() / 1000) * 1000 + 250;
+    const at = { now: () => t };
+    const { rid: _rid, ...noRid } = claims;
+    const hop = createInternalTokenSigner(secret, 'forwarding', at)(claims);
+    const token = createInternalTokenSigner(secret, 'service', at)(noRid);
+    const expOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()).exp;
+    expect(expOf(hop) - Math.floor(t / 1000)).toBe(60);
+    expect(expOf(token) - Math.floor(t / 1000)).toBe(120);
+    expect(() => createInternalTokenSigner(secret, 'forwarding', at)(noRid, {})).toThrow(/service tokens/);
+    // The verifiers hold each to its own lifetime (fast-jwt reads the clock itself).
+    const verifyHop = createInternalTokenVerifier(secret, { purpose: 'forwarding', kinds: ['api'] });
+    const verifyService = createInternalTokenVerifier(secret, { purpose: 'service', kinds: ['api'] });
+    t = Date.now() - 90_000;
+    expect(() => verifyHop(createInternalTokenSigner(secret, 'forwarding', at)(claims))).toThrow();
+    expect(verifyService(createInternalTokenSigner(secret, 'service', at)(noRid))).toMatchObject(noRid);
+    t = Date.now() - 130_000;
+    expect(() => verifyService(createInternalTokenSigner(secret, 'service', at)(noRid))).toThrow();
+  });
+
   it('stops keeping tokens in memos that are never fresh again, and keeps them again when they are', () => {
     let t = Math.floor(Date.now() / 1000) * 1000 + 250;
     const sign = createInternalTokenSigner(secret, 'service', { now: () => t });
     const { rid: _rid, ...noRid } = claims;
-    const memos = Array.from({ length: 4000 }, (): SignedTokenMemo => ({}));
+    const memos = Array.from({ length: 10_000 }, (): SignedTokenMemo => ({}));
     const use = (i: number) => sign({ ...noRid, tid: `t-${i}` }, memos[i]);
-    // 100 callers a second, each back after 40 s: its token is never fresh again.
+    // 100 callers a second, each back after 100 s: its token is never fresh again.
     for (let round = 0; round < 2; round++)
       for (let i = 0; i < memos.length; i++) {
         if (i % 100 === 0) t += 1000;
