@@ -9,7 +9,10 @@
  * Each target is measured at 50 connections (throughput) and 10 connections (latency), every
  * timed run three times; the table shows the median of the three. "× bare" compares with the
  * bare proxy at the same connection count; "added p99" is the p99 over the upstream's own at the
- * same connection count. Plus the cost of one directory lookup: Prisma vs the raw pg pool.
+ * same connection count. The router's warm runs are paired: the bare proxy keeps running, and
+ * each router run is preceded or followed by a run of it (alternating), so the router's "× bare"
+ * is the median of per-pair ratios — this machine's speed drifts by tens of percent over
+ * minutes, which a reference measured once at the start would attribute to the router. Plus the cost of one directory lookup: Prisma vs the raw pg pool.
  *
  * Run: npm run bench:router   (builds the router first, then runs `node dist/server.js` as the
  * image does; needs local Postgres + Redis; nginx optional)
@@ -127,6 +130,12 @@ interface Row {
   p99: number;
   non2xx: number;
   errors: number;
+  /**
+   * Router rows: the median over the runs of req/s divided by that of the reference run just
+   * before or after (the same minute of a machine whose speed drifts), and the median of p99
+   * minus the reference's p99.
+   */
+  paired?: { ratio: number; addedP99: number };
 }
 
 async function cannon(
@@ -148,7 +157,7 @@ async function cannon(
     requests: tokens
       ? [
           {
-            setupRequest: (req: { headers?: Record<string, string> }) => {
+            setupRequest: (req: autocannon.Request) => {
               req.headers = { ...req.headers, authorization: `JWT ${tokens[i++ % tokens.length]}` };
               return req;
             },
@@ -175,6 +184,23 @@ const median = (values: number[]): number => {
   return sorted[Math.floor(sorted.length / 2)]!;
 };
 
+/** One row of the runs of one target at one connection count: medians, errors summed. */
+function medianRow(runs: Row[]): Row {
+  const of = (pick: (r: Row) => number | undefined) => median(runs.map((r) => pick(r) ?? 0));
+  const first = runs[0]!;
+  return {
+    target: first.target,
+    tenants: first.tenants,
+    connections: first.connections,
+    cpuUs: first.cpuUs === undefined ? undefined : of((r) => r.cpuUs),
+    rps: of((r) => r.rps),
+    p50: of((r) => r.p50),
+    p99: of((r) => r.p99),
+    non2xx: runs.reduce((sum, r) => sum + r.non2xx, 0),
+    errors: runs.reduce((sum, r) => sum + r.errors, 0),
+  };
+}
+
 /** {@link RUNS} timed runs of one target at each connection count; one row each, medians. */
 async function measured(
   target: string,
@@ -189,18 +215,55 @@ async function measured(
     const runs: Row[] = [];
     for (let n = 0; n < RUNS; n++)
       runs.push(await cannon(target, tenants, url, tokens, undefined, proxyPids, connections));
-    const of = (pick: (r: Row) => number | undefined) => median(runs.map((r) => pick(r) ?? 0));
-    rows.push({
-      target,
-      tenants,
-      connections,
-      cpuUs: proxyPids.length ? of((r) => r.cpuUs) : undefined,
-      rps: of((r) => r.rps),
-      p50: of((r) => r.p50),
-      p99: of((r) => r.p99),
-      non2xx: runs.reduce((sum, r) => sum + r.non2xx, 0),
-      errors: runs.reduce((sum, r) => sum + r.errors, 0),
-    });
+    rows.push(medianRow(runs));
+  }
+  return rows;
+}
+
+/** A running control: where it listens, its process. */
+interface Control {
+  url: string;
+  pid: number;
+}
+
+/**
+ * {@link RUNS} rounds of one target and the reference at each connection count, the two back to
+ * back (alternating which goes first): the machine's speed drifts over minutes, so each of the
+ * target's runs is compared with a reference run of the same minute. Rows: the target's and the
+ * reference's medians, the target's with its paired ratio.
+ */
+async function pairedMeasured(
+  target: string,
+  tenants: string,
+  url: string,
+  tokens: string[],
+  proxyPids: number[],
+  reference: Control,
+): Promise<Row[]> {
+  const rows: Row[] = [];
+  if (WARMUP_SECONDS > 0) await cannon(target, tenants, url, tokens, undefined, [], 50, WARMUP_SECONDS);
+  const refLabel = `bare fastify + reply-from (paired with the router, ${tenants} tenants)`;
+  for (const connections of CONNECTION_COUNTS) {
+    const own: Row[] = [];
+    const ref: Row[] = [];
+    for (let n = 0; n < RUNS; n++) {
+      const mine = () => cannon(target, tenants, url, tokens, undefined, proxyPids, connections);
+      const theirs = () =>
+        cannon(refLabel, '-', reference.url, undefined, undefined, [reference.pid], connections);
+      if (n % 2) {
+        own.push(await mine());
+        ref.push(await theirs());
+      } else {
+        ref.push(await theirs());
+        own.push(await mine());
+      }
+    }
+    const row = medianRow(own);
+    row.paired = {
+      ratio: median(own.map((r, i) => r.rps / ref[i]!.rps)),
+      addedP99: median(own.map((r, i) => r.p99 - ref[i]!.p99)),
+    };
+    rows.push(medianRow(ref), row);
   }
   return rows;
 }
@@ -221,7 +284,7 @@ async function seed(count: number, box: SecretBox): Promise<Array<[string, strin
   const tenants: Array<[string, string]> = [];
   for (let start = 0; start < count; start += 5000) {
     const keys: string[] = [];
-    const secrets: Buffer[] = [];
+    const secrets: Uint8Array[] = [];
     for (let n = start; n < Math.min(count, start + 5000); n++) {
       const clientKey = `bench-${n.toString().padStart(6, '0')}-${randomBytes(4).toString('hex')}`;
       const secret = randomBytes(24).toString('hex');
@@ -295,17 +358,21 @@ async function main() {
     await stop(nginx);
   }
 
-  // The controls: the reference (reply-from), then the router's own upstream client alone.
+  // The controls: the reference (reply-from), then the router's own upstream client alone. The
+  // reference keeps running: each of the router's runs is paired with one of its own.
   const controls: Array<[label: string, file: string]> = [
     ['bare fastify + reply-from (reference)', 'bare-proxy.mjs'],
     ["fastify + the router's upstream client (no hardening)", 'client-proxy.mjs'],
   ];
+  let reference: Control | undefined;
   for (const [label, file] of controls) {
     const port = await freePort();
     const control = start('node', [join(here, file)], { PORT: String(port), UPSTREAM: upstream });
-    await waitFor(`http://127.0.0.1:${port}/`);
-    rows.push(...(await measured(label, '-', `http://127.0.0.1:${port}`, undefined, [control.pid!])));
-    await stop(control);
+    const controlUrl = `http://127.0.0.1:${port}`;
+    await waitFor(`${controlUrl}/`);
+    rows.push(...(await measured(label, '-', controlUrl, undefined, [control.pid!])));
+    if (reference) await stop(control);
+    else reference = { url: controlUrl, pid: control.pid! };
   }
 
   let lookups: { prismaUs: number; pgUs: number } | undefined;
@@ -371,7 +438,16 @@ async function main() {
       ),
     );
     // Steady state: tokens cycle over all tenants, all cached.
-    rows.push(...(await measured('router, warm', count.toLocaleString('en'), url, tokens, [router.pid!])));
+    rows.push(
+      ...(await pairedMeasured(
+        'router, warm',
+        count.toLocaleString('en'),
+        url,
+        tokens,
+        [router.pid!],
+        reference!,
+      )),
+    );
     await stop(router);
   }
 
@@ -379,7 +455,7 @@ async function main() {
   await dropDatabase(dbUrl);
   await rm(tmp, { recursive: true, force: true });
 
-  const reference = (r: Row) =>
+  const referenceRow = (r: Row) =>
     rows.find((x) => x.target.startsWith('bare') && x.connections === r.connections);
   const direct = (r: Row) =>
     rows.find((x) => x.target.startsWith('upstream') && x.connections === r.connections);
@@ -394,11 +470,26 @@ async function main() {
   );
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
-    const ref = reference(r);
+    const ref = referenceRow(r);
     const up = direct(r);
     const isUp = r.target.startsWith('upstream');
+    const ratio = r.paired
+      ? `**${r.paired.ratio.toFixed(2)}** (paired)`
+      : ref
+        ? (r.rps / ref.rps).toFixed(2)
+        : '-';
+    const addedP99 = r.paired ? `${r.paired.addedP99} (paired)` : ref && !isUp ? r.p99 - ref.p99 : '-';
     console.log(
-      `| ${r.target} | ${r.tenants} | ${r.connections} | ${r.rps} | ${ref ? (r.rps / ref.rps).toFixed(2) : '-'} | ${r.p50} | ${r.p99} | ${up && !isUp ? r.p99 - up.p99 : '-'} | ${ref && !isUp ? r.p99 - ref.p99 : '-'} | ${r.cpuUs ?? '-'} | ${r.non2xx} | ${r.errors} |`,
+      `| ${r.target} | ${r.tenants} | ${r.connections} | ${r.rps} | ${ratio} | ${r.p50} | ${r.p99} | ${up && !isUp ? r.p99 - up.p99 : '-'} | ${addedP99} | ${r.cpuUs ?? '-'} | ${r.non2xx} | ${r.errors} |`,
+    );
+  }
+  // The goal's terms: the router's paired ratio at each tenant count, and how far apart they are.
+  for (const connections of CONNECTION_COUNTS) {
+    const warm = rows.filter((r) => r.paired && r.connections === connections);
+    if (!warm.length) continue;
+    const ratios = warm.map((r) => r.paired!.ratio);
+    console.log(
+      `\n${connections} connections: router × bare (paired) ${warm.map((r) => `${r.paired!.ratio.toFixed(2)} at ${r.tenants} tenants`).join(', ')}; lowest / highest ${(Math.min(...ratios) / Math.max(...ratios)).toFixed(2)}`,
     );
   }
   if (lookups) {
