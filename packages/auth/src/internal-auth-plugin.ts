@@ -26,7 +26,7 @@ export interface InternalAuthOptions {
 
 /**
  * Services trust only the router: every route not marked `config.public` requires
- * `Authorization: Bearer <service token>` (HS256, iss rt-router, aud rt-service, ≤ 120 s old, of
+ * `Authorization: Bearer <service token>` (HS256, iss rt-router, aud rt-service, ≤ 60 s old, or 120 s for a read's token that the router hands out again, of
  * one of `kinds`). Forwarding tokens (another audience) are refused.
  * Missing → 401 INTERNAL_TOKEN_MISSING; invalid/expired/other kind → 401 INTERNAL_TOKEN_INVALID.
  */

@@ -4,16 +4,15 @@ import { createVerifier } from 'fast-jwt';
 
 /** Issuer of every token the router mints; nothing else is accepted. */
 export const INTERNAL_TOKEN_ISSUER = 'rt-router';
+/** Lifetime of an internal token signed for a request: long enough for it, too short to replay. */
+export const INTERNAL_TOKEN_TTL_SECONDS = 60;
 /**
- * Lifetime of an internal token, by purpose: long enough for a proxied request, too short to
- * replay. A forwarding token names its request (`rid`) and is signed per request: 60 s. A service
- * token is handed out again for {@link INTERNAL_TOKEN_REUSE_SECONDS}, and still has to outlast the
- * answer it was sent for: 120 s.
+ * Lifetime of a service token kept in a {@link SignedTokenMemo} and handed out again for reads
+ * (see {@link INTERNAL_TOKEN_REUSE_SECONDS}): it has to outlast the last answer it is sent for.
+ * Every other token — writes, forwarding tokens, reads without a memo — lives
+ * {@link INTERNAL_TOKEN_TTL_SECONDS}.
  */
-export const INTERNAL_TOKEN_TTL_SECONDS: Readonly<Record<TokenPurpose, number>> = {
-  service: 120,
-  forwarding: 60,
-};
+export const REUSED_TOKEN_TTL_SECONDS = 120;
 /**
  * How long a service token kept in a caller's {@link SignedTokenMemo} is handed out again: every
  * token sent still has at least 30 s of its lifetime left — as long as the router waits for an
@@ -144,7 +143,7 @@ const SIGNED_CACHE_MAX = 10_000;
 
 /**
  * Signs internal tokens of `purpose` (router; tests): HS256 JWTs with `iss`, `aud` of the
- * purpose, `iat` and `exp` (+ the purpose's {@link INTERNAL_TOKEN_TTL_SECONDS}), as {@link createInternalTokenVerifier}
+ * purpose, `iat` and `exp` (+{@link INTERNAL_TOKEN_TTL_SECONDS}, or {@link REUSED_TOKEN_TTL_SECONDS} for a memo's), as {@link createInternalTokenVerifier}
  * (fast-jwt) checks them. Signed by hand with one prepared key: the router signs on every
  * proxied request. Claims without `rid` are the same for every request of a tenant, kind and
  * user, so their token is reused within the second it was signed in (same `iat`).
@@ -157,10 +156,11 @@ export function createInternalTokenSigner(
   const now = options.now ?? Date.now;
   const key = createSecretKey(Buffer.from(secret, 'utf8'));
   const aud = TOKEN_AUDIENCES[purpose];
-  const ttl = INTERNAL_TOKEN_TTL_SECONDS[purpose];
   let second = -1;
   /** `,"iat":…,"exp":…,"iss":…,"aud":…}` of the current second: appended to the claims' JSON. */
   let registered = '';
+  /** The same for a token kept in a memo (its longer lifetime). */
+  let registeredReused = '';
   const signed = new Map<string, string>();
   /**
    * Reuse pays only when the same claims come back within the second: with many tenants each
@@ -183,11 +183,13 @@ export function createInternalTokenSigner(
       signed.clear();
       secondReuse.nextSecond();
       memoReuse.nextSecond();
-      registered = `,"iat":${iat},"exp":${iat + ttl},"iss":${JSON.stringify(INTERNAL_TOKEN_ISSUER)},"aud":${JSON.stringify(aud)}}`;
+      const tail = `,"iss":${JSON.stringify(INTERNAL_TOKEN_ISSUER)},"aud":${JSON.stringify(aud)}}`;
+      registered = `,"iat":${iat},"exp":${iat + INTERNAL_TOKEN_TTL_SECONDS}${tail}`;
+      registeredReused = `,"iat":${iat},"exp":${iat + REUSED_TOKEN_TTL_SECONDS}${tail}`;
     }
     if (memo) {
       if (claims.rid !== undefined) throw new Error('a token with a request id is never reused');
-      if (purpose !== 'service') throw new Error('only service tokens live long enough to be reused');
+      if (purpose !== 'service') throw new Error('only service tokens are reused');
       const kept = memo[claims.kind];
       if (kept && iat - kept.iat < INTERNAL_TOKEN_REUSE_SECONDS && kept.iat <= iat) {
         memoReuse.hits++;
@@ -209,7 +211,9 @@ export function createInternalTokenSigner(
       }
       secondReuse.misses++;
     }
-    const payload = Buffer.from(`${json.slice(0, -1)}${registered}`).toString('base64url');
+    const payload = Buffer.from(`${json.slice(0, -1)}${memo ? registeredReused : registered}`).toString(
+      'base64url',
+    );
     const input = `${JWT_HEADER}.${payload}`;
     const token = `${input}.${createHmac('sha256', key).update(input).digest('base64url')}`;
     if (memo) {
@@ -269,7 +273,9 @@ export function createInternalTokenVerifier(
     algorithms: ['HS256'],
     allowedIss: INTERNAL_TOKEN_ISSUER,
     allowedAud: TOKEN_AUDIENCES[options.purpose],
-    maxAge: INTERNAL_TOKEN_TTL_SECONDS[options.purpose] * 1000 + 5000,
+    // By `iat`; a token's own `exp` holds it to the lifetime it was signed with.
+    maxAge:
+      (options.purpose === 'service' ? REUSED_TOKEN_TTL_SECONDS : INTERNAL_TOKEN_TTL_SECONDS) * 1000 + 5000,
     clockTolerance: 5000,
   });
   return (token) => {

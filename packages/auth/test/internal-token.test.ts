@@ -1,3 +1,4 @@
+import { createSigner } from 'fast-jwt';
 import { describe, expect, it } from 'vitest';
 import {
   createInternalTokenSigner,
@@ -5,6 +6,7 @@ import {
   INTERNAL_TOKEN_REUSE_SECONDS,
   INTERNAL_TOKEN_TTL_SECONDS,
   type InternalClaims,
+  REUSED_TOKEN_TTL_SECONDS,
   type SignedTokenMemo,
   verifyInternalBearer,
 } from '../src/index.js';
@@ -80,7 +82,7 @@ describe('internal tokens: one purpose and kind each', () => {
     expect(verifyAt(next)).toMatchObject({ ...noRid, iss: 'rt-router', aud: 'rt-service' });
   });
 
-  it('hands out a memo’s token per kind for half its lifetime, then signs a fresh one', () => {
+  it('hands out a memo’s token per kind for 90 s of its 120, then signs a fresh one', () => {
     let t = Math.floor(Date.now() / 1000) * 1000 + 250;
     const sign = createInternalTokenSigner(secret, 'service', { now: () => t });
     const { rid: _rid, ...noRid } = claims;
@@ -97,13 +99,11 @@ describe('internal tokens: one purpose and kind each', () => {
     expect(callback).not.toBe(first);
     expect(verify(callback).kind).toBe('atlassian-callback');
     expect(sign(noRid, memo)).toBe(first);
-    // Still valid for at least the other half when last handed out.
+    // Still valid for at least 30 s when last handed out.
     const { exp } = verify(first) as InternalClaims & { exp: number };
-    expect(exp - t / 1000).toBeGreaterThanOrEqual(
-      INTERNAL_TOKEN_TTL_SECONDS.service - INTERNAL_TOKEN_REUSE_SECONDS,
-    );
+    expect(exp - t / 1000).toBeGreaterThanOrEqual(REUSED_TOKEN_TTL_SECONDS - INTERNAL_TOKEN_REUSE_SECONDS);
     // At least as long as the router waits for an answer's headers (its upstream client's 30 s).
-    expect(INTERNAL_TOKEN_TTL_SECONDS.service - INTERNAL_TOKEN_REUSE_SECONDS).toBeGreaterThanOrEqual(30);
+    expect(REUSED_TOKEN_TTL_SECONDS - INTERNAL_TOKEN_REUSE_SECONDS).toBeGreaterThanOrEqual(30);
     t += 1000;
     const fresh = sign(noRid, memo);
     expect(fresh).not.toBe(first);
@@ -116,24 +116,38 @@ describe('internal tokens: one purpose and kind each', () => {
     expect(() => sign(claims, memo)).toThrow(/request id/);
   });
 
-  it('gives each purpose its lifetime: forwarding tokens 60 s and never reused, service tokens 120 s', () => {
+  it('gives a memo’s token 120 s and every other token 60 s, each verified by its own lifetime', () => {
     let t = Math.floor(Date.now() / 1000) * 1000 + 250;
     const at = { now: () => t };
     const { rid: _rid, ...noRid } = claims;
-    const hop = createInternalTokenSigner(secret, 'forwarding', at)(claims);
-    const token = createInternalTokenSigner(secret, 'service', at)(noRid);
     const expOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()).exp;
-    expect(expOf(hop) - Math.floor(t / 1000)).toBe(60);
-    expect(expOf(token) - Math.floor(t / 1000)).toBe(120);
+    const second = Math.floor(t / 1000);
+    expect(expOf(createInternalTokenSigner(secret, 'forwarding', at)(claims)) - second).toBe(
+      INTERNAL_TOKEN_TTL_SECONDS,
+    );
+    expect(expOf(createInternalTokenSigner(secret, 'service', at)(noRid)) - second).toBe(60); // a write's
+    expect(expOf(createInternalTokenSigner(secret, 'service', at)(noRid, {})) - second).toBe(120); // a read's
     expect(() => createInternalTokenSigner(secret, 'forwarding', at)(noRid, {})).toThrow(/service tokens/);
-    // The verifiers hold each to its own lifetime (fast-jwt reads the clock itself).
+    // fast-jwt reads the clock itself: tokens signed 90 s ago.
     const verifyHop = createInternalTokenVerifier(secret, { purpose: 'forwarding', kinds: ['api'] });
     const verifyService = createInternalTokenVerifier(secret, { purpose: 'service', kinds: ['api'] });
     t = Date.now() - 90_000;
     expect(() => verifyHop(createInternalTokenSigner(secret, 'forwarding', at)(claims))).toThrow();
-    expect(verifyService(createInternalTokenSigner(secret, 'service', at)(noRid))).toMatchObject(noRid);
-    t = Date.now() - 130_000;
     expect(() => verifyService(createInternalTokenSigner(secret, 'service', at)(noRid))).toThrow();
+    expect(verifyService(createInternalTokenSigner(secret, 'service', at)(noRid, {}))).toMatchObject(noRid);
+    // Refused by its age (`iat`) even where its own `exp` would still admit it.
+    const signAt = (ageSeconds: number, aud: string) =>
+      createSigner({ key: secret, algorithm: 'HS256' })({
+        ...noRid,
+        iss: 'rt-router',
+        aud,
+        iat: Math.floor(Date.now() / 1000) - ageSeconds,
+        exp: Math.floor(Date.now() / 1000) + 600,
+      });
+    expect(verifyService(signAt(110, 'rt-service'))).toMatchObject(noRid);
+    expect(() => verifyService(signAt(130, 'rt-service'))).toThrow();
+    expect(verifyHop(signAt(50, 'rt-forwarding'))).toMatchObject(noRid);
+    expect(() => verifyHop(signAt(70, 'rt-forwarding'))).toThrow();
   });
 
   it('stops keeping tokens in memos that are never fresh again, and keeps them again when they are', () => {
