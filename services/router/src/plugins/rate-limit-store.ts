@@ -133,13 +133,16 @@ export function batchedRedisStore(options: BatchedStoreOptions) {
     try {
       values = await redis.rtRateLimitFlush!(`${options.prefix}${windowStart}:${lane.length}`, ...args);
     } catch {}
+    const ended = windowStart + lane.length <= now();
     counts.forEach((c, i) => {
-      // Reset since (a new window): the reply is about an ended window.
+      // Reset since (a new window): the reply is about an ended window. Windows only move on
+      // (see `hit`), so the same start means the same window.
       if (c.windowStart !== windowStart) return;
       c.flushing -= sent[i]!;
       if (values) {
         c.synced = Math.max(c.synced, Number(values[i]));
-      } else {
+      } else if (!ended) {
+        // Sent again with the next flush; an ended window's are dropped (it limits nothing).
         c.pending += sent[i]!;
         queue(c);
       }
@@ -175,7 +178,7 @@ export function batchedRedisStore(options: BatchedStoreOptions) {
     /** Counts one request of `key` in the current window of `timeWindow` ms; never waits. */
     hit(key: string, timeWindow: number): RateLimitCount {
       const t = now();
-      const windowStart = t - (t % timeWindow);
+      let windowStart = t - (t % timeWindow);
       let lane = last;
       if (lane?.length !== timeWindow) {
         lane = lanes.get(timeWindow);
@@ -188,6 +191,10 @@ export function batchedRedisStore(options: BatchedStoreOptions) {
       if (windowStart > lane.start) {
         lane.start = windowStart;
         sweepDue = true;
+      } else if (windowStart < lane.start) {
+        // A clock that stepped back counts on in the latest window: a key's window never goes
+        // back, so a late reply about a window is never taken for the current one.
+        windowStart = lane.start;
       }
       let c = lane.counts.get(key);
       if (!c) {
@@ -202,7 +209,7 @@ export function batchedRedisStore(options: BatchedStoreOptions) {
       c.pending++;
       queue(c);
       schedule();
-      return { current: c.synced + c.flushing + c.pending, ttl: windowStart + timeWindow - t };
+      return { current: c.synced + c.flushing + c.pending, ttl: Math.max(0, windowStart + timeWindow - t) };
     },
     /** Keys counted in memory (seen in the current or the previous window, or not swept yet). */
     get size(): number {
