@@ -71,6 +71,22 @@ describe.each(regionIds)('regional stack %s', (regionId) => {
     }
   });
 
+  it('updates the services the router calls before the router (the tokens they accept)', () => {
+    const t = template(regionId);
+    const ecsServices = resourcesOf(t, 'AWS::ECS::Service');
+    const idOf = (name: string) => {
+      const id = Object.keys(ecsServices).find((key) =>
+        key.includes(`${name.replace(/[^A-Za-z0-9]/g, '')}Service`),
+      );
+      if (!id) throw new Error(`no ECS service for ${name}`);
+      return id;
+    };
+    const router = ecsServices[idOf('router')] as { DependsOn?: string[] };
+    const called = services.filter((s) => s.internalDnsName).map((s) => idOf(s.name));
+    expect(called.length).toBeGreaterThanOrEqual(4);
+    expect(router.DependsOn).toEqual(expect.arrayContaining(called));
+  });
+
   it('opens no security group to the internet except the public ALB on 443', () => {
     const t = template(regionId);
     const albs = Object.values(resourcesOf(t, 'AWS::ElasticLoadBalancingV2::LoadBalancer'));

@@ -246,6 +246,15 @@ export class ServiceFleet extends Construct {
       props.directory.securityGroup.addIngressRule(securityGroup, ec2.Port.tcp(5432), spec.name);
       if (spec.redis) props.redis.securityGroup.addIngressRule(securityGroup, ec2.Port.tcp(6379), spec.name);
     }
+
+    // Deployment order: the services the router calls are updated (and stable) before the router,
+    // which is rolled back first. A router may hand out a read's service token up to 90 s old
+    // (`REUSED_TOKEN_TTL_SECONDS` in @rt/auth), which a service accepts only from the build that
+    // introduced that lifetime on; a newer router beside an older service would see reads refused.
+    const router = this.services.get('router')!;
+    for (const spec of services) {
+      if (spec.internalDnsName) router.node.addDependency(this.services.get(spec.name)!);
+    }
   }
 
   private commonEnvironment(props: ServiceFleetProps): Record<string, string> {
