@@ -18,6 +18,7 @@ export {
   type InternalTokenSigner,
   type InternalTokenVerifier,
   type InternalVerifierOptions,
+  READ_METHODS,
   REUSED_TOKEN_TTL_SECONDS,
   type RouteKind,
   type SignedTokenMemo,

@@ -1,7 +1,9 @@
+import { Unauthorized } from '@rt/http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import {
   createInternalTokenVerifier,
+  READ_METHODS,
   type RouteKind,
   type TenantContext,
   verifyInternalBearer,
@@ -37,6 +39,9 @@ export const internalAuthPlugin = fp<InternalAuthOptions>(
     app.addHook('onRequest', async (request: FastifyRequest) => {
       if (request.routeConfig?.public) return;
       const claims = verifyInternalBearer(request.headers.authorization, verify);
+      if (claims.ro && !READ_METHODS.has(request.method)) {
+        throw new Unauthorized('INTERNAL_TOKEN_INVALID', 'internal token is for reads only');
+      }
       request.tenant = {
         tenantId: claims.tid,
         region: claims.reg,

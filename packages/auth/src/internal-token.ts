@@ -90,11 +90,21 @@ export interface InternalClaims {
    * crosses regions at most twice. Absent on a first hop.
    */
   hop?: 2;
+  /**
+   * Set by the signer on every token it hands out again from a memo (reads only, lifetime
+   * {@link REUSED_TOKEN_TTL_SECONDS}): such a token authorizes reads and nothing else — services
+   * refuse it on any other method, and the router refuses it a permission question (asked for
+   * writes only). A copy of it is therefore never a write's credential, for any part of its life.
+   */
+  ro?: true;
 }
 
 /** SHA-256 (base64url) of a Forge system token, as carried in {@link InternalClaims.fst}. */
 export const forgeTokenDigest = (token: string): string =>
   createHash('sha256').update(token).digest('base64url');
+
+/** Methods a read-only token ({@link InternalClaims.ro}) is accepted for. */
+export const READ_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The verified identity of a request inside a service. */
 export interface TenantContext {
@@ -185,7 +195,7 @@ export function createInternalTokenSigner(
       memoReuse.nextSecond();
       const tail = `,"iss":${JSON.stringify(INTERNAL_TOKEN_ISSUER)},"aud":${JSON.stringify(aud)}}`;
       registered = `,"iat":${iat},"exp":${iat + INTERNAL_TOKEN_TTL_SECONDS}${tail}`;
-      registeredReused = `,"iat":${iat},"exp":${iat + REUSED_TOKEN_TTL_SECONDS}${tail}`;
+      registeredReused = `,"iat":${iat},"exp":${iat + REUSED_TOKEN_TTL_SECONDS},"ro":true${tail}`;
     }
     if (memo) {
       if (claims.rid !== undefined) throw new Error('a token with a request id is never reused');

@@ -128,6 +128,13 @@ describe('internal tokens: one purpose and kind each', () => {
     expect(expOf(createInternalTokenSigner(secret, 'service', at)(noRid)) - second).toBe(60); // a write's
     expect(expOf(createInternalTokenSigner(secret, 'service', at)(noRid, {})) - second).toBe(120); // a read's
     expect(() => createInternalTokenSigner(secret, 'forwarding', at)(noRid, {})).toThrow(/service tokens/);
+    // Only a memo's token is read-only, and a caller cannot take the mark off (it is signed last).
+    const roOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()).ro;
+    expect(roOf(createInternalTokenSigner(secret, 'service', at)(noRid, {}))).toBe(true);
+    expect(roOf(createInternalTokenSigner(secret, 'service', at)({ ...noRid, ro: false } as never, {}))).toBe(
+      true,
+    );
+    expect(roOf(createInternalTokenSigner(secret, 'service', at)(noRid))).toBeUndefined();
     // fast-jwt reads the clock itself: tokens signed 90 s ago.
     const verifyHop = createInternalTokenVerifier(secret, { purpose: 'forwarding', kinds: ['api'] });
     const verifyService = createInternalTokenVerifier(secret, { purpose: 'service', kinds: ['api'] });

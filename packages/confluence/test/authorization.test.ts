@@ -310,6 +310,27 @@ describe('through the router endpoint: service authorize → router → Confluen
     }
   });
 
+  it('refuses a read’s reused token for a write and for a permission question', async () => {
+    const reused = sign({ tid: tenantId, reg: 'EU', kind: 'api', sub: 'admin-1', via: 'connect' }, {});
+    const write = await service.inject({
+      method: 'POST',
+      url: '/probe',
+      headers: { authorization: `Bearer ${reused}` },
+      payload: { action: 'update', resource: 'settings', scope: 'site' },
+    });
+    expect(write.statusCode).toBe(401);
+    expect(write.json().code).toBe('INTERNAL_TOKEN_INVALID');
+    const address = router.server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const question = await fetch(`http://127.0.0.1:${port}/internal/v1/permissions/check`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${reused}` },
+      body: JSON.stringify({ question: 'confluence-admin' }),
+    });
+    expect(question.status).toBe(401);
+    expect(((await question.json()) as { code: string }).code).toBe('INTERNAL_TOKEN_INVALID');
+  });
+
   it('refuses the router endpoint without a valid internal token', async () => {
     const address = router.server.address();
     const port = typeof address === 'object' && address ? address.port : 0;

@@ -1,5 +1,5 @@
 import { Readable, Transform, type TransformCallback } from 'node:stream';
-import { forgeTokenDigest, type InternalTokenSigner } from '@rt/auth';
+import { forgeTokenDigest, type InternalTokenSigner, READ_METHODS } from '@rt/auth';
 import type { RegionTable } from '@rt/config';
 import { MIGRATION_RETRY_AFTER_SECONDS } from '@rt/db';
 import {
@@ -85,7 +85,8 @@ export const PROXY_ROUTES: ReadonlyArray<ProxyRoute> = [
   },
 ];
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Reads: the methods a memo's read-only service token is accepted for, too. */
+const SAFE_METHODS = READ_METHODS;
 
 /** Options of {@link proxyRoutes}. */
 export interface ProxyRouteOptions {
