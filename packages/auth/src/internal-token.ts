@@ -122,7 +122,18 @@ export interface TenantContext {
  * one per route kind: kept by the caller beside that credential and handed to the signer with
  * claims that are the same on every use but for the kind. See {@link INTERNAL_TOKEN_REUSE_SECONDS}.
  */
-export type SignedTokenMemo = { [kind in RouteKind]?: { token: string; iat: number } };
+export type SignedTokenMemo = { [kind in RouteKind]?: MemoEntry };
+
+/**
+ * A memo's entry for one kind: the token handed out and the second it was signed in, and the last
+ * second it was handed out. An entry with no token (`''`) only records that the credential was
+ * seen in second `iat`: one object per second, shared by every memo (see the signer).
+ */
+interface MemoEntry {
+  readonly token: string;
+  readonly iat: number;
+  seen: number;
+}
 
 /**
  * Signs internal tokens of one purpose. With a `memo`, a token signed for the same kind less than
@@ -179,12 +190,16 @@ export function createInternalTokenSigner(
    */
   const secondReuse = new ReuseMeter();
   /**
-   * The same for memos: when the callers' memos are rarely still fresh when they come back (each
-   * of 100 000 tenants seen less often than every 90 s), a token kept in a memo only outlives the young
-   * generation to become old garbage (61% of what the router's scavenges promoted at 100 000
-   * tenants). Then an expired token is dropped instead of replaced.
+   * What a memo keeps is decided per memo, not by a meter over all of them: a token is kept only
+   * for a credential back within {@link INTERNAL_TOKEN_REUSE_SECONDS} of its last use. Its first
+   * read, or one after a longer pause, leaves only this second's shared entry without a token —
+   * so a credential seen once (a cold start over 100 000 tenants) or less often than every 90 s
+   * leaves no token to outlive the young generation as old garbage, and one seen more often
+   * costs one signature per 90 s after its first two reads. (A meter of the last second's hit rate
+   * lags a whole return period behind what it decides, and flipped on and off every second at
+   * 100 000 tenants, signing most reads: `bench:router`.)
    */
-  const memoReuse = new ReuseMeter();
+  let seenThisSecond: MemoEntry = { token: '', iat: -1, seen: -1 };
   return (claims, memo) => {
     if (!ROUTE_KINDS.has(claims.kind)) throw new Error(`unknown route kind ${String(claims.kind)}`);
     const iat = Math.floor(now() / 1000);
@@ -192,20 +207,24 @@ export function createInternalTokenSigner(
       second = iat;
       signed.clear();
       secondReuse.nextSecond();
-      memoReuse.nextSecond();
+      seenThisSecond = { token: '', iat, seen: iat };
       const tail = `,"iss":${JSON.stringify(INTERNAL_TOKEN_ISSUER)},"aud":${JSON.stringify(aud)}}`;
       registered = `,"iat":${iat},"exp":${iat + INTERNAL_TOKEN_TTL_SECONDS}${tail}`;
       registeredReused = `,"iat":${iat},"exp":${iat + REUSED_TOKEN_TTL_SECONDS},"ro":true${tail}`;
     }
+    let backSoon = false;
     if (memo) {
       if (claims.rid !== undefined) throw new Error('a token with a request id is never reused');
       if (purpose !== 'service') throw new Error('only service tokens are reused');
       const kept = memo[claims.kind];
-      if (kept && iat - kept.iat < INTERNAL_TOKEN_REUSE_SECONDS && kept.iat <= iat) {
-        memoReuse.hits++;
-        return kept.token;
+      // A clock that went back never hands out a token from the future, nor counts as a return.
+      if (kept && kept.iat <= iat) {
+        if (kept.token && iat - kept.iat < INTERNAL_TOKEN_REUSE_SECONDS) {
+          kept.seen = iat;
+          return kept.token;
+        }
+        backSoon = iat - kept.seen < INTERNAL_TOKEN_REUSE_SECONDS;
       }
-      memoReuse.misses++;
     }
     // The claims' JSON is both the cache key and the payload's start (one serialisation, no
     // copy of the claims): `{"tid":…,…}` minus its closing brace, then the registered claims,
@@ -227,7 +246,7 @@ export function createInternalTokenSigner(
     const input = `${JWT_HEADER}.${payload}`;
     const token = `${input}.${createHmac('sha256', key).update(input).digest('base64url')}`;
     if (memo) {
-      memo[claims.kind] = memoReuse.keepNew() ? { token, iat } : undefined;
+      memo[claims.kind] = backSoon ? { token, iat, seen: iat } : seenThisSecond;
       return token;
     }
     if (cacheable && secondReuse.keepNew()) {

@@ -87,7 +87,12 @@ describe('internal tokens: one purpose and kind each', () => {
     const sign = createInternalTokenSigner(secret, 'service', { now: () => t });
     const { rid: _rid, ...noRid } = claims;
     const memo: SignedTokenMemo = {};
+    // A credential's first read keeps no token (most are never back: see the next test); its
+    // second keeps one.
+    sign(noRid, memo);
+    expect(memo.api?.token).toBe('');
     const first = sign(noRid, memo);
+    expect(memo.api?.token).toBe(first);
     const verify = createInternalTokenVerifier(secret, {
       purpose: 'service',
       kinds: ['api', 'atlassian-callback'],
@@ -157,29 +162,40 @@ describe('internal tokens: one purpose and kind each', () => {
     expect(() => verifyHop(signAt(70, 'rt-forwarding'))).toThrow();
   });
 
-  it('stops keeping tokens in memos that are never fresh again, and keeps them again when they are', () => {
+  it('keeps a token in a memo only for a credential back within 90 s of its last use', () => {
     let t = Math.floor(Date.now() / 1000) * 1000 + 250;
     const sign = createInternalTokenSigner(secret, 'service', { now: () => t });
     const { rid: _rid, ...noRid } = claims;
     const memos = Array.from({ length: 10_000 }, (): SignedTokenMemo => ({}));
     const use = (i: number) => sign({ ...noRid, tid: `t-${i}` }, memos[i]);
-    // 100 callers a second, each back after 100 s: its token is never fresh again.
-    for (let round = 0; round < 2; round++)
+    // 100 callers a second, each back after 100 s: a token kept for one would never be fresh again.
+    for (let round = 0; round < 3; round++)
       for (let i = 0; i < memos.length; i++) {
         if (i % 100 === 0) t += 1000;
         use(i);
       }
-    const kept = memos.filter((m) => m.api).length;
-    expect(kept).toBeGreaterThan(0); // one in 16, to notice callers coming back sooner
-    expect(kept).toBeLessThan(memos.length / 8);
-    // 300 of them now come back every second: their tokens are kept and handed out again.
-    for (let second = 0; second < 5; second++) {
-      t += 1000;
-      for (let i = 0; i < 300; i++) use(i);
-    }
-    expect(memos.slice(0, 300).every((m) => m.api)).toBe(true);
-    const again = memos.slice(0, 300).map((m) => m.api?.token);
+    expect(memos.filter((m) => m.api?.token).length).toBe(0);
+    // 300 of them now come back every second: from their second read on, one token each, handed
+    // out again for 90 s.
     t += 1000;
-    for (let i = 0; i < 300; i++) expect(use(i)).toBe(again[i]);
+    const firstReads = Array.from({ length: 300 }, (_, i) => use(i));
+    t += 1000;
+    const kept = Array.from({ length: 300 }, (_, i) => use(i));
+    expect(kept.every((token, i) => token !== firstReads[i] && memos[i]!.api?.token === token)).toBe(true);
+    for (let second = 2; second < INTERNAL_TOKEN_REUSE_SECONDS + 1; second++) {
+      t += 1000;
+      for (let i = 0; i < 300; i++) expect(use(i)).toBe(kept[i]);
+    }
+    // Then one new token each, kept at once: they were seen within the last 90 s.
+    t += 1000;
+    const renewed = Array.from({ length: 300 }, (_, i) => use(i));
+    expect(renewed.every((token, i) => token !== kept[i] && memos[i]!.api?.token === token)).toBe(true);
+    // The others kept none: they were last seen long ago.
+    expect(memos.slice(300).filter((m) => m.api?.token).length).toBe(0);
+    // A caller back twice within a second keeps its token from the second read on.
+    const memo: SignedTokenMemo = {};
+    sign({ ...noRid, tid: 'new' }, memo);
+    const second = sign({ ...noRid, tid: 'new' }, memo);
+    expect(sign({ ...noRid, tid: 'new' }, memo)).toBe(second);
   });
 });

@@ -135,6 +135,8 @@ describe('edge: what reaches a service, and what unauthenticated callers cost', 
       const call = fx.upstream.calls.at(-1)!;
       return { token: String(call.headers.authorization), claims: call.claims };
     };
+    // The first read of a credential keeps no token (most are never back); the second keeps one.
+    await bearer(alice);
     const first = await bearer(alice);
     expect(first.claims).toMatchObject({ sub: 'account-alice', kind: 'api' });
     // Over a second boundary: still the same token (a per-second cache alone would re-sign).
