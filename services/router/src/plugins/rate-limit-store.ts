@@ -101,11 +101,12 @@ export function batchedRedisStore(options: BatchedStoreOptions) {
   /** Counts with increments not yet flushed: a flush touches only these. */
   let dirty: KeyCount[] = [];
   let timer: NodeJS.Timeout | undefined;
-  let sweepDue = false;
 
-  /** Forgets the keys seen in neither the current nor the previous window of each lane. */
+  /**
+   * Forgets the keys seen in neither the current nor the previous window of each lane, once per
+   * window (a lane's `swept` lags its `start` until then).
+   */
   const sweep = () => {
-    sweepDue = false;
     for (const lane of lanes.values()) {
       if (lane.swept === lane.start) continue;
       lane.swept = lane.start;
@@ -151,7 +152,7 @@ export function batchedRedisStore(options: BatchedStoreOptions) {
 
   const flush = async () => {
     timer = undefined;
-    if (sweepDue) sweep();
+    sweep();
     if (!dirty.length) return;
     const batch = dirty;
     dirty = [];
@@ -190,7 +191,6 @@ export function batchedRedisStore(options: BatchedStoreOptions) {
       }
       if (windowStart > lane.start) {
         lane.start = windowStart;
-        sweepDue = true;
       } else if (windowStart < lane.start) {
         // A clock that stepped back counts on in the latest window: a key's window never goes
         // back, so a late reply about a window is never taken for the current one.
