@@ -135,7 +135,7 @@ interface Row {
    * before or after (the same minute of a machine whose speed drifts), and the median of p99
    * minus the reference's p99.
    */
-  paired?: { ratio: number; addedP99: number };
+  paired?: { ratio: number; addedP99: number; ratios: number[] };
 }
 
 async function cannon(
@@ -259,9 +259,11 @@ async function pairedMeasured(
       }
     }
     const row = medianRow(own);
+    const ratios = own.map((r, i) => r.rps / ref[i]!.rps);
     row.paired = {
-      ratio: median(own.map((r, i) => r.rps / ref[i]!.rps)),
+      ratio: median(ratios),
       addedP99: median(own.map((r, i) => r.p99 - ref[i]!.p99)),
+      ratios,
     };
     rows.push(medianRow(ref), row);
   }
@@ -489,7 +491,7 @@ async function main() {
     if (!warm.length) continue;
     const ratios = warm.map((r) => r.paired!.ratio);
     console.log(
-      `\n${connections} connections: router × bare (paired) ${warm.map((r) => `${r.paired!.ratio.toFixed(2)} at ${r.tenants} tenants`).join(', ')}; lowest / highest ${(Math.min(...ratios) / Math.max(...ratios)).toFixed(2)}`,
+      `\n${connections} connections: router × bare (paired) ${warm.map((r) => `${r.paired!.ratio.toFixed(2)} at ${r.tenants} tenants (pairs ${r.paired!.ratios.map((x) => x.toFixed(2)).join(', ')})`).join(', ')}; lowest / highest ${(Math.min(...ratios) / Math.max(...ratios)).toFixed(2)}`,
     );
   }
   if (lookups) {
