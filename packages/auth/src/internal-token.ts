@@ -199,6 +199,8 @@ export function createInternalTokenSigner(
    * lags a whole return period behind what it decides, and flipped on and off every second at
    * 100 000 tenants, signing most reads: `bench:router`.)
    */
+  // Shared by every memo that met a credential's first read this second: never written to (only
+  // an entry with a token has its `seen` moved on), so no memo's state reaches another's.
   let seenThisSecond: MemoEntry = { token: '', iat: -1, seen: -1 };
   return (claims, memo) => {
     if (!ROUTE_KINDS.has(claims.kind)) throw new Error(`unknown route kind ${String(claims.kind)}`);

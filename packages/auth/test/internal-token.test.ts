@@ -192,6 +192,16 @@ describe('internal tokens: one purpose and kind each', () => {
     expect(renewed.every((token, i) => token !== kept[i] && memos[i]!.api?.token === token)).toBe(true);
     // The others kept none: they were last seen long ago.
     expect(memos.slice(300).filter((m) => m.api?.token).length).toBe(0);
+    // The cutoff: back 89 s after its last read, a caller keeps its token; 90 s after, it does not.
+    const backAfter = (seconds: number) => {
+      const memo: SignedTokenMemo = {};
+      sign({ ...noRid, tid: 'gap' }, memo);
+      t += seconds * 1000;
+      sign({ ...noRid, tid: 'gap' }, memo);
+      return memo.api?.token;
+    };
+    expect(backAfter(INTERNAL_TOKEN_REUSE_SECONDS - 1)).toBeTruthy();
+    expect(backAfter(INTERNAL_TOKEN_REUSE_SECONDS)).toBe('');
     // A caller back twice within a second keeps its token from the second read on.
     const memo: SignedTokenMemo = {};
     sign({ ...noRid, tid: 'new' }, memo);
