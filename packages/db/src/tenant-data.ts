@@ -40,11 +40,17 @@ export const quoteIdent = (ident: string): string => `"${ident.replace(/"/g, '""
 /**
  * Runs `work` in one transaction on one connection of `pool`: COMMIT when it resolves, ROLLBACK
  * when it throws (the error passes through unchanged), the connection released either way.
+ * `begin` opens the transaction (default: `BEGIN`); it may run more in the same round trip, and
+ * what it throws rolls back like `work`.
  */
-export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+export async function withTransaction<T>(
+  pool: Pool,
+  work: (client: PoolClient) => Promise<T>,
+  begin: (client: PoolClient) => Promise<unknown> = (client) => client.query('BEGIN'),
+): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query('BEGIN');
+    await begin(client);
     const result = await work(client);
     await client.query('COMMIT');
     return result;

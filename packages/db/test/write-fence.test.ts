@@ -140,6 +140,37 @@ describe('tenant write fence', () => {
     expect((await listWriteFences(pool)).filter((f) => f.tenantId === tenant)).toEqual([]);
   });
 
+  it('enters a write in one round trip with BEGIN, and refuses one whose transactions default to another isolation', async () => {
+    const tenant = randomUUID();
+    const client = await pool.connect();
+    const sent: unknown[] = [];
+    const query = client.query.bind(client);
+    // Every query this connection is given, as withTenantWrite gives them.
+    client.query = ((...args: Parameters<typeof query>) => {
+      sent.push(args[0]);
+      return query(...args);
+    }) as typeof client.query;
+    // One connection for every transaction (released for good at the end).
+    const release = client.release.bind(client);
+    client.release = () => undefined;
+    const onePool = { connect: async () => client } as unknown as pg.Pool;
+    try {
+      await withTenantWrite(onePool, tenant, (c) => insertLayout(c, tenant, 'one trip'));
+      expect(sent).toHaveLength(3); // BEGIN + the fence's lock and read; the insert; COMMIT
+      expect(String(sent[0])).toMatch(/^BEGIN; SELECT .*pg_advisory_xact_lock_shared.*; SELECT migration_id/);
+      expect(await layoutNames(tenant)).toEqual(['one trip']);
+      await client.query('SET default_transaction_isolation = "repeatable read"');
+      await expect(
+        withTenantWrite(onePool, tenant, (c) => insertLayout(c, tenant, 'refused')),
+      ).rejects.toThrow(/READ COMMITTED/);
+      expect(await layoutNames(tenant)).toEqual(['one trip']);
+    } finally {
+      client.query = query;
+      await client.query('RESET default_transaction_isolation');
+      release();
+    }
+  });
+
   it('refuses a write transaction that is not READ COMMITTED (its snapshot would predate the fence)', async () => {
     const client = await pool.connect();
     try {
