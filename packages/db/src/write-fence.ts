@@ -32,7 +32,8 @@ import { WRITE_FENCE_TABLE, withTransaction } from './tenant-data.js';
 /** Seconds after which a refused writer may retry (the router's freeze says the same). */
 export const MIGRATION_RETRY_AFTER_SECONDS = 60;
 
-const LOCK_KEY = `hashtextextended('rt.write-fence:' || $1::text, 0)`;
+// The id through uuid's own text form: one lock per tenant however a caller spells its id (case).
+const LOCK_KEY = `hashtextextended('rt.write-fence:' || $1::uuid::text, 0)`;
 
 /** Every tenant write's two statements (named: they run on every write). */
 const FENCE_LOCK = statement(
@@ -88,12 +89,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * and a socket write on both sides). The statements of a simple query run one after the other,
  * and under READ COMMITTED each takes its own snapshot when it starts, as separate queries do, so
  * the fence read still sees a fence committed while the lock waited. The tenant id is a literal
- * (a simple query has no parameters): only a uuid, checked above, is ever spliced in.
+ * (a simple query has no parameters): only a uuid, checked here, is ever spliced in.
  * https://www.postgresql.org/docs/15/protocol-flow.html#PROTOCOL-FLOW-MULTI-STATEMENT,
  * https://www.postgresql.org/docs/15/transaction-iso.html#XACT-READ-COMMITTED (the first test of
  * test/write-fence.test.ts holds a writer's lock behind a fence being raised, through this path).
  */
 const beginTenantWrite = (tenantId: string) => async (client: PoolClient) => {
+  if (!UUID.test(tenantId)) throw new Error('a tenant id spliced into SQL must be a uuid');
   const id = `'${tenantId}'`;
   const results = (await client.query(
     `BEGIN; ${FENCE_LOCK.text.replaceAll('$1', id)}; ${FENCE_READ.text.replaceAll('$1', id)}`,

@@ -171,6 +171,28 @@ describe('tenant write fence', () => {
     }
   });
 
+  it('holds one lock per tenant however a caller spells its id', async () => {
+    const tenant = randomUUID();
+    const writer = await pool.connect();
+    try {
+      await writer.query('BEGIN');
+      await enterTenantWrite(writer, tenant.toUpperCase());
+      let fenced = false;
+      const fencing = raiseWriteFence(pool, tenant, randomUUID()).then(() => {
+        fenced = true;
+      });
+      await waitForQueuedLocks(1);
+      expect(fenced).toBe(false);
+      await writer.query('COMMIT');
+      await fencing;
+      await expect(withTenantWrite(pool, tenant.toUpperCase(), async () => undefined)).rejects.toBeInstanceOf(
+        TenantWriteFenced,
+      );
+    } finally {
+      writer.release();
+    }
+  });
+
   it('refuses a write transaction that is not READ COMMITTED (its snapshot would predate the fence)', async () => {
     const client = await pool.connect();
     try {
