@@ -223,9 +223,17 @@ describe('migration pipeline EU → US', () => {
     await env.waitFor(async () => (await env.coordinator.get(m.id))?.cleanupDoneAt);
 
     // A target that does not keep what it is sent (a trigger stands in for a faulty store):
-    // the checksums computed by each side's Postgres differ and the migration fails, E9999.
+    // the checksums computed by each side's Postgres differ and the migration fails, E9999. The
+    // row it corrupts is the lowest id's, never the one edited above (the highest id's), whose
+    // name no longer matches a seeded one.
+    const victim = (
+      await eu.query<{ name: string }>('SELECT name FROM layouts WHERE tenant_id = $1 ORDER BY id LIMIT 1', [
+        t.tenantId,
+      ])
+    ).rows[0]!.name;
+    expect(victim).toMatch(/^Layout \d+$/);
     await us.query(`CREATE OR REPLACE FUNCTION rt_test_corrupt() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN IF NEW.name = 'Layout 7' THEN NEW.name := 'Layout 7 (corrupted)'; END IF; RETURN NEW; END $$`);
+      BEGIN IF NEW.name = '${victim}' THEN NEW.name := NEW.name || ' (corrupted)'; END IF; RETURN NEW; END $$`);
     await us.query(
       `CREATE TRIGGER rt_test_corrupt BEFORE INSERT OR UPDATE ON layouts FOR EACH ROW
          WHEN (NEW.tenant_id = '${t.tenantId}') EXECUTE FUNCTION rt_test_corrupt()`,
