@@ -94,9 +94,7 @@ export class DocumentRepository {
    * The hot statements, named (prepared): Postgres parses and plans each once per connection
    * instead of on every call.
    */
-  private readonly sql: Readonly<
-    Record<'get' | 'insert' | 'lock' | 'update' | 'revision' | 'prune', Statement>
-  >;
+  private readonly sql: Readonly<Record<'get' | 'insert' | 'lock' | 'update' | 'prune', Statement>>;
   /** The list's statements, by which filters it has (scope, cursor). */
   private readonly listSql: ReadonlyArray<Statement>;
 
@@ -117,15 +115,23 @@ export class DocumentRepository {
     const { table, revisionTable, revisionKey } = kind;
     const names = kind.jsonFields.map((f) => f.name);
     const jsonParams = (first: number) => names.map((_name, i) => `$${first + i}::jsonb`).join(', ');
+    /** Keeps the row `doc` (a write's RETURNING) as a revision. */
+    const keepRevision = `INSERT INTO ${revisionTable} (tenant_id, ${revisionKey}, version, name, scope, schema_version, ${names.join(', ')})
+           SELECT tenant_id, id, version, name, scope, schema_version, ${names.join(', ')} FROM doc`;
     this.sql = {
       get: statement(
         `${table}.get`,
         `SELECT ${this.selectColumns} FROM ${table} WHERE tenant_id = $1 AND id = $2`,
       ),
+      // A write and its revision in one statement (one round trip): the revision is the row the
+      // write returned, so it cannot differ from it.
       insert: statement(
         `${table}.insert`,
-        `INSERT INTO ${table} (tenant_id, name, scope, schema_version, ${names.join(', ')})
-         VALUES ($1, $2, $3, $4, ${jsonParams(5)}) RETURNING ${this.selectColumns}`,
+        `WITH doc AS (
+           INSERT INTO ${table} (tenant_id, name, scope, schema_version, ${names.join(', ')})
+           VALUES ($1, $2, $3, $4, ${jsonParams(5)}) RETURNING *
+         ), revision AS (${keepRevision})
+         SELECT ${this.selectColumns} FROM doc`,
       ),
       lock: statement(
         `${table}.lock`,
@@ -133,14 +139,12 @@ export class DocumentRepository {
       ),
       update: statement(
         `${table}.update`,
-        `UPDATE ${table}
-         SET name = $3, scope = $4, schema_version = $5, version = $6, updated_at = now(), ${names.map((n, i) => `${n} = $${7 + i}::jsonb`).join(', ')}
-         WHERE tenant_id = $1 AND id = $2 RETURNING ${this.selectColumns}`,
-      ),
-      revision: statement(
-        `${revisionTable}.insert`,
-        `INSERT INTO ${revisionTable} (tenant_id, ${revisionKey}, version, name, scope, schema_version, ${names.join(', ')})
-         VALUES ($1, $2, $3, $4, $5, $6, ${jsonParams(7)})`,
+        `WITH doc AS (
+           UPDATE ${table}
+           SET name = $3, scope = $4, schema_version = $5, version = $6, updated_at = now(), ${names.map((n, i) => `${n} = $${7 + i}::jsonb`).join(', ')}
+           WHERE tenant_id = $1 AND id = $2 RETURNING *
+         ), revision AS (${keepRevision})
+         SELECT ${this.selectColumns} FROM doc`,
       ),
       prune: statement(
         `${revisionTable}.prune`,
@@ -351,25 +355,16 @@ export class DocumentRepository {
     return this.toDocument(rows[0] as DocumentRow);
   }
 
-  /** Keeps the new version as a revision, prunes old ones, records asset usages. */
+  /**
+   * Prunes old revisions and records asset usages (the new version was kept as a revision by the
+   * statement that wrote it).
+   */
   private async afterWrite(
     client: PgPoolClient,
     tenantId: string,
     doc: StoredDocument,
     assetIds: string[],
   ): Promise<void> {
-    await client.query({
-      ...this.sql.revision,
-      values: [
-        tenantId,
-        doc.id,
-        doc.version,
-        doc.name,
-        doc.scope,
-        doc.schemaVersion,
-        ...this.kind.jsonFields.map((f) => doc.json[f.name]),
-      ],
-    });
     // Versions grow by one per write from 1, so "the last N" is a version range, empty while a
     // document has had no more than N versions (every write skips one round trip then).
     if (doc.version > REVISIONS_KEPT) {
