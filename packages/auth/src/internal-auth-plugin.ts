@@ -1,9 +1,7 @@
-import { Unauthorized } from '@rt/http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import {
   createInternalTokenVerifier,
-  READ_METHODS,
   type RouteKind,
   type TenantContext,
   verifyInternalBearer,
@@ -38,10 +36,7 @@ export const internalAuthPlugin = fp<InternalAuthOptions>(
     app.decorateRequest('tenant', null as unknown as TenantContext);
     app.addHook('onRequest', async (request: FastifyRequest) => {
       if (request.routeConfig?.public) return;
-      const claims = verifyInternalBearer(request.headers.authorization, verify);
-      if (claims.ro && !READ_METHODS.has(request.method)) {
-        throw new Unauthorized('INTERNAL_TOKEN_INVALID', 'internal token is for reads only');
-      }
+      const claims = verifyInternalBearer(request.headers.authorization, verify, request.method);
       request.tenant = {
         tenantId: claims.tid,
         region: claims.reg,

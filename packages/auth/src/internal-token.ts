@@ -328,24 +328,31 @@ export function createInternalTokenVerifier(
 
 /**
  * The one place a `Bearer <internal token>` header is read (services, the router's internal
- * routes): exactly one header of the form `Bearer <token>`, verified by `verify`.
+ * routes): exactly one header of the form `Bearer <token>`, verified by `verify`, for a request of
+ * `method` — a read-only token ({@link InternalClaims.ro}) only for {@link READ_METHODS}.
  * Missing or not Bearer → 401 INTERNAL_TOKEN_MISSING; anything else wrong → 401
  * INTERNAL_TOKEN_INVALID.
  */
 export function verifyInternalBearer(
   authorization: string | string[] | undefined,
   verify: InternalTokenVerifier,
+  method: string,
 ): InternalClaims {
   const m = typeof authorization === 'string' ? /^Bearer ([A-Za-z0-9_.-]+)$/.exec(authorization) : null;
   if (!m?.[1]) {
     throw new Unauthorized('INTERNAL_TOKEN_MISSING', 'this service accepts only requests from the router');
   }
+  let claims: InternalClaims;
   try {
-    return verify(m[1]);
+    claims = verify(m[1]);
   } catch {
     throw new Unauthorized(
       'INTERNAL_TOKEN_INVALID',
       'internal token is invalid, expired or not for this route',
     );
   }
+  if (claims.ro && !READ_METHODS.has(method)) {
+    throw new Unauthorized('INTERNAL_TOKEN_INVALID', 'internal token is for reads only');
+  }
+  return claims;
 }

@@ -52,16 +52,18 @@ describe('internal tokens: one purpose and kind each', () => {
 
   it('reads exactly one well-formed Bearer header, with stable codes', () => {
     const token = service(claims);
-    expect(verifyInternalBearer(`Bearer ${token}`, apiService)).toMatchObject(claims);
-    expect(codeOf(() => verifyInternalBearer(undefined, apiService))).toBe('INTERNAL_TOKEN_MISSING');
-    expect(codeOf(() => verifyInternalBearer(`JWT ${token}`, apiService))).toBe('INTERNAL_TOKEN_MISSING');
-    expect(codeOf(() => verifyInternalBearer([`Bearer ${token}`, `Bearer ${token}`], apiService))).toBe(
+    expect(verifyInternalBearer(`Bearer ${token}`, apiService, 'GET')).toMatchObject(claims);
+    expect(codeOf(() => verifyInternalBearer(undefined, apiService, 'GET'))).toBe('INTERNAL_TOKEN_MISSING');
+    expect(codeOf(() => verifyInternalBearer(`JWT ${token}`, apiService, 'GET'))).toBe(
       'INTERNAL_TOKEN_MISSING',
     );
-    expect(codeOf(() => verifyInternalBearer(`Bearer ${token} extra`, apiService))).toBe(
+    expect(
+      codeOf(() => verifyInternalBearer([`Bearer ${token}`, `Bearer ${token}`], apiService, 'GET')),
+    ).toBe('INTERNAL_TOKEN_MISSING');
+    expect(codeOf(() => verifyInternalBearer(`Bearer ${token} extra`, apiService, 'GET'))).toBe(
       'INTERNAL_TOKEN_MISSING',
     );
-    expect(codeOf(() => verifyInternalBearer(`Bearer ${forwarding(claims)}`, apiService))).toBe(
+    expect(codeOf(() => verifyInternalBearer(`Bearer ${forwarding(claims)}`, apiService, 'GET'))).toBe(
       'INTERNAL_TOKEN_INVALID',
     );
   });

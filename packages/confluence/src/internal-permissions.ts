@@ -94,9 +94,8 @@ export async function permissionCheckRoutes(
       },
     },
     async (request) => {
-      const claims = verifyInternalBearer(request.headers.authorization, verify);
-      // Questions are asked for writes; a read's reused token never stands for one.
-      if (claims.ro) throw new Unauthorized('INTERNAL_TOKEN_INVALID', 'internal token is for reads only');
+      // A POST: a read's reused token (read-only) never stands for a question, which writes ask.
+      const claims = verifyInternalBearer(request.headers.authorization, verify, request.method);
       if (!claims.sub) throw new BadRequest('NO_USER', 'the request has no Confluence user to check');
       const header = request.headers[FORGE_TOKEN_HEADER];
       const relayed = options.relayedForgeToken
