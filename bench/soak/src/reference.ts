@@ -19,6 +19,8 @@ export interface SoakResult {
   lost: number;
   migrationCommitted: boolean;
   rssFlagged: number;
+  /** CPU µs per request by part of the machine (services by kind, driver, PostgreSQL, Redis, rest). */
+  cpuPerRequestUs: Record<string, number>;
 }
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -153,6 +155,20 @@ export async function runWithReference(options: {
     );
   });
   const ratio = ratios.length === pairs.length ? median(ratios) : Number.NaN;
+  // Where each stack's CPU per request went (median over the runs), part by part.
+  const parts = [...new Set(pairs.flatMap((p) => Object.keys(p.current?.cpuPerRequestUs ?? {})))];
+  const us = (which: 'reference' | 'current', part: string) => {
+    const xs = pairs.flatMap((p) => p[which]?.cpuPerRequestUs[part] ?? []);
+    return xs.length ? median(xs) : Number.NaN;
+  };
+  say('\nCPU µs per request by part (median over the runs):\n');
+  say('| part | reference | this stack | × less |');
+  say('|------|-----------|------------|--------|');
+  for (const part of parts) {
+    const a = us('reference', part);
+    const b = us('current', part);
+    say(`| ${part} | ${a.toFixed(0)} | ${b.toFixed(0)} | ${(a / b).toFixed(2)} |`);
+  }
   const currents = pairs.map((p) => p.current);
   const verdicts = [
     [

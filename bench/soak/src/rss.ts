@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { StackProcess } from './stack.js';
 
 /** RSS of every process at one moment, in MiB, by label, and the CPU time it used so far. */
@@ -72,5 +72,49 @@ export class RssSampler {
     return this.samples.reduce((best, s) =>
       Math.abs(s.at - seconds) < Math.abs(best.at - seconds) ? s : best,
     );
+  }
+}
+
+/** CPU seconds used so far by the machine's shared servers and by the whole machine. */
+export interface MachineCpu {
+  /** Busy CPU seconds of all cores (everything but idle and I/O wait, /proc/stat). */
+  busy: number;
+  /** All of PostgreSQL: live processes, and the postmaster's reaped children (backends that ended). */
+  postgres: number;
+  redis: number;
+}
+
+/** Reads /proc once: the machine's busy time and the CPU of the PostgreSQL and Redis servers. */
+export function machineCpu(): MachineCpu {
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = cpu;
+  const busy = ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / 100;
+  let postgres = 0;
+  let redis = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // gone
+    }
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const own = (Number(fields[11]) + Number(fields[12])) / 100;
+    if (comm === 'postgres') {
+      postgres += own;
+      // The postmaster (parent not a postgres process) carries its ended backends' time.
+      if (!isPostgres(fields[1]!)) postgres += (Number(fields[13]) + Number(fields[14])) / 100;
+    } else if (comm === 'redis-server') redis += own;
+  }
+  return { busy, postgres, redis };
+}
+
+function isPostgres(pid: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres';
+  } catch {
+    return false;
   }
 }

@@ -46,7 +46,7 @@ import { Pool } from 'undici';
 import { FakeAtlassian, SOAK_SPACE, type SoakTenant } from './atlassian.js';
 import { probeAt, probeSamples } from './memory.js';
 import { REFERENCE_REVISION, runWithReference, type SoakResult } from './reference.js';
-import { cpuSeconds, RssSampler, rssMiB } from './rss.js';
+import { cpuSeconds, machineCpu, RssSampler, rssMiB } from './rss.js';
 import { type SoakStack, startSoakStack } from './stack.js';
 import { KINDS, Ledger, layoutBody, Recorder, runConnection, type TrafficContext } from './traffic.js';
 
@@ -319,6 +319,7 @@ try {
   };
   const sampler = new RssSampler(() => s.processes(), t0);
   sampler.start(5000);
+  const machine0 = machineCpu();
   const driverRss: number[] = [];
   const driverCpu0 = cpuSeconds(process.pid) ?? 0;
   const snapshot = (when: string) => {
@@ -349,6 +350,8 @@ try {
   clearInterval(progress);
   clearTimeout(baselineTimer);
   sampler.stop();
+  const machine1 = machineCpu();
+  const driverCpu1 = cpuSeconds(process.pid) ?? 0;
   snapshot('end');
   const loadAtEnd = loadavg();
   let timeline: Array<[string, number]> = [];
@@ -512,6 +515,38 @@ try {
       rssRows,
     ),
   );
+  // Where the machine's CPU went during the traffic, per request: each kind of service (both
+  // regions), this driver, the shared PostgreSQL and Redis, and the rest (kernel, other processes).
+  const span = end.at - first.at;
+  const budget = new Map<string, number>();
+  const charge = (group: string, seconds: number) => budget.set(group, (budget.get(group) ?? 0) + seconds);
+  for (const label of labels)
+    charge(
+      label.replace(/^(eu|us)-/, ''),
+      (end.cpu.get(label) ?? Number.NaN) - (first.cpu.get(label) ?? Number.NaN),
+    );
+  charge('soak driver', driverCpu1 - driverCpu0);
+  charge('postgres', machine1.postgres - machine0.postgres);
+  charge('redis', machine1.redis - machine0.redis);
+  const busy = machine1.busy - machine0.busy;
+  charge('rest of the machine', busy - [...budget.values()].reduce((a, b) => a + b, 0));
+  charge('machine, busy', busy);
+  const budgetUs = Object.fromEntries(
+    [...budget].map(([group, seconds]) => [group, (seconds * 1e6) / total]),
+  );
+  say(
+    `\nCPU by part during the traffic (${fmt(span)} s, ${cpus().length} cores; per request of the ${total}):`,
+  );
+  say(
+    table(
+      ['part', 'of one core', 'µs per request'],
+      [...budget].map(([group, seconds]) => [
+        group,
+        `${fmt((100 * seconds) / span)}%`,
+        fmt(budgetUs[group]!),
+      ]),
+    ),
+  );
   // Where the memory is, as each process sees itself: live JS objects, the heap V8 reserved
   // (young generation included), memory outside the heap.
   const mib = (bytes: number | undefined) => (bytes === undefined ? '?' : fmt(bytes / 1048576));
@@ -573,6 +608,7 @@ try {
       lost: lost.length,
       migrationCommitted: !migrationError && migrantHome.rows[0]?.home_region === 'US',
       rssFlagged: flagged,
+      cpuPerRequestUs: budgetUs,
     };
     writeFileSync(process.env.BENCH_RESULT_FILE, JSON.stringify(result));
   }
